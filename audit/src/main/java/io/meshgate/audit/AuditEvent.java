@@ -1,0 +1,134 @@
+package io.meshgate.audit;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * One audited statement, allowed or denied: schema version 1 of the audit log. {@code
+ * audit/README.md} documents each field as it appears in the log.
+ *
+ * @param eventId a random UUID in canonical lowercase form, see {@link #randomEventId()}
+ * @param time when the statement ended and the event was recorded (subtract {@code
+ *     outcome.durationMicros} for its start); kept to the microsecond, as the log records it
+ * @param sessionId the client session's identifier
+ * @param user the authenticated user
+ * @param groups the user's groups
+ * @param clientAddress the client's IP address
+ * @param applicationName the client's {@code application_name}, empty when it sent none
+ * @param database the database the client connected to
+ * @param statementKind the statement kind in the policy contract's spelling ({@code select},
+ *     {@code insert}, {@code utility}, ...)
+ * @param sql the statement as the client sent it
+ * @param rewrittenSql the statement as forwarded to the backend; {@code null} when it was not
+ *     forwarded (refused, or failed before forwarding)
+ * @param relations the relations the statement touched
+ * @param decision the policy decision; {@code null} when none was needed (allowlisted utility
+ *     statements and catalog reads) or none could be had before the statement failed
+ * @param outcome how the statement ended
+ * @param backend where the statement went (or would have gone), e.g. {@code
+ *     postgresql://127.0.0.1:5432/mesh}; never with credentials
+ */
+public record AuditEvent(
+    String eventId,
+    Instant time,
+    String sessionId,
+    String user,
+    List<String> groups,
+    String clientAddress,
+    String applicationName,
+    String database,
+    String statementKind,
+    String sql,
+    String rewrittenSql,
+    List<AuditRelation> relations,
+    AuditDecision decision,
+    AuditOutcome outcome,
+    String backend) {
+
+  /** The schema version this record describes; every log line carries it. */
+  public static final int SCHEMA_VERSION = 1;
+
+  private static final Pattern CONTRACT_WORD = Pattern.compile("[a-z][a-z_]*");
+  // RFC 3339 has four-digit years only.
+  private static final Instant EARLIEST =
+      LocalDate.of(0, 1, 1).atStartOfDay().toInstant(ZoneOffset.UTC);
+  private static final Instant LATEST =
+      LocalDate.of(10_000, 1, 1).atStartOfDay().toInstant(ZoneOffset.UTC);
+
+  public AuditEvent {
+    requireNonNull(eventId, "eventId is null");
+    requireNonNull(time, "time is null");
+    requireNonNull(sessionId, "sessionId is null");
+    requireNonNull(user, "user is null");
+    groups = List.copyOf(requireNonNull(groups, "groups is null"));
+    requireNonNull(clientAddress, "clientAddress is null");
+    requireNonNull(applicationName, "applicationName is null");
+    requireNonNull(database, "database is null");
+    requireNonNull(statementKind, "statementKind is null");
+    requireNonNull(sql, "sql is null");
+    relations = List.copyOf(requireNonNull(relations, "relations is null"));
+    requireNonNull(outcome, "outcome is null");
+    requireNonNull(backend, "backend is null");
+
+    if (!isCanonicalUuid(eventId)) {
+      throw new IllegalArgumentException(
+          "eventId must be a UUID in canonical lowercase form, not '" + eventId + "'");
+    }
+    if (time.isBefore(EARLIEST) || !time.isBefore(LATEST)) {
+      throw new IllegalArgumentException("time must fall within the years 0000 to 9999");
+    }
+    time = time.truncatedTo(ChronoUnit.MICROS);
+    requireNotEmpty(sessionId, "sessionId");
+    requireNotEmpty(user, "user");
+    requireNotEmpty(clientAddress, "clientAddress");
+    requireNotEmpty(database, "database");
+    requireNotEmpty(backend, "backend");
+    if (!CONTRACT_WORD.matcher(statementKind).matches()) {
+      throw new IllegalArgumentException(
+          "statementKind must be a lowercase contract word such as select, not '"
+              + statementKind
+              + "'");
+    }
+    // Fail closed in the record itself: a refusing decision can only end in a refusal that
+    // never reached the backend, whatever the caller believes happened.
+    if (decision != null && !decision.allow()) {
+      if (outcome.status() != AuditOutcome.Status.DENIED) {
+        throw new IllegalArgumentException(
+            "a decision that refused the statement needs outcome DENIED, not "
+                + outcome.status());
+      }
+      if (rewrittenSql != null) {
+        throw new IllegalArgumentException("a refused statement has no rewritten SQL");
+      }
+    }
+  }
+
+  /** A fresh event identifier. */
+  public static String randomEventId() {
+    return UUID.randomUUID().toString();
+  }
+
+  private static boolean isCanonicalUuid(String text) {
+    if (text.length() != 36) {
+      return false;
+    }
+    try {
+      return UUID.fromString(text).toString().equals(text);
+    } catch (IllegalArgumentException notUuid) {
+      return false;
+    }
+  }
+
+  private static void requireNotEmpty(String value, String name) {
+    if (value.isEmpty()) {
+      throw new IllegalArgumentException(name + " must not be empty");
+    }
+  }
+}

@@ -1,0 +1,63 @@
+package io.meshgate.audit;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Why an audit event could not be written, or a sink could not be opened. Unchecked: it mostly
+ * travels inside a failed {@link java.util.concurrent.CompletableFuture}, where checked
+ * exceptions buy nothing. Every subtype carries the SQLSTATE the proxy sends when it refuses a
+ * statement because of it; messages are for operators and may name files, never event data.
+ */
+public abstract sealed class AuditException extends RuntimeException
+    permits AuditException.QueueFull,
+        AuditException.StorageFailure,
+        AuditException.Closed,
+        AuditException.DamagedLog {
+
+  private final String sqlState;
+
+  private AuditException(String sqlState, String message, Throwable cause) {
+    super(requireNonNull(message, "message is null"), cause);
+    this.sqlState = requireNonNull(sqlState, "sqlState is null");
+  }
+
+  /** The SQLSTATE for a client whose statement is refused because of this. */
+  public String sqlState() {
+    return sqlState;
+  }
+
+  /** More events arrived than the writer could take: overload (53000 insufficient_resources). */
+  public static final class QueueFull extends AuditException {
+    public QueueFull(int capacity) {
+      super("53000", "audit queue is full (" + capacity + " events waiting)", null);
+    }
+  }
+
+  /**
+   * The log could not be opened, written or forced to disk (58030 io_error). Once a sink has
+   * seen one, it refuses every later event with the same cause until it is reopened.
+   */
+  public static final class StorageFailure extends AuditException {
+    public StorageFailure(String message, Throwable cause) {
+      super("58030", message, cause);
+    }
+  }
+
+  /** The sink was closed, which only happens on shutdown (57P01 admin_shutdown). */
+  public static final class Closed extends AuditException {
+    public Closed() {
+      super("57P01", "audit sink is closed", null);
+    }
+  }
+
+  /**
+   * An existing log ends in a line that the chain cannot continue from, e.g. one torn by a crash
+   * (XX001 data_corrupted). The sink refuses to open rather than start a chain that would hide
+   * the damage; the message says where the damage is and how to repair it.
+   */
+  public static final class DamagedLog extends AuditException {
+    public DamagedLog(String message) {
+      super("XX001", message, null);
+    }
+  }
+}

@@ -1,0 +1,557 @@
+package io.meshgate.audit;
+
+import static java.util.Objects.requireNonNull;
+
+import io.meshgate.audit.AuditSinkOptions.Fsync;
+import io.meshgate.audit.jsonl.ChainHash;
+import io.meshgate.audit.jsonl.ChainedLine;
+import io.meshgate.audit.jsonl.LastLineReader;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channel;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An {@link AuditSink} that appends one JSON object per line to a file, each line chained to
+ * the one before by a SHA-256 hash ({@code audit/README.md} defines the format).
+ *
+ * <p>One dedicated writer thread owns the file. Callers only enqueue; the writer drains
+ * whatever is queued, writes it as one batch, forces it to disk once if {@link Fsync#ALWAYS},
+ * and only then completes the batch's futures (group commit). The first I/O error makes the
+ * sink unhealthy for good: the batch's futures fail, the bytes of the failed batch are cut off
+ * again where possible, and every later append fails at once.
+ *
+ * <p>Opening a regular file that already holds events continues its chain after the last line.
+ * If that line is incomplete (a write torn by a crash) or does not check out, opening fails
+ * with {@link AuditException.DamagedLog} instead of starting a chain that would hide the
+ * damage. While open, the sink holds an exclusive lock on {@code <file>.lock} next to the log,
+ * so two sinks, in this process or another, never interleave lines in it.
+ *
+ * <p>A pipe or device (not a regular file) starts a fresh chain at seq 1 each time it is
+ * opened and cannot be forced, so it needs {@link Fsync#NEVER}. Opening a pipe blocks until a
+ * reader opens its other end.
+ */
+public final class JsonLinesAuditSink implements AuditSink {
+
+  private static final Logger LOG = LoggerFactory.getLogger(JsonLinesAuditSink.class);
+
+  // Audit lines hold SQL text and user names: owner reads and writes, a log shipper's group
+  // reads, nobody else.
+  private static final FileAttribute<?> NEW_FILE_PERMISSIONS =
+      PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r-----"));
+
+  private final Path file;
+  private final AuditSinkOptions options;
+  private final FileChannel channel;
+  // Null for pipes and devices, which have no chain to protect.
+  private final FileLock lock;
+  private final BlockingQueue<QueueEntry> queue;
+  private final Thread writer;
+
+  // Guards the step from "not closed" to "enqueued", so that nothing is enqueued after the
+  // writer has seen the sink closed and drained the queue for the last time.
+  private final ReentrantReadWriteLock admission = new ReentrantReadWriteLock();
+  private volatile boolean closed;
+  private volatile IOException failure;
+
+  private final AtomicLong writtenEvents = new AtomicLong();
+  private final AtomicLong failedEvents = new AtomicLong();
+  private volatile long lastBatchWriteNanos;
+
+  // Owned by the writer thread after start.
+  private long lastSeq;
+  private String lastHash;
+  private long committedSize;
+
+  private JsonLinesAuditSink(
+      Path file, AuditSinkOptions options, FileChannel channel, FileLock lock, ChainEnd end) {
+    this.file = file;
+    this.options = options;
+    this.channel = channel;
+    this.lock = lock;
+    this.queue = new ArrayBlockingQueue<>(options.queueCapacity());
+    this.lastSeq = end.seq();
+    this.lastHash = end.hash();
+    this.committedSize = end.fileSize();
+    this.writer =
+        Thread.ofPlatform()
+            .name("meshgate-audit-writer-" + file.getFileName())
+            // Daemon: a process that exits without closing the sink could not be saved by a
+            // thread that keeps it alive; the proxy closes the sink on shutdown.
+            .daemon(true)
+            .unstarted(this::writeUntilClosed);
+  }
+
+  /**
+   * Opens (creating if needed, with permissions {@code rw-r-----}) a log and starts its writer.
+   *
+   * @throws AuditException.DamagedLog when the existing log's last line is torn or damaged
+   * @throws AuditException.StorageFailure when the file cannot be opened, locked or read, is
+   *     already open in another sink, or is not a regular file while {@code fsync} is ALWAYS
+   */
+  public static JsonLinesAuditSink open(Path file, AuditSinkOptions options) {
+    requireNonNull(file, "file is null");
+    requireNonNull(options, "options is null");
+    boolean regularFile = Files.notExists(file) || Files.isRegularFile(file);
+    if (!regularFile) {
+      return openStream(file, options);
+    }
+    FileLock lock = lockExclusively(file);
+    FileChannel channel = null;
+    try {
+      channel = createOrOpen(file);
+      ChainEnd end = continueChain(file, channel);
+      channel.position(end.fileSize());
+      if (options.fsync() == Fsync.ALWAYS) {
+        forceDirectoryOf(file);
+      }
+      JsonLinesAuditSink sink = new JsonLinesAuditSink(file, options, channel, lock, end);
+      sink.writer.start();
+      return sink;
+    } catch (IOException cannotOpen) {
+      closeQuietly(channel);
+      closeQuietly(lock.channel());
+      throw new AuditException.StorageFailure(
+          "cannot open audit log " + file + ": " + cannotOpen, cannotOpen);
+    } catch (RuntimeException refused) {
+      closeQuietly(channel);
+      closeQuietly(lock.channel());
+      throw refused;
+    }
+  }
+
+  /** Opens with {@link AuditSinkOptions#defaults()}. */
+  public static JsonLinesAuditSink open(Path file) {
+    return open(file, AuditSinkOptions.defaults());
+  }
+
+  private static JsonLinesAuditSink openStream(Path file, AuditSinkOptions options) {
+    if (options.fsync() == Fsync.ALWAYS) {
+      throw new AuditException.StorageFailure(
+          file
+              + " is not a regular file, and only regular files can be forced to disk;"
+              + " use fsync NEVER for pipes and devices",
+          null);
+    }
+    FileChannel channel;
+    try {
+      channel = FileChannel.open(file, StandardOpenOption.WRITE);
+    } catch (IOException cannotOpen) {
+      throw new AuditException.StorageFailure(
+          "cannot open audit stream " + file + ": " + cannotOpen, cannotOpen);
+    }
+    JsonLinesAuditSink sink =
+        new JsonLinesAuditSink(
+            file, options, channel, null, new ChainEnd(0, ChainHash.GENESIS, 0));
+    sink.writer.start();
+    return sink;
+  }
+
+  private static FileChannel createOrOpen(Path file) throws IOException {
+    // Not APPEND: the writer keeps its own position, which it can move back after a failed
+    // batch, and the end of the log is read through the same channel.
+    return createWithPermissions(
+        file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE));
+  }
+
+  /**
+   * Locks {@code <file>.lock} rather than the log itself: POSIX drops a process's lock on a
+   * file when the process closes any descriptor of that file, so anything in this process
+   * that merely reads the log (a verify command, an export) would unlock it.
+   */
+  private static FileLock lockExclusively(Path file) {
+    Path lockFile = file.resolveSibling(file.getFileName() + ".lock");
+    FileChannel lockChannel;
+    try {
+      lockChannel =
+          createWithPermissions(
+              lockFile, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE));
+    } catch (IOException cannotOpen) {
+      throw new AuditException.StorageFailure(
+          "cannot open lock file " + lockFile + ": " + cannotOpen, cannotOpen);
+    }
+    FileLock lock;
+    try {
+      lock = lockChannel.tryLock();
+    } catch (OverlappingFileLockException alreadyOpen) {
+      closeQuietly(lockChannel);
+      throw new AuditException.StorageFailure(
+          "audit log " + file + " is already open in this process", alreadyOpen);
+    } catch (IOException cannotLock) {
+      closeQuietly(lockChannel);
+      throw new AuditException.StorageFailure(
+          "cannot lock " + lockFile + ": " + cannotLock, cannotLock);
+    }
+    if (lock == null) {
+      closeQuietly(lockChannel);
+      throw new AuditException.StorageFailure(
+          "audit log " + file + " is in use by another process (" + lockFile + " is locked)",
+          null);
+    }
+    return lock;
+  }
+
+  private static FileChannel createWithPermissions(Path file, Set<OpenOption> openOptions)
+      throws IOException {
+    if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+      return FileChannel.open(file, openOptions, NEW_FILE_PERMISSIONS);
+    }
+    return FileChannel.open(file, openOptions);
+  }
+
+  private static ChainEnd continueChain(Path file, FileChannel channel) throws IOException {
+    LastLineReader.Tail tail = LastLineReader.read(channel);
+    if (tail.isEmptyFile()) {
+      return new ChainEnd(0, ChainHash.GENESIS, 0);
+    }
+    if (!tail.complete()) {
+      throw new AuditException.DamagedLog(
+          "audit log "
+              + file
+              + " ends in an incomplete line "
+              + LastLineReader.lineNumberAt(channel, tail.lastLineStart())
+              + " (from byte "
+              + tail.lastLineStart()
+              + ", no end of line), most likely a write torn by a crash. Verify the rest with"
+              + " the audit verify command; with fsync ALWAYS no event on that line was"
+              + " reported written, so cut it off to continue: truncate -s "
+              + tail.lastLineStart()
+              + " "
+              + file);
+    }
+    String problem;
+    try {
+      ChainedLine.Decoded last = ChainedLine.decode(tail.lastLine());
+      if (last.hashMatches() && last.seq() >= 1) {
+        return new ChainEnd(last.seq(), last.hash(), tail.fileSize());
+      }
+      problem = last.hashMatches() ? "seq " + last.seq() + " is not positive" : "hash mismatch";
+    } catch (ChainedLine.MalformedLineException malformed) {
+      problem = malformed.getMessage();
+    }
+    // Counting lines reads the whole file, which only a damaged log is worth.
+    throw new AuditException.DamagedLog(
+        "audit log "
+            + file
+            + ": the chain cannot continue from its last line "
+            + LastLineReader.lineNumberAt(channel, tail.lastLineStart())
+            + " ("
+            + problem
+            + "); run the audit verify command to find the first damaged line");
+  }
+
+  // A new file's name only survives a crash once its directory is forced too.
+  private static void forceDirectoryOf(Path file) throws IOException {
+    Path directory = file.toAbsolutePath().getParent();
+    try (FileChannel directoryChannel = FileChannel.open(directory, StandardOpenOption.READ)) {
+      directoryChannel.force(true);
+    }
+  }
+
+  @Override
+  public CompletableFuture<Void> append(AuditEvent event) {
+    requireNonNull(event, "event is null");
+    IOException failed = failure;
+    if (failed != null) {
+      return refuse(unhealthy(failed));
+    }
+    CompletableFuture<Void> written = new CompletableFuture<>();
+    admission.readLock().lock();
+    try {
+      if (closed) {
+        return refuse(new AuditException.Closed());
+      }
+      if (!queue.offer(new Append(event, written))) {
+        return refuse(new AuditException.QueueFull(options.queueCapacity()));
+      }
+    } finally {
+      admission.readLock().unlock();
+    }
+    return written;
+  }
+
+  @Override
+  public boolean isHealthy() {
+    return failure == null && !closed;
+  }
+
+  @Override
+  public int queueDepth() {
+    return queue.size();
+  }
+
+  @Override
+  public long writtenEvents() {
+    return writtenEvents.get();
+  }
+
+  @Override
+  public long failedEvents() {
+    return failedEvents.get();
+  }
+
+  @Override
+  public Duration lastBatchWriteLatency() {
+    return Duration.ofNanos(lastBatchWriteNanos);
+  }
+
+  /** The log this sink writes. */
+  public Path file() {
+    return file;
+  }
+
+  /**
+   * Stops accepting events, waits until the writer has written everything accepted before, and
+   * releases the file. Called on the writer thread itself (from a continuation of a future), it
+   * cannot wait and returns at once; the writer still finishes the queue.
+   */
+  @Override
+  public void close() {
+    admission.writeLock().lock();
+    try {
+      closed = true;
+    } finally {
+      admission.writeLock().unlock();
+    }
+    if (Thread.currentThread() == writer) {
+      return;
+    }
+    // Wakes the writer if it waits on an empty queue; it stops once it finds the queue empty.
+    putUninterruptibly(Wake.INSTANCE);
+    joinUninterruptibly(writer);
+  }
+
+  private void writeUntilClosed() {
+    List<QueueEntry> drained = new ArrayList<>();
+    List<Append> batch = new ArrayList<>();
+    try {
+      do {
+        drained.add(takeUninterruptibly());
+        queue.drainTo(drained);
+        for (QueueEntry entry : drained) {
+          switch (entry) {
+            case Append append -> batch.add(append);
+            case Wake wake -> {}
+          }
+        }
+        drained.clear();
+        if (!batch.isEmpty()) {
+          writeBatchSafely(batch);
+          batch.clear();
+        }
+      } while (!(closed && queue.isEmpty()));
+    } finally {
+      release();
+    }
+  }
+
+  private void writeBatchSafely(List<Append> batch) {
+    try {
+      writeBatch(batch);
+    } catch (RuntimeException | Error unexpected) {
+      // Nothing may leave a future hanging: after an unexpected failure the state of the file
+      // is unknown, so the sink stops writing like after an I/O error.
+      IOException cause = new IOException("audit writer failed unexpectedly", unexpected);
+      failure = cause;
+      cutOffFailedBatch();
+      failAll(batch, cause);
+      LOG.error("Audit writer for {} failed; refusing further events", file, unexpected);
+    }
+  }
+
+  private void writeBatch(List<Append> batch) {
+    IOException failed = failure;
+    if (failed != null) {
+      failAll(batch, failed);
+      return;
+    }
+    List<Append> encoded = new ArrayList<>(batch.size());
+    List<ByteBuffer> lines = new ArrayList<>(batch.size());
+    long seq = lastSeq;
+    String hash = lastHash;
+    long batchBytes = 0;
+    for (Append append : batch) {
+      ChainedLine.Encoded line;
+      try {
+        line = ChainedLine.encode(seq + 1, hash, append.event());
+      } catch (RuntimeException unencodable) {
+        // A validated event always encodes; should one not, only it is lost, not the sink.
+        failedEvents.incrementAndGet();
+        append.written().completeExceptionally(
+            new AuditException.StorageFailure("cannot encode audit event", unencodable));
+        continue;
+      }
+      seq++;
+      hash = line.hash();
+      encoded.add(append);
+      lines.add(ByteBuffer.wrap(line.bytes()));
+      batchBytes += line.bytes().length;
+    }
+    if (encoded.isEmpty()) {
+      return;
+    }
+    // An interrupt would close the channel in the middle of a write; nobody should interrupt
+    // this thread, but a stray one must not cost the log.
+    Thread.interrupted();
+    long started = System.nanoTime();
+    try {
+      ByteBuffer[] gathered = lines.toArray(ByteBuffer[]::new);
+      while (gathered[gathered.length - 1].hasRemaining()) {
+        channel.write(gathered);
+      }
+      if (options.fsync() == Fsync.ALWAYS) {
+        // Metadata too: the file's new length is what makes the appended bytes reachable.
+        channel.force(true);
+      }
+    } catch (IOException writeFailed) {
+      failure = writeFailed;
+      cutOffFailedBatch();
+      failAll(encoded, writeFailed);
+      LOG.error("Writing audit log {} failed; refusing further events", file, writeFailed);
+      return;
+    }
+    lastBatchWriteNanos = System.nanoTime() - started;
+    lastSeq = seq;
+    lastHash = hash;
+    committedSize += batchBytes;
+    writtenEvents.addAndGet(encoded.size());
+    for (Append append : encoded) {
+      append.written().complete(null);
+    }
+  }
+
+  // The failed batch's futures fail, so its lines (or a torn part of one) should not stay in
+  // the log either; if this fails too, reopening reports the torn line.
+  private void cutOffFailedBatch() {
+    if (lock == null) {
+      return;
+    }
+    try {
+      channel.truncate(committedSize);
+      channel.position(committedSize);
+    } catch (IOException alsoFailed) {
+      LOG.warn("Could not cut the failed batch off audit log {}", file, alsoFailed);
+    }
+  }
+
+  private void failAll(List<Append> batch, IOException cause) {
+    for (Append append : batch) {
+      // Only this thread completes these futures, so the check cannot race; counting first
+      // means whoever sees the future fail also sees it counted.
+      if (!append.written().isDone()) {
+        failedEvents.incrementAndGet();
+        append.written().completeExceptionally(unhealthy(cause));
+      }
+    }
+  }
+
+  private AuditException.StorageFailure unhealthy(IOException cause) {
+    return new AuditException.StorageFailure(
+        "cannot write audit log " + file + ": " + cause, cause);
+  }
+
+  private CompletableFuture<Void> refuse(AuditException reason) {
+    failedEvents.incrementAndGet();
+    return CompletableFuture.failedFuture(reason);
+  }
+
+  private void release() {
+    try {
+      channel.close();
+    } catch (IOException closeFailed) {
+      LOG.warn("Closing audit log {} failed", file, closeFailed);
+    }
+    if (lock != null) {
+      // Closing the lock file's channel releases the lock.
+      closeQuietly(lock.channel());
+    }
+  }
+
+  private QueueEntry takeUninterruptibly() {
+    while (true) {
+      try {
+        return queue.take();
+      } catch (InterruptedException ignored) {
+        // Only close() stops the writer, so that nothing accepted is left unwritten.
+      }
+    }
+  }
+
+  private void putUninterruptibly(QueueEntry entry) {
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          queue.put(entry);
+          return;
+        } catch (InterruptedException interruption) {
+          interrupted = true;
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private static void joinUninterruptibly(Thread thread) {
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          thread.join();
+          return;
+        } catch (InterruptedException interruption) {
+          interrupted = true;
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private static void closeQuietly(Channel channel) {
+    if (channel == null) {
+      return;
+    }
+    try {
+      channel.close();
+    } catch (IOException ignored) {
+      // Already failing or closing; nothing better to do with it.
+    }
+  }
+
+  /** Where the chain stands: the last seq and hash, and how many bytes the log holds. */
+  private record ChainEnd(long seq, String hash, long fileSize) {}
+
+  private sealed interface QueueEntry permits Append, Wake {}
+
+  private record Append(AuditEvent event, CompletableFuture<Void> written) implements QueueEntry {}
+
+  /** Only wakes the writer so that it notices the sink was closed. */
+  private enum Wake implements QueueEntry {
+    INSTANCE
+  }
+}

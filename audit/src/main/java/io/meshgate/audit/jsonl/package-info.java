@@ -1,0 +1,7 @@
+/**
+ * The JSON Lines log format behind {@link io.meshgate.audit.JsonLinesAuditSink} and {@link
+ * io.meshgate.audit.AuditChainVerifier}: how an event is spelled in a line, the hash chain that
+ * links lines, and reading the end of an existing log. Public only so that the root package can
+ * use it; not an API for other modules.
+ */
+package io.meshgate.audit.jsonl;

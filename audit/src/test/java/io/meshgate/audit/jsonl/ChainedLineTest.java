@@ -1,0 +1,193 @@
+package io.meshgate.audit.jsonl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.meshgate.audit.AuditEvent;
+import io.meshgate.audit.SampleEvents;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ChainedLineTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String PREVIOUS = "ab".repeat(32);
+
+  @Test
+  void lineHasExactlyTheDocumentedFieldsInOrder() throws Exception {
+    JsonNode line = parse(ChainedLine.encode(7, PREVIOUS, SampleEvents.allowedSelect()));
+
+    assertEquals(
+        List.of(
+            "schema_version", "seq", "prev_hash", "event_id", "time", "session_id", "user",
+            "groups", "client_address", "application_name", "database", "statement_kind", "sql",
+            "rewritten_sql", "relations", "decision", "outcome", "backend", "hash"),
+        names(line));
+    assertEquals(
+        List.of("relation", "access", "columns", "row_filters", "masks", "denied_columns"),
+        names(line.get("relations").get(0)));
+    assertEquals(
+        List.of("allow", "reasons", "policies", "policy_revision"), names(line.get("decision")));
+    assertEquals(
+        List.of("status", "sql_state", "rows", "bytes", "duration_micros", "message"),
+        names(line.get("outcome")));
+  }
+
+  @Test
+  void spellsValuesAsDocumented() throws Exception {
+    AuditEvent event = SampleEvents.allowedSelect();
+    JsonNode line = parse(ChainedLine.encode(7, PREVIOUS, event));
+
+    assertEquals(1, line.get("schema_version").intValue());
+    assertEquals(7, line.get("seq").longValue());
+    assertEquals(PREVIOUS, line.get("prev_hash").textValue());
+    assertEquals(event.eventId(), line.get("event_id").textValue());
+    assertEquals("2026-11-21T10:15:00.123456Z", line.get("time").textValue());
+    assertEquals("select", line.get("statement_kind").textValue());
+    assertEquals("ok", line.get("outcome").get("status").textValue());
+    assertEquals(1_250, line.get("outcome").get("duration_micros").longValue());
+    // Masks come out sorted by column whatever the map's order.
+    assertEquals(
+        List.of("amount", "customer_email"), names(line.get("relations").get(0).get("masks")));
+    assertEquals("rev-42", line.get("decision").get("policy_revision").textValue());
+  }
+
+  @Test
+  void nullableFieldsArePresentAsNull() throws Exception {
+    JsonNode denied = parse(ChainedLine.encode(1, ChainHash.GENESIS, SampleEvents.denied()));
+    JsonNode utility = parse(ChainedLine.encode(1, ChainHash.GENESIS, SampleEvents.utility()));
+
+    assertTrue(denied.get("rewritten_sql").isNull());
+    assertTrue(denied.get("decision").get("policy_revision").isNull());
+    assertEquals("denied", denied.get("outcome").get("status").textValue());
+    assertEquals("42501", denied.get("outcome").get("sql_state").textValue());
+    assertEquals("", denied.get("application_name").textValue());
+    assertTrue(utility.get("decision").isNull());
+    assertTrue(utility.get("outcome").get("sql_state").isNull());
+    assertTrue(utility.get("outcome").get("message").isNull());
+  }
+
+  @Test
+  void readingBackGivesTheSameEvent() throws Exception {
+    for (AuditEvent event :
+        List.of(SampleEvents.allowedSelect(), SampleEvents.denied(), SampleEvents.utility())) {
+      ChainedLine.Encoded encoded = ChainedLine.encode(3, PREVIOUS, event);
+      ChainedLine.Decoded decoded = ChainedLine.decode(withoutNewline(encoded));
+
+      assertEquals(event, EventJson.read(decoded.json()));
+    }
+  }
+
+  @Test
+  void textThatNeedsEscapingSurvivesTheRoundTrip() throws Exception {
+    String sql = "select '\"quoted\" \\ back\nslash\t\u0001 é 😀 \u2028 lone \uD800'";
+    AuditEvent event = SampleEvents.allowedSelect("zoë", sql);
+    ChainedLine.Encoded encoded = ChainedLine.encode(1, ChainHash.GENESIS, event);
+
+    // One line: no raw end of line inside it.
+    assertEquals(encoded.bytes().length - 1, indexOf(encoded.bytes(), (byte) '\n'));
+    assertEquals(event, EventJson.read(ChainedLine.decode(withoutNewline(encoded)).json()));
+    assertTrue(new String(encoded.bytes(), StandardCharsets.UTF_8).contains("😀"));
+  }
+
+  @Test
+  void hashFollowsTheDocumentedDefinition() throws Exception {
+    ChainedLine.Encoded encoded = ChainedLine.encode(5, PREVIOUS, SampleEvents.allowedSelect());
+    String line = new String(encoded.bytes(), StandardCharsets.UTF_8);
+
+    // Recomputed from the README's words, without ChainedLine or ChainHash: the line without
+    // its end of line and its last member ,"hash":"…", closed again with }, after prev_hash.
+    assertTrue(line.endsWith("\"}\n"));
+    String withoutEnd = line.substring(0, line.length() - 1);
+    int hashMember = withoutEnd.lastIndexOf(",\"hash\":\"");
+    String canonical = withoutEnd.substring(0, hashMember) + "}";
+    String expected = sha256Hex(PREVIOUS + canonical);
+
+    assertEquals(expected, encoded.hash());
+    assertEquals(expected, JSON.readTree(line).get("hash").textValue());
+    assertEquals(
+        "{\"schema_version\":1,\"seq\":5,\"prev_hash\":\"" + PREVIOUS + "\",\"event_id\":",
+        canonical.substring(0, canonical.indexOf("\"event_id\":") + 11));
+  }
+
+  @Test
+  void decodeFindsAnEditedLine() throws Exception {
+    byte[] line =
+        withoutNewline(ChainedLine.encode(1, ChainHash.GENESIS, SampleEvents.allowedSelect()));
+    String edited = new String(line, StandardCharsets.UTF_8).replace("\"rows\":3", "\"rows\":4");
+
+    ChainedLine.Decoded decoded = ChainedLine.decode(edited.getBytes(StandardCharsets.UTF_8));
+
+    assertFalse(decoded.hashMatches());
+  }
+
+  @Test
+  void decodeRejectsLinesThatBreakTheLayout() throws Exception {
+    String line =
+        new String(
+            withoutNewline(ChainedLine.encode(1, ChainHash.GENESIS, SampleEvents.utility())),
+            StandardCharsets.UTF_8);
+    String hashMember = line.substring(line.lastIndexOf(",\"hash\":"), line.length() - 1);
+    String otherMembers = line.substring(1, line.lastIndexOf(",\"hash\":"));
+    String hashFirst = "{" + hashMember.substring(1) + "," + otherMembers + "}";
+    String duplicateName = line.substring(0, line.length() - 1) + ",\"seq\":2}";
+
+    assertProblem("not JSON", "{\"seq\":1,");
+    assertProblem("not JSON", "");
+    assertProblem("not JSON", line + " {}");
+    assertProblem("not a JSON object", "[1,2]");
+    assertProblem("hash is not the last field", hashFirst);
+    assertProblem("not JSON", duplicateName);
+    assertProblem("missing or malformed seq", line.replace("\"seq\":1", "\"seq\":\"1\""));
+    assertProblem(
+        "missing or malformed prev_hash", line.replace(ChainHash.GENESIS, "0".repeat(63)));
+  }
+
+  private static void assertProblem(String expectedStart, String line) {
+    ChainedLine.MalformedLineException problem =
+        assertThrows(
+            ChainedLine.MalformedLineException.class,
+            () -> ChainedLine.decode(line.getBytes(StandardCharsets.UTF_8)));
+    assertTrue(
+        problem.getMessage().startsWith(expectedStart),
+        () -> "expected '" + expectedStart + "…' but was '" + problem.getMessage() + "'");
+  }
+
+  private static JsonNode parse(ChainedLine.Encoded encoded) throws Exception {
+    return JSON.readTree(encoded.bytes());
+  }
+
+  private static byte[] withoutNewline(ChainedLine.Encoded encoded) {
+    return Arrays.copyOf(encoded.bytes(), encoded.bytes().length - 1);
+  }
+
+  private static List<String> names(JsonNode object) {
+    List<String> names = new ArrayList<>();
+    object.fieldNames().forEachRemaining(names::add);
+    return names;
+  }
+
+  private static int indexOf(byte[] bytes, byte wanted) {
+    for (int index = 0; index < bytes.length; index++) {
+      if (bytes[index] == wanted) {
+        return index;
+      }
+    }
+    return -1;
+  }
+
+  static String sha256Hex(String text) throws Exception {
+    return HexFormat.of()
+        .formatHex(
+            MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+  }
+}
