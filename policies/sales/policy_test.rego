@@ -1,0 +1,83 @@
+package meshgate.domains.sales_test
+
+import data.meshgate
+import data.meshgate_test.fixtures
+
+eu_only := [{"column": "region", "op": "in", "values": ["EU"]}]
+
+test_analysts_read_their_region if {
+	every table in ["stores", "store_transactions"] {
+		decision := meshgate.decision with input as fixtures.read("alice", "sales", table)
+		decision.allow == true
+		decision.relations[sprintf("mesh.sales.%s", [table])].row_filters == eu_only
+		"sales.regional_readers" in decision.policies
+	}
+}
+
+test_region_comes_from_the_subject if {
+	subject := fixtures.subject("ulysses", ["analysts"], {"region": "US"})
+	decision := meshgate.decision with input as fixtures.read_as(subject, "sales", "stores")
+	decision.relations["mesh.sales.stores"].row_filters == [{"column": "region", "op": "in", "values": ["US"]}]
+}
+
+test_analyst_without_region_is_denied if {
+	every attributes in [{}, {"region": ""}, {"region": ["EU", "US"]}, {"region": 1}] {
+		subject := fixtures.subject("adam", ["analysts"], attributes)
+		decision := meshgate.decision with input as fixtures.read_as(subject, "sales", "store_transactions")
+		decision.allow == false
+		decision.deny_reasons == ["sales.store_transactions: analysts need a region attribute to read it (rule sales.regional_readers)"]
+	}
+}
+
+test_data_scientists_and_auditors_read_every_region if {
+	every user in ["carol", "dave"] {
+		every table in ["stores", "store_transactions"] {
+			decision := meshgate.decision with input as fixtures.read(user, "sales", table)
+			decision.allow == true
+			decision.relations[sprintf("mesh.sales.%s", [table])].row_filters == []
+			"sales.readers" in decision.policies
+		}
+	}
+}
+
+test_analyst_who_is_also_a_data_scientist_reads_every_region if {
+	subject := fixtures.subject("ada", ["analysts", "data_scientists"], {})
+	decision := meshgate.decision with input as fixtures.read_as(subject, "sales", "stores")
+	decision.allow == true
+	decision.relations["mesh.sales.stores"].row_filters == []
+}
+
+test_customer_email_is_masked_for_readers if {
+	every user in ["alice", "carol", "dave"] {
+		decision := meshgate.decision with input as fixtures.read(user, "sales", "store_transactions")
+		decision.relations["mesh.sales.store_transactions"].column_masks == {"customer_email": {"function": "email"}}
+		"global.pii.email" in decision.policies
+	}
+}
+
+test_stores_have_no_masks if {
+	decision := meshgate.decision with input as fixtures.read("carol", "sales", "stores")
+	decision.relations["mesh.sales.stores"].column_masks == {}
+}
+
+test_sales_team_reads_everything_unmasked if {
+	subject := fixtures.subject("sam", ["sales_team"], {})
+	decision := meshgate.decision with input as fixtures.read_as(subject, "sales", "store_transactions")
+	decision.allow == true
+	decision.relations["mesh.sales.store_transactions"] == {"row_filters": [], "column_masks": {}, "denied_columns": []}
+	decision.policies == ["sales.readers"]
+}
+
+test_weather_team_is_denied if {
+	every table in ["stores", "store_transactions"] {
+		decision := meshgate.decision with input as fixtures.read("bob", "sales", table)
+		decision.allow == false
+		decision.deny_reasons == [sprintf("mesh.sales.%s: no rule of domain sales grants read access (default deny)", [table])]
+	}
+}
+
+test_every_product_column_is_declared if {
+	products := data.meshgate.domains.sales.metadata.products
+	object.keys(products.stores.columns) == {"store_id", "zip_code", "region"}
+	object.keys(products.store_transactions.columns) == {"transaction_id", "store_id", "day", "amount", "customer_email", "region"}
+}
