@@ -51,9 +51,11 @@ public abstract sealed class AuditException extends RuntimeException
   }
 
   /**
-   * An existing log ends in a line that the chain cannot continue from, e.g. one torn by a crash
-   * (XX001 data_corrupted). The sink refuses to open rather than start a chain that would hide
-   * the damage; the message says where the damage is and how to repair it.
+   * A log holds a line that cannot be used (XX001 data_corrupted): the sink found its last line
+   * (or the last line of the newest rotated file) torn by a crash or not checking out, or its
+   * first line unreadable, and refuses to open rather than start a chain that would hide the
+   * damage; or an export or usage report met a line that is not a valid event, and stops
+   * rather than leave it out. The message names the file and line and what to do.
    */
   public static final class DamagedLog extends AuditException {
     public DamagedLog(String message) {

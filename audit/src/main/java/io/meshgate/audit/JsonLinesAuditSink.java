@@ -2,25 +2,34 @@ package io.meshgate.audit;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.meshgate.audit.AuditSinkOptions.Fsync;
 import io.meshgate.audit.jsonl.ChainHash;
 import io.meshgate.audit.jsonl.ChainedLine;
+import io.meshgate.audit.jsonl.FirstLineReader;
 import io.meshgate.audit.jsonl.LastLineReader;
+import io.meshgate.audit.jsonl.RotatedFileName;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channel;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -46,9 +55,18 @@ import org.slf4j.LoggerFactory;
  * damage. While open, the sink holds an exclusive lock on {@code <file>.lock} next to the log,
  * so two sinks, in this process or another, never interleave lines in it.
  *
+ * <p>Before each batch the writer checks the active file against {@link
+ * AuditSinkOptions#maxFileBytes()} and {@link AuditSinkOptions#maxFileAge()}; a full or old file
+ * is renamed to {@code <name>.<yyyyMMdd'T'HHmmss'Z'>-<seq>.jsonl} (time and seq of its first
+ * event, see {@link AuditLog}) and a new file begins. The chain goes on across files: the new
+ * file's first line continues the seq and links to the last hash of the file before, so a whole
+ * rotated file that goes missing shows as a break, and {@link AuditChainVerifier#verifyAll}
+ * checks the log as one chain. Opening an empty or missing active file continues the chain of
+ * the newest rotated file.
+ *
  * <p>A pipe or device (not a regular file) starts a fresh chain at seq 1 each time it is
- * opened and cannot be forced, so it needs {@link Fsync#NEVER}. Opening a pipe blocks until a
- * reader opens its other end.
+ * opened, is never rotated and cannot be forced, so it needs {@link Fsync#NEVER}. Opening a pipe
+ * blocks until a reader opens its other end.
  */
 public final class JsonLinesAuditSink implements AuditSink {
 
@@ -61,7 +79,8 @@ public final class JsonLinesAuditSink implements AuditSink {
 
   private final Path file;
   private final AuditSinkOptions options;
-  private final FileChannel channel;
+  // Replaced by each rotation; owned by the writer thread after start.
+  private FileChannel channel;
   // Null for pipes and devices, which have no chain to protect.
   private final FileLock lock;
   private final BlockingQueue<QueueEntry> queue;
@@ -76,14 +95,25 @@ public final class JsonLinesAuditSink implements AuditSink {
   private final AtomicLong writtenEvents = new AtomicLong();
   private final AtomicLong failedEvents = new AtomicLong();
   private volatile long lastBatchWriteNanos;
+  private final AtomicLong rotations = new AtomicLong();
 
   // Owned by the writer thread after start.
   private long lastSeq;
   private String lastHash;
+  // Bytes of whole lines in the active file.
   private long committedSize;
+  // The active file's first event, which names the file when it is rotated; 0 and null while
+  // the file is empty.
+  private long fileFirstSeq;
+  private Instant fileFirstEventTime;
 
   private JsonLinesAuditSink(
-      Path file, AuditSinkOptions options, FileChannel channel, FileLock lock, ChainEnd end) {
+      Path file,
+      AuditSinkOptions options,
+      FileChannel channel,
+      FileLock lock,
+      ChainEnd end,
+      ActiveFile active) {
     this.file = file;
     this.options = options;
     this.channel = channel;
@@ -91,7 +121,9 @@ public final class JsonLinesAuditSink implements AuditSink {
     this.queue = new ArrayBlockingQueue<>(options.queueCapacity());
     this.lastSeq = end.seq();
     this.lastHash = end.hash();
-    this.committedSize = end.fileSize();
+    this.committedSize = active.size();
+    this.fileFirstSeq = active.firstSeq();
+    this.fileFirstEventTime = active.firstEventTime();
     this.writer =
         Thread.ofPlatform()
             .name("meshgate-audit-writer-" + file.getFileName())
@@ -119,12 +151,21 @@ public final class JsonLinesAuditSink implements AuditSink {
     FileChannel channel = null;
     try {
       channel = createOrOpen(file);
-      ChainEnd end = continueChain(file, channel);
-      channel.position(end.fileSize());
+      LastLineReader.Tail tail = LastLineReader.read(channel);
+      ChainEnd end;
+      ActiveFile active;
+      if (tail.isEmptyFile()) {
+        end = continueRotatedChain(file);
+        active = ActiveFile.EMPTY;
+      } else {
+        end = chainEndOf(file, channel, tail);
+        active = activeFileOf(file, channel, tail.fileSize());
+      }
+      channel.position(active.size());
       if (options.fsync() == Fsync.ALWAYS) {
         forceDirectoryOf(file);
       }
-      JsonLinesAuditSink sink = new JsonLinesAuditSink(file, options, channel, lock, end);
+      JsonLinesAuditSink sink = new JsonLinesAuditSink(file, options, channel, lock, end, active);
       sink.writer.start();
       return sink;
     } catch (IOException cannotOpen) {
@@ -161,7 +202,7 @@ public final class JsonLinesAuditSink implements AuditSink {
     }
     JsonLinesAuditSink sink =
         new JsonLinesAuditSink(
-            file, options, channel, null, new ChainEnd(0, ChainHash.GENESIS, 0));
+            file, options, channel, null, new ChainEnd(0, ChainHash.GENESIS), ActiveFile.EMPTY);
     sink.writer.start();
     return sink;
   }
@@ -218,11 +259,33 @@ public final class JsonLinesAuditSink implements AuditSink {
     return FileChannel.open(file, openOptions);
   }
 
-  private static ChainEnd continueChain(Path file, FileChannel channel) throws IOException {
-    LastLineReader.Tail tail = LastLineReader.read(channel);
-    if (tail.isEmptyFile()) {
-      return new ChainEnd(0, ChainHash.GENESIS, 0);
+  /**
+   * Where the chain stands for an empty active file: after the newest rotated file, or at the
+   * start when there is none.
+   */
+  private static ChainEnd continueRotatedChain(Path file) throws IOException {
+    Optional<RotatedFileName> newest = AuditLog.of(file).newestRotated();
+    if (newest.isEmpty()) {
+      return new ChainEnd(0, ChainHash.GENESIS);
     }
+    Path rotated = newest.get().path();
+    try (FileChannel rotatedChannel = FileChannel.open(rotated, StandardOpenOption.READ)) {
+      LastLineReader.Tail tail = LastLineReader.read(rotatedChannel);
+      if (tail.isEmptyFile()) {
+        throw new AuditException.DamagedLog(
+            "rotated audit file "
+                + rotated
+                + " is empty, so the chain of "
+                + file
+                + " cannot continue from it; run the audit verify command on the whole log");
+      }
+      return chainEndOf(rotated, rotatedChannel, tail);
+    }
+  }
+
+  /** Where the chain stands after the last line of a non-empty file, which must check out. */
+  private static ChainEnd chainEndOf(Path file, FileChannel channel, LastLineReader.Tail tail)
+      throws IOException {
     if (!tail.complete()) {
       throw new AuditException.DamagedLog(
           "audit log "
@@ -242,7 +305,7 @@ public final class JsonLinesAuditSink implements AuditSink {
     try {
       ChainedLine.Decoded last = ChainedLine.decode(tail.lastLine());
       if (last.hashMatches() && last.seq() >= 1) {
-        return new ChainEnd(last.seq(), last.hash(), tail.fileSize());
+        return new ChainEnd(last.seq(), last.hash());
       }
       problem = last.hashMatches() ? "seq " + last.seq() + " is not positive" : "hash mismatch";
     } catch (ChainedLine.MalformedLineException malformed) {
@@ -257,6 +320,37 @@ public final class JsonLinesAuditSink implements AuditSink {
             + " ("
             + problem
             + "); run the audit verify command to find the first damaged line");
+  }
+
+  /**
+   * The size and first event of a non-empty active file. Its last line has checked out, so its
+   * first line is complete; only its seq and time are needed, to name the file on rotation.
+   */
+  private static ActiveFile activeFileOf(Path file, FileChannel channel, long size)
+      throws IOException {
+    byte[] firstLine = FirstLineReader.read(channel).orElseThrow();
+    String problem;
+    try {
+      JsonNode first = ChainedLine.parse(firstLine);
+      JsonNode seq = first.get("seq");
+      JsonNode time = first.get("time");
+      if (seq != null && seq.isIntegralNumber() && seq.canConvertToLong() && seq.longValue() >= 1
+          && time != null && time.isTextual()) {
+        return new ActiveFile(size, seq.longValue(), Instant.parse(time.textValue()));
+      }
+      problem = "no valid seq or time";
+    } catch (ChainedLine.MalformedLineException malformed) {
+      problem = malformed.getMessage();
+    } catch (DateTimeParseException malformedTime) {
+      problem = "time is not an RFC 3339 time";
+    }
+    throw new AuditException.DamagedLog(
+        "audit log "
+            + file
+            + ": its first line cannot be read ("
+            + problem
+            + "), and rotation names a file after the seq and time of its first event; run the"
+            + " audit verify command to find the damaged lines");
   }
 
   // A new file's name only survives a crash once its directory is forced too.
@@ -317,6 +411,16 @@ public final class JsonLinesAuditSink implements AuditSink {
   /** The log this sink writes. */
   public Path file() {
     return file;
+  }
+
+  /** The log this sink writes, with the files it rotated away. */
+  public AuditLog log() {
+    return AuditLog.of(file);
+  }
+
+  /** Files rotated away since the sink was opened. */
+  public long rotations() {
+    return rotations.get();
   }
 
   /**
@@ -384,6 +488,19 @@ public final class JsonLinesAuditSink implements AuditSink {
       failAll(batch, failed);
       return;
     }
+    if (rotationDue()) {
+      try {
+        rotate();
+      } catch (IOException rotationFailed) {
+        // Rotation is part of writing: a log that cannot start its next file cannot take the
+        // batch either, and stays refused like after any other I/O error.
+        failure = rotationFailed;
+        cutOffFailedBatch();
+        failAll(batch, rotationFailed);
+        LOG.error("Rotating audit log {} failed; refusing further events", file, rotationFailed);
+        return;
+      }
+    }
     List<Append> encoded = new ArrayList<>(batch.size());
     List<ByteBuffer> lines = new ArrayList<>(batch.size());
     long seq = lastSeq;
@@ -430,6 +547,10 @@ public final class JsonLinesAuditSink implements AuditSink {
       return;
     }
     lastBatchWriteNanos = System.nanoTime() - started;
+    if (fileFirstSeq == 0) {
+      fileFirstSeq = lastSeq + 1;
+      fileFirstEventTime = encoded.get(0).event().time();
+    }
     lastSeq = seq;
     lastHash = hash;
     committedSize += batchBytes;
@@ -437,6 +558,56 @@ public final class JsonLinesAuditSink implements AuditSink {
     for (Append append : encoded) {
       append.written().complete(null);
     }
+  }
+
+  private boolean rotationDue() {
+    // Pipes and devices cannot be renamed; an empty file has nothing to rotate.
+    if (lock == null || committedSize == 0) {
+      return false;
+    }
+    if (committedSize >= options.maxFileBytes()) {
+      return true;
+    }
+    return Duration.between(fileFirstEventTime, Instant.now()).compareTo(options.maxFileAge())
+        >= 0;
+  }
+
+  /**
+   * Renames the active file after its first event and starts an empty one under the active
+   * name. Every written batch is already forced (with fsync ALWAYS), so the renamed file is
+   * complete; forcing the directory makes both the new name and the new file survive a crash. A
+   * crash between the rename and the new file leaves no active file, and the next open
+   * continues the chain from the renamed one.
+   */
+  private void rotate() throws IOException {
+    Path rotated = RotatedFileName.of(file, fileFirstEventTime, fileFirstSeq).path();
+    // rename(2) would silently replace an existing file, and an audit file is never replaced.
+    if (Files.exists(rotated, LinkOption.NOFOLLOW_LINKS)) {
+      throw new FileAlreadyExistsException(
+          rotated.toString(), null, "a rotated audit file of that name already exists");
+    }
+    Files.move(file, rotated, StandardCopyOption.ATOMIC_MOVE);
+    FileChannel next =
+        createWithPermissions(
+            file,
+            Set.of(
+                StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE));
+    FileChannel previous = channel;
+    channel = next;
+    committedSize = 0;
+    fileFirstSeq = 0;
+    fileFirstEventTime = null;
+    try {
+      previous.close();
+    } catch (IOException closeFailed) {
+      // Its lines were written (and forced) before; closing has nothing left to lose.
+      LOG.warn("Closing rotated audit file {} failed", rotated, closeFailed);
+    }
+    if (options.fsync() == Fsync.ALWAYS) {
+      forceDirectoryOf(file);
+    }
+    rotations.incrementAndGet();
+    LOG.info("Rotated audit log {} to {}", file, rotated.getFileName());
   }
 
   // The failed batch's futures fail, so its lines (or a torn part of one) should not stay in
@@ -543,8 +714,13 @@ public final class JsonLinesAuditSink implements AuditSink {
     }
   }
 
-  /** Where the chain stands: the last seq and hash, and how many bytes the log holds. */
-  private record ChainEnd(long seq, String hash, long fileSize) {}
+  /** Where the chain stands: the last seq and hash. */
+  private record ChainEnd(long seq, String hash) {}
+
+  /** The active file: its size, and its first event (0 and null while empty). */
+  private record ActiveFile(long size, long firstSeq, Instant firstEventTime) {
+    static final ActiveFile EMPTY = new ActiveFile(0, 0, null);
+  }
 
   private sealed interface QueueEntry permits Append, Wake {}
 

@@ -31,7 +31,7 @@ class AuditChainVerifierTest {
   @BeforeEach
   void writeLog() {
     log = directory.resolve("audit.jsonl");
-    AuditSinkOptions options = AuditSinkOptions.defaults().withFsync(AuditSinkOptions.Fsync.NEVER);
+    AuditSinkOptions options = SampleEvents.options(AuditSinkOptions.Fsync.NEVER);
     try (JsonLinesAuditSink sink = JsonLinesAuditSink.open(log, options)) {
       for (int index = 1; index <= EVENTS; index++) {
         sink.append(

@@ -141,7 +141,7 @@ class JsonLinesAuditSinkTest {
     List<CompletableFuture<Void>> futures = new ArrayList<>();
     // Room for every event: this test is about order and completeness, not overload.
     AuditSinkOptions roomForAll =
-        AuditSinkOptions.defaults().withQueueCapacity(threads * perThread);
+        SampleEvents.options(Fsync.ALWAYS).withQueueCapacity(threads * perThread);
     try (JsonLinesAuditSink sink = JsonLinesAuditSink.open(log, roomForAll)) {
       CountDownLatch start = new CountDownLatch(1);
       List<CompletableFuture<List<CompletableFuture<Void>>>> appenders = new ArrayList<>();
@@ -407,7 +407,7 @@ class JsonLinesAuditSinkTest {
   }
 
   private static AuditSinkOptions options(Fsync fsync) {
-    return AuditSinkOptions.defaults().withFsync(fsync);
+    return SampleEvents.options(fsync);
   }
 
   private static void writeEvents(Path log, int count) throws Exception {

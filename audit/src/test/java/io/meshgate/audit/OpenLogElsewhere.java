@@ -11,7 +11,7 @@ public final class OpenLogElsewhere {
     try (JsonLinesAuditSink sink =
         JsonLinesAuditSink.open(
             Path.of(arguments[0]),
-            AuditSinkOptions.defaults().withFsync(AuditSinkOptions.Fsync.NEVER))) {
+            SampleEvents.options(AuditSinkOptions.Fsync.NEVER))) {
       System.out.println("opened " + sink.file());
     } catch (AuditException refused) {
       System.out.println("refused: " + refused.getMessage());

@@ -1,5 +1,6 @@
 package io.meshgate.audit;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -9,7 +10,18 @@ public final class SampleEvents {
 
   public static final Instant TIME = Instant.parse("2026-11-21T10:15:00.123456789Z");
 
+  /**
+   * Longer than any event can be old (the years 0000 to 9999): events here carry fixed times, so
+   * with the default age limit whether a file rotates would depend on the day the tests run.
+   */
+  public static final Duration NO_AGE_LIMIT = Duration.ofDays(4_000_000);
+
   private SampleEvents() {}
+
+  /** Defaults with the fsync given and no rotation by age; see {@link #NO_AGE_LIMIT}. */
+  public static AuditSinkOptions options(AuditSinkOptions.Fsync fsync) {
+    return AuditSinkOptions.defaults().withFsync(fsync).withMaxFileAge(NO_AGE_LIMIT);
+  }
 
   public static AuditRelation orders() {
     return new AuditRelation(

@@ -12,7 +12,8 @@ public final class WriteUntilFileTooLarge {
   private WriteUntilFileTooLarge() {}
 
   public static void main(String[] arguments) {
-    try (JsonLinesAuditSink sink = JsonLinesAuditSink.open(Path.of(arguments[0]))) {
+    try (JsonLinesAuditSink sink = JsonLinesAuditSink.open(
+            Path.of(arguments[0]), SampleEvents.options(AuditSinkOptions.Fsync.ALWAYS))) {
       for (int index = 0; index < 10_000; index++) {
         try {
           sink.append(SampleEvents.allowedSelect()).join();

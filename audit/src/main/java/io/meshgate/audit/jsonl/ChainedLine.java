@@ -130,6 +130,30 @@ public final class ChainedLine {
    *     end with its {@code hash} member
    */
   public static Decoded decode(byte[] line) throws MalformedLineException {
+    JsonNode json = parse(line);
+    JsonNode seq = json.get("seq");
+    if (seq == null || !seq.isIntegralNumber() || !seq.canConvertToLong()) {
+      throw new MalformedLineException("missing or malformed seq");
+    }
+    String previousHash = hashField(json, "prev_hash");
+    String hash = hashField(json, "hash");
+    if (!endsWithHashMember(line, hash)) {
+      throw new MalformedLineException("hash is not the last field of the line");
+    }
+    byte[] canonical = Arrays.copyOf(line, line.length - HASH_MEMBER_LENGTH + 1);
+    canonical[canonical.length - 1] = '}';
+    return new Decoded(
+        seq.longValue(), previousHash, hash, ChainHash.of(previousHash, canonical), json);
+  }
+
+  /**
+   * Parses one line, given without its end of line, as a JSON object, strictly (no duplicate
+   * field names, nothing after the object), without checking its chain fields or hash: what
+   * export and reports need, which leave checking to the verifier.
+   *
+   * @throws MalformedLineException when the line is not one JSON object
+   */
+  public static JsonNode parse(byte[] line) throws MalformedLineException {
     requireNonNull(line, "line is null");
     JsonNode json;
     try {
@@ -145,19 +169,7 @@ public final class ChainedLine {
     if (!json.isObject()) {
       throw new MalformedLineException("not a JSON object");
     }
-    JsonNode seq = json.get("seq");
-    if (seq == null || !seq.isIntegralNumber() || !seq.canConvertToLong()) {
-      throw new MalformedLineException("missing or malformed seq");
-    }
-    String previousHash = hashField(json, "prev_hash");
-    String hash = hashField(json, "hash");
-    if (!endsWithHashMember(line, hash)) {
-      throw new MalformedLineException("hash is not the last field of the line");
-    }
-    byte[] canonical = Arrays.copyOf(line, line.length - HASH_MEMBER_LENGTH + 1);
-    canonical[canonical.length - 1] = '}';
-    return new Decoded(
-        seq.longValue(), previousHash, hash, ChainHash.of(previousHash, canonical), json);
+    return json;
   }
 
   private static String hashField(JsonNode json, String name) throws MalformedLineException {

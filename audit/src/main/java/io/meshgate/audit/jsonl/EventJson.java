@@ -34,6 +34,14 @@ public final class EventJson {
   private EventJson() {}
 
   /**
+   * An instant as the log spells {@code time}: RFC 3339 in UTC with exactly six fractional
+   * digits, so that other outputs (CSV export) show the same text as the log.
+   */
+  public static String formatTime(Instant time) {
+    return TIME.format(requireNonNull(time, "time is null"));
+  }
+
+  /**
    * Writes the event's fields into an open object, after the line's {@code schema_version},
    * {@code seq} and {@code prev_hash}.
    */
