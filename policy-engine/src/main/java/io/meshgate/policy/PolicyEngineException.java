@@ -5,7 +5,7 @@ package io.meshgate.policy;
  * subtype tells whether it was the policy (a malformed or undefined decision) or the engine
  * (unreachable, timed out, failing).
  */
-public sealed class PolicyEngineException extends Exception
+public abstract sealed class PolicyEngineException extends Exception
     permits PolicyEngineException.Unavailable, PolicyEngineException.MalformedDecision {
 
   private PolicyEngineException(String message, Throwable cause) {

@@ -33,6 +33,11 @@ public final class CachingPolicyEngine implements PolicyEngine {
     this(delegate, DEFAULT_EXPIRE_AFTER_WRITE, DEFAULT_MAXIMUM_SIZE);
   }
 
+  /** A cache of at most {@value #DEFAULT_MAXIMUM_SIZE} decisions, each kept {@code expireAfterWrite}. */
+  public CachingPolicyEngine(PolicyEngine delegate, Duration expireAfterWrite) {
+    this(delegate, expireAfterWrite, DEFAULT_MAXIMUM_SIZE);
+  }
+
   public CachingPolicyEngine(PolicyEngine delegate, Duration expireAfterWrite, long maximumSize) {
     this(delegate, expireAfterWrite, maximumSize, Ticker.systemTicker());
   }

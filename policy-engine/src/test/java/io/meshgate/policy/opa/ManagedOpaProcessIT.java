@@ -126,6 +126,104 @@ class ManagedOpaProcessIT {
     assertFalse(alive, "OPA outlived the JVM that started it");
   }
 
+  @Test
+  void servesTheFoldersRevisionAndOwnsTheWholeDataTree() throws Exception {
+    try (ManagedOpaProcess opa = ManagedOpaProcess.start(TestRepository.opaBinary(), TestRepository.policies(), 0)) {
+      assertEquals(PolicyRevision.of(TestRepository.policies()), opa.revision());
+      assertEquals(
+          "{\"result\":\"" + opa.revision() + "\"}", body(opa.baseUri().resolve("/v1/data/system/bundles/meshgate/manifest/revision")));
+
+      // Nobody else on the machine can change the policies behind Meshgate's back.
+      assertEquals(400, put(opa.baseUri().resolve("/v1/policies/intruder"), "package meshgate\n\ndecision := {\"allow\": true}\n"));
+      assertEquals(400, put(opa.baseUri().resolve("/v1/data/sales"), "{}"));
+    }
+  }
+
+  @Test
+  void activatesANewBundleWithoutARestartAndKeepsItAcrossOne() throws Exception {
+    Files.writeString(folder.resolve("policy.rego"), "package meshgate\n\nanswer := 1\n");
+    try (ManagedOpaProcess opa = ManagedOpaProcess.start(TestRepository.opaBinary(), folder, 0)) {
+      long pid = opa.pid().orElseThrow();
+      String first = opa.revision();
+      assertEquals("{\"result\":1}", body(opa.baseUri().resolve("/v1/data/meshgate/answer")));
+
+      Files.writeString(folder.resolve("policy.rego"), "package meshgate\n\nanswer := 2\n");
+      assertEquals(first, opa.revision(), "an edit alone changes nothing");
+      PolicyBundle second = bundleOf(folder);
+      opa.activate(second);
+
+      assertEquals(second.revision(), opa.revision());
+      assertEquals("{\"result\":2}", body(opa.baseUri().resolve("/v1/data/meshgate/answer")));
+      assertEquals(pid, opa.pid().orElseThrow(), "the same process");
+
+      opa.stop();
+      opa.start();
+      assertEquals(second.revision(), opa.revision());
+      assertEquals("{\"result\":2}", body(opa.baseUri().resolve("/v1/data/meshgate/answer")));
+    }
+  }
+
+  @Test
+  void aBundleActivatedWhileStoppedIsServedAtTheNextStart() throws Exception {
+    Files.writeString(folder.resolve("policy.rego"), "package meshgate\n\nanswer := 1\n");
+    try (ManagedOpaProcess opa = ManagedOpaProcess.start(TestRepository.opaBinary(), folder, 0)) {
+      opa.stop();
+      Files.writeString(folder.resolve("policy.rego"), "package meshgate\n\nanswer := 3\n");
+      PolicyBundle third = bundleOf(folder);
+
+      opa.activate(third);
+      assertEquals(third.revision(), opa.revision());
+      opa.start();
+
+      assertEquals("{\"result\":3}", body(opa.baseUri().resolve("/v1/data/meshgate/answer")));
+    }
+  }
+
+  @Test
+  void aBundleOpaRejectsLeavesTheOldOneActive() throws Exception {
+    Files.writeString(folder.resolve("policy.rego"), "package meshgate\n\nanswer := 1\n");
+    try (ManagedOpaProcess opa =
+        new ManagedOpaProcess(TestRepository.opaBinary(), folder, 0, Duration.ofSeconds(15), Duration.ofSeconds(1))) {
+      opa.start();
+      String first = opa.revision();
+
+      PolicyActivationException error =
+          assertThrows(
+              PolicyActivationException.class,
+              () -> opa.activate(PolicyBundle.of("0123456789ab", "not a tarball".getBytes(StandardCharsets.UTF_8))));
+
+      assertTrue(error.getMessage().contains("did not activate policy revision 0123456789ab"), error.getMessage());
+      assertTrue(error.getMessage().contains("keeps serving revision " + first), error.getMessage());
+      assertEquals(first, opa.revision());
+      assertEquals("{\"result\":1}", body(opa.baseUri().resolve("/v1/data/meshgate/answer")));
+    }
+  }
+
+  private static PolicyBundle bundleOf(Path policies) throws Exception {
+    try (PolicySnapshot snapshot = PolicySnapshot.copy(policies)) {
+      return PolicyBundle.build(TestRepository.opaBinary(), snapshot, PolicyBundle.DEFAULT_BUILD_TIMEOUT);
+    }
+  }
+
+  private static String body(URI uri) throws IOException, InterruptedException {
+    try (HttpClient client = HttpClient.newHttpClient()) {
+      return client
+          .send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString())
+          .body()
+          .strip();
+    }
+  }
+
+  private static int put(URI uri, String body) throws IOException, InterruptedException {
+    try (HttpClient client = HttpClient.newHttpClient()) {
+      return client
+          .send(
+              HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2)).PUT(HttpRequest.BodyPublishers.ofString(body)).build(),
+              HttpResponse.BodyHandlers.discarding())
+          .statusCode();
+    }
+  }
+
   private static int get(URI uri) throws IOException, InterruptedException {
     try (HttpClient client = HttpClient.newHttpClient()) {
       return client

@@ -1,6 +1,7 @@
 package io.meshgate.policy.opa;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -84,6 +85,28 @@ class PolicyRevisionTest {
     write("sales/.draft.rego", "package draft\n");
 
     assertEquals(original, PolicyRevision.of(folder));
+  }
+
+  @Test
+  void countsDataFilesByTheirBundleNamesOnly() throws IOException {
+    writeDemo();
+    String original = PolicyRevision.of(folder);
+
+    // OPA's bundle loader skips a JSON file not named data.json: so does the revision.
+    write("sales/fixtures.json", "{\"x\": 1}\n");
+    assertEquals(original, PolicyRevision.of(folder));
+
+    write("sales/data.yaml", "extra: 1\n");
+    assertNotEquals(original, PolicyRevision.of(folder));
+  }
+
+  @Test
+  void hiddenAndBuildOutputNamesAreIgnored() {
+    assertTrue(PolicyRevision.isIgnoredName("target"));
+    assertTrue(PolicyRevision.isIgnoredName(".git"));
+    assertTrue(PolicyRevision.isIgnoredName("..data"));
+    assertFalse(PolicyRevision.isIgnoredName("sales"));
+    assertFalse(PolicyRevision.isIgnoredName("targets"));
   }
 
   @Test

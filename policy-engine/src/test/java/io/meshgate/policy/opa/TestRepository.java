@@ -1,10 +1,13 @@
 package io.meshgate.policy.opa;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
 
 /** Finds the repository (for policies/ and the OPA script) from a test. */
-final class TestRepository {
+public final class TestRepository {
 
   private TestRepository() {}
 
@@ -12,7 +15,7 @@ final class TestRepository {
    * The system property {@code meshgate.root} set by the build, else the nearest folder above the
    * working directory that has {@code policies/} and {@code policy-engine/} (an IDE run).
    */
-  static Path root() {
+  public static Path root() {
     String configured = System.getProperty("meshgate.root");
     if (configured != null && !configured.isBlank()) {
       return Path.of(configured).toAbsolutePath();
@@ -26,11 +29,32 @@ final class TestRepository {
         "cannot find the repository root: set -Dmeshgate.root or run from inside the repository");
   }
 
-  static Path policies() {
+  public static Path policies() {
     return root().resolve("policies");
   }
 
-  static Path opaBinary() throws OpaStartException {
+  public static Path opaBinary() throws OpaStartException {
     return OpaBinary.locate(root());
+  }
+
+  /**
+   * Copies the repository's policies/ (without build output) into {@code target}, for tests that
+   * edit policies.
+   */
+  public static Path copyPolicies(Path target) throws IOException {
+    Path source = policies();
+    List<Path> paths;
+    try (Stream<Path> walk = Files.walk(source)) {
+      paths = walk.filter(path -> !source.relativize(path).startsWith("target")).toList();
+    }
+    for (Path path : paths) {
+      Path copy = target.resolve(source.relativize(path).toString());
+      if (Files.isDirectory(path)) {
+        Files.createDirectories(copy);
+      } else {
+        Files.copy(path, copy);
+      }
+    }
+    return target;
   }
 }
