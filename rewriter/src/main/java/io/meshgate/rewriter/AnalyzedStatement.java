@@ -1,0 +1,40 @@
+package io.meshgate.rewriter;
+
+import io.meshgate.policy.Decision;
+import io.meshgate.policy.RelationAccess;
+import io.meshgate.policy.StatementKind;
+import java.util.List;
+
+/**
+ * One analysed statement. Either it needs no decision (an allowlisted utility statement, a
+ * catalog-only read, a query without relations) and {@link #passthroughSql()} is what to
+ * send, or it reads governed relations and {@link #rewrite(Decision)} gives the SQL to send
+ * under a decision. Instances are immutable and thread-safe; {@code rewrite} may be called
+ * any number of times.
+ */
+public interface AnalyzedStatement {
+  StatementKind kind();
+
+  /** False for allowlisted utility statements, catalog-only reads and relation-free queries. */
+  boolean requiresDecision();
+
+  /** The governed relations for the policy input; empty when no decision is required. */
+  List<RelationAccess> relations();
+
+  /**
+   * What to send when no decision is required: the client's text for utility statements,
+   * the unparsed (analysed) SQL for queries.
+   *
+   * @throws IllegalStateException if the statement requires a decision
+   */
+  String passthroughSql();
+
+  /**
+   * The PostgreSQL SQL to forward under {@code decision}.
+   *
+   * @throws SqlRefusal if the decision does not allow the statement, a denied column is
+   *     named, or the decision's filters or masks do not validate
+   * @throws IllegalStateException if the statement requires no decision
+   */
+  String rewrite(Decision decision) throws SqlRefusal;
+}

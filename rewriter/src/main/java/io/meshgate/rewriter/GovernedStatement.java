@@ -1,0 +1,99 @@
+package io.meshgate.rewriter;
+
+import static java.util.Objects.requireNonNull;
+
+import io.meshgate.policy.Decision;
+import io.meshgate.policy.RelationAccess;
+import io.meshgate.policy.StatementKind;
+import io.meshgate.rewriter.SqlRefusal.Reason;
+import io.meshgate.rewriter.analysis.NameResolver;
+import io.meshgate.rewriter.analysis.StatementAnalysis;
+import io.meshgate.rewriter.analysis.TableReference;
+import io.meshgate.rewriter.analysis.TableReferenceFinder;
+import io.meshgate.rewriter.apply.DecisionApplier;
+import io.meshgate.rewriter.parse.NormalizedText;
+import io.meshgate.rewriter.parse.SqlParsing;
+import io.meshgate.rewriter.unparse.PostgresUnparser;
+import java.util.List;
+import java.util.Set;
+import org.apache.calcite.sql.SqlIdentifier;
+import org.apache.calcite.sql.SqlNode;
+
+/**
+ * A query that reads governed relations. Each rewrite parses the normalized text again (parse
+ * trees are mutable and rewritten in place), finds the same references with the names
+ * resolved during analysis, applies the decision and checks that no governed table is left
+ * outside a derived table before unparsing.
+ */
+final class GovernedStatement implements AnalyzedStatement {
+  private final NormalizedText normalized;
+  private final List<RelationAccess> relations;
+  private final NameResolver resolver;
+  private final DecisionApplier applier;
+
+  GovernedStatement(
+      NormalizedText normalized,
+      List<RelationAccess> relations,
+      NameResolver frozenResolver,
+      DecisionApplier applier) {
+    this.normalized = requireNonNull(normalized, "normalized is null");
+    this.relations = List.copyOf(requireNonNull(relations, "relations is null"));
+    this.resolver = requireNonNull(frozenResolver, "frozenResolver is null");
+    this.applier = requireNonNull(applier, "applier is null");
+  }
+
+  @Override
+  public StatementKind kind() {
+    return StatementKind.SELECT;
+  }
+
+  @Override
+  public boolean requiresDecision() {
+    return true;
+  }
+
+  @Override
+  public List<RelationAccess> relations() {
+    return relations;
+  }
+
+  @Override
+  public String passthroughSql() {
+    throw new IllegalStateException("this statement needs a decision; call rewrite(decision)");
+  }
+
+  @Override
+  public String rewrite(Decision decision) throws SqlRefusal {
+    requireNonNull(decision, "decision is null");
+    try {
+      SqlNode root = SqlParsing.parseStatement(normalized);
+      StatementAnalysis analysis = TableReferenceFinder.find(root, resolver);
+      Set<SqlIdentifier> derivedBases = applier.apply(analysis, decision);
+      verify(root, derivedBases);
+      return PostgresUnparser.unparse(root, normalized.parameterNumbers());
+    } catch (SqlRefusal refusal) {
+      throw refusal.withStatementKind(StatementKind.SELECT);
+    } catch (StackOverflowError e) {
+      throw StatementAnalyzer.tooDeep();
+    }
+  }
+
+  /** Fails closed if any governed table is still reachable other than through a derived table. */
+  private void verify(SqlNode root, Set<SqlIdentifier> derivedBases) throws SqlRefusal {
+    for (TableReference reference : TableReferenceFinder.find(root, resolver).references()) {
+      if (!derivedBases.contains(reference.name())) {
+        throw new SqlRefusal(
+            Reason.NOT_GOVERNED,
+            "Meshgate could not apply the policy to every reference of "
+                + reference.relation().schema() + "." + reference.relation().table()
+                + "; the statement was not forwarded",
+            StatementKind.SELECT);
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "GovernedStatement[" + normalized.text() + "]";
+  }
+}

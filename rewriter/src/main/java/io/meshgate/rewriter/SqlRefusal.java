@@ -1,0 +1,75 @@
+package io.meshgate.rewriter;
+
+import static java.util.Objects.requireNonNull;
+
+import io.meshgate.policy.StatementKind;
+import java.util.Optional;
+
+/**
+ * A statement Meshgate will not forward. The message is shown to the client: it names
+ * constructs, relations and columns the client wrote, never data values.
+ */
+public final class SqlRefusal extends Exception {
+  private static final long serialVersionUID = 1L;
+
+  /** Why a statement was refused, with the SQLSTATE the client sees. */
+  public enum Reason {
+    /** The statement could not be parsed. */
+    SYNTAX_ERROR("42601"),
+    /** A statement kind or construct Meshgate does not govern yet. */
+    NOT_GOVERNED("0A000"),
+    /** A relation that does not exist. */
+    UNDEFINED_TABLE("42P01"),
+    /** A denied column, forbidden function or catalog view, or a role change. */
+    PERMISSION_DENIED("42501"),
+    /** The decision holds a filter or mask that does not validate or fit its column. */
+    POLICY_ERROR("42501");
+
+    private final String sqlState;
+
+    Reason(String sqlState) {
+      this.sqlState = sqlState;
+    }
+
+    public String sqlState() {
+      return sqlState;
+    }
+  }
+
+  private final Reason reason;
+  private final StatementKind statementKind;
+
+  public SqlRefusal(Reason reason, String message) {
+    this(reason, message, null);
+  }
+
+  /** A refusal of a statement whose kind is known, so the audit log can record it. */
+  public SqlRefusal(Reason reason, String message, StatementKind statementKind) {
+    super(requireNonNull(message, "message is null"));
+    this.reason = requireNonNull(reason, "reason is null");
+    this.statementKind = statementKind;
+  }
+
+  public Reason reason() {
+    return reason;
+  }
+
+  public String sqlState() {
+    return reason.sqlState();
+  }
+
+  /** The kind of the refused statement, when it was recognised before the refusal. */
+  public Optional<StatementKind> statementKind() {
+    return Optional.ofNullable(statementKind);
+  }
+
+  /** This refusal with the statement kind attached, unless one is already known. */
+  public SqlRefusal withStatementKind(StatementKind kind) {
+    if (statementKind != null) {
+      return this;
+    }
+    SqlRefusal refusal = new SqlRefusal(reason, getMessage(), kind);
+    refusal.setStackTrace(getStackTrace());
+    return refusal;
+  }
+}

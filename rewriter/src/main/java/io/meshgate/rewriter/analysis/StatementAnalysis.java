@@ -1,0 +1,49 @@
+package io.meshgate.rewriter.analysis;
+
+import static java.util.Objects.requireNonNull;
+
+import io.meshgate.policy.Access;
+import io.meshgate.policy.RelationAccess;
+import io.meshgate.policy.RelationName;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.calcite.sql.SqlIdentifier;
+
+/**
+ * What {@link TableReferenceFinder} found in one parse tree: every governed table reference
+ * (in the order they appear), per relation the columns used, and the column names written
+ * with three or more parts ({@code schema.table.column}), which need shortening once the
+ * table is replaced by a derived table.
+ */
+public record StatementAnalysis(
+    List<TableReference> references,
+    Map<RelationName, ColumnUsage> usage,
+    List<SqlIdentifier> longColumnNames) {
+  public StatementAnalysis {
+    references = List.copyOf(requireNonNull(references, "references is null"));
+    usage = Collections.unmodifiableMap(new LinkedHashMap<>(requireNonNull(usage, "usage is null")));
+    longColumnNames = List.copyOf(requireNonNull(longColumnNames, "longColumnNames is null"));
+  }
+
+  public boolean touchesGovernedRelations() {
+    return !references.isEmpty();
+  }
+
+  /** The relations for the policy input, each once, in order of first appearance. */
+  public List<RelationAccess> relationAccesses() {
+    return usage.entrySet().stream()
+        .map(entry -> new RelationAccess(
+            entry.getKey(),
+            Access.READ,
+            references.stream()
+                .filter(reference -> reference.relation().equals(entry.getKey()))
+                .findFirst()
+                .orElseThrow()
+                .table()
+                .columnNames(),
+            entry.getValue().referencedColumns()))
+        .toList();
+  }
+}

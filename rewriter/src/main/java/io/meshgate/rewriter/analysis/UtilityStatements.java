@@ -1,0 +1,140 @@
+package io.meshgate.rewriter.analysis;
+
+import io.meshgate.policy.StatementKind;
+import io.meshgate.rewriter.SqlRefusal;
+import io.meshgate.rewriter.SqlRefusal.Reason;
+import io.meshgate.rewriter.lexer.LexicalException;
+import io.meshgate.rewriter.lexer.PgStringLiterals;
+import io.meshgate.rewriter.lexer.Token;
+import io.meshgate.rewriter.lexer.TokenType;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The utility statements Meshgate forwards without a decision, recognised by their first
+ * keyword: they read or change session state but touch no table. SET statements that would
+ * change who the backend acts as, or how it reads the SQL Meshgate sends, are refused.
+ */
+public final class UtilityStatements {
+  private static final Set<String> ALLOWED_FIRST_KEYWORDS =
+      Set.of(
+          "set", "show", "reset", "begin", "start", "commit", "end", "rollback", "abort",
+          "savepoint", "release", "discard", "deallocate", "close");
+
+  /** Settings that change the backend identity. */
+  private static final Set<String> IDENTITY_SETTINGS = Set.of("role", "session_authorization");
+
+  /**
+   * Settings that change how the backend reads the SQL Meshgate sends: the rewritten SQL
+   * relies on standard-conforming strings and UTF-8, so only those values are accepted.
+   */
+  private static final Set<String> STANDARD_CONFORMING_VALUES = Set.of("on", "true", "yes", "1");
+
+  private static final Set<String> UTF8_VALUES = Set.of("utf8", "utf-8", "unicode");
+
+  private UtilityStatements() {}
+
+  /**
+   * Whether the statement is an allowlisted utility statement to forward as written.
+   *
+   * @throws SqlRefusal for a SET that would change the backend role or how it parses SQL
+   */
+  public static boolean isAllowed(List<Token> significant) throws SqlRefusal {
+    if (significant.isEmpty() || significant.get(0).type() != TokenType.WORD) {
+      return false;
+    }
+    String first = significant.get(0).foldedWord();
+    if (!ALLOWED_FIRST_KEYWORDS.contains(first)) {
+      return false;
+    }
+    if (first.equals("set")) {
+      checkSet(significant);
+    }
+    return true;
+  }
+
+  private static void checkSet(List<Token> tokens) throws SqlRefusal {
+    int position = 1;
+    // SET [SESSION | LOCAL] ...; "SET SESSION AUTHORIZATION" and "SET SESSION CHARACTERISTICS"
+    // start with SESSION too, so the modifier is only skipped when something follows it.
+    if (position + 1 < tokens.size()
+        && (nameAt(tokens, position).equals("local")
+            || (nameAt(tokens, position).equals("session")
+                && !nameAt(tokens, position + 1).equals("authorization")
+                && !nameAt(tokens, position + 1).equals("characteristics")))) {
+      position++;
+    }
+    String setting = nameAt(tokens, position);
+    if (IDENTITY_SETTINGS.contains(setting)
+        || (setting.equals("session") && nameAt(tokens, position + 1).equals("authorization"))) {
+      throw new SqlRefusal(
+          Reason.PERMISSION_DENIED,
+          "changing the backend role is not allowed through Meshgate",
+          StatementKind.UTILITY);
+    }
+    if (setting.equals("standard_conforming_strings")
+        && !STANDARD_CONFORMING_VALUES.contains(valueAfter(tokens, position + 1))) {
+      throw new SqlRefusal(
+          Reason.PERMISSION_DENIED,
+          "standard_conforming_strings must stay on through Meshgate",
+          StatementKind.UTILITY);
+    }
+    if ((setting.equals("client_encoding") || setting.equals("names"))
+        && !UTF8_VALUES.contains(valueAfter(tokens, position + 1))) {
+      throw new SqlRefusal(
+          Reason.PERMISSION_DENIED,
+          "client_encoding must stay UTF8 through Meshgate",
+          StatementKind.UTILITY);
+    }
+  }
+
+  /**
+   * The setting name at a position, lower-cased whether quoted or not: PostgreSQL looks up
+   * configuration parameters case-insensitively, so {@code SET "ROLE" = x} sets the role too.
+   */
+  private static String nameAt(List<Token> tokens, int position) throws SqlRefusal {
+    if (position >= tokens.size()) {
+      return "";
+    }
+    Token token = tokens.get(position);
+    try {
+      return switch (token.type()) {
+        case WORD -> token.foldedWord().toLowerCase(Locale.ROOT);
+        case QUOTED_IDENTIFIER, UNICODE_IDENTIFIER ->
+            PgStringLiterals.identifier(token, '\\').toLowerCase(Locale.ROOT);
+        case WHITESPACE, LINE_COMMENT, BLOCK_COMMENT, STRING, ESCAPE_STRING, UNICODE_STRING,
+            NATIONAL_STRING, BIT_STRING, HEX_STRING, DOLLAR_STRING, NUMBER, PARAMETER, OPERATOR,
+            OPEN_PAREN, CLOSE_PAREN, OPEN_BRACKET, CLOSE_BRACKET, COMMA, SEMICOLON, DOT, COLON,
+            TYPECAST, OTHER -> "";
+      };
+    } catch (LexicalException e) {
+      throw new SqlRefusal(Reason.SYNTAX_ERROR, e.getMessage(), StatementKind.UTILITY);
+    }
+  }
+
+  /** The value of {@code SET name [TO | =] value}, lower-cased and unquoted; "" if absent. */
+  private static String valueAfter(List<Token> tokens, int position) throws SqlRefusal {
+    int index = position;
+    if (index < tokens.size()
+        && (tokens.get(index).isWord("to") || tokens.get(index).text().equals("="))) {
+      index++;
+    }
+    if (index >= tokens.size()) {
+      return "";
+    }
+    if (index + 1 < tokens.size()) {
+      // a list or an expression: not one of the accepted plain values
+      return "";
+    }
+    Token value = tokens.get(index);
+    try {
+      if (value.type().isCharacterString()) {
+        return PgStringLiterals.value(value).strip().toLowerCase(Locale.ROOT);
+      }
+    } catch (LexicalException e) {
+      throw new SqlRefusal(Reason.SYNTAX_ERROR, e.getMessage(), StatementKind.UTILITY);
+    }
+    return nameAt(tokens, index).isEmpty() ? value.lowerText() : nameAt(tokens, index);
+  }
+}

@@ -1,0 +1,115 @@
+package io.meshgate.rewriter.apply;
+
+import static io.meshgate.rewriter.tree.SqlNodes.as;
+import static java.util.Objects.requireNonNull;
+
+import io.meshgate.policy.Decision;
+import io.meshgate.policy.RelationName;
+import io.meshgate.policy.RelationPolicy;
+import io.meshgate.rewriter.SqlRefusal;
+import io.meshgate.rewriter.SqlRefusal.Reason;
+import io.meshgate.rewriter.analysis.ColumnUsage;
+import io.meshgate.rewriter.analysis.StatementAnalysis;
+import io.meshgate.rewriter.analysis.TableReference;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.calcite.sql.SqlIdentifier;
+import org.apache.calcite.sql.parser.SqlParserPos;
+
+/**
+ * Applies a decision to an analysed parse tree, in place: refuses named denied columns,
+ * validates each relation's filters and masks, replaces every governed table reference by
+ * its derived table, and shortens {@code schema.table.column} names that would no longer
+ * resolve. Decision entries for relations the statement does not read are ignored.
+ */
+public final class DecisionApplier {
+  private final DerivedTableBuilder builder;
+
+  public DecisionApplier(DerivedTableBuilder builder) {
+    this.builder = requireNonNull(builder, "builder is null");
+  }
+
+  /**
+   * @return the base-table name nodes of the derived tables that were put in, by identity
+   */
+  public Set<SqlIdentifier> apply(StatementAnalysis analysis, Decision decision)
+      throws SqlRefusal {
+    if (!decision.allow()) {
+      throw new SqlRefusal(
+          Reason.PERMISSION_DENIED,
+          decision.denyReasons().isEmpty()
+              ? "permission denied by policy"
+              : "permission denied by policy: " + String.join("; ", decision.denyReasons()));
+    }
+    refuseDeniedColumns(analysis, decision);
+    Map<RelationName, DerivedTableBuilder.PreparedRelation> prepared = new LinkedHashMap<>();
+    for (TableReference reference : analysis.references()) {
+      if (!prepared.containsKey(reference.relation())) {
+        prepared.put(reference.relation(),
+            builder.prepare(reference.table(), decision.policyFor(reference.relation())));
+      }
+    }
+    Set<SqlIdentifier> bases = Collections.newSetFromMap(new IdentityHashMap<>());
+    for (TableReference reference : analysis.references()) {
+      DerivedTableBuilder.DerivedTable derived =
+          prepared.get(reference.relation()).newDerivedTable();
+      bases.add(derived.base());
+      reference.replaceWith(
+          reference.isAliased() ? derived.select() : as(derived.select(), reference.exposedName()));
+    }
+    shortenLongColumnNames(analysis);
+    return bases;
+  }
+
+  private static void refuseDeniedColumns(StatementAnalysis analysis, Decision decision)
+      throws SqlRefusal {
+    List<String> problems = new ArrayList<>();
+    for (Map.Entry<RelationName, ColumnUsage> entry : analysis.usage().entrySet()) {
+      RelationPolicy policy = decision.policyFor(entry.getKey());
+      List<String> denied = entry.getValue().namedColumns().stream()
+          .filter(policy.deniedColumns()::contains)
+          .toList();
+      if (!denied.isEmpty()) {
+        problems.add(
+            (denied.size() == 1 ? "column " : "columns ") + String.join(", ", denied)
+                + " of relation " + entry.getKey().schema() + "." + entry.getKey().table());
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new SqlRefusal(
+          Reason.PERMISSION_DENIED, "permission denied for " + String.join("; ", problems));
+    }
+  }
+
+  /**
+   * {@code sales.stores.zip_code} named the unaliased table {@code sales.stores}; the derived
+   * table that replaces it is called {@code stores}, so the name becomes {@code stores.zip_code}.
+   */
+  private static void shortenLongColumnNames(StatementAnalysis analysis) {
+    for (SqlIdentifier name : analysis.longColumnNames()) {
+      List<String> parts = name.names;
+      for (TableReference reference : analysis.references()) {
+        if (reference.isAliased()) {
+          continue;
+        }
+        RelationName relation = reference.relation();
+        int size = parts.size();
+        boolean schemaAndTable = size >= 3
+            && parts.get(size - 3).equals(relation.schema())
+            && parts.get(size - 2).equals(relation.table());
+        boolean withCatalog = size >= 4 && parts.get(size - 4).equals(relation.catalog());
+        if (schemaAndTable && (size == 3 || (size == 4 && withCatalog))) {
+          SqlParserPos position = name.getParserPosition();
+          name.setNames(List.of(relation.table(), parts.get(size - 1)),
+              List.of(position, position));
+          break;
+        }
+      }
+    }
+  }
+}

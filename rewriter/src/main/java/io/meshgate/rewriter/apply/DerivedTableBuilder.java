@@ -1,0 +1,125 @@
+package io.meshgate.rewriter.apply;
+
+import static io.meshgate.rewriter.tree.SqlNodes.and;
+import static io.meshgate.rewriter.tree.SqlNodes.as;
+import static io.meshgate.rewriter.tree.SqlNodes.identifier;
+import static io.meshgate.rewriter.tree.SqlNodes.list;
+import static io.meshgate.rewriter.tree.SqlNodes.number;
+import static io.meshgate.rewriter.tree.SqlNodes.position;
+import static java.util.Objects.requireNonNull;
+
+import io.meshgate.policy.ColumnMask;
+import io.meshgate.policy.RelationPolicy;
+import io.meshgate.policy.RowFilter;
+import io.meshgate.rewriter.ColumnSchema;
+import io.meshgate.rewriter.SqlRefusal;
+import io.meshgate.rewriter.SqlRefusal.Reason;
+import io.meshgate.rewriter.TableSchema;
+import io.meshgate.rewriter.mask.MaskRenderer;
+import io.meshgate.rewriter.mask.MaskTarget;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.calcite.sql.SqlIdentifier;
+import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.SqlSelect;
+
+/**
+ * Builds the derived table that stands in for a governed table:
+ *
+ * <pre>
+ * (SELECT col, mask(col) AS col2, ... FROM "schema"."table" WHERE filter AND ... OFFSET 0)
+ * </pre>
+ *
+ * Filters see raw values, masks replace the column under its own name, denied columns are
+ * left out, and the base table is fully qualified so no CTE of the client's can capture it.
+ * When there are row filters, {@code OFFSET 0} keeps PostgreSQL from merging the client's
+ * predicates into this query: otherwise the planner may evaluate them on rows the filters
+ * exclude, and an error or a slow function would reveal those rows.
+ */
+public final class DerivedTableBuilder {
+  private final MaskRenderer maskRenderer;
+
+  public DerivedTableBuilder(MaskRenderer maskRenderer) {
+    this.maskRenderer = requireNonNull(maskRenderer, "maskRenderer is null");
+  }
+
+  /** Validates a relation's policy once; the result builds any number of derived tables. */
+  public PreparedRelation prepare(TableSchema table, RelationPolicy policy) throws SqlRefusal {
+    String display = table.name().schema() + "." + table.name().table();
+    for (String masked : policy.columnMasks().keySet()) {
+      if (table.column(masked).isEmpty()) {
+        throw new SqlRefusal(
+            Reason.POLICY_ERROR,
+            "policy error: mask for column " + masked + " of " + display
+                + ", which has no such column");
+      }
+    }
+    List<SqlNode> selectItems = new ArrayList<>();
+    Map<String, ColumnMask> masks = policy.columnMasks();
+    for (ColumnSchema column : table.columns()) {
+      if (policy.deniedColumns().contains(column.name())) {
+        continue;
+      }
+      ColumnMask mask = masks.get(column.name());
+      if (mask == null) {
+        selectItems.add(identifier(column.name()));
+      } else {
+        MaskTarget target = new MaskTarget(table.name(), column,
+            (expression, context) -> ExpressionValidator.validate(expression, table, context));
+        SqlNode masked;
+        try {
+          masked = maskRenderer.render(mask, target);
+        } catch (IllegalArgumentException e) {
+          // the column's type name is not one Meshgate can write back safely
+          throw new SqlRefusal(
+              Reason.POLICY_ERROR,
+              "policy error: mask '" + mask.function() + "' cannot apply to column "
+                  + column.name() + " of " + display + ": unsupported type " + column.type());
+        }
+        selectItems.add(as(masked, column.name()));
+      }
+    }
+    List<SqlNode> conditions = new ArrayList<>();
+    for (RowFilter filter : policy.rowFilters()) {
+      conditions.add(FilterRenderer.render(filter, table));
+    }
+    return new PreparedRelation(table, selectItems, conditions.isEmpty() ? null : and(conditions));
+  }
+
+  /** A validated policy for one relation. */
+  public static final class PreparedRelation {
+    private final TableSchema table;
+    private final List<SqlNode> selectItems;
+    private final SqlNode condition;
+
+    private PreparedRelation(TableSchema table, List<SqlNode> selectItems, SqlNode condition) {
+      this.table = table;
+      this.selectItems = List.copyOf(selectItems);
+      this.condition = condition;
+    }
+
+    /** A new derived table; its base table name is a fresh node, see {@link DerivedTable}. */
+    public DerivedTable newDerivedTable() {
+      SqlIdentifier base = identifier(table.name().schema(), table.name().table());
+      SqlSelect select = new SqlSelect(
+          position(),
+          null,
+          list(selectItems),
+          base,
+          condition,
+          null,
+          null,
+          null,
+          null,
+          null,
+          condition == null ? null : number(0),
+          null,
+          null);
+      return new DerivedTable(select, base);
+    }
+  }
+
+  /** A derived table and the node naming its base table, by which the rewrite is verified. */
+  public record DerivedTable(SqlSelect select, SqlIdentifier base) {}
+}

@@ -1,0 +1,581 @@
+package io.meshgate.rewriter.parse;
+
+import io.meshgate.rewriter.SqlRefusal;
+import io.meshgate.rewriter.SqlRefusal.Reason;
+import io.meshgate.rewriter.lexer.LexicalException;
+import io.meshgate.rewriter.lexer.PgIdentifiers;
+import io.meshgate.rewriter.lexer.PgLexer;
+import io.meshgate.rewriter.lexer.PgStringLiterals;
+import io.meshgate.rewriter.lexer.StatementText;
+import io.meshgate.rewriter.lexer.Token;
+import io.meshgate.rewriter.lexer.TokenType;
+import io.meshgate.rewriter.parse.Piece.PieceKind;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Rewrites one statement, token by token, into text that Calcite's Babel parser reads with
+ * the meaning PostgreSQL gives the original. Calcite cannot be relied on for these, so they
+ * are settled here where the lexical facts are exact:
+ *
+ * <ul>
+ *   <li>{@code E''}, {@code U&''}, dollar-quoted and continued strings become one plain
+ *       {@code '...'} literal of the same value;
+ *   <li>{@code x::type} becomes {@code CAST(x AS type)}: Babel's {@code ::} casts everything
+ *       to its left, which is not what PostgreSQL does;
+ *   <li>{@code interval '1 day'} becomes {@code CAST('1 day' AS "interval")};
+ *   <li>{@code $n} becomes {@code ?}, its number kept so the unparser can write it back;
+ *   <li>time-unit and date/time words used as column names are quoted, because Calcite
+ *       reads them as keywords (e.g. {@code date_trunc('month', day)});
+ *   <li>identifiers are folded and truncated as PostgreSQL does (ASCII-only folding, 63 bytes);
+ *   <li>comments are dropped (Calcite would read {@code /*+ ... *}{@code /} as a hint and does
+ *       not nest comments).
+ * </ul>
+ */
+public final class PostgresTextNormalizer {
+  /** Words Calcite reads as time units where PostgreSQL sees a column name. */
+  private static final Set<String> TIME_UNITS =
+      Set.of(
+          "year", "month", "day", "hour", "minute", "second", "week", "quarter", "epoch", "dow",
+          "doy", "isodow", "isoyear", "decade", "century", "millennium", "millisecond",
+          "microsecond", "nanosecond");
+
+  /** Datetime type words that Calcite reserves but PostgreSQL accepts as column names. */
+  private static final Set<String> DATETIME_WORDS = Set.of("date", "time", "timestamp");
+
+  private final String query;
+  private final List<Token> tokens;
+  private final List<Piece> pieces = new ArrayList<>();
+  private final List<Integer> parameterNumbers = new ArrayList<>();
+  private final Deque<Boolean> castParentheses = new ArrayDeque<>();
+  private int index;
+
+  private PostgresTextNormalizer(StatementText statement) {
+    this.query = statement.query();
+    this.tokens = statement.tokens();
+  }
+
+  public static NormalizedText normalize(StatementText statement) throws SqlRefusal {
+    return new PostgresTextNormalizer(statement).run();
+  }
+
+  /** Normalizes a standalone expression, such as a policy's filter or mask. */
+  public static NormalizedText normalizeExpression(String expression) throws SqlRefusal {
+    List<Token> tokens;
+    try {
+      tokens = PgLexer.tokenize(expression);
+    } catch (LexicalException e) {
+      throw new SqlRefusal(Reason.SYNTAX_ERROR, e.getMessage());
+    }
+    return normalize(new StatementText(expression, tokens));
+  }
+
+  private NormalizedText run() throws SqlRefusal {
+    try {
+      while (index < tokens.size()) {
+        normalizeToken(tokens.get(index));
+        index++;
+      }
+    } catch (LexicalException e) {
+      throw syntaxError(e.getMessage(), e.offset());
+    }
+    StringBuilder text = new StringBuilder();
+    PositionMap.Builder positions = new PositionMap.Builder();
+    for (Piece piece : pieces) {
+      positions.add(text.length(), piece.sourceOffset(), piece.sourceLength());
+      text.append(piece.text());
+    }
+    return new NormalizedText(text.toString(), query, parameterNumbers, positions.build());
+  }
+
+  private void normalizeToken(Token token) throws SqlRefusal, LexicalException {
+    switch (token.type()) {
+      case WHITESPACE -> emit(token.text(), token, PieceKind.SPACE);
+      case LINE_COMMENT, BLOCK_COMMENT -> emit(" ", token, PieceKind.SPACE);
+      case STRING, ESCAPE_STRING, NATIONAL_STRING, DOLLAR_STRING, UNICODE_STRING ->
+          emit(characterLiteral(token), token, PieceKind.LITERAL);
+      case QUOTED_IDENTIFIER, UNICODE_IDENTIFIER ->
+          emit(PgIdentifiers.quote(PgIdentifiers.truncate(quotedName(token))), token,
+              PieceKind.IDENTIFIER);
+      case PARAMETER -> parameter(token);
+      case OPERATOR -> {
+        if (token.text().indexOf('?') >= 0) {
+          throw new SqlRefusal(
+              Reason.NOT_GOVERNED,
+              "operator " + token.text() + " at " + position(token)
+                  + " is not supported by Meshgate yet; the statement was not forwarded");
+        }
+        emit(token.text(), token, PieceKind.OTHER);
+      }
+      case TYPECAST -> typecast(token);
+      case WORD -> word(token);
+      case OPEN_PAREN -> {
+        castParentheses.push(previousSignificantIsWord("cast"));
+        emit(token.text(), token, PieceKind.OPEN_PAREN);
+      }
+      case CLOSE_PAREN -> {
+        if (!castParentheses.isEmpty()) {
+          castParentheses.pop();
+        }
+        emit(token.text(), token, PieceKind.CLOSE_PAREN);
+      }
+      case OPEN_BRACKET -> emit(token.text(), token, PieceKind.OPEN_BRACKET);
+      case CLOSE_BRACKET -> emit(token.text(), token, PieceKind.CLOSE_BRACKET);
+      case DOT -> emit(token.text(), token, PieceKind.DOT);
+      case NUMBER -> emit(token.text(), token, PieceKind.LITERAL);
+      case BIT_STRING, HEX_STRING, COMMA, COLON, OTHER ->
+          emit(token.text(), token, PieceKind.OTHER);
+      case SEMICOLON -> throw syntaxError("unexpected semicolon", token.start());
+    }
+  }
+
+  // ---- literals and identifiers
+
+  /** The literal as plain {@code '...'} text; the client's own text when it already is. */
+  private String characterLiteral(Token token) throws LexicalException {
+    if (token.type() == TokenType.STRING && !PgStringLiterals.hasContinuation(token)) {
+      return token.text();
+    }
+    String value;
+    if (token.type() == TokenType.UNICODE_STRING) {
+      value = PgStringLiterals.unicodeValue(token, unicodeEscapeCharacter());
+    } else {
+      value = PgStringLiterals.value(token);
+    }
+    return plainLiteral(value);
+  }
+
+  static String plainLiteral(String value) {
+    return "'" + value.replace("'", "''") + "'";
+  }
+
+  private String quotedName(Token token) throws LexicalException {
+    if (token.type() == TokenType.UNICODE_IDENTIFIER) {
+      return PgStringLiterals.identifier(token, unicodeEscapeCharacter());
+    }
+    return PgStringLiterals.identifier(token, '\\');
+  }
+
+  /**
+   * Consumes an optional {@code UESCAPE 'c'} clause after the current U& token and returns
+   * its escape character (backslash when there is none).
+   */
+  private char unicodeEscapeCharacter() throws LexicalException {
+    int keyword = nextSignificant(index);
+    if (keyword < 0 || !tokens.get(keyword).isWord("uescape")) {
+      return '\\';
+    }
+    int literal = nextSignificant(keyword);
+    if (literal < 0 || tokens.get(literal).type() != TokenType.STRING) {
+      throw new LexicalException("UESCAPE must be followed by a simple string literal",
+          tokens.get(keyword).start());
+    }
+    String escape = PgStringLiterals.value(tokens.get(literal));
+    if (escape.length() != 1 || "0123456789abcdefABCDEF+'\" \t\n\r\f".indexOf(escape.charAt(0)) >= 0) {
+      throw new LexicalException("invalid Unicode escape character",
+          tokens.get(literal).start());
+    }
+    // the clause is consumed; it maps to nothing in the output
+    for (int skipped = index + 1; skipped <= literal; skipped++) {
+      emit(" ", tokens.get(skipped), PieceKind.SPACE);
+    }
+    index = literal;
+    return escape.charAt(0);
+  }
+
+  private void parameter(Token token) throws SqlRefusal {
+    int number;
+    try {
+      number = Integer.parseInt(token.text().substring(1));
+    } catch (NumberFormatException e) {
+      throw syntaxError("parameter number too large", token.start());
+    }
+    if (number < 1) {
+      throw syntaxError("there is no parameter " + token.text(), token.start());
+    }
+    parameterNumbers.add(number);
+    emit("?", token, PieceKind.LITERAL);
+  }
+
+  // ---- words
+
+  private void word(Token token) throws SqlRefusal, LexicalException {
+    String word = token.foldedWord();
+    if (word.equals("interval")) {
+      interval(token);
+    } else if (word.equals("as") && Boolean.TRUE.equals(castParentheses.peek())) {
+      emit(token.text(), token, PieceKind.WORD);
+      int typeStart = nextSignificant(index);
+      if (typeStart < 0) {
+        throw syntaxError("CAST ... AS needs a type", token.end());
+      }
+      emitSkipped(index + 1, typeStart);
+      readType(typeStart);
+    } else if (TIME_UNITS.contains(word) && !isTimeUnitKeyword()) {
+      emit(PgIdentifiers.quote(word), token, PieceKind.IDENTIFIER);
+    } else if (DATETIME_WORDS.contains(word) && !isDatetimeKeyword(word)) {
+      emit(PgIdentifiers.quote(word), token, PieceKind.IDENTIFIER);
+    } else if (DATETIME_WORDS.contains(word) && isTypedLiteralWithPrecision()) {
+      typedLiteralWithPrecision(token);
+    } else if (!PgIdentifiers.isAscii(token.text())
+        || PgIdentifiers.truncate(word).length() != word.length()) {
+      emit(PgIdentifiers.quote(PgIdentifiers.truncate(word)), token, PieceKind.IDENTIFIER);
+    } else {
+      emit(token.text(), token, PieceKind.WORD);
+    }
+  }
+
+  /**
+   * {@code interval '1 day'} (PostgreSQL's typed literal) becomes a cast, {@code interval '1'
+   * day} (the standard form with a qualifier) stays, and {@code interval} as a type or name
+   * becomes the quoted type name, which PostgreSQL accepts and Calcite parses.
+   */
+  private void interval(Token token) throws LexicalException {
+    int next = nextSignificant(index);
+    if (next >= 0 && tokens.get(next).type().isCharacterString()) {
+      int afterLiteral = nextSignificantAfterLiteral(next);
+      if (afterLiteral >= 0 && isTimeUnitWord(tokens.get(afterLiteral))) {
+        emit(token.text(), token, PieceKind.WORD);
+        return;
+      }
+      pieces.add(new Piece("CAST(", token.start(), token.text().length(), PieceKind.OPEN_PAREN,
+          Piece.CAST_OPENING));
+      emitSkipped(index + 1, next);
+      index = next;
+      emit(characterLiteral(tokens.get(next)), tokens.get(next), PieceKind.LITERAL);
+      emit(" AS \"interval\")", tokens.get(index), PieceKind.CLOSE_PAREN);
+      return;
+    }
+    if (next >= 0 && isTimeUnitWord(tokens.get(next))) {
+      emit(token.text(), token, PieceKind.WORD);
+      return;
+    }
+    emit("\"interval\"", token, PieceKind.IDENTIFIER);
+  }
+
+  private int nextSignificantAfterLiteral(int literal) {
+    int next = nextSignificant(literal);
+    if (next >= 0 && tokens.get(literal).type() == TokenType.UNICODE_STRING
+        && tokens.get(next).isWord("uescape")) {
+      int escape = nextSignificant(next);
+      return escape < 0 ? -1 : nextSignificant(escape);
+    }
+    return next;
+  }
+
+  /** {@code timestamp(3) '...'}: Calcite would read the literal as an alias. */
+  private boolean isTypedLiteralWithPrecision() {
+    int open = nextSignificant(index);
+    int precision = open < 0 ? -1 : nextSignificant(open);
+    int close = precision < 0 ? -1 : nextSignificant(precision);
+    int literal = close < 0 ? -1 : nextSignificant(close);
+    return literal >= 0
+        && tokens.get(open).type() == TokenType.OPEN_PAREN
+        && tokens.get(precision).type() == TokenType.NUMBER
+        && tokens.get(close).type() == TokenType.CLOSE_PAREN
+        && tokens.get(literal).type().isCharacterString();
+  }
+
+  private void typedLiteralWithPrecision(Token token) throws LexicalException {
+    int open = nextSignificant(index);
+    int precision = nextSignificant(open);
+    int literal = nextSignificant(nextSignificant(precision));
+    String type = token.foldedWord() + "(" + tokens.get(precision).text() + ")";
+    pieces.add(new Piece("CAST(", token.start(), token.text().length(), PieceKind.OPEN_PAREN,
+        Piece.CAST_OPENING));
+    index = literal;
+    emit(characterLiteral(tokens.get(literal)), tokens.get(literal), PieceKind.LITERAL);
+    emit(" AS " + type + ")", tokens.get(index), PieceKind.CLOSE_PAREN);
+  }
+
+  private boolean isTimeUnitKeyword() {
+    Token previous = previousSignificant(1);
+    Token beforePrevious = previousSignificant(2);
+    if (previous == null) {
+      return false;
+    }
+    if (previous.type() == TokenType.OPEN_PAREN) {
+      return beforePrevious != null && beforePrevious.isWord("extract");
+    }
+    if (previous.type().isCharacterString()) {
+      return beforePrevious != null && beforePrevious.isWord("interval");
+    }
+    if (previous.isWord("interval")) {
+      return true;
+    }
+    if (previous.isWord("to")) {
+      return beforePrevious != null
+          && (isTimeUnitWord(beforePrevious) || beforePrevious.type() == TokenType.CLOSE_PAREN);
+    }
+    return false;
+  }
+
+  private boolean isDatetimeKeyword(String word) {
+    int next = nextSignificant(index);
+    if (next >= 0) {
+      Token following = tokens.get(next);
+      if (following.type().isCharacterString()
+          || following.type() == TokenType.OPEN_PAREN
+          || following.isWord("with")
+          || following.isWord("without")) {
+        return true;
+      }
+    }
+    Token previous = previousSignificant(1);
+    return word.equals("time")
+        && previous != null
+        && (previous.isWord("at") || previous.isWord("with") || previous.isWord("without"));
+  }
+
+  private static boolean isTimeUnitWord(Token token) {
+    return token.type() == TokenType.WORD && TIME_UNITS.contains(token.foldedWord());
+  }
+
+  // ---- casts
+
+  /** {@code operand::type} becomes {@code CAST(operand AS type)}. */
+  private void typecast(Token token) throws SqlRefusal, LexicalException {
+    int operandStart = OperandScanner.operandStart(pieces, pieces.size());
+    if (operandStart < 0) {
+      throw syntaxError("cannot tell what the :: cast applies to", token.start());
+    }
+    Piece first = pieces.get(operandStart);
+    pieces.add(operandStart,
+        new Piece("CAST(", first.sourceOffset(), 0, PieceKind.OPEN_PAREN, Piece.CAST_OPENING));
+    emit(" AS ", token, PieceKind.WORD);
+    int typeStart = nextSignificant(index);
+    if (typeStart < 0) {
+      throw syntaxError(":: needs a type", token.end());
+    }
+    emitSkipped(index + 1, typeStart);
+    readType(typeStart);
+    emit(")", tokens.get(index), PieceKind.CLOSE_PAREN);
+  }
+
+  /**
+   * Reads a PostgreSQL type name starting at token {@code start}, emits it in a form Calcite
+   * parses, and leaves {@link #index} on its last token.
+   */
+  private void readType(int start) throws SqlRefusal, LexicalException {
+    Token first = tokens.get(start);
+    List<String> parts = new ArrayList<>();
+    int current = start;
+    boolean quotedInterval = false;
+    if (first.type() == TokenType.WORD) {
+      String word = first.foldedWord();
+      parts.add(typeWord(first));
+      switch (word) {
+        case "double" -> current = optionalWords(current, parts, "precision");
+        case "character", "char", "nchar", "bit" -> current = optionalWords(current, parts, "varying");
+        case "national" -> {
+          current = optionalWords(current, parts, "character");
+          current = optionalWords(current, parts, "char");
+          current = optionalWords(current, parts, "varying");
+        }
+        case "timestamp", "time" -> {
+          current = optionalParenthesized(current, parts);
+          current = optionalTimeZone(current, parts);
+        }
+        case "interval" -> {
+          int next = nextSignificant(current);
+          if (next >= 0 && isTimeUnitWord(tokens.get(next))) {
+            current = next;
+            parts.add(tokens.get(next).text());
+            int to = nextSignificant(current);
+            if (to >= 0 && tokens.get(to).isWord("to")) {
+              int unit = nextSignificant(to);
+              if (unit >= 0 && isTimeUnitWord(tokens.get(unit))) {
+                parts.add("TO");
+                parts.add(tokens.get(unit).text());
+                current = unit;
+              }
+            }
+          } else {
+            parts.set(0, "\"interval\"");
+            quotedInterval = true;
+          }
+        }
+        default -> current = qualifiedName(current, parts);
+      }
+    } else if (first.type() == TokenType.QUOTED_IDENTIFIER
+        || first.type() == TokenType.UNICODE_IDENTIFIER) {
+      parts.add(PgIdentifiers.quote(PgIdentifiers.truncate(quotedName(first))));
+      current = qualifiedName(current, parts);
+    } else {
+      throw syntaxError("expected a type name", first.start());
+    }
+    if (!quotedInterval) {
+      current = optionalParenthesized(current, parts);
+    }
+    boolean array = false;
+    while (true) {
+      int next = nextSignificant(current);
+      if (next >= 0 && tokens.get(next).type() == TokenType.OPEN_BRACKET) {
+        int close = nextSignificant(next);
+        while (close >= 0 && tokens.get(close).type() != TokenType.CLOSE_BRACKET) {
+          close = nextSignificant(close);
+        }
+        if (close < 0) {
+          throw syntaxError("unterminated array bounds in type", tokens.get(next).start());
+        }
+        array = true;
+        current = close;
+      } else if (next >= 0 && tokens.get(next).isWord("array")) {
+        array = true;
+        current = next;
+      } else {
+        break;
+      }
+    }
+    if (array) {
+      parts.add("ARRAY");
+    }
+    pieces.add(new Piece(String.join(" ", parts), first.start(),
+        tokens.get(current).end() - first.start(), PieceKind.OTHER, ""));
+    index = current;
+  }
+
+  private String typeWord(Token token) {
+    String word = token.foldedWord();
+    if (!PgIdentifiers.isAscii(token.text())) {
+      return PgIdentifiers.quote(PgIdentifiers.truncate(word));
+    }
+    return token.text();
+  }
+
+  private int optionalWords(int current, List<String> parts, String word) {
+    int next = nextSignificant(current);
+    if (next >= 0 && tokens.get(next).isWord(word)) {
+      parts.add(tokens.get(next).text());
+      return next;
+    }
+    return current;
+  }
+
+  private int optionalTimeZone(int current, List<String> parts) {
+    int with = nextSignificant(current);
+    if (with < 0 || !(tokens.get(with).isWord("with") || tokens.get(with).isWord("without"))) {
+      return current;
+    }
+    int time = nextSignificant(with);
+    int zone = time < 0 ? -1 : nextSignificant(time);
+    if (zone < 0 || !tokens.get(time).isWord("time") || !tokens.get(zone).isWord("zone")) {
+      return current;
+    }
+    parts.add(tokens.get(with).text());
+    parts.add(tokens.get(time).text());
+    parts.add(tokens.get(zone).text());
+    return zone;
+  }
+
+  private int optionalParenthesized(int current, List<String> parts) throws SqlRefusal {
+    int open = nextSignificant(current);
+    if (open < 0 || tokens.get(open).type() != TokenType.OPEN_PAREN) {
+      return current;
+    }
+    StringBuilder modifiers = new StringBuilder("(");
+    int cursor = nextSignificant(open);
+    while (cursor >= 0 && tokens.get(cursor).type() != TokenType.CLOSE_PAREN) {
+      Token token = tokens.get(cursor);
+      if (token.type() != TokenType.NUMBER && token.type() != TokenType.COMMA
+          && !(token.type() == TokenType.OPERATOR && token.text().equals("-"))) {
+        throw new SqlRefusal(Reason.NOT_GOVERNED,
+            "type modifiers other than numbers at " + position(token)
+                + " are not supported by Meshgate yet; the statement was not forwarded");
+      }
+      modifiers.append(token.text());
+      cursor = nextSignificant(cursor);
+    }
+    if (cursor < 0) {
+      throw syntaxError("unterminated type modifier", tokens.get(open).start());
+    }
+    parts.set(parts.size() - 1, parts.get(parts.size() - 1) + modifiers.append(')'));
+    return cursor;
+  }
+
+  private int qualifiedName(int current, List<String> parts) throws LexicalException {
+    int cursor = current;
+    while (true) {
+      int dot = nextSignificant(cursor);
+      if (dot < 0 || tokens.get(dot).type() != TokenType.DOT) {
+        return cursor;
+      }
+      int name = nextSignificant(dot);
+      if (name < 0) {
+        return cursor;
+      }
+      Token part = tokens.get(name);
+      String rendered;
+      if (part.type() == TokenType.WORD) {
+        rendered = typeWord(part);
+      } else if (part.type() == TokenType.QUOTED_IDENTIFIER
+          || part.type() == TokenType.UNICODE_IDENTIFIER) {
+        rendered = PgIdentifiers.quote(PgIdentifiers.truncate(quotedName(part)));
+      } else {
+        return cursor;
+      }
+      parts.set(parts.size() - 1, parts.get(parts.size() - 1) + "." + rendered);
+      cursor = name;
+    }
+  }
+
+  // ---- token navigation and output
+
+  private int nextSignificant(int from) {
+    for (int i = from + 1; i < tokens.size(); i++) {
+      if (tokens.get(i).type().isSignificant()) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** The {@code distance}-th significant token before the current one (1 = the previous). */
+  private Token previousSignificant(int distance) {
+    int seen = 0;
+    for (int i = index - 1; i >= 0; i--) {
+      if (tokens.get(i).type().isSignificant()) {
+        seen++;
+        if (seen == distance) {
+          return tokens.get(i);
+        }
+      }
+    }
+    return null;
+  }
+
+  private boolean previousSignificantIsWord(String word) {
+    Token previous = previousSignificant(1);
+    return previous != null && previous.isWord(word);
+  }
+
+  /** Emits the whitespace and comments strictly between two token indexes as spaces. */
+  private void emitSkipped(int from, int toExclusive) {
+    for (int i = from; i < toExclusive; i++) {
+      emit(tokens.get(i).type() == TokenType.WHITESPACE ? tokens.get(i).text() : " ",
+          tokens.get(i), PieceKind.SPACE);
+    }
+  }
+
+  private void emit(String text, Token source, PieceKind kind) {
+    String word = kind == PieceKind.WORD && source.type() == TokenType.WORD
+        ? source.foldedWord()
+        : "";
+    pieces.add(new Piece(text, source.start(), source.text().length(), kind, word));
+  }
+
+  private String position(Token token) {
+    return SourcePositions.describe(query, token.start());
+  }
+
+  private SqlRefusal syntaxError(String message, int offset) {
+    return new SqlRefusal(
+        Reason.SYNTAX_ERROR,
+        message + " at " + SourcePositions.describe(query, offset)
+            + "; the statement was not forwarded");
+  }
+
+}

@@ -1,0 +1,143 @@
+package io.meshgate.rewriter.unparse;
+
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.apache.calcite.sql.SqlBasicTypeNameSpec;
+import org.apache.calcite.sql.SqlCall;
+import org.apache.calcite.sql.SqlDataTypeSpec;
+import org.apache.calcite.sql.SqlIdentifier;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.SqlLiteral;
+import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.SqlUnresolvedFunction;
+import org.apache.calcite.sql.SqlWriter;
+import org.apache.calcite.sql.dialect.PostgresqlSqlDialect;
+import org.apache.calcite.sql.type.SqlTypeName;
+
+/**
+ * Calcite's PostgreSQL dialect with the fixes needed for its output to be valid PostgreSQL
+ * that means what was parsed: plain string literals (never {@code _UTF16'...'} or {@code
+ * U&'...'}), {@code LIMIT}/{@code OFFSET}, table functions without {@code TABLE(...)},
+ * {@code double precision}, subscripts of parenthesized expressions, and function names
+ * written so PostgreSQL finds the same function ({@code greatest(...)}, not {@code
+ * "greatest"(...)}).
+ */
+public final class PostgresDialect extends PostgresqlSqlDialect {
+  public static final PostgresDialect INSTANCE = new PostgresDialect();
+
+  private static final Pattern PLAIN_NAME = Pattern.compile("[a-z_][a-z0-9_$]*");
+
+  /** PostgreSQL's fully reserved keywords: a function of that name must be quoted. */
+  private static final Set<String> RESERVED_KEYWORDS =
+      Set.of(
+          "all", "analyse", "analyze", "and", "any", "array", "as", "asc", "asymmetric", "both",
+          "case", "cast", "check", "collate", "column", "constraint", "create", "current_catalog",
+          "current_date", "current_role", "current_time", "current_timestamp", "current_user",
+          "default", "deferrable", "desc", "distinct", "do", "else", "end", "except", "false",
+          "fetch", "for", "foreign", "from", "grant", "group", "having", "in", "initially",
+          "intersect", "into", "lateral", "leading", "limit", "localtime", "localtimestamp",
+          "not", "null", "offset", "on", "only", "or", "order", "placing", "primary",
+          "references", "returning", "select", "session_user", "some", "symmetric",
+          "system_user", "table", "then", "to", "trailing", "true", "union", "unique", "user",
+          "using", "variadic", "when", "where", "window", "with");
+
+  private PostgresDialect() {
+    super(PostgresqlSqlDialect.DEFAULT_CONTEXT);
+  }
+
+  /**
+   * Always a standard-conforming {@code '...'} literal: with standard_conforming_strings on
+   * (which Meshgate enforces) only the quote needs doubling, and any other character,
+   * newlines and emoji included, stands for itself.
+   */
+  @Override
+  public void quoteStringLiteral(StringBuilder buffer, String charsetName, String value) {
+    buffer.append('\'').append(value.replace("'", "''")).append('\'');
+  }
+
+  @Override
+  public void unparseOffsetFetch(SqlWriter writer, SqlNode offset, SqlNode fetch) {
+    unparseFetchUsingLimit(writer, offset, fetch);
+  }
+
+  @Override
+  public void unparseCall(SqlWriter writer, SqlCall call, int leftPrec, int rightPrec) {
+    if (call.getKind() == SqlKind.COLLECTION_TABLE) {
+      // PostgreSQL calls a set-returning function in FROM without Calcite's TABLE(...) wrapper
+      call.operand(0).unparse(writer, leftPrec, rightPrec);
+      return;
+    }
+    if (call.getKind() == SqlKind.ITEM && call.operandCount() == 2) {
+      // PostgreSQL subscripts only names and parenthesized expressions: f(x)[1] is an error
+      SqlWriter.Frame operand = writer.startList("(", ")");
+      call.operand(0).unparse(writer, 0, 0);
+      writer.endList(operand);
+      writer.setNeedWhitespace(false);
+      SqlWriter.Frame subscript = writer.startList("[", "]");
+      call.operand(1).unparse(writer, 0, 0);
+      writer.endList(subscript);
+      return;
+    }
+    if (call.getKind() == SqlKind.CAST && call.operandCount() == 2) {
+      unparseCast(writer, call);
+      return;
+    }
+    if (call.getOperator() instanceof SqlUnresolvedFunction function
+        && function.getSqlIdentifier() != null) {
+      unparseFunction(writer, call, function.getSqlIdentifier());
+      return;
+    }
+    super.unparseCall(writer, call, leftPrec, rightPrec);
+  }
+
+  private void unparseCast(SqlWriter writer, SqlCall call) {
+    SqlWriter.Frame frame = writer.startFunCall("CAST");
+    call.operand(0).unparse(writer, 0, 0);
+    writer.sep("AS");
+    SqlNode type = call.operand(1);
+    if (type instanceof SqlDataTypeSpec spec
+        && spec.getTypeNameSpec() instanceof SqlBasicTypeNameSpec basic
+        && SqlTypeName.get(basic.getTypeName().getSimple()) == SqlTypeName.DOUBLE) {
+      PostgresTypeNameSpec.of("double precision").unparse(writer, 0, 0);
+    } else {
+      type.unparse(writer, 0, 0);
+    }
+    writer.endFunCall(frame);
+  }
+
+  private void unparseFunction(SqlWriter writer, SqlCall call, SqlIdentifier name) {
+    List<String> parts = name.names;
+    StringBuilder rendered = new StringBuilder();
+    for (int i = 0; i < parts.size(); i++) {
+      if (i > 0) {
+        rendered.append('.');
+      }
+      rendered.append(functionNamePart(parts.get(i)));
+    }
+    writer.print(rendered.toString());
+    writer.setNeedWhitespace(false);
+    SqlWriter.Frame frame = writer.startList(SqlWriter.FrameTypeEnum.FUN_CALL, "(", ")");
+    SqlLiteral quantifier = call.getFunctionQuantifier();
+    if (quantifier != null) {
+      quantifier.unparse(writer, 0, 0);
+    }
+    for (SqlNode operand : call.getOperandList()) {
+      writer.sep(",");
+      operand.unparse(writer, 0, 0);
+    }
+    writer.endList(frame);
+  }
+
+  /**
+   * Unquoted when PostgreSQL would read the unquoted name as the same function (lower case,
+   * not reserved): quoting would turn keyword-like functions such as {@code greatest} into
+   * lookups of a function that does not exist.
+   */
+  private String functionNamePart(String part) {
+    if (PLAIN_NAME.matcher(part).matches() && !RESERVED_KEYWORDS.contains(part)) {
+      return part;
+    }
+    return quoteIdentifier(part);
+  }
+}

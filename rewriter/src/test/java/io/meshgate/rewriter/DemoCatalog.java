@@ -1,0 +1,57 @@
+package io.meshgate.rewriter;
+
+import io.meshgate.policy.RelationName;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** An in-memory {@link SchemaCatalog} with the demo's tables and a few catalog relations. */
+public final class DemoCatalog implements SchemaCatalog {
+  public static final String DATABASE = "mesh";
+
+  private final Map<String, TableSchema> tables = new LinkedHashMap<>();
+  private final List<String> lookups = new ArrayList<>();
+
+  public DemoCatalog() {
+    add("sales", "stores", "store_id", "integer", "zip_code", "text", "region", "text");
+    add("sales", "store_transactions", "transaction_id", "bigint", "store_id", "integer",
+        "day", "date", "amount", "numeric(12,2)", "customer_email", "text", "region", "text");
+    add("customers", "customers", "customer_id", "integer", "name", "text", "email", "text",
+        "phone", "text", "birth_date", "date", "region", "text");
+    add("weather", "daily_temperatures", "zip_code", "text", "day", "date", "min_temp",
+        "double precision", "max_temp", "double precision", "avg_temp", "double precision");
+    add("pg_catalog", "pg_class", "oid", "oid", "relname", "name", "relnamespace", "oid");
+    add("pg_catalog", "pg_namespace", "oid", "oid", "nspname", "name");
+    add("pg_catalog", "pg_tables", "schemaname", "name", "tablename", "name");
+  }
+
+  /** Adds a table: schema, name, then column name and type pairs. */
+  public DemoCatalog add(String schema, String table, String... columnsAndTypes) {
+    List<ColumnSchema> columns = new ArrayList<>();
+    for (int i = 0; i < columnsAndTypes.length; i += 2) {
+      columns.add(new ColumnSchema(columnsAndTypes[i], columnsAndTypes[i + 1]));
+    }
+    tables.put(schema + "." + table,
+        new TableSchema(new RelationName(DATABASE, schema, table), columns));
+    return this;
+  }
+
+  @Override
+  public synchronized Optional<TableSchema> table(String schema, String table) {
+    lookups.add(schema + "." + table);
+    return Optional.ofNullable(tables.get(schema + "." + table));
+  }
+
+  public synchronized List<String> lookups() {
+    return List.copyOf(lookups);
+  }
+
+  public static StatementAnalyzer analyzer() {
+    return new StatementAnalyzer(new DemoCatalog(), DATABASE);
+  }
+
+  /** The demo's search path: public, then sales (so unqualified sales tables resolve). */
+  public static final List<String> SEARCH_PATH = List.of("$user", "public", "sales");
+}

@@ -1,0 +1,109 @@
+package io.meshgate.rewriter.parse;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+import io.meshgate.rewriter.SqlRefusal;
+import io.meshgate.rewriter.lexer.LexicalException;
+import io.meshgate.rewriter.lexer.StatementSplitter;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class PostgresTextNormalizerTest {
+  private static NormalizedText normalize(String sql) throws SqlRefusal, LexicalException {
+    return PostgresTextNormalizer.normalize(StatementSplitter.split(sql).get(0));
+  }
+
+  static Stream<Arguments> casts() {
+    return Stream.of(
+        arguments("a::int", "CAST(a AS int)"),
+        arguments("a.b::text", "CAST(a.b AS text)"),
+        arguments("(a + b)::text", "CAST((a + b) AS text)"),
+        arguments("f(x, y)::text", "CAST(f(x, y) AS text)"),
+        arguments("pg_catalog.f(x)::text", "CAST(pg_catalog.f(x) AS text)"),
+        arguments("x::int::text", "CAST(CAST(x AS int) AS text)"),
+        arguments("'a'::regclass", "CAST('a' AS regclass)"),
+        arguments("$1::int", "CAST(? AS int)"),
+        arguments("-x::int", "-CAST(x AS int)"),
+        arguments("a || b::text", "a || CAST(b AS text)"),
+        arguments("x = y::int and z", "x = CAST(y AS int) and z"),
+        arguments("arr[1]::int", "CAST(arr[1] AS int)"),
+        arguments("array[1]::int[]", "CAST(array[1] AS int ARRAY)"),
+        arguments("case when a then 1 end::text", "CAST(case when a then 1 end AS text)"),
+        arguments("count(*) filter (where a)::int", "CAST(count(*) filter (where a) AS int)"),
+        arguments("sum(a) over (order by b)::int", "CAST(sum(a) over (order by b) AS int)"),
+        arguments("date '2020-01-01'::text", "CAST(date '2020-01-01' AS text)"),
+        arguments("x::double precision", "CAST(x AS double precision)"),
+        arguments("x::character varying(10)", "CAST(x AS character varying(10))"),
+        arguments("x::timestamp(3) with time zone", "CAST(x AS timestamp(3) with time zone)"),
+        arguments("x::numeric(12, 2)", "CAST(x AS numeric(12,2))"),
+        arguments("x::\"Type\"", "CAST(x AS \"Type\")"),
+        arguments("x::interval", "CAST(x AS \"interval\")"),
+        arguments("x :: int", "CAST(x  AS  int)"),
+        arguments("(select 1)::text", "CAST((select 1) AS text)"),
+        arguments("cast(x as int[])", "cast(x as int ARRAY)"),
+        arguments("cast(x as interval)", "cast(x as \"interval\")"));
+  }
+
+  @ParameterizedTest
+  @MethodSource
+  void casts(String expression, String expected) throws Exception {
+    assertEquals("select " + expected, normalize("select " + expression).text());
+  }
+
+  @Test
+  void intervals() throws Exception {
+    assertEquals("select CAST( '1 day' AS \"interval\"), interval '1' day, interval '1' year to month,"
+            + " \"interval\"",
+        normalize("select interval '1 day', interval '1' day, interval '1' year to month,"
+            + " interval").text());
+  }
+
+  @Test
+  void timeUnitAndDatetimeWordsUsedAsNamesAreQuoted() throws Exception {
+    assertEquals("select \"day\", extract(day from \"day\"), date_trunc('day', \"day\"),"
+            + " \"date\", date '2020-01-01', \"timestamp\", CAST('2020-01-01' AS timestamp(3)),"
+            + " x at time zone 'UTC'",
+        normalize("select day, extract(day from day), date_trunc('day', day), date,"
+            + " date '2020-01-01', timestamp, timestamp(3) '2020-01-01', x at time zone 'UTC'")
+            .text());
+  }
+
+  @Test
+  void parametersKeepTheirNumbersInOrder() throws Exception {
+    NormalizedText text = normalize("select $2, '$1', $1, $2 -- $3");
+    assertEquals("select ?, '$1', ?, ?  ", text.text());
+    assertEquals(List.of(2, 1, 2), text.parameterNumbers());
+  }
+
+  @Test
+  void commentsAndNonAsciiIdentifiers() throws Exception {
+    assertEquals("select \"Ünï\", \"ABC\"  ,   x",
+        normalize("select Ünï, \"ABC\" /* c /* d */ */, -- e\n x").text().replace("\n", ""));
+  }
+
+  @Test
+  void longIdentifiersAreTruncated() throws Exception {
+    assertEquals("select \"" + "a".repeat(63) + "\"",
+        normalize("select " + "A".repeat(70)).text());
+  }
+
+  @Test
+  void questionMarkOperatorsAreNotSupported() {
+    SqlRefusal refusal = assertThrows(SqlRefusal.class,
+        () -> normalize("select j ? 'k', j ?| array['a']"));
+    assertEquals("0A000", refusal.sqlState());
+  }
+
+  @Test
+  void positionsMapBackToTheClientsText() throws Exception {
+    NormalizedText text = normalize("select E'\\n', x::int,\n  interval '1 day' bad");
+    int normalizedOffset = text.text().indexOf("bad");
+    assertEquals("line 2, column 20", text.describeOriginalPosition(normalizedOffset));
+  }
+}
