@@ -1,0 +1,199 @@
+package io.meshgate.proxy;
+
+import static java.util.Objects.requireNonNull;
+
+import io.meshgate.audit.AuditSink;
+import io.meshgate.audit.AuditSinkOptions;
+import io.meshgate.audit.JsonLinesAuditSink;
+import io.meshgate.policy.PolicyEngine;
+import io.meshgate.policy.cache.CachingPolicyEngine;
+import io.meshgate.policy.opa.ManagedOpaProcess;
+import io.meshgate.policy.opa.OpaBinary;
+import io.meshgate.policy.opa.OpaRestConfig;
+import io.meshgate.policy.opa.OpaRestPolicyEngine;
+import io.meshgate.policy.reload.PolicyReloader;
+import io.meshgate.proxy.auth.PasswordAuthenticator;
+import io.meshgate.proxy.auth.UsersFile;
+import io.meshgate.proxy.backend.BackendConnector;
+import io.meshgate.proxy.config.MeshgateConfig;
+import io.meshgate.proxy.governance.StatementGovernor;
+import io.meshgate.proxy.metadata.JdbcSchemaCatalog;
+import io.meshgate.proxy.metrics.MetricsHttpServer;
+import io.meshgate.proxy.metrics.ProxyMetrics;
+import io.meshgate.proxy.session.CancelKeys;
+import io.meshgate.proxy.session.SessionServices;
+import io.meshgate.rewriter.StatementAnalyzer;
+import io.prometheus.client.CollectorRegistry;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running Meshgate instance assembled from a {@link MeshgateConfig}. Closing it stops
+ * everything it started, in reverse order.
+ */
+public final class Meshgate implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Meshgate.class);
+
+  private final Deque<AutoCloseable> resources;
+  private final ProxyServer server;
+  private final Optional<MetricsHttpServer> metricsServer;
+  private final Optional<ManagedOpaProcess> managedOpa;
+  private final Optional<PolicyReloader> policyReloader;
+  private final ProxyMetrics metrics;
+
+  private Meshgate(
+      Deque<AutoCloseable> resources,
+      ProxyServer server,
+      Optional<MetricsHttpServer> metricsServer,
+      Optional<ManagedOpaProcess> managedOpa,
+      Optional<PolicyReloader> policyReloader,
+      ProxyMetrics metrics) {
+    this.resources = resources;
+    this.server = server;
+    this.metricsServer = metricsServer;
+    this.managedOpa = managedOpa;
+    this.policyReloader = policyReloader;
+    this.metrics = metrics;
+  }
+
+  /**
+   * Starts everything. {@code repositoryRoot} is where the pinned OPA script lives, used only
+   * when the config asks for a managed OPA without naming a binary.
+   */
+  public static Meshgate start(MeshgateConfig config, Optional<Path> repositoryRoot) throws IOException {
+    requireNonNull(config, "config is null");
+    Deque<AutoCloseable> resources = new ArrayDeque<>();
+    try {
+      UsersFile users = UsersFile.load(config.usersFile());
+
+      Optional<ManagedOpaProcess> managedOpa = Optional.empty();
+      Optional<PolicyReloader> policyReloader = Optional.empty();
+      URI opaUrl;
+      Optional<String> bearerToken = Optional.empty();
+      Supplier<String> revision;
+      switch (config.policySource()) {
+        case MeshgateConfig.PolicySource.Remote remote -> {
+          opaUrl = remote.url();
+          bearerToken = remote.bearerToken();
+          revision = () -> "remote";
+        }
+        case MeshgateConfig.PolicySource.Managed managed -> {
+          Path binary = managed.opaBinary().isPresent()
+              ? managed.opaBinary().get()
+              : OpaBinary.locate(repositoryRoot.orElseThrow(() -> new IOException(
+                  "no OPA binary: set opa.binary, or run from a Meshgate checkout so policy-engine/bin/ensure-opa can build it")));
+          ManagedOpaProcess opa = ManagedOpaProcess.start(binary, managed.policiesDirectory(), 0);
+          resources.push(opa);
+          managedOpa = Optional.of(opa);
+          opaUrl = opa.baseUri();
+          // Edits under the policies directory are checked (opa check, opa test) and, when
+          // valid, activated in the running OPA; the revision follows what OPA serves.
+          PolicyReloader reloader = PolicyReloader.start(opa, change ->
+              LOG.info("policies reloaded: revision {} -> {}", change.previousRevision(), change.newRevision()));
+          resources.push(reloader);
+          policyReloader = Optional.of(reloader);
+          revision = opa::revision;
+        }
+      }
+      PolicyEngine opaEngine = new OpaRestPolicyEngine(
+          new OpaRestConfig(opaUrl, config.decisionPath(), config.policyTimeout(), bearerToken), revision);
+      resources.push(opaEngine);
+      // decision_cache.ttl=0s turns the cache off: every statement asks OPA.
+      PolicyEngine policyEngine = config.decisionCacheTtl().isZero()
+          ? opaEngine
+          : new CachingPolicyEngine(opaEngine, config.decisionCacheTtl());
+
+      java.nio.file.Files.createDirectories(config.auditFile().toAbsolutePath().getParent());
+      AuditSink auditSink = JsonLinesAuditSink.open(config.auditFile(),
+          AuditSinkOptions.defaults().withFsync(config.auditFsync()
+              ? AuditSinkOptions.Fsync.ALWAYS
+              : AuditSinkOptions.Fsync.NEVER));
+      resources.push(auditSink);
+
+      JdbcSchemaCatalog catalog = new JdbcSchemaCatalog(config.backend(), config.metadataCacheTtl());
+      resources.push(catalog);
+      StatementAnalyzer analyzer = new StatementAnalyzer(catalog, config.backend().database());
+      StatementGovernor governor = new StatementGovernor(analyzer, policyEngine, Clock.systemUTC());
+
+      ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
+      resources.push(workers::shutdownNow);
+
+      ProxyMetrics metrics = new ProxyMetrics(new CollectorRegistry(true));
+      Optional<MetricsHttpServer> metricsServer = Optional.empty();
+      if (config.metricsPort().isPresent()) {
+        MetricsHttpServer http = new MetricsHttpServer(config.listenHost(), config.metricsPort().get(), metrics);
+        resources.push(http);
+        metricsServer = Optional.of(http);
+      }
+
+      SessionServices services = new SessionServices(
+          new PasswordAuthenticator(users),
+          new BackendConnector(config.backend(), 5_000, config.maxMessageBytes()),
+          governor,
+          auditSink,
+          metrics,
+          workers,
+          new CancelKeys(),
+          Clock.systemUTC(),
+          config.backend().database(),
+          config.maxMessageBytes(),
+          config.authenticationTimeout());
+      ProxyServer server = ProxyServer.start(config.listenHost(), config.listenPort(), services);
+      resources.push(server);
+      LOG.info("Meshgate listening on {}:{}, backend {}", config.listenHost(), server.port(),
+          config.backend().displayName());
+      return new Meshgate(resources, server, metricsServer, managedOpa, policyReloader, metrics);
+    } catch (IOException | RuntimeException e) {
+      closeAll(resources);
+      throw e;
+    }
+  }
+
+  public int port() {
+    return server.port();
+  }
+
+  public Optional<Integer> metricsPort() {
+    return metricsServer.map(MetricsHttpServer::port);
+  }
+
+  /** The OPA process this instance manages, if any (tests stop and restart it). */
+  public Optional<ManagedOpaProcess> managedOpa() {
+    return managedOpa;
+  }
+
+  /** Live policy reload of a managed OPA, if any. */
+  public Optional<PolicyReloader> policyReloader() {
+    return policyReloader;
+  }
+
+  public ProxyMetrics metrics() {
+    return metrics;
+  }
+
+  @Override
+  public void close() {
+    closeAll(resources);
+  }
+
+  private static void closeAll(Deque<AutoCloseable> resources) {
+    while (!resources.isEmpty()) {
+      AutoCloseable resource = resources.pop();
+      try {
+        resource.close();
+      } catch (Exception e) {
+        LOG.warn("error while stopping {}", resource, e);
+      }
+    }
+  }
+}

@@ -1,0 +1,92 @@
+package io.meshgate.proxy.backend;
+
+import static java.util.Objects.requireNonNull;
+
+import io.meshgate.proxy.protocol.BackendFrame;
+import io.meshgate.proxy.protocol.ClientMessages;
+import io.meshgate.proxy.protocol.TransactionStatus;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import java.util.List;
+
+/**
+ * A ready (authenticated, idle) backend connection. All methods run on the channel's event
+ * loop, which is also the client session's loop, so no locking is needed.
+ */
+public final class BackendConnection {
+  private final Channel channel;
+  private final BackendEndpoint endpoint;
+  private final List<BackendFrame> parameterStatusFrames;
+  private final int processId;
+  private final byte[] secretKey;
+  private final TransactionStatus initialStatus;
+  private final BackendHandler handler;
+
+  BackendConnection(
+      Channel channel,
+      BackendEndpoint endpoint,
+      BackendHandler handler,
+      List<BackendFrame> parameterStatusFrames,
+      int processId,
+      byte[] secretKey,
+      TransactionStatus initialStatus) {
+    this.channel = requireNonNull(channel, "channel is null");
+    this.endpoint = requireNonNull(endpoint, "endpoint is null");
+    this.handler = requireNonNull(handler, "handler is null");
+    this.parameterStatusFrames = List.copyOf(parameterStatusFrames);
+    this.processId = processId;
+    this.secretKey = secretKey.clone();
+    this.initialStatus = initialStatus;
+  }
+
+  /** The backend's ParameterStatus frames from startup; the caller takes ownership once. */
+  public List<BackendFrame> takeParameterStatusFrames() {
+    return parameterStatusFrames;
+  }
+
+  public int processId() {
+    return processId;
+  }
+
+  public byte[] secretKey() {
+    return secretKey.clone();
+  }
+
+  public TransactionStatus initialStatus() {
+    return initialStatus;
+  }
+
+  public BackendEndpoint endpoint() {
+    return endpoint;
+  }
+
+  public Channel channel() {
+    return channel;
+  }
+
+  /** From now on every frame goes to the listener. */
+  public void relayTo(BackendListener listener) {
+    handler.relayTo(listener);
+  }
+
+  public void sendQuery(String sql) {
+    channel.writeAndFlush(ClientMessages.query(channel.alloc(), sql))
+        .addListener(ChannelFutureListener.FIRE_EXCEPTION_ON_FAILURE);
+  }
+
+  public void setAutoRead(boolean autoRead) {
+    channel.config().setAutoRead(autoRead);
+  }
+
+  public boolean isActive() {
+    return channel.isActive();
+  }
+
+  /** Says goodbye politely, then closes. */
+  public void terminate() {
+    if (channel.isActive()) {
+      channel.writeAndFlush(ClientMessages.terminate(channel.alloc()))
+          .addListener(ChannelFutureListener.CLOSE);
+    }
+  }
+}

@@ -1,0 +1,95 @@
+package io.meshgate.proxy.cli;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.List;
+
+/** Entry point: {@code meshgate <command> …}. Exit codes: 0 ok, 1 failure, 2 usage. */
+public final class MeshgateCommand {
+  static final String USAGE = """
+      usage: meshgate <command> [options]
+
+      commands:
+        demo [--port N]                      start PostgreSQL with the demo data mesh, OPA and Meshgate
+        serve --config FILE                  run Meshgate with a config file (see proxy/README.md)
+        users add --file FILE --user NAME [--group G]... [--attribute KEY=VALUE]...
+                                             add or replace a user; the password is read from stdin
+      """;
+
+  private MeshgateCommand() {}
+
+  public static void main(String[] args) {
+    System.exit(run(List.of(args), System.out, System.err));
+  }
+
+  static int run(List<String> args, PrintStream out, PrintStream err) {
+    if (args.isEmpty()) {
+      err.print(USAGE);
+      return 2;
+    }
+    List<String> rest = args.subList(1, args.size());
+    try {
+      return switch (args.get(0)) {
+        case "demo" -> DemoCommand.run(rest, out);
+        case "serve" -> ServeCommand.run(rest, out);
+        case "users" -> UsersCommand.run(rest, out, System.in);
+        case "help", "--help", "-h" -> {
+          out.print(USAGE);
+          yield 0;
+        }
+        default -> {
+          err.println("meshgate: unknown command '" + args.get(0) + "'");
+          err.print(USAGE);
+          yield 2;
+        }
+      };
+    } catch (UsageException e) {
+      err.println("meshgate: " + e.getMessage());
+      err.print(USAGE);
+      return 2;
+    } catch (Exception e) {
+      err.println("meshgate: " + e.getMessage());
+      return 1;
+    }
+  }
+
+  /** Wrong arguments; the message says which. */
+  static final class UsageException extends Exception {
+    UsageException(String message) {
+      super(message);
+    }
+  }
+
+  static String option(List<String> args, String name) throws UsageException {
+    int index = args.indexOf(name);
+    if (index < 0) {
+      return null;
+    }
+    if (index + 1 >= args.size()) {
+      throw new UsageException(name + " needs a value");
+    }
+    return args.get(index + 1);
+  }
+
+  static List<String> options(List<String> args, String name) throws UsageException {
+    java.util.ArrayList<String> values = new java.util.ArrayList<>();
+    for (int i = 0; i < args.size(); i++) {
+      if (args.get(i).equals(name)) {
+        if (i + 1 >= args.size()) {
+          throw new UsageException(name + " needs a value");
+        }
+        values.add(args.get(++i));
+      }
+    }
+    return values;
+  }
+
+  static void requireKnown(List<String> args, String... known) throws UsageException {
+    List<String> names = Arrays.asList(known);
+    for (int i = 0; i < args.size(); i += 2) {
+      if (!names.contains(args.get(i))) {
+        throw new UsageException("unknown option '" + args.get(i) + "'");
+      }
+    }
+  }
+}

@@ -1,0 +1,2 @@
+/** The {@code meshgate} command line: serve, demo, users. */
+package io.meshgate.proxy.cli;

@@ -1,0 +1,52 @@
+package io.meshgate.proxy.config;
+
+/**
+ * Every configuration key with its default. The reference in {@code proxy/README.md} is
+ * written from this list; {@code ConfigLoaderTest} checks that they agree.
+ */
+public enum ConfigKeys {
+  LISTEN_HOST("listen.host", "127.0.0.1", "address the PostgreSQL protocol listener binds to"),
+  LISTEN_PORT("listen.port", "7432", "port of the PostgreSQL protocol listener"),
+  METRICS_PORT("metrics.port", "9464", "port of the Prometheus /metrics endpoint; 'off' disables it"),
+  BACKEND_HOST("backend.host", "127.0.0.1", "PostgreSQL backend host"),
+  BACKEND_PORT("backend.port", "5432", "PostgreSQL backend port"),
+  BACKEND_DATABASE("backend.database", null, "backend database; also the catalog name policies see"),
+  BACKEND_USER("backend.user", null, "Meshgate's own least-privileged backend role"),
+  BACKEND_PASSWORD_FILE("backend.password_file", null, "file holding that role's password (first line)"),
+  USERS_FILE("users.file", null, "users file (SCRAM verifiers, groups, attributes)"),
+  OPA_URL("opa.url", null, "URL of a running OPA server; give this or opa.policies"),
+  OPA_BEARER_TOKEN_FILE("opa.bearer_token_file", null, "file holding a bearer token for opa.url"),
+  OPA_POLICIES("opa.policies", null, "policies directory served by a local OPA process Meshgate manages"),
+  OPA_BINARY("opa.binary", null, "OPA binary for opa.policies (default: the pinned build from policy-engine/bin/ensure-opa)"),
+  OPA_DECISION_PATH("opa.decision_path", "meshgate/decision", "decision path under /v1/data"),
+  OPA_TIMEOUT("opa.timeout", "2s", "timeout of one policy decision"),
+  DECISION_CACHE_TTL("decision_cache.ttl", "5s", "how long a decision is reused for the same subject and relations; 0s disables the cache"),
+  AUDIT_FILE("audit.file", null, "audit log (JSON Lines, hash-chained)"),
+  AUDIT_FSYNC("audit.fsync", "always", "always: fsync each batch before answering; never: leave it to the OS"),
+  MAX_MESSAGE_BYTES("protocol.max_message_bytes", "67108864", "largest protocol message accepted from a client"),
+  AUTHENTICATION_TIMEOUT("auth.timeout", "30s", "time a client has to finish authenticating"),
+  METADATA_CACHE_TTL("metadata.cache_ttl", "60s", "how long table columns read from the backend are cached");
+
+  private final String key;
+  private final String defaultValue;
+  private final String description;
+
+  ConfigKeys(String key, String defaultValue, String description) {
+    this.key = key;
+    this.defaultValue = defaultValue;
+    this.description = description;
+  }
+
+  public String key() {
+    return key;
+  }
+
+  /** Null when the key is required or optional without a default. */
+  public String defaultValue() {
+    return defaultValue;
+  }
+
+  public String description() {
+    return description;
+  }
+}

@@ -1,0 +1,60 @@
+package io.meshgate.proxy.config;
+
+import static java.util.Objects.requireNonNull;
+
+import io.meshgate.proxy.backend.BackendEndpoint;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/** Everything a Meshgate instance needs to start; built by {@link ConfigLoader} or the demo. */
+public record MeshgateConfig(
+    String listenHost,
+    int listenPort,
+    Optional<Integer> metricsPort,
+    BackendEndpoint backend,
+    Path usersFile,
+    PolicySource policySource,
+    String decisionPath,
+    Duration policyTimeout,
+    Duration decisionCacheTtl,
+    Path auditFile,
+    boolean auditFsync,
+    int maxMessageBytes,
+    Duration authenticationTimeout,
+    Duration metadataCacheTtl) {
+
+  public MeshgateConfig {
+    requireNonNull(listenHost, "listenHost is null");
+    requireNonNull(metricsPort, "metricsPort is null");
+    requireNonNull(backend, "backend is null");
+    requireNonNull(usersFile, "usersFile is null");
+    requireNonNull(policySource, "policySource is null");
+    requireNonNull(decisionPath, "decisionPath is null");
+    requireNonNull(policyTimeout, "policyTimeout is null");
+    requireNonNull(decisionCacheTtl, "decisionCacheTtl is null");
+    requireNonNull(auditFile, "auditFile is null");
+    requireNonNull(authenticationTimeout, "authenticationTimeout is null");
+    requireNonNull(metadataCacheTtl, "metadataCacheTtl is null");
+  }
+
+  /** Where decisions come from. */
+  public sealed interface PolicySource {
+    /** An OPA server run by someone else. */
+    record Remote(URI url, Optional<String> bearerToken) implements PolicySource {
+      public Remote {
+        requireNonNull(url, "url is null");
+        requireNonNull(bearerToken, "bearerToken is null");
+      }
+    }
+
+    /** A local OPA process that Meshgate starts, serving a policies directory. */
+    record Managed(Path policiesDirectory, Optional<Path> opaBinary) implements PolicySource {
+      public Managed {
+        requireNonNull(policiesDirectory, "policiesDirectory is null");
+        requireNonNull(opaBinary, "opaBinary is null");
+      }
+    }
+  }
+}

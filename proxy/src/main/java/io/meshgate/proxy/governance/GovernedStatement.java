@@ -1,0 +1,63 @@
+package io.meshgate.proxy.governance;
+
+import static java.util.Objects.requireNonNull;
+
+import io.meshgate.policy.Decision;
+import io.meshgate.policy.RelationAccess;
+import io.meshgate.proxy.protocol.ErrorFields;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The outcome of governing one statement: either SQL to forward or a refusal, with what the
+ * audit event needs either way (kind, relations, decision, policy revision, timings).
+ */
+public record GovernedStatement(
+    String originalSql,
+    Optional<String> forwardedSql,
+    Optional<ErrorFields> refusal,
+    Outcome outcome,
+    String kind,
+    List<RelationAccess> relations,
+    Optional<Decision> decision,
+    String policyRevision,
+    StageTimings timings) {
+
+  /** Why a statement is forwarded or refused; drives metrics and the audit outcome. */
+  public enum Outcome {
+    /** Forwarded after a decision that allowed it. */
+    ALLOWED,
+    /** Forwarded without a decision (utility allowlist, catalog reads). */
+    PASSTHROUGH,
+    /** Refused by the policy (allow false, denied column, malformed decision). */
+    DENIED,
+    /** Refused because Meshgate could not govern it (syntax, unsupported, engine down). */
+    FAILED
+  }
+
+  public GovernedStatement {
+    requireNonNull(originalSql, "originalSql is null");
+    requireNonNull(forwardedSql, "forwardedSql is null");
+    requireNonNull(refusal, "refusal is null");
+    requireNonNull(outcome, "outcome is null");
+    requireNonNull(kind, "kind is null");
+    relations = List.copyOf(requireNonNull(relations, "relations is null"));
+    requireNonNull(decision, "decision is null");
+    requireNonNull(policyRevision, "policyRevision is null");
+    requireNonNull(timings, "timings is null");
+    if (forwardedSql.isPresent() == refusal.isPresent()) {
+      throw new IllegalArgumentException("a governed statement is either forwarded or refused");
+    }
+    boolean forwarded = outcome == Outcome.ALLOWED || outcome == Outcome.PASSTHROUGH;
+    if (forwarded != forwardedSql.isPresent()) {
+      throw new IllegalArgumentException("outcome " + outcome + " does not match forwarding");
+    }
+  }
+
+  public boolean isForwarded() {
+    return forwardedSql.isPresent();
+  }
+
+  /** Nanoseconds spent in each governance stage; zero for stages not reached. */
+  public record StageTimings(long parseNanos, long decideNanos, long rewriteNanos) {}
+}

@@ -1,0 +1,88 @@
+package io.meshgate.proxy.metrics;
+
+import io.prometheus.client.CollectorRegistry;
+import io.prometheus.client.Counter;
+import io.prometheus.client.Gauge;
+import io.prometheus.client.Histogram;
+
+/**
+ * Every metric the proxy records, registered in one registry (not the global default, so
+ * several servers can run in one JVM, as tests do).
+ */
+public final class ProxyMetrics {
+  private static final double[] LATENCY_BUCKETS = {
+    0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10
+  };
+
+  private final CollectorRegistry registry;
+  private final Counter statements;
+  private final Histogram stageSeconds;
+  private final Gauge activeSessions;
+  private final Counter authenticationFailures;
+  private final Counter policyEngineErrors;
+  private final Counter auditFailures;
+  private final Counter relationQueries;
+
+  public ProxyMetrics(CollectorRegistry registry) {
+    this.registry = registry;
+    statements = Counter.build("meshgate_statements_total", "Statements by kind and outcome.")
+        .labelNames("kind", "outcome")
+        .register(registry);
+    stageSeconds = Histogram.build("meshgate_statement_stage_seconds",
+            "Time per stage of a statement: parse, decide, rewrite, backend, total.")
+        .labelNames("stage")
+        .buckets(LATENCY_BUCKETS)
+        .register(registry);
+    activeSessions = Gauge.build("meshgate_active_sessions", "Client sessions currently open.")
+        .register(registry);
+    authenticationFailures = Counter.build("meshgate_authentication_failures_total",
+            "Failed client authentications.")
+        .register(registry);
+    policyEngineErrors = Counter.build("meshgate_policy_engine_errors_total",
+            "Statements refused because the policy engine failed or returned a malformed decision.")
+        .register(registry);
+    auditFailures = Counter.build("meshgate_audit_failures_total",
+            "Audit events that could not be written.")
+        .register(registry);
+    relationQueries = Counter.build("meshgate_relation_queries_total",
+            "Statements per data product (relation) and decision.")
+        .labelNames("relation", "decision")
+        .register(registry);
+  }
+
+  public CollectorRegistry registry() {
+    return registry;
+  }
+
+  public void statement(String kind, String outcome) {
+    statements.labels(kind, outcome).inc();
+  }
+
+  public void stage(String stage, long nanos) {
+    stageSeconds.labels(stage).observe(nanos / 1e9);
+  }
+
+  public void sessionOpened() {
+    activeSessions.inc();
+  }
+
+  public void sessionClosed() {
+    activeSessions.dec();
+  }
+
+  public void authenticationFailed() {
+    authenticationFailures.inc();
+  }
+
+  public void policyEngineError() {
+    policyEngineErrors.inc();
+  }
+
+  public void auditFailed() {
+    auditFailures.inc();
+  }
+
+  public void relationQueried(String relation, String decision) {
+    relationQueries.labels(relation, decision).inc();
+  }
+}

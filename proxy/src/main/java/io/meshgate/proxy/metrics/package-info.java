@@ -1,0 +1,2 @@
+/** Prometheus metrics of the proxy and the HTTP endpoint that serves them. */
+package io.meshgate.proxy.metrics;

@@ -1,0 +1,157 @@
+package io.meshgate.proxy.protocol;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Splits what a client sends into {@link FrontendMessage}s. Two framings: untyped (length
+ * first) until the StartupMessage, typed (type byte, then length) afterwards. Returns early on
+ * incomplete input; every malformed frame is a {@link ProtocolException}.
+ */
+public final class FrontendMessageDecoder extends ByteToMessageDecoder {
+  /** PostgreSQL's own limit for the untyped startup packet. */
+  static final int MAX_STARTUP_LENGTH = 10_000;
+
+  static final int SSL_REQUEST_CODE = 80877103;
+  static final int GSSENC_REQUEST_CODE = 80877104;
+  static final int CANCEL_REQUEST_CODE = 80877102;
+
+  private final int maxMessageBytes;
+  private boolean startupDone;
+  private boolean failed;
+
+  public FrontendMessageDecoder(int maxMessageBytes) {
+    if (maxMessageBytes < 1024) {
+      throw new IllegalArgumentException("maxMessageBytes must be at least 1024");
+    }
+    this.maxMessageBytes = maxMessageBytes;
+  }
+
+  @Override
+  protected void decode(ChannelHandlerContext context, ByteBuf in, List<Object> out) {
+    if (failed) {
+      // After a violation nothing more from this peer is trusted; the session is closing.
+      in.skipBytes(in.readableBytes());
+      return;
+    }
+    try {
+      if (startupDone) {
+        decodeTyped(in, out);
+      } else {
+        decodeUntyped(in, out);
+      }
+    } catch (ProtocolException e) {
+      failed = true;
+      in.skipBytes(in.readableBytes());
+      throw e;
+    }
+  }
+
+  private void decodeUntyped(ByteBuf in, List<Object> out) {
+    if (in.readableBytes() < 4) {
+      return;
+    }
+    int length = in.getInt(in.readerIndex());
+    if (length < 8 || length > MAX_STARTUP_LENGTH) {
+      throw new ProtocolException("invalid startup packet length " + length);
+    }
+    if (in.readableBytes() < length) {
+      return;
+    }
+    ByteBuf frame = in.readSlice(length).skipBytes(4);
+    int code = frame.readInt();
+    switch (code) {
+      case SSL_REQUEST_CODE -> out.add(expectEmpty(frame, FrontendMessage.SslRequest.INSTANCE));
+      case GSSENC_REQUEST_CODE -> out.add(expectEmpty(frame, FrontendMessage.GssEncRequest.INSTANCE));
+      case CANCEL_REQUEST_CODE -> out.add(decodeCancel(frame));
+      default -> {
+        out.add(decodeStartup(code, frame));
+        startupDone = true;
+      }
+    }
+  }
+
+  private static FrontendMessage expectEmpty(ByteBuf frame, FrontendMessage message) {
+    if (frame.isReadable()) {
+      throw new ProtocolException("unexpected bytes after request code");
+    }
+    return message;
+  }
+
+  private static FrontendMessage decodeCancel(ByteBuf frame) {
+    if (frame.readableBytes() < 8 || frame.readableBytes() > 260) {
+      throw new ProtocolException("invalid cancel request length");
+    }
+    int processId = frame.readInt();
+    byte[] key = new byte[frame.readableBytes()];
+    frame.readBytes(key);
+    return new FrontendMessage.CancelRequest(processId, key);
+  }
+
+  private static FrontendMessage decodeStartup(int protocolVersion, ByteBuf frame) {
+    if ((protocolVersion >>> 16) != 3) {
+      throw new ProtocolException(
+          "unsupported frontend protocol " + (protocolVersion >>> 16) + "." + (protocolVersion & 0xFFFF)
+              + ": Meshgate supports protocol 3");
+    }
+    Map<String, String> parameters = new LinkedHashMap<>();
+    while (true) {
+      String name = ProtocolStrings.readCString(frame);
+      if (name.isEmpty()) {
+        break;
+      }
+      String value = ProtocolStrings.readCString(frame);
+      if (parameters.put(name, value) != null) {
+        throw new ProtocolException("startup parameter given twice: " + name);
+      }
+    }
+    if (frame.isReadable()) {
+      throw new ProtocolException("unexpected bytes after startup parameters");
+    }
+    return new FrontendMessage.StartupMessage(protocolVersion, parameters);
+  }
+
+  private void decodeTyped(ByteBuf in, List<Object> out) {
+    if (in.readableBytes() < 5) {
+      return;
+    }
+    byte type = in.getByte(in.readerIndex());
+    int length = in.getInt(in.readerIndex() + 1);
+    if (length < 4 || length > maxMessageBytes) {
+      throw new ProtocolException("invalid length " + length + " for message '" + printable(type) + "'");
+    }
+    if (in.readableBytes() < length + 1) {
+      return;
+    }
+    in.skipBytes(5);
+    ByteBuf body = in.readSlice(length - 4);
+    out.add(decodeBody(type, body));
+  }
+
+  private static FrontendMessage decodeBody(byte type, ByteBuf body) {
+    return switch (type) {
+      case 'Q' -> {
+        String sql = ProtocolStrings.readCString(body);
+        if (body.isReadable()) {
+          throw new ProtocolException("unexpected bytes after query string");
+        }
+        yield new FrontendMessage.Query(sql);
+      }
+      case 'p' -> {
+        byte[] payload = new byte[body.readableBytes()];
+        body.readBytes(payload);
+        yield new FrontendMessage.PasswordMessage(payload);
+      }
+      case 'X' -> FrontendMessage.Terminate.INSTANCE;
+      default -> new FrontendMessage.Unsupported((char) (type & 0xFF));
+    };
+  }
+
+  private static String printable(byte type) {
+    return type >= 32 && type < 127 ? String.valueOf((char) type) : "0x" + Integer.toHexString(type & 0xFF);
+  }
+}

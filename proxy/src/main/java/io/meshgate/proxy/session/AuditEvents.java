@@ -1,0 +1,131 @@
+package io.meshgate.proxy.session;
+
+import io.meshgate.audit.AuditDecision;
+import io.meshgate.audit.AuditEvent;
+import io.meshgate.audit.AuditOutcome;
+import io.meshgate.audit.AuditRelation;
+import io.meshgate.policy.ColumnMask;
+import io.meshgate.policy.Decision;
+import io.meshgate.policy.RelationAccess;
+import io.meshgate.policy.RelationPolicy;
+import io.meshgate.policy.RowFilter;
+import io.meshgate.proxy.governance.GovernedStatement;
+import io.meshgate.proxy.governance.SessionIdentity;
+import io.meshgate.proxy.protocol.ErrorFields;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+/** Maps a governed (and possibly executed) statement to its audit event. */
+final class AuditEvents {
+  /** PostgreSQL's query_canceled. */
+  private static final String CANCELLED = "57014";
+
+  private AuditEvents() {}
+
+  static AuditEvent of(
+      SessionIdentity identity,
+      GovernedStatement governed,
+      StatementExecution execution,
+      long durationNanos,
+      Instant time,
+      String backend) {
+    Decision decision = governed.decision().orElse(null);
+    List<AuditRelation> relations = governed.relations().stream()
+        .map(relation -> relation(relation, decision))
+        .toList();
+    AuditDecision auditDecision = decision == null
+        ? null
+        : new AuditDecision(decision.allow(), decision.denyReasons(), decision.policies(), governed.policyRevision());
+    return new AuditEvent(
+        UUID.randomUUID().toString(),
+        time,
+        identity.sessionId(),
+        identity.subject().user(),
+        identity.subject().groups(),
+        identity.clientAddress(),
+        identity.applicationName(),
+        identity.database(),
+        governed.kind(),
+        governed.originalSql(),
+        governed.forwardedSql().orElse(null),
+        relations,
+        auditDecision,
+        outcome(governed, execution, durationNanos / 1_000),
+        backend);
+  }
+
+  private static AuditOutcome outcome(GovernedStatement governed, StatementExecution execution, long micros) {
+    if (governed.refusal().isPresent()) {
+      ErrorFields refusal = governed.refusal().get();
+      AuditOutcome.Status status = governed.outcome() == GovernedStatement.Outcome.DENIED
+          ? AuditOutcome.Status.DENIED
+          : AuditOutcome.Status.FAILED;
+      return new AuditOutcome(status, refusal.sqlState(), 0, 0, micros, refusal.message());
+    }
+    if (execution == null) {
+      return new AuditOutcome(AuditOutcome.Status.CANCELLED, CANCELLED, 0, 0, micros, "session closed before the statement ran");
+    }
+    if (execution.cancelled()) {
+      String state = execution.sqlState() == null ? CANCELLED : execution.sqlState();
+      return new AuditOutcome(AuditOutcome.Status.CANCELLED, state, execution.rows(), execution.bytes(), micros,
+          execution.errorMessage());
+    }
+    if (execution.sqlState() != null) {
+      return new AuditOutcome(AuditOutcome.Status.FAILED, execution.sqlState(), execution.rows(), execution.bytes(),
+          micros, execution.errorMessage());
+    }
+    return AuditOutcome.ok(execution.rows(), execution.bytes(), micros);
+  }
+
+  private static AuditRelation relation(RelationAccess access, Decision decision) {
+    RelationPolicy policy = decision == null ? RelationPolicy.UNRESTRICTED : decision.policyFor(access.relation());
+    Map<String, String> masks = new LinkedHashMap<>();
+    policy.columnMasks().forEach((column, mask) -> masks.put(column, describe(mask)));
+    return new AuditRelation(
+        access.relation().key(),
+        access.access().wireName(),
+        access.referencedColumns(),
+        policy.rowFilters().stream().map(AuditEvents::describe).toList(),
+        masks,
+        policy.deniedColumns().stream().sorted().toList());
+  }
+
+  private static String describe(RowFilter filter) {
+    return switch (filter) {
+      case RowFilter.Comparison comparison -> comparison.column() + " " + comparison.operator().wireName()
+          + (comparison.values().isEmpty() ? "" : " " + comparison.values().stream()
+              .map(AuditEvents::literal)
+              .collect(Collectors.joining(", ", "(", ")")));
+      case RowFilter.Expression expression -> expression.expression();
+    };
+  }
+
+  private static String literal(Object value) {
+    return switch (value) {
+      case String text -> "'" + text.replace("'", "''") + "'";
+      case BigDecimal number -> number.toPlainString();
+      default -> String.valueOf(value);
+    };
+  }
+
+  /** Mask descriptions never include a hash salt. */
+  private static String describe(ColumnMask mask) {
+    return switch (mask) {
+      case ColumnMask.Null m -> m.function();
+      case ColumnMask.Redact m -> m.function();
+      case ColumnMask.Constant m -> m.function();
+      case ColumnMask.Hash m -> m.function();
+      case ColumnMask.ShowLast m -> m.function() + "(n => " + m.n() + ")";
+      case ColumnMask.ShowFirst m -> m.function() + "(n => " + m.n() + ")";
+      case ColumnMask.Email m -> m.function();
+      case ColumnMask.TruncateDate m -> m.function() + "(unit => " + m.unit().name().toLowerCase(java.util.Locale.ROOT) + ")";
+      case ColumnMask.Round m -> m.function() + "(digits => " + m.digits() + ")";
+      case ColumnMask.Expression m -> m.function();
+    };
+  }
+}

@@ -1,0 +1,39 @@
+package io.meshgate.proxy.session;
+
+import static java.util.Objects.requireNonNull;
+
+import io.meshgate.audit.AuditSink;
+import io.meshgate.proxy.auth.PasswordAuthenticator;
+import io.meshgate.proxy.backend.BackendConnector;
+import io.meshgate.proxy.governance.StatementGovernor;
+import io.meshgate.proxy.metrics.ProxyMetrics;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+
+/** What every session shares: collaborators and limits, built once by the server. */
+public record SessionServices(
+    PasswordAuthenticator authenticator,
+    BackendConnector backendConnector,
+    StatementGovernor governor,
+    AuditSink auditSink,
+    ProxyMetrics metrics,
+    ExecutorService workers,
+    CancelKeys cancelKeys,
+    Clock clock,
+    String database,
+    int maxMessageBytes,
+    Duration authenticationTimeout) {
+  public SessionServices {
+    requireNonNull(authenticator, "authenticator is null");
+    requireNonNull(backendConnector, "backendConnector is null");
+    requireNonNull(governor, "governor is null");
+    requireNonNull(auditSink, "auditSink is null");
+    requireNonNull(metrics, "metrics is null");
+    requireNonNull(workers, "workers is null");
+    requireNonNull(cancelKeys, "cancelKeys is null");
+    requireNonNull(clock, "clock is null");
+    requireNonNull(database, "database is null");
+    requireNonNull(authenticationTimeout, "authenticationTimeout is null");
+  }
+}

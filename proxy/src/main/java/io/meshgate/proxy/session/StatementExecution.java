@@ -1,0 +1,89 @@
+package io.meshgate.proxy.session;
+
+import static java.util.Objects.requireNonNull;
+
+import io.meshgate.proxy.governance.GovernedStatement;
+import java.nio.charset.StandardCharsets;
+
+/** A statement forwarded to the backend and not yet finished: what its audit event needs. */
+final class StatementExecution {
+  private final GovernedStatement governed;
+  private final long startNanos;
+  private final long forwardedNanos;
+  private long rows;
+  private long bytes;
+  private String sqlState;
+  private String errorMessage;
+  private boolean cancelled;
+
+  StatementExecution(GovernedStatement governed, long startNanos, long forwardedNanos) {
+    this.governed = requireNonNull(governed, "governed is null");
+    this.startNanos = startNanos;
+    this.forwardedNanos = forwardedNanos;
+  }
+
+  GovernedStatement governed() {
+    return governed;
+  }
+
+  long startNanos() {
+    return startNanos;
+  }
+
+  long forwardedNanos() {
+    return forwardedNanos;
+  }
+
+  void dataRow(int frameBytes) {
+    rows++;
+    bytes += frameBytes;
+  }
+
+  /** CommandComplete: the tag's last number is the row count (SELECT 5, INSERT 0 5, …). */
+  void commandComplete(String tag) {
+    int space = tag.lastIndexOf(' ');
+    if (space >= 0) {
+      try {
+        rows = Long.parseLong(tag.substring(space + 1));
+      } catch (NumberFormatException ignored) {
+        // Tags without a count (BEGIN, SET) keep the DataRow count.
+      }
+    }
+  }
+
+  void error(String state, String message) {
+    if (sqlState == null) {
+      sqlState = state;
+      errorMessage = truncate(message);
+    }
+  }
+
+  void markCancelled() {
+    cancelled = true;
+  }
+
+  long rows() {
+    return rows;
+  }
+
+  long bytes() {
+    return bytes;
+  }
+
+  String sqlState() {
+    return sqlState;
+  }
+
+  String errorMessage() {
+    return errorMessage;
+  }
+
+  boolean cancelled() {
+    return cancelled;
+  }
+
+  private static String truncate(String message) {
+    byte[] utf8 = message.getBytes(StandardCharsets.UTF_8);
+    return utf8.length <= 200 ? message : message.substring(0, Math.min(message.length(), 200));
+  }
+}

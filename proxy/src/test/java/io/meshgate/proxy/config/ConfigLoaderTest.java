@@ -1,0 +1,78 @@
+package io.meshgate.proxy.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Properties;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+  @TempDir Path directory;
+  private Properties properties;
+
+  @BeforeEach
+  void minimalConfig() throws IOException {
+    Files.writeString(directory.resolve("backend.password"), "s3cret\n");
+    Files.writeString(directory.resolve("users.json"), "{\"users\": {}}");
+    Files.createDirectories(directory.resolve("policies"));
+    properties = new Properties();
+    properties.setProperty("backend.database", "mesh");
+    properties.setProperty("backend.user", "meshgate_service");
+    properties.setProperty("backend.password_file", "backend.password");
+    properties.setProperty("users.file", "users.json");
+    properties.setProperty("opa.policies", "policies");
+    properties.setProperty("audit.file", "audit/audit.jsonl");
+  }
+
+  @Test
+  void appliesDefaultsAndResolvesRelativePaths() throws ConfigException {
+    MeshgateConfig config = ConfigLoader.fromProperties(properties, directory);
+    assertEquals("127.0.0.1", config.listenHost());
+    assertEquals(7432, config.listenPort());
+    assertEquals(Optional.of(9464), config.metricsPort());
+    assertEquals("s3cret", config.backend().password());
+    assertEquals(5432, config.backend().port());
+    assertEquals(Duration.ofSeconds(2), config.policyTimeout());
+    assertEquals(directory.resolve("audit/audit.jsonl"), config.auditFile());
+    assertTrue(config.auditFsync());
+    MeshgateConfig.PolicySource.Managed managed =
+        assertInstanceOf(MeshgateConfig.PolicySource.Managed.class, config.policySource());
+    assertEquals(directory.resolve("policies"), managed.policiesDirectory());
+  }
+
+  @Test
+  void namesTheKeyAndTheFix() {
+    properties.remove("backend.user");
+    assertMessage("backend.user");
+    properties.setProperty("backend.user", "x");
+
+    properties.setProperty("opa.url", "http://127.0.0.1:8181");
+    assertMessage("exactly one of 'opa.url'");
+    properties.remove("opa.url");
+
+    properties.setProperty("opa.timeout", "2 seconds");
+    assertMessage("opa.timeout");
+    properties.setProperty("opa.timeout", "2s");
+
+    properties.setProperty("listen.prot", "1");
+    assertMessage("unknown config key 'listen.prot'");
+    properties.remove("listen.prot");
+
+    properties.setProperty("audit.fsync", "sometimes");
+    assertMessage("'audit.fsync' must be 'always' or 'never'");
+  }
+
+  private void assertMessage(String expected) {
+    ConfigException error = assertThrows(ConfigException.class, () -> ConfigLoader.fromProperties(properties, directory));
+    assertTrue(error.getMessage().contains(expected), error.getMessage());
+  }
+}
