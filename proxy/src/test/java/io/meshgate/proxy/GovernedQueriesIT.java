@@ -101,6 +101,18 @@ class GovernedQueriesIT {
   }
 
   @Test
+  void theBackendAlwaysKnowsTheEndUser() throws SQLException {
+    try (Connection carol = connect("carol"); Statement statement = carol.createStatement()) {
+      // pgjdbc sends SET application_name itself; Meshgate keeps the end user in front.
+      assertEquals(List.of("meshgate:carol/PostgreSQL JDBC Driver"),
+          strings(carol, "SELECT current_setting('application_name')"));
+      statement.execute("SET application_name = 'pretending to be bob'");
+      assertEquals(List.of("meshgate:carol/pretending to be bob"), strings(carol, "SHOW application_name"));
+      assertEquals(List.of("meshgate_service"), strings(carol, "SELECT current_user"));
+    }
+  }
+
+  @Test
   void carolSeesAllRegions() throws SQLException {
     try (Connection carol = connect("carol")) {
       assertEquals(Set.of("EU", "US", "APAC"),

@@ -53,6 +53,20 @@ public final class StatementAnalyzer {
    *     ({@code $user} and schemas that do not exist are skipped)
    */
   public AnalyzedStatement analyze(String sql, List<String> searchPath) throws SqlRefusal {
+    return analyze(sql, searchPath, java.util.Optional.empty());
+  }
+
+  /**
+   * Like {@link #analyze(String, List)}, for a session whose end user is reported to the
+   * backend in application_name: a client's change of application_name is rewritten to keep
+   * {@code meshgate:<endUser>} in front, so the backend's logs always name the real user.
+   */
+  public AnalyzedStatement analyze(String sql, List<String> searchPath, String endUser) throws SqlRefusal {
+    return analyze(sql, searchPath, java.util.Optional.of(requireNonNull(endUser, "endUser is null")));
+  }
+
+  private AnalyzedStatement analyze(String sql, List<String> searchPath, java.util.Optional<String> endUser)
+      throws SqlRefusal {
     requireNonNull(sql, "sql is null");
     requireNonNull(searchPath, "searchPath is null");
     List<StatementText> statements;
@@ -77,6 +91,14 @@ public final class StatementAnalyzer {
     StatementText statement = statements.get(0);
     List<Token> significant = statement.significantTokens();
     if (UtilityStatements.isAllowed(significant)) {
+      if (endUser.isPresent()) {
+        java.util.Optional<UtilityStatements.ApplicationNameChange> change =
+            UtilityStatements.applicationNameChange(significant);
+        if (change.isPresent()) {
+          return new PassthroughStatement(
+              StatementKind.UTILITY, ApplicationNames.setStatement(endUser.get(), change.get()));
+        }
+      }
       return new PassthroughStatement(StatementKind.UTILITY, sql);
     }
     StatementClassifier.refuseIfNotQuery(significant);

@@ -47,7 +47,7 @@ public final class StatementGovernor {
     long start = System.nanoTime();
     AnalyzedStatement analyzed;
     try {
-      analyzed = analyzer.analyze(sql, searchPath);
+      analyzed = analyzer.analyze(sql, searchPath, session.subject().user());
     } catch (SqlRefusal refusal) {
       GovernedStatement.Outcome outcome = DENIED.equals(refusal.sqlState())
           ? GovernedStatement.Outcome.DENIED

@@ -1,5 +1,6 @@
 package io.meshgate.proxy.session;
 
+import io.meshgate.rewriter.ApplicationNames;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -14,8 +15,6 @@ final class BackendSessionParameters {
       "client_encoding", "DateStyle", "TimeZone", "IntervalStyle", "extra_float_digits",
       "search_path", "statement_timeout", "lock_timeout", "idle_in_transaction_session_timeout",
       "datestyle", "timezone", "intervalstyle");
-  /** PostgreSQL truncates longer application names (NAMEDATALEN - 1). */
-  private static final int MAX_APPLICATION_NAME = 63;
 
   private BackendSessionParameters() {}
 
@@ -26,16 +25,8 @@ final class BackendSessionParameters {
         parameters.put(name, value);
       }
     });
-    String clientApplication = clientParameters.getOrDefault("application_name", "");
-    String reported = "meshgate:" + user + (clientApplication.isEmpty() ? "" : "/" + clientApplication);
-    parameters.put("application_name", truncate(reported));
+    parameters.put("application_name",
+        ApplicationNames.reported(user, clientParameters.getOrDefault("application_name", "")));
     return parameters;
-  }
-
-  private static String truncate(String value) {
-    if (value.length() <= MAX_APPLICATION_NAME) {
-      return value;
-    }
-    return value.substring(0, MAX_APPLICATION_NAME);
   }
 }

@@ -36,6 +36,65 @@ public final class UtilityStatements {
   private UtilityStatements() {}
 
   /**
+   * A change of application_name: {@code SET [SESSION | LOCAL] application_name {TO | =}
+   * value}, {@code … TO DEFAULT} or {@code RESET application_name}. The proxy reports the end
+   * user there, so such a statement is rewritten rather than forwarded as written.
+   *
+   * @param local whether it was {@code SET LOCAL}
+   * @param clientValue the name the client asked for ("" for RESET or DEFAULT)
+   */
+  public record ApplicationNameChange(boolean local, String clientValue) {}
+
+  /** The application_name change this allowlisted utility statement makes, if it makes one. */
+  public static java.util.Optional<ApplicationNameChange> applicationNameChange(List<Token> tokens)
+      throws SqlRefusal {
+    if (tokens.isEmpty()) {
+      return java.util.Optional.empty();
+    }
+    String first = tokens.get(0).type() == TokenType.WORD ? tokens.get(0).foldedWord() : "";
+    if (first.equals("reset") && tokens.size() == 2 && nameAt(tokens, 1).equals("application_name")) {
+      return java.util.Optional.of(new ApplicationNameChange(false, ""));
+    }
+    if (!first.equals("set")) {
+      return java.util.Optional.empty();
+    }
+    int position = 1;
+    boolean local = nameAt(tokens, position).equals("local");
+    if (local || nameAt(tokens, position).equals("session")) {
+      position++;
+    }
+    if (!nameAt(tokens, position).equals("application_name")) {
+      return java.util.Optional.empty();
+    }
+    String value = valueAfter(tokens, position + 1);
+    if (value.equals("default")) {
+      value = "";
+    }
+    return java.util.Optional.of(new ApplicationNameChange(local, rawValueAfter(tokens, position + 1, value)));
+  }
+
+  /** The value with its case kept (valueAfter lower-cases for comparisons). */
+  private static String rawValueAfter(List<Token> tokens, int position, String lowered) throws SqlRefusal {
+    int index = position;
+    if (index < tokens.size()
+        && (tokens.get(index).isWord("to") || tokens.get(index).text().equals("="))) {
+      index++;
+    }
+    if (lowered.isEmpty() || index >= tokens.size()) {
+      return "";
+    }
+    Token value = tokens.get(index);
+    try {
+      if (value.type().isCharacterString()) {
+        return PgStringLiterals.value(value);
+      }
+    } catch (LexicalException e) {
+      throw new SqlRefusal(Reason.SYNTAX_ERROR, e.getMessage(), StatementKind.UTILITY);
+    }
+    return value.text();
+  }
+
+  /**
    * Whether the statement is an allowlisted utility statement to forward as written.
    *
    * @throws SqlRefusal for a SET that would change the backend role or how it parses SQL
