@@ -59,6 +59,8 @@ class GovernedQueriesIT {
     properties.setProperty("user", user);
     properties.setProperty("password", user);
     properties.setProperty("sslmode", "disable");
+    // The simple query protocol here; ExtendedProtocolIT covers pgjdbc's default.
+    properties.setProperty("preferQueryMode", "simple");
     return DriverManager.getConnection(demo.jdbcUrl(), properties);
   }
 

@@ -74,6 +74,23 @@ public final class BackendConnection {
         .addListener(ChannelFutureListener.FIRE_EXCEPTION_ON_FAILURE);
   }
 
+  /** Queues a frame without flushing; the caller flushes at a batch boundary. */
+  public void write(io.netty.buffer.ByteBuf frame) {
+    channel.write(frame).addListener(ChannelFutureListener.FIRE_EXCEPTION_ON_FAILURE);
+  }
+
+  public void writeParse(String statementName, String sql, java.util.List<Integer> parameterTypes) {
+    write(ClientMessages.parse(channel.alloc(), statementName, sql, parameterTypes));
+  }
+
+  public void flush() {
+    channel.flush();
+  }
+
+  public boolean isWritable() {
+    return channel.isWritable();
+  }
+
   public void setAutoRead(boolean autoRead) {
     channel.config().setAutoRead(autoRead);
   }

@@ -70,6 +70,14 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
   }
 
   @Override
+  public void channelWritabilityChanged(ChannelHandlerContext context) {
+    if (listener != null) {
+      listener.onWritabilityChanged(context.channel().isWritable());
+    }
+    context.fireChannelWritabilityChanged();
+  }
+
+  @Override
   public void channelReadComplete(ChannelHandlerContext context) {
     if (listener != null) {
       listener.onReadComplete();

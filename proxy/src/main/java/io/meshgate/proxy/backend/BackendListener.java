@@ -10,6 +10,9 @@ public interface BackendListener {
   /** Everything read so far has been delivered: a good moment to flush. */
   void onReadComplete();
 
+  /** The backend channel became writable or stopped being so (flow control of the client). */
+  default void onWritabilityChanged(boolean writable) {}
+
   /** The backend connection is gone (closed by either side or failed). */
   void onClosed(Throwable cause);
 }

@@ -42,7 +42,7 @@ final class DemoCommand {
       out.println("    psql:  PGPASSWORD=" + user.password() + " psql \"postgresql://" + user.name() + "@127.0.0.1:" + port
           + "/" + database + "?sslmode=disable\"");
       out.println("    JDBC:  jdbc:postgresql://127.0.0.1:" + port + "/" + database + "?user=" + user.name()
-          + "&password=" + user.password() + "&preferQueryMode=simple");
+          + "&password=" + user.password() + "&sslmode=disable");
     }
     out.println();
     out.println("Try, as alice:  SELECT region, count(*) FROM sales.store_transactions GROUP BY region;");

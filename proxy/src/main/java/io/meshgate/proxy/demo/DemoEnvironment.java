@@ -130,7 +130,7 @@ public final class DemoEnvironment implements AutoCloseable {
   }
 
   public String jdbcUrl() {
-    return "jdbc:postgresql://127.0.0.1:" + meshgate.port() + "/" + backend.database() + "?preferQueryMode=simple";
+    return "jdbc:postgresql://127.0.0.1:" + meshgate.port() + "/" + backend.database();
   }
 
   @Override

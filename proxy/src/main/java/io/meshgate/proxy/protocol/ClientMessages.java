@@ -46,6 +46,17 @@ public final class ClientMessages {
     return buffer;
   }
 
+  public static ByteBuf parse(ByteBufAllocator allocator, String statementName, String sql, java.util.List<Integer> parameterTypes) {
+    ByteBuf buffer = allocator.buffer();
+    buffer.writeByte('P').writeInt(0);
+    ProtocolStrings.writeCString(buffer, statementName);
+    ProtocolStrings.writeCString(buffer, sql);
+    buffer.writeShort(parameterTypes.size());
+    parameterTypes.forEach(buffer::writeInt);
+    buffer.setInt(1, buffer.writerIndex() - 1);
+    return buffer;
+  }
+
   public static ByteBuf terminate(ByteBufAllocator allocator) {
     return allocator.buffer(5).writeByte('X').writeInt(4);
   }

@@ -2,6 +2,8 @@ package io.meshgate.proxy.protocol;
 
 import static java.util.Objects.requireNonNull;
 
+import io.netty.buffer.ByteBuf;
+import java.util.List;
 import java.util.Map;
 
 /** Messages a client sends. Content-free messages are singletons. */
@@ -68,6 +70,41 @@ public sealed interface FrontendMessage {
   enum Terminate implements FrontendMessage {
     INSTANCE
   }
+
+  /** 'P': prepare a statement; the SQL is governed before the backend sees it. */
+  record Parse(String statementName, String sql, List<Integer> parameterTypes) implements FrontendMessage {
+    public Parse {
+      requireNonNull(statementName, "statementName is null");
+      requireNonNull(sql, "sql is null");
+      parameterTypes = List.copyOf(requireNonNull(parameterTypes, "parameterTypes is null"));
+    }
+  }
+
+  /**
+   * Extended-protocol messages relayed to the backend exactly as the client sent them. Each
+   * holds one reference to its raw frame: whoever consumes it forwards or releases it.
+   */
+  sealed interface Relayed extends FrontendMessage {
+    ByteBuf frame();
+  }
+
+  /** 'B': bind parameters to a prepared statement, creating a portal. */
+  record Bind(String portalName, String statementName, ByteBuf frame) implements Relayed {}
+
+  /** 'E': run a portal, up to {@code maxRows} rows (0 = all). */
+  record Execute(String portalName, int maxRows, ByteBuf frame) implements Relayed {}
+
+  /** 'D': describe a statement ('S') or portal ('P'). */
+  record Describe(char target, String name, ByteBuf frame) implements Relayed {}
+
+  /** 'C': close a statement ('S') or portal ('P'). */
+  record Close(char target, String name, ByteBuf frame) implements Relayed {}
+
+  /** 'S': end of an extended-protocol batch; the backend answers with ReadyForQuery. */
+  record Sync(ByteBuf frame) implements Relayed {}
+
+  /** 'H': ask the backend to send what it has. */
+  record Flush(ByteBuf frame) implements Relayed {}
 
   /** Any other typed message; Meshgate answers with an error rather than guessing. */
   record Unsupported(char type) implements FrontendMessage {}

@@ -127,9 +127,55 @@ public final class FrontendMessageDecoder extends ByteToMessageDecoder {
     if (in.readableBytes() < length + 1) {
       return;
     }
+    if (RELAYED_TYPES.indexOf(type) >= 0) {
+      ByteBuf frame = in.readRetainedSlice(length + 1);
+      try {
+        out.add(decodeRelayed(type, frame));
+      } catch (RuntimeException e) {
+        frame.release();
+        throw e;
+      }
+      return;
+    }
     in.skipBytes(5);
     ByteBuf body = in.readSlice(length - 4);
     out.add(decodeBody(type, body));
+  }
+
+  /** Messages forwarded as raw frames; only the names Meshgate tracks are read from them. */
+  private static final String RELAYED_TYPES = "BEDCSH";
+
+  private static FrontendMessage decodeRelayed(byte type, ByteBuf frame) {
+    ByteBuf body = frame.slice(frame.readerIndex() + 5, frame.readableBytes() - 5);
+    return switch (type) {
+      case 'B' -> {
+        String portal = ProtocolStrings.readCString(body);
+        String statement = ProtocolStrings.readCString(body);
+        yield new FrontendMessage.Bind(portal, statement, frame);
+      }
+      case 'E' -> {
+        String portal = ProtocolStrings.readCString(body);
+        if (body.readableBytes() != 4) {
+          throw new ProtocolException("invalid Execute message");
+        }
+        yield new FrontendMessage.Execute(portal, body.readInt(), frame);
+      }
+      case 'D', 'C' -> {
+        if (!body.isReadable()) {
+          throw new ProtocolException("invalid " + (type == 'D' ? "Describe" : "Close") + " message");
+        }
+        char target = (char) body.readByte();
+        if (target != 'S' && target != 'P') {
+          throw new ProtocolException("invalid target '" + target + "' in " + (type == 'D' ? "Describe" : "Close"));
+        }
+        String name = ProtocolStrings.readCString(body);
+        yield type == 'D'
+            ? new FrontendMessage.Describe(target, name, frame)
+            : new FrontendMessage.Close(target, name, frame);
+      }
+      case 'S' -> new FrontendMessage.Sync(frame);
+      default -> new FrontendMessage.Flush(frame);
+    };
   }
 
   private static FrontendMessage decodeBody(byte type, ByteBuf body) {
@@ -145,6 +191,22 @@ public final class FrontendMessageDecoder extends ByteToMessageDecoder {
         byte[] payload = new byte[body.readableBytes()];
         body.readBytes(payload);
         yield new FrontendMessage.PasswordMessage(payload);
+      }
+      case 'P' -> {
+        String name = ProtocolStrings.readCString(body);
+        String sql = ProtocolStrings.readCString(body);
+        if (body.readableBytes() < 2) {
+          throw new ProtocolException("invalid Parse message");
+        }
+        int count = body.readUnsignedShort();
+        if (body.readableBytes() != count * 4) {
+          throw new ProtocolException("invalid parameter type count in Parse message");
+        }
+        java.util.List<Integer> types = new java.util.ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+          types.add(body.readInt());
+        }
+        yield new FrontendMessage.Parse(name, sql, types);
       }
       case 'X' -> FrontendMessage.Terminate.INSTANCE;
       default -> new FrontendMessage.Unsupported((char) (type & 0xFF));

@@ -28,10 +28,12 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -53,7 +55,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     AUTHENTICATING,
     CONNECTING_BACKEND,
     READY,
-    BUSY,
+    /** A Query or Parse is being governed; client messages wait. */
+    GOVERNING,
+    /** A simple Query is at the backend; client messages wait for its ReadyForQuery. */
+    SIMPLE_QUERY,
     CLOSED
   }
 
@@ -68,8 +73,18 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   private BackendConnection backend;
   private CancelKeys.Registration cancelKey;
   private TransactionStatus transactionStatus = TransactionStatus.IDLE;
-  private StatementExecution current;
   private ScheduledFuture<?> authenticationTimeout;
+  /** What the backend still owes, in order (see {@link Expectation}). */
+  private final Deque<Expectation> expectations = new ArrayDeque<>();
+  private final Map<String, GovernedStatement> statements = new HashMap<>();
+  private final Map<String, GovernedStatement> portals = new HashMap<>();
+  /** Audit appends since the last ReadyForQuery; the next one waits for them. */
+  private final List<CompletableFuture<Void>> batchAudits = new ArrayList<>();
+  private final Deque<BackendFrame> held = new ArrayDeque<>();
+  private boolean holdingReadyForQuery;
+  private boolean discardUntilSync;
+  private long refusalCounter;
+  private final String sessionMarker = Long.toHexString(new java.security.SecureRandom().nextLong() & Long.MAX_VALUE);
 
   public ClientSession(SessionServices services) {
     this.services = requireNonNull(services, "services is null");
@@ -87,7 +102,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object message) {
     FrontendMessage frontendMessage = (FrontendMessage) message;
-    if (state == State.AUTHENTICATING || state == State.CONNECTING_BACKEND || state == State.BUSY) {
+    if (state == State.AUTHENTICATING || state == State.CONNECTING_BACKEND || state == State.GOVERNING
+        || state == State.SIMPLE_QUERY) {
       pending.add(frontendMessage);
       return;
     }
@@ -101,8 +117,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       case READY -> handleReady(message);
       case CLOSED -> {
         // Nothing more is read once the session is closing.
+        if (message instanceof FrontendMessage.Relayed relayed) {
+          relayed.frame().release();
+        }
       }
-      case AUTHENTICATING, CONNECTING_BACKEND, BUSY -> pending.add(message);
+      case AUTHENTICATING, CONNECTING_BACKEND, GOVERNING, SIMPLE_QUERY -> pending.add(message);
     }
   }
 
@@ -126,12 +145,16 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         state = State.AWAITING_PASSWORD;
         context.writeAndFlush(ServerMessages.authenticationCleartextPassword(context.alloc()));
       }
-      default -> fatal(ErrorFields.fatal(ProtocolException.SQLSTATE, "expected a startup message"));
+      default -> {
+        releaseIfRelayed(message);
+        fatal(ErrorFields.fatal(ProtocolException.SQLSTATE, "expected a startup message"));
+      }
     }
   }
 
   private void handlePassword(FrontendMessage message) {
     if (!(message instanceof FrontendMessage.PasswordMessage passwordMessage)) {
+      releaseIfRelayed(message);
       fatal(ErrorFields.fatal(ProtocolException.SQLSTATE, "expected a password message"));
       return;
     }
@@ -193,51 +216,154 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     }
     context.write(ServerMessages.backendKeyData(context.alloc(), cancelKey.processId(), cancelKey.secretKey()));
     transactionStatus = connection.initialStatus();
+    context.writeAndFlush(ServerMessages.readyForQuery(context.alloc(), transactionStatus));
     becomeReady();
   }
 
   private void handleReady(FrontendMessage message) {
     switch (message) {
-      case FrontendMessage.Query query -> startStatement(query.sql());
+      case FrontendMessage.Query query -> startQuery(query.sql());
+      case FrontendMessage.Parse parse -> startParse(parse);
+      case FrontendMessage.Relayed relayed -> relay(relayed);
       case FrontendMessage.Terminate terminate -> closeQuietly();
-      case FrontendMessage.Unsupported unsupported -> fatal(ErrorFields.fatal("0A000",
-              "Meshgate does not support protocol message '" + unsupported.type() + "' yet (the extended query protocol)")
-          .withHint("Use the simple query protocol, e.g. preferQueryMode=simple for pgjdbc."));
+      case FrontendMessage.Unsupported unsupported when unsupported.type() == 'F' -> fatal(ErrorFields.fatal("42501",
+          "fastpath function calls are not allowed through Meshgate: they would run functions without a policy decision"));
+      case FrontendMessage.Unsupported unsupported -> fatal(ErrorFields.fatal(ProtocolException.SQLSTATE,
+          "Meshgate does not support protocol message '" + unsupported.type() + "' here"));
       default -> fatal(ErrorFields.fatal(ProtocolException.SQLSTATE, "unexpected message during a session"));
     }
   }
 
-  private void startStatement(String sql) {
+  // ---- client messages -------------------------------------------------------------------
+
+  private void startQuery(String sql) {
     long start = System.nanoTime();
-    state = State.BUSY;
+    state = State.GOVERNING;
     context.channel().config().setAutoRead(false);
-    if (sql.isBlank()) {
-      context.write(emptyQueryResponse());
-      becomeReady();
+    govern(sql, start, governed -> {
+      Optional<Expectation.Refusal> refusal = governed.refusal().map(this::refusalPlaceholder);
+      StatementExecution execution = null;
+      if (refusal.isPresent()) {
+        batchAudits.add(recordAudit(governed, start, null));
+        backend.sendQuery(refusal.get().marker());
+      } else {
+        execution = new StatementExecution(governed, start, System.nanoTime());
+        backend.sendQuery(governed.forwardedSql().orElseThrow());
+      }
+      expectations.add(new Expectation.SimpleQueryResponse(execution, refusal));
+      // Reading resumes when the backend's ReadyForQuery has been passed on.
+      state = State.SIMPLE_QUERY;
+    });
+  }
+
+  private void startParse(FrontendMessage.Parse parse) {
+    if (discardUntilSync) {
       return;
     }
+    long start = System.nanoTime();
+    state = State.GOVERNING;
+    context.channel().config().setAutoRead(false);
+    govern(parse.sql(), start, governed -> {
+      if (governed.refusal().isPresent()) {
+        Expectation.Refusal refusal = refusalPlaceholder(governed.refusal().get());
+        batchAudits.add(recordAudit(governed, start, null));
+        backend.writeParse(parse.statementName(), refusal.marker(), List.of());
+        expectations.add(new Expectation.ParseResponse(Optional.of(refusal)));
+        statements.remove(parse.statementName());
+        // Like PostgreSQL after an error: everything up to Sync is skipped.
+        discardUntilSync = true;
+      } else {
+        backend.writeParse(parse.statementName(), governed.forwardedSql().orElseThrow(), parse.parameterTypes());
+        expectations.add(new Expectation.ParseResponse(Optional.empty()));
+        statements.put(parse.statementName(), governed);
+      }
+      becomeReady();
+    });
+  }
+
+  private void relay(FrontendMessage.Relayed message) {
+    if (discardUntilSync && !(message instanceof FrontendMessage.Sync)) {
+      message.frame().release();
+      return;
+    }
+    switch (message) {
+      case FrontendMessage.Bind bind -> {
+        portals.put(bind.portalName(), statements.get(bind.statementName()));
+        expectations.add(new Expectation.BindResponse());
+      }
+      case FrontendMessage.Execute execute -> {
+        GovernedStatement governed = portals.get(execute.portalName());
+        long now = System.nanoTime();
+        expectations.add(new Expectation.ExecuteResponse(
+            governed == null ? null : new StatementExecution(governed, now, now)));
+      }
+      case FrontendMessage.Describe describe -> expectations.add(new Expectation.DescribeResponse(describe.target() == 'S'));
+      case FrontendMessage.Close close -> {
+        if (close.target() == 'S') {
+          statements.remove(close.name());
+        } else {
+          portals.remove(close.name());
+        }
+        expectations.add(new Expectation.CloseResponse());
+      }
+      case FrontendMessage.Sync sync -> {
+        discardUntilSync = false;
+        expectations.add(new Expectation.SyncResponse());
+      }
+      case FrontendMessage.Flush flush -> {
+        // Nothing to expect: the backend just sends what it has.
+      }
+    }
+    backend.write(message.frame());
+    if (message instanceof FrontendMessage.Sync || message instanceof FrontendMessage.Flush) {
+      backend.flush();
+    }
+    if (!backend.isWritable()) {
+      // Backpressure: a client pipelining faster than the backend takes it waits.
+      context.channel().config().setAutoRead(false);
+    }
+  }
+
+  /** Governs off the event loop, then continues on it with the session still open. */
+  private void govern(String sql, long start, java.util.function.Consumer<GovernedStatement> then) {
     if (!services.auditSink().isHealthy()) {
       // Invariant 5: without an audit log there is no statement.
       services.metrics().auditFailed();
-      services.metrics().statement("unknown", "refused_audit");
-      context.write(ServerMessages.errorResponse(context.alloc(), ErrorFields.error("58030",
-              "statement refused: the audit log cannot be written, and Meshgate does not run unaudited statements")
-          .withHint("Operators: check the audit sink (disk, permissions) and /health/ready.")));
-      becomeReady();
+      then.accept(unauditable(sql));
       return;
     }
     List<String> path = searchPath;
     submit(() -> {
       GovernedStatement governed = services.governor().govern(identity, sql, path);
-      onLoop(() -> governed(governed, start));
+      onLoop(() -> {
+        if (state == State.CLOSED) {
+          recordAudit(governed, start, null);
+          return;
+        }
+        if (backend == null || !backend.isActive()) {
+          recordAudit(governed, start, null);
+          backendLost(null);
+          return;
+        }
+        recordStageTimings(governed);
+        then.accept(governed);
+      });
     });
   }
 
-  private void governed(GovernedStatement governed, long start) {
-    if (state == State.CLOSED) {
-      recordAudit(governed, start, null);
-      return;
-    }
+  private GovernedStatement unauditable(String sql) {
+    return new GovernedStatement(sql, Optional.empty(), Optional.of(ErrorFields.error("58030",
+            "statement refused: the audit log cannot be written, and Meshgate does not run unaudited statements")
+        .withHint("Operators: check the audit sink (disk, permissions) and /health/ready.")),
+        GovernedStatement.Outcome.FAILED, "unknown", List.of(), Optional.empty(), "unknown",
+        new GovernedStatement.StageTimings(0, 0, 0));
+  }
+
+  private Expectation.Refusal refusalPlaceholder(ErrorFields error) {
+    return new Expectation.Refusal("meshgate_refused_" + (++refusalCounter) + "_" + sessionMarker, error);
+  }
+
+  private void recordStageTimings(GovernedStatement governed) {
     GovernedStatement.StageTimings timings = governed.timings();
     services.metrics().stage("parse", timings.parseNanos());
     if (timings.decideNanos() > 0) {
@@ -246,67 +372,161 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     if (timings.rewriteNanos() > 0) {
       services.metrics().stage("rewrite", timings.rewriteNanos());
     }
-    if (governed.refusal().isPresent()) {
-      context.write(ServerMessages.errorResponse(context.alloc(), governed.refusal().get()));
-      finishStatement(governed, start, null);
-      return;
-    }
-    if (backend == null || !backend.isActive()) {
-      backendLost(null);
-      return;
-    }
-    current = new StatementExecution(governed, start, System.nanoTime());
-    backend.sendQuery(governed.forwardedSql().orElseThrow());
   }
+
+  // ---- backend responses -------------------------------------------------------------------
 
   @Override
   public void onFrame(BackendFrame frame) {
+    if (state == State.CLOSED) {
+      frame.release();
+      return;
+    }
+    if (holdingReadyForQuery) {
+      // A ReadyForQuery waits for its audit events; nothing may overtake it.
+      held.add(frame);
+      return;
+    }
     try {
-      if (state == State.CLOSED) {
-        return;
-      }
-      switch (frame.type()) {
-        case 'D' -> {
-          if (current != null) {
-            current.dataRow(frame.size());
-          }
-          relay(frame);
-        }
-        case 'C' -> {
-          if (current != null) {
-            ByteBuf body = frame.body();
-            current.commandComplete(body.toString(body.readerIndex(), Math.max(0, body.readableBytes() - 1),
-                StandardCharsets.UTF_8));
-          }
-          relay(frame);
-        }
-        case 'E' -> {
-          if (current != null) {
-            ErrorFields error = ErrorFields.parse(frame.body());
-            current.error(error.sqlState(), error.message());
-          }
-          relay(frame);
-        }
-        case 'Z' -> {
-          transactionStatus = TransactionStatus.fromWire(frame.body().getByte(0));
-          StatementExecution execution = current;
-          current = null;
-          if (execution != null) {
-            services.metrics().stage("backend", System.nanoTime() - execution.forwardedNanos());
-            finishStatement(execution.governed(), execution.startNanos(), execution);
-          }
-        }
-        case 'K' -> {
-          // The backend's key stays private: clients hold Meshgate's key instead.
-        }
-        default -> relay(frame);
-      }
+      handleBackendFrame(frame);
     } finally {
       frame.release();
     }
   }
 
-  private void relay(BackendFrame frame) {
+  private void handleBackendFrame(BackendFrame frame) {
+    Expectation head = expectations.peek();
+    switch (frame.type()) {
+      case 'Z' -> readyForQuery(frame);
+      case 'E' -> backendError(frame, head);
+      case 'K' -> {
+        // The backend's key stays private: clients hold Meshgate's key instead.
+      }
+      case 'N', 'S', 'A' -> write(frame);
+      case '1', '2', '3', 'n' -> {
+        expectations.poll();
+        write(frame);
+      }
+      case 'T' -> {
+        if (head instanceof Expectation.DescribeResponse) {
+          expectations.poll();
+        }
+        write(frame);
+      }
+      case 'D' -> {
+        if (head != null) {
+          Expectation.executionOf(head).ifPresent(execution -> execution.dataRow(frame.size()));
+        }
+        write(frame);
+      }
+      case 'C', 'I', 's' -> {
+        if (head instanceof Expectation.ExecuteResponse execute) {
+          expectations.poll();
+          if (execute.execution() != null) {
+            if (frame.type() == 'C') {
+              execution(execute.execution(), frame);
+            }
+            services.metrics().stage("backend", System.nanoTime() - execute.execution().forwardedNanos());
+            batchAudits.add(recordAudit(execute.execution().governed(), execute.execution().startNanos(),
+                execute.execution()));
+          }
+        } else if (head instanceof Expectation.SimpleQueryResponse query && query.execution() != null
+            && frame.type() == 'C') {
+          execution(query.execution(), frame);
+        }
+        write(frame);
+      }
+      default -> write(frame);
+    }
+  }
+
+  private static void execution(StatementExecution execution, BackendFrame commandComplete) {
+    ByteBuf body = commandComplete.body();
+    execution.commandComplete(body.toString(body.readerIndex(), Math.max(0, body.readableBytes() - 1),
+        StandardCharsets.UTF_8));
+  }
+
+  private void backendError(BackendFrame frame, Expectation head) {
+    ErrorFields error = ErrorFields.parse(frame.body());
+    Optional<Expectation.Refusal> refusal = switch (head) {
+      case Expectation.ParseResponse parse -> parse.refusal();
+      case Expectation.SimpleQueryResponse query -> query.refusal();
+      case null, default -> Optional.empty();
+    };
+    if (refusal.isPresent() && error.message().contains(refusal.get().marker())) {
+      context.write(ServerMessages.errorResponse(context.alloc(), refusal.get().error()));
+    } else {
+      if (head != null) {
+        Expectation.executionOf(head).ifPresent(execution -> execution.error(error.sqlState(), error.message()));
+      }
+      write(frame);
+    }
+    if (head instanceof Expectation.SimpleQueryResponse) {
+      return; // the simple query ends at its ReadyForQuery
+    }
+    // Extended protocol: the backend skips everything up to Sync; so do the expectations.
+    while (!expectations.isEmpty() && !(expectations.peek() instanceof Expectation.SyncResponse)) {
+      Expectation skipped = expectations.poll();
+      if (skipped instanceof Expectation.ExecuteResponse execute && execute.execution() != null) {
+        StatementExecution execution = execute.execution();
+        execution.error(error.sqlState(), execution == Expectation.executionOf(head).orElse(null)
+            ? error.message()
+            : "not executed: an earlier message of the same batch failed");
+        batchAudits.add(recordAudit(execution.governed(), execution.startNanos(), execution));
+      }
+    }
+  }
+
+  private void readyForQuery(BackendFrame frame) {
+    transactionStatus = TransactionStatus.fromWire(frame.body().getByte(0));
+    Expectation head = expectations.poll();
+    if (head instanceof Expectation.SimpleQueryResponse query && query.execution() != null) {
+      StatementExecution execution = query.execution();
+      services.metrics().stage("backend", System.nanoTime() - execution.forwardedNanos());
+      batchAudits.add(recordAudit(execution.governed(), execution.startNanos(), execution));
+    }
+    boolean endsSimpleQuery = head instanceof Expectation.SimpleQueryResponse;
+    List<CompletableFuture<Void>> audits = List.copyOf(batchAudits);
+    batchAudits.clear();
+    ByteBuf readyForQuery = frame.frame().retainedDuplicate();
+    if (audits.stream().allMatch(future -> future.isDone() && !future.isCompletedExceptionally())) {
+      passReadyForQuery(readyForQuery, false, endsSimpleQuery);
+      return;
+    }
+    holdingReadyForQuery = true;
+    CompletableFuture.allOf(audits.toArray(CompletableFuture[]::new)).whenComplete((ignored, failure) -> onLoop(() -> {
+      holdingReadyForQuery = false;
+      if (state == State.CLOSED) {
+        readyForQuery.release();
+        return;
+      }
+      passReadyForQuery(readyForQuery, failure != null, endsSimpleQuery);
+      while (!holdingReadyForQuery && !held.isEmpty() && state != State.CLOSED) {
+        BackendFrame next = held.poll();
+        try {
+          handleBackendFrame(next);
+        } finally {
+          next.release();
+        }
+      }
+      context.flush();
+    }));
+  }
+
+  /** Only now, with every audit event of the batch durable, may the client go on. */
+  private void passReadyForQuery(ByteBuf readyForQuery, boolean auditFailed, boolean endsSimpleQuery) {
+    if (auditFailed) {
+      services.metrics().auditFailed();
+      context.write(ServerMessages.errorResponse(context.alloc(), ErrorFields.error("58030",
+          "the statement ran but its audit event could not be written; no further statements will run until the audit log is back")));
+    }
+    context.writeAndFlush(readyForQuery);
+    if (endsSimpleQuery && state == State.SIMPLE_QUERY) {
+      becomeReady();
+    }
+  }
+
+  private void write(BackendFrame frame) {
     context.write(frame.frame().retain());
     if (!context.channel().isWritable() && backend != null) {
       // Backpressure: stop reading from the backend until the client catches up.
@@ -318,6 +538,13 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   public void onReadComplete() {
     if (state != State.CLOSED) {
       context.flush();
+    }
+  }
+
+  @Override
+  public void onWritabilityChanged(boolean writable) {
+    if (writable && state == State.READY) {
+      context.channel().config().setAutoRead(true);
     }
   }
 
@@ -339,30 +566,25 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
 
   private void backendLost(Throwable cause) {
     LOG.warn("session {}: backend connection lost{}", sessionId, cause == null ? "" : ": " + cause.getMessage());
-    StatementExecution execution = current;
-    current = null;
-    if (execution != null) {
-      execution.error("08006", "backend connection lost");
-      recordAudit(execution.governed(), execution.startNanos(), execution);
-    }
+    auditUnfinished("08006", "backend connection lost", false);
     fatal(ErrorFields.fatal("08006", "the backend connection was lost; the session cannot continue")
         .withHint("Reconnect; if this persists, operators should check the backend database."));
   }
 
-  /** Records the audit event, then (and only then) tells the client it may go on. */
-  private void finishStatement(GovernedStatement governed, long start, StatementExecution execution) {
-    recordAudit(governed, start, execution).whenComplete((ignored, failure) -> onLoop(() -> {
-      if (failure != null) {
-        services.metrics().auditFailed();
-        context.write(ServerMessages.errorResponse(context.alloc(), ErrorFields.error("58030",
-            "the statement ran but its audit event could not be written; no further statements will run until the audit log is back")));
-      }
-      becomeReady();
-    }));
+  /** Statements that were under way when the session or the backend went away. */
+  private void auditUnfinished(String sqlState, String message, boolean cancelled) {
+    while (!expectations.isEmpty()) {
+      Expectation.executionOf(expectations.poll()).ifPresent(execution -> {
+        execution.error(sqlState, message);
+        if (cancelled) {
+          execution.markCancelled();
+        }
+        recordAudit(execution.governed(), execution.startNanos(), execution);
+      });
+    }
   }
 
-  private java.util.concurrent.CompletableFuture<Void> recordAudit(
-      GovernedStatement governed, long start, StatementExecution execution) {
+  private CompletableFuture<Void> recordAudit(GovernedStatement governed, long start, StatementExecution execution) {
     long durationNanos = System.nanoTime() - start;
     services.metrics().stage("total", durationNanos);
     services.metrics().statement(governed.kind(), governed.outcome().name().toLowerCase(java.util.Locale.ROOT));
@@ -379,7 +601,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     } catch (RuntimeException e) {
       // An event the audit schema rejects is an audit failure like any other: never silent.
       LOG.error("session {}: cannot build or append the audit event", sessionId, e);
-      return java.util.concurrent.CompletableFuture.failedFuture(e);
+      return CompletableFuture.failedFuture(e);
     }
   }
 
@@ -388,27 +610,21 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       return;
     }
     state = State.READY;
-    context.writeAndFlush(ServerMessages.readyForQuery(context.alloc(), transactionStatus));
-    drainPending();
-    if (state == State.READY) {
-      context.channel().config().setAutoRead(true);
-    }
-  }
-
-  private void drainPending() {
     while (state == State.READY && !pending.isEmpty()) {
       handle(pending.poll());
     }
-    while (state == State.AWAITING_PASSWORD && !pending.isEmpty()) {
-      handle(pending.poll());
+    if (state == State.READY) {
+      if (backend != null && !expectations.isEmpty()) {
+        backend.flush();
+      }
+      context.channel().config().setAutoRead(backend == null || backend.isWritable());
     }
   }
 
   private void cancelBackendQuery() {
-    if (current != null && backend != null) {
-      current.markCancelled();
-      InetSocketAddress address = new InetSocketAddress(
-          backend.endpoint().host(), backend.endpoint().port());
+    if (backend != null && !expectations.isEmpty()) {
+      expectations.forEach(expectation -> Expectation.executionOf(expectation).ifPresent(StatementExecution::markCancelled));
+      InetSocketAddress address = new InetSocketAddress(backend.endpoint().host(), backend.endpoint().port());
       BackendCancel.send(context.channel().eventLoop(), address, backend.processId(), backend.secretKey());
     }
   }
@@ -432,13 +648,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    if (state != State.CLOSED && current != null) {
+    if (state != State.CLOSED && !expectations.isEmpty()) {
       // The client left mid-statement: stop the backend's work, and audit what happened.
       cancelBackendQuery();
-      StatementExecution execution = current;
-      current = null;
-      execution.markCancelled();
-      recordAudit(execution.governed(), execution.startNanos(), execution);
+      auditUnfinished("57014", "the client disconnected", true);
     }
     release();
     ctx.fireChannelInactive();
@@ -476,15 +689,24 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     if (backend != null) {
       backend.terminate();
     }
+    held.forEach(BackendFrame::release);
+    held.clear();
+    for (FrontendMessage message : pending) {
+      if (message instanceof FrontendMessage.Relayed relayed) {
+        relayed.frame().release();
+      }
+    }
     pending.clear();
+  }
+
+  private static void releaseIfRelayed(FrontendMessage message) {
+    if (message instanceof FrontendMessage.Relayed relayed) {
+      relayed.frame().release();
+    }
   }
 
   private void writeRaw(byte value) {
     context.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {value}));
-  }
-
-  private ByteBuf emptyQueryResponse() {
-    return context.alloc().buffer(5).writeByte('I').writeInt(4);
   }
 
   private void submit(Runnable task) {

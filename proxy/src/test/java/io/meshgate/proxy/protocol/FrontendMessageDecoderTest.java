@@ -138,9 +138,9 @@ class FrontendMessageDecoderTest {
 
   @Test
   void reportsUnknownTypedMessagesWithoutGuessing() {
-    byte[] stream = concat(startup(Map.of("user", "alice")), typed('P', "\0SELECT 1\0\0\0".getBytes(StandardCharsets.UTF_8)));
+    byte[] stream = concat(startup(Map.of("user", "alice")), typed('F', new byte[] {0, 0, 0, 1}));
     List<Object> messages = decodeSplitAt(stream, 3);
-    assertEquals(new FrontendMessage.Unsupported('P'), messages.get(1));
+    assertEquals(new FrontendMessage.Unsupported('F'), messages.get(1));
   }
 
   @Test

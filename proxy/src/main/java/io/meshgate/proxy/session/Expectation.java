@@ -1,0 +1,66 @@
+package io.meshgate.proxy.session;
+
+import static java.util.Objects.requireNonNull;
+
+import io.meshgate.proxy.protocol.ErrorFields;
+import java.util.Optional;
+
+/**
+ * What the backend owes the client for one message Meshgate forwarded, in order. The
+ * backend answers messages strictly in sequence, so a FIFO of expectations tells which
+ * message each response belongs to (for audit, and to swap in Meshgate's own refusals).
+ */
+sealed interface Expectation {
+
+  /**
+   * A refusal sent to the backend as a statement that fails to parse, so the backend's own
+   * error handling (abort the transaction, skip to Sync) matches PostgreSQL's exactly; its
+   * ErrorResponse is replaced by Meshgate's, recognised by the unique marker in it.
+   */
+  record Refusal(String marker, ErrorFields error) {
+    public Refusal {
+      requireNonNull(marker, "marker is null");
+      requireNonNull(error, "error is null");
+    }
+  }
+
+  /** ParseComplete, or an error (possibly a refusal placeholder). */
+  record ParseResponse(Optional<Refusal> refusal) implements Expectation {}
+
+  /** BindComplete. */
+  record BindResponse() implements Expectation {}
+
+  /** ParameterDescription then RowDescription/NoData (statement), or RowDescription/NoData (portal). */
+  record DescribeResponse(boolean statement) implements Expectation {}
+
+  /**
+   * DataRow* then CommandComplete, EmptyQueryResponse or PortalSuspended; audited. {@code
+   * execution} is null when the portal is unknown to Meshgate (the backend will refuse it).
+   */
+  record ExecuteResponse(StatementExecution execution) implements Expectation {}
+
+  /** CloseComplete. */
+  record CloseResponse() implements Expectation {}
+
+  /** ReadyForQuery after Sync. */
+  record SyncResponse() implements Expectation {}
+
+  /**
+   * Everything up to ReadyForQuery for a simple Query; audited as one statement. A refusal
+   * is a placeholder Query whose error is swapped.
+   */
+  record SimpleQueryResponse(StatementExecution execution, Optional<Refusal> refusal) implements Expectation {}
+
+  /** The statement a response belongs to, for frames that carry results. */
+  static Optional<StatementExecution> executionOf(Expectation expectation) {
+    return switch (expectation) {
+      case ExecuteResponse execute -> Optional.ofNullable(execute.execution());
+      case SimpleQueryResponse query -> Optional.ofNullable(query.execution());
+      case ParseResponse parse -> Optional.empty();
+      case BindResponse bind -> Optional.empty();
+      case DescribeResponse describe -> Optional.empty();
+      case CloseResponse close -> Optional.empty();
+      case SyncResponse sync -> Optional.empty();
+    };
+  }
+}
