@@ -12,6 +12,8 @@ import io.meshgate.policy.opa.OpaBinary;
 import io.meshgate.policy.opa.OpaRestConfig;
 import io.meshgate.policy.opa.OpaRestPolicyEngine;
 import io.meshgate.policy.reload.PolicyReloader;
+import io.meshgate.proxy.auth.AuthenticationRateLimiter;
+import io.meshgate.proxy.auth.JwtAuthenticator;
 import io.meshgate.proxy.auth.PasswordAuthenticator;
 import io.meshgate.proxy.auth.UsersFile;
 import io.meshgate.proxy.backend.BackendConnector;
@@ -75,6 +77,10 @@ public final class Meshgate implements AutoCloseable {
     Deque<AutoCloseable> resources = new ArrayDeque<>();
     try {
       UsersFile users = UsersFile.load(config.usersFile());
+      Optional<JwtAuthenticator> jwtAuthenticator = config.jwt().map(JwtAuthenticator::new);
+      if (jwtAuthenticator.isPresent()) {
+        jwtAuthenticator.get().loadKeys(); // a JWKS that cannot be read stops start-up, not logins
+      }
 
       Optional<ManagedOpaProcess> managedOpa = Optional.empty();
       Optional<PolicyReloader> policyReloader = Optional.empty();
@@ -137,7 +143,9 @@ public final class Meshgate implements AutoCloseable {
       }
 
       SessionServices services = new SessionServices(
-          new PasswordAuthenticator(users),
+          new PasswordAuthenticator(users, jwtAuthenticator),
+          config.authenticationMethod(),
+          AuthenticationRateLimiter.withDefaults(),
           new BackendConnector(config.backend(), 5_000, config.maxMessageBytes()),
           governor,
           auditSink,

@@ -103,6 +103,21 @@ class GovernedQueriesIT {
   }
 
   @Test
+  void scramRefusesWrongPasswordsAndUnknownUsersAlike() {
+    for (String[] credentials : new String[][] {{"alice", "not-alice"}, {"mallory", "mallory"}}) {
+      Properties properties = new Properties();
+      properties.setProperty("user", credentials[0]);
+      properties.setProperty("password", credentials[1]);
+      properties.setProperty("sslmode", "disable");
+      SQLException error = assertThrows(SQLException.class,
+          () -> DriverManager.getConnection(demo.jdbcUrl(), properties).close());
+      assertEquals("28P01", error.getSQLState());
+      assertTrue(error.getMessage().contains("password authentication failed for user \"" + credentials[0] + "\""),
+          error.getMessage());
+    }
+  }
+
+  @Test
   void theBackendAlwaysKnowsTheEndUser() throws SQLException {
     try (Connection carol = connect("carol"); Statement statement = carol.createStatement()) {
       // pgjdbc sends SET application_name itself; Meshgate keeps the end user in front.

@@ -29,7 +29,7 @@ public sealed interface JwksLocation {
   }
 
   /** {@code http://…} or {@code https://…} is a URL, anything else a file path. */
-  static JwksLocation parse(String location) {
+  public static JwksLocation parse(String location) {
     requireNonNull(location, "location is null");
     if (location.startsWith("https://") || location.startsWith("http://")) {
       return new Url(URI.create(location));

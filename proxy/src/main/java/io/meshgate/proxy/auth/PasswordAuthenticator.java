@@ -12,14 +12,31 @@ import java.util.Optional;
  */
 public final class PasswordAuthenticator {
   private final UsersFile users;
+  private final Optional<JwtAuthenticator> jwt;
   private final ScramVerifier decoy = ScramVerifier.create("meshgate-decoy", new SecureRandom());
 
   public PasswordAuthenticator(UsersFile users) {
-    this.users = requireNonNull(users, "users is null");
+    this(users, Optional.empty());
   }
 
-  /** The subject for valid credentials; empty otherwise (never says which part was wrong). */
+  /** With JWT configured, a password that is a JWT is verified as a bearer token instead. */
+  public PasswordAuthenticator(UsersFile users, Optional<JwtAuthenticator> jwt) {
+    this.users = requireNonNull(users, "users is null");
+    this.jwt = requireNonNull(jwt, "jwt is null");
+  }
+
+  public UsersFile users() {
+    return users;
+  }
+
+  /**
+   * The subject for valid credentials; empty otherwise (never says which part was wrong).
+   * May block (PBKDF2, JWKS fetch): call off the event loop.
+   */
   public Optional<Subject> authenticate(String user, String password) {
+    if (jwt.isPresent() && TokenOrPassword.classify(password) == TokenOrPassword.TOKEN) {
+      return jwt.get().authenticate(user, password);
+    }
     Optional<UserEntry> entry = users.user(user);
     ScramVerifier verifier = entry.map(UserEntry::verifier).orElse(decoy);
     boolean matches = verifier.matches(password);

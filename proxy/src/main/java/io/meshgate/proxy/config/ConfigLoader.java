@@ -1,5 +1,8 @@
 package io.meshgate.proxy.config;
 
+import io.meshgate.proxy.auth.AuthenticationMethod;
+import io.meshgate.proxy.auth.JwksLocation;
+import io.meshgate.proxy.auth.JwtSettings;
 import io.meshgate.proxy.backend.BackendEndpoint;
 import java.io.IOException;
 import java.io.Reader;
@@ -60,6 +63,8 @@ public final class ConfigLoader {
         metricsPort,
         backend,
         path(ConfigKeys.USERS_FILE, true),
+        authenticationMethod(),
+        jwt(),
         policySource(),
         text(ConfigKeys.OPA_DECISION_PATH),
         duration(ConfigKeys.OPA_TIMEOUT),
@@ -108,6 +113,42 @@ public final class ConfigLoader {
     }
     String binary = properties.getProperty(ConfigKeys.OPA_BINARY.key());
     return new MeshgateConfig.PolicySource.Managed(directory, Optional.ofNullable(binary).map(this::resolve));
+  }
+
+  private AuthenticationMethod authenticationMethod() throws ConfigException {
+    String value = text(ConfigKeys.AUTH_METHOD);
+    AuthenticationMethod method = switch (value) {
+      case "scram" -> AuthenticationMethod.SCRAM;
+      case "password" -> AuthenticationMethod.PASSWORD;
+      default -> throw new ConfigException("'" + ConfigKeys.AUTH_METHOD.key() + "' must be 'scram' or 'password', not '" + value + "'");
+    };
+    if (properties.getProperty(ConfigKeys.JWT_ISSUER.key()) != null && method != AuthenticationMethod.PASSWORD) {
+      throw new ConfigException("JWT bearer tokens arrive as passwords: with '" + ConfigKeys.JWT_ISSUER.key()
+          + "' set, also set '" + ConfigKeys.AUTH_METHOD.key() + "=password'");
+    }
+    return method;
+  }
+
+  private Optional<JwtSettings> jwt() throws ConfigException {
+    if (properties.getProperty(ConfigKeys.JWT_ISSUER.key()) == null) {
+      return Optional.empty();
+    }
+    String jwks = required(ConfigKeys.JWT_JWKS);
+    if (jwks.startsWith("http://")) {
+      String host = URI.create(jwks).getHost();
+      if (!"127.0.0.1".equals(host) && !"localhost".equals(host) && !"[::1]".equals(host)) {
+        throw new ConfigException("'" + ConfigKeys.JWT_JWKS.key() + "' must be an https:// URL or a file: over plain"
+            + " http anyone on the path could replace the signing keys (http is accepted on loopback only)");
+      }
+    }
+    try {
+      JwksLocation location = jwks.startsWith("http://") || jwks.startsWith("https://")
+          ? JwksLocation.parse(jwks)
+          : JwksLocation.parse(resolve(jwks).toString());
+      return Optional.of(JwtSettings.of(required(ConfigKeys.JWT_ISSUER), required(ConfigKeys.JWT_AUDIENCE), location));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("JWT settings: " + e.getMessage());
+    }
   }
 
   private boolean fsync() throws ConfigException {

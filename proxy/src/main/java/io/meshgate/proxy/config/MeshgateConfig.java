@@ -2,6 +2,8 @@ package io.meshgate.proxy.config;
 
 import static java.util.Objects.requireNonNull;
 
+import io.meshgate.proxy.auth.AuthenticationMethod;
+import io.meshgate.proxy.auth.JwtSettings;
 import io.meshgate.proxy.backend.BackendEndpoint;
 import java.net.URI;
 import java.nio.file.Path;
@@ -15,6 +17,8 @@ public record MeshgateConfig(
     Optional<Integer> metricsPort,
     BackendEndpoint backend,
     Path usersFile,
+    AuthenticationMethod authenticationMethod,
+    Optional<JwtSettings> jwt,
     PolicySource policySource,
     String decisionPath,
     Duration policyTimeout,
@@ -30,6 +34,11 @@ public record MeshgateConfig(
     requireNonNull(metricsPort, "metricsPort is null");
     requireNonNull(backend, "backend is null");
     requireNonNull(usersFile, "usersFile is null");
+    requireNonNull(authenticationMethod, "authenticationMethod is null");
+    requireNonNull(jwt, "jwt is null");
+    if (jwt.isPresent() && authenticationMethod != AuthenticationMethod.PASSWORD) {
+      throw new IllegalArgumentException("JWT bearer tokens arrive as passwords: set auth.method=password");
+    }
     requireNonNull(policySource, "policySource is null");
     requireNonNull(decisionPath, "decisionPath is null");
     requireNonNull(policyTimeout, "policyTimeout is null");

@@ -3,6 +3,7 @@ package io.meshgate.proxy.demo;
 import static java.util.Objects.requireNonNull;
 
 import io.meshgate.proxy.Meshgate;
+import io.meshgate.proxy.auth.AuthenticationMethod;
 import io.meshgate.proxy.auth.ScramVerifier;
 import io.meshgate.proxy.auth.UserEntry;
 import io.meshgate.proxy.auth.UsersFile;
@@ -83,6 +84,8 @@ public final class DemoEnvironment implements AutoCloseable {
           new BackendEndpoint(backend.host(), backend.port(), backend.database(), backend.serviceUser(),
               backend.servicePassword()),
           usersFile,
+          AuthenticationMethod.SCRAM,
+          Optional.empty(),
           new MeshgateConfig.PolicySource.Managed(settings.repositoryRoot().resolve("policies"), Optional.empty()),
           "meshgate/decision",
           Duration.ofSeconds(2),

@@ -4,6 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 import io.meshgate.audit.AuditEvent;
 import io.meshgate.policy.Subject;
+import io.meshgate.proxy.auth.AuthenticationException;
+import io.meshgate.proxy.auth.ScramServerExchange;
+import io.meshgate.proxy.auth.TooManyAuthenticationFailuresException;
 import io.meshgate.proxy.backend.BackendConnection;
 import io.meshgate.proxy.backend.BackendListener;
 import io.meshgate.proxy.governance.GovernedStatement;
@@ -12,6 +15,7 @@ import io.meshgate.proxy.protocol.BackendFrame;
 import io.meshgate.proxy.protocol.ErrorFields;
 import io.meshgate.proxy.protocol.FrontendMessage;
 import io.meshgate.proxy.protocol.ProtocolException;
+import io.meshgate.proxy.protocol.SaslInitialResponse;
 import io.meshgate.proxy.protocol.ServerMessages;
 import io.meshgate.proxy.protocol.TransactionStatus;
 import io.netty.buffer.ByteBuf;
@@ -72,6 +76,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   private List<String> searchPath = DEFAULT_SEARCH_PATH;
   private BackendConnection backend;
   private CancelKeys.Registration cancelKey;
+  private ScramServerExchange scram;
+  private boolean scramStarted;
   private TransactionStatus transactionStatus = TransactionStatus.IDLE;
   private ScheduledFuture<?> authenticationTimeout;
   /** What the backend still owes, in order (see {@link Expectation}). */
@@ -142,8 +148,22 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         }
         startupParameters = startup.parameters();
         searchPath = parseSearchPath(startupParameters.get("search_path"));
+        try {
+          services.rateLimiter().checkAllowed(clientInetAddress());
+        } catch (TooManyAuthenticationFailuresException e) {
+          LOG.info("session {}: {} from {}", sessionId, e.reason(), clientAddress());
+          fatal(ErrorFields.fatal(e.sqlState(), e.getMessage()));
+          return;
+        }
         state = State.AWAITING_PASSWORD;
-        context.writeAndFlush(ServerMessages.authenticationCleartextPassword(context.alloc()));
+        switch (services.authenticationMethod()) {
+          case SCRAM -> {
+            scram = new ScramServerExchange(services.authenticator().users()::user, user);
+            byte[] mechanisms = (ScramServerExchange.MECHANISM + "\0\0").getBytes(StandardCharsets.US_ASCII);
+            context.writeAndFlush(ServerMessages.authentication(context.alloc(), 10, mechanisms));
+          }
+          case PASSWORD -> context.writeAndFlush(ServerMessages.authenticationCleartextPassword(context.alloc()));
+        }
       }
       default -> {
         releaseIfRelayed(message);
@@ -159,6 +179,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       return;
     }
     byte[] payload = passwordMessage.payload();
+    if (scram != null) {
+      continueScram(payload);
+      return;
+    }
     int length = payload.length > 0 && payload[payload.length - 1] == 0 ? payload.length - 1 : payload.length;
     String password = new String(payload, 0, length, StandardCharsets.UTF_8);
     Arrays.fill(payload, (byte) 0);
@@ -171,13 +195,42 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     });
   }
 
+  /** SCRAM-SHA-256: client-first, then client-final; cheap (no PBKDF2), so on the event loop. */
+  private void continueScram(byte[] payload) {
+    String user = startupParameters.get("user");
+    try {
+      if (!scramStarted) {
+        SaslInitialResponse initial = SaslInitialResponse.parse(payload);
+        if (!ScramServerExchange.supports(initial.mechanism())) {
+          fatal(ErrorFields.fatal("28000", "SASL mechanism " + initial.mechanism() + " is not supported; use SCRAM-SHA-256"));
+          return;
+        }
+        scramStarted = true;
+        context.writeAndFlush(ServerMessages.authentication(context.alloc(), 11, scram.handleClientFirst(initial.data())));
+        return;
+      }
+      byte[] serverFinal = scram.handleClientFinal(payload);
+      context.write(ServerMessages.authentication(context.alloc(), 12, serverFinal));
+      state = State.AUTHENTICATING;
+      authenticated(user, scram.subject());
+    } catch (AuthenticationException e) {
+      authenticationFailed(user, e.reason());
+      fatal(ErrorFields.fatal(e.sqlState(), e.getMessage()));
+    }
+  }
+
+  private void authenticationFailed(String user, String reason) {
+    services.metrics().authenticationFailed();
+    services.rateLimiter().recordFailure(clientInetAddress());
+    LOG.info("authentication failed for user \"{}\" from {}: {}", user, clientAddress(), reason);
+  }
+
   private void authenticated(String user, Optional<Subject> subject) {
     if (state == State.CLOSED) {
       return;
     }
     if (subject.isEmpty()) {
-      services.metrics().authenticationFailed();
-      LOG.info("authentication failed for user \"{}\" from {}", user, clientAddress());
+      authenticationFailed(user, "wrong password, unknown user or invalid token");
       fatal(ErrorFields.fatal("28P01", "password authentication failed for user \"" + user + "\""));
       return;
     }
@@ -723,6 +776,14 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     } else {
       context.executor().execute(task);
     }
+  }
+
+  private java.net.InetAddress clientInetAddress() {
+    SocketAddress address = context.channel().remoteAddress();
+    if (address instanceof InetSocketAddress inet && inet.getAddress() != null) {
+      return inet.getAddress();
+    }
+    return java.net.InetAddress.getLoopbackAddress();
   }
 
   private String clientAddress() {

@@ -3,6 +3,8 @@ package io.meshgate.proxy.session;
 import static java.util.Objects.requireNonNull;
 
 import io.meshgate.audit.AuditSink;
+import io.meshgate.proxy.auth.AuthenticationMethod;
+import io.meshgate.proxy.auth.AuthenticationRateLimiter;
 import io.meshgate.proxy.auth.PasswordAuthenticator;
 import io.meshgate.proxy.backend.BackendConnector;
 import io.meshgate.proxy.governance.StatementGovernor;
@@ -14,6 +16,8 @@ import java.util.concurrent.ExecutorService;
 /** What every session shares: collaborators and limits, built once by the server. */
 public record SessionServices(
     PasswordAuthenticator authenticator,
+    AuthenticationMethod authenticationMethod,
+    AuthenticationRateLimiter rateLimiter,
     BackendConnector backendConnector,
     StatementGovernor governor,
     AuditSink auditSink,
@@ -26,6 +30,8 @@ public record SessionServices(
     Duration authenticationTimeout) {
   public SessionServices {
     requireNonNull(authenticator, "authenticator is null");
+    requireNonNull(authenticationMethod, "authenticationMethod is null");
+    requireNonNull(rateLimiter, "rateLimiter is null");
     requireNonNull(backendConnector, "backendConnector is null");
     requireNonNull(governor, "governor is null");
     requireNonNull(auditSink, "auditSink is null");

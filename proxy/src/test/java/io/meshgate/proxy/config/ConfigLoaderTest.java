@@ -69,6 +69,14 @@ class ConfigLoaderTest {
 
     properties.setProperty("audit.fsync", "sometimes");
     assertMessage("'audit.fsync' must be 'always' or 'never'");
+    properties.setProperty("audit.fsync", "never");
+
+    properties.setProperty("jwt.issuer", "https://issuer.example");
+    assertMessage("auth.method=password");
+    properties.setProperty("auth.method", "password");
+    properties.setProperty("jwt.audience", "meshgate");
+    properties.setProperty("jwt.jwks", "http://203.0.113.7/jwks.json");
+    assertMessage("must be an https:// URL or a file");
   }
 
   private void assertMessage(String expected) {
