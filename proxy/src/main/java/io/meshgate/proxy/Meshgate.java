@@ -24,6 +24,8 @@ import io.meshgate.proxy.metrics.MetricsHttpServer;
 import io.meshgate.proxy.metrics.ProxyMetrics;
 import io.meshgate.proxy.session.CancelKeys;
 import io.meshgate.proxy.session.SessionServices;
+import io.meshgate.proxy.tls.ServerTls;
+import io.meshgate.proxy.tls.TlsMode;
 import io.meshgate.rewriter.StatementAnalyzer;
 import io.prometheus.client.CollectorRegistry;
 import java.io.IOException;
@@ -154,6 +156,8 @@ public final class Meshgate implements AutoCloseable {
           new CancelKeys(),
           Clock.systemUTC(),
           config.backend().database(),
+          serverTls(config),
+          config.tls().mode() == TlsMode.REQUIRED,
           config.maxMessageBytes(),
           config.authenticationTimeout());
       ProxyServer server = ProxyServer.start(config.listenHost(), config.listenPort(), services);
@@ -164,6 +168,17 @@ public final class Meshgate implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       closeAll(resources);
       throw e;
+    }
+  }
+
+  private static Optional<io.netty.handler.ssl.SslContext> serverTls(MeshgateConfig config) throws IOException {
+    if (!config.tls().isEnabled()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(ServerTls.build(config.tls()));
+    } catch (io.meshgate.proxy.tls.TlsSetupException e) {
+      throw new IOException(e.getMessage(), e);
     }
   }
 

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.meshgate.proxy.protocol.FrontendMessageDecoder;
 import io.meshgate.proxy.session.ClientSession;
+import io.meshgate.proxy.session.DirectTlsDetector;
 import io.meshgate.proxy.session.SessionServices;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -44,6 +45,10 @@ final class ProxyServer implements AutoCloseable {
           .childHandler(new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel channel) {
+              services.tls().ifPresent(tls ->
+                  // Direct TLS (PostgreSQL 17 clients, sslnegotiation=direct) starts with a
+                  // ClientHello instead of SSLRequest; this detects it and installs TLS.
+                  channel.pipeline().addLast(DirectTlsDetector.NAME, new DirectTlsDetector(tls)));
               channel.pipeline().addLast(
                   new FrontendMessageDecoder(services.maxMessageBytes()),
                   new ClientSession(services));

@@ -40,9 +40,9 @@ final class DemoCommand {
       out.println();
       out.println("  " + user.name() + " — " + user.role());
       out.println("    psql:  PGPASSWORD=" + user.password() + " psql \"postgresql://" + user.name() + "@127.0.0.1:" + port
-          + "/" + database + "?sslmode=disable\"");
+          + "/" + database + "?sslmode=verify-full&sslrootcert=" + demo.caCertificate() + "\"");
       out.println("    JDBC:  jdbc:postgresql://127.0.0.1:" + port + "/" + database + "?user=" + user.name()
-          + "&password=" + user.password() + "&sslmode=disable");
+          + "&password=" + user.password() + "&sslmode=verify-full&sslrootcert=" + demo.caCertificate());
     }
     out.println();
     out.println("Try, as alice:  SELECT region, count(*) FROM sales.store_transactions GROUP BY region;");

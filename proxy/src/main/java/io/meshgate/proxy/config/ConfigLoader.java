@@ -4,6 +4,8 @@ import io.meshgate.proxy.auth.AuthenticationMethod;
 import io.meshgate.proxy.auth.JwksLocation;
 import io.meshgate.proxy.auth.JwtSettings;
 import io.meshgate.proxy.backend.BackendEndpoint;
+import io.meshgate.proxy.tls.TlsMode;
+import io.meshgate.proxy.tls.TlsSettings;
 import java.io.IOException;
 import java.io.Reader;
 import java.net.URI;
@@ -61,6 +63,7 @@ public final class ConfigLoader {
         text(ConfigKeys.LISTEN_HOST),
         port(ConfigKeys.LISTEN_PORT),
         metricsPort,
+        tls(),
         backend,
         path(ConfigKeys.USERS_FILE, true),
         authenticationMethod(),
@@ -113,6 +116,20 @@ public final class ConfigLoader {
     }
     String binary = properties.getProperty(ConfigKeys.OPA_BINARY.key());
     return new MeshgateConfig.PolicySource.Managed(directory, Optional.ofNullable(binary).map(this::resolve));
+  }
+
+  private TlsSettings tls() throws ConfigException {
+    String value = text(ConfigKeys.TLS_MODE);
+    TlsMode mode = switch (value) {
+      case "disabled" -> TlsMode.DISABLED;
+      case "optional" -> TlsMode.OPTIONAL;
+      case "required" -> TlsMode.REQUIRED;
+      default -> throw new ConfigException("'" + ConfigKeys.TLS_MODE.key() + "' must be disabled, optional or required, not '" + value + "'");
+    };
+    if (mode == TlsMode.DISABLED) {
+      return TlsSettings.disabled();
+    }
+    return TlsSettings.enabled(mode, path(ConfigKeys.TLS_CERTIFICATE, true), path(ConfigKeys.TLS_PRIVATE_KEY, true));
   }
 
   private AuthenticationMethod authenticationMethod() throws ConfigException {

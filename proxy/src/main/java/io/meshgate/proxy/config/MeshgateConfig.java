@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.meshgate.proxy.auth.AuthenticationMethod;
 import io.meshgate.proxy.auth.JwtSettings;
 import io.meshgate.proxy.backend.BackendEndpoint;
+import io.meshgate.proxy.tls.TlsSettings;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,6 +16,7 @@ public record MeshgateConfig(
     String listenHost,
     int listenPort,
     Optional<Integer> metricsPort,
+    TlsSettings tls,
     BackendEndpoint backend,
     Path usersFile,
     AuthenticationMethod authenticationMethod,
@@ -32,6 +34,7 @@ public record MeshgateConfig(
   public MeshgateConfig {
     requireNonNull(listenHost, "listenHost is null");
     requireNonNull(metricsPort, "metricsPort is null");
+    requireNonNull(tls, "tls is null");
     requireNonNull(backend, "backend is null");
     requireNonNull(usersFile, "usersFile is null");
     requireNonNull(authenticationMethod, "authenticationMethod is null");

@@ -9,6 +9,8 @@ import io.meshgate.proxy.auth.UserEntry;
 import io.meshgate.proxy.auth.UsersFile;
 import io.meshgate.proxy.backend.BackendEndpoint;
 import io.meshgate.proxy.config.MeshgateConfig;
+import io.meshgate.proxy.tls.SelfSignedCertificates;
+import io.meshgate.proxy.tls.TlsMode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,7 +63,11 @@ public final class DemoEnvironment implements AutoCloseable {
   private final Path auditFile;
   private final Path usersFile;
 
-  private DemoEnvironment(LocalPostgres postgres, DemoBackend backend, Meshgate meshgate, Path auditFile, Path usersFile) {
+  private final Path caCertificate;
+
+  private DemoEnvironment(LocalPostgres postgres, DemoBackend backend, Meshgate meshgate, Path auditFile, Path usersFile,
+      Path caCertificate) {
+    this.caCertificate = caCertificate;
     this.postgres = postgres;
     this.backend = backend;
     this.meshgate = meshgate;
@@ -77,10 +83,13 @@ public final class DemoEnvironment implements AutoCloseable {
       Path usersFile = settings.workDirectory().resolve("users.json");
       writeUsers(usersFile);
       Path auditFile = settings.workDirectory().resolve("audit").resolve("audit.jsonl");
+      // A self-signed CA and server certificate, so clients can use sslmode=verify-full.
+      SelfSignedCertificates certificates = demoCertificates(settings.workDirectory().resolve("tls"));
       MeshgateConfig config = new MeshgateConfig(
           "127.0.0.1",
           settings.listenPort(),
           settings.metricsPort(),
+          certificates.tlsSettings(TlsMode.OPTIONAL),
           new BackendEndpoint(backend.host(), backend.port(), backend.database(), backend.serviceUser(),
               backend.servicePassword()),
           usersFile,
@@ -96,10 +105,18 @@ public final class DemoEnvironment implements AutoCloseable {
           Duration.ofSeconds(30),
           Duration.ofSeconds(60));
       Meshgate meshgate = Meshgate.start(config, Optional.of(settings.repositoryRoot()));
-      return new DemoEnvironment(postgres, backend, meshgate, auditFile, usersFile);
+      return new DemoEnvironment(postgres, backend, meshgate, auditFile, usersFile, certificates.caCertificate());
     } catch (IOException | RuntimeException e) {
       postgres.close();
       throw e;
+    }
+  }
+
+  private static SelfSignedCertificates demoCertificates(Path directory) throws IOException {
+    try {
+      return SelfSignedCertificates.create(directory, "meshgate-demo", List.of("127.0.0.1", "localhost"));
+    } catch (io.meshgate.proxy.tls.TlsSetupException e) {
+      throw new IOException("cannot create the demo's TLS certificate: " + e.getMessage(), e);
     }
   }
 
@@ -126,6 +143,11 @@ public final class DemoEnvironment implements AutoCloseable {
 
   public Path auditFile() {
     return auditFile;
+  }
+
+  /** The CA that signed the demo's server certificate, for sslmode=verify-full. */
+  public Path caCertificate() {
+    return caCertificate;
   }
 
   public Path usersFile() {

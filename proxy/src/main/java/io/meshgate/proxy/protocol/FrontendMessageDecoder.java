@@ -31,6 +31,11 @@ public final class FrontendMessageDecoder extends ByteToMessageDecoder {
     this.maxMessageBytes = maxMessageBytes;
   }
 
+  /** Bytes received but not yet decoded: after SSLRequest there must be none (see ClientSession). */
+  public int bufferedBytes() {
+    return actualReadableBytes();
+  }
+
   @Override
   protected void decode(ChannelHandlerContext context, ByteBuf in, List<Object> out) {
     if (failed) {

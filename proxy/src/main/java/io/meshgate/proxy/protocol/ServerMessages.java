@@ -9,6 +9,7 @@ public final class ServerMessages {
   private ServerMessages() {}
 
   public static final byte SSL_REFUSED = 'N';
+  public static final byte SSL_ACCEPTED = 'S';
 
   public static ByteBuf authenticationOk(ByteBufAllocator allocator) {
     return authentication(allocator, 0, new byte[0]);

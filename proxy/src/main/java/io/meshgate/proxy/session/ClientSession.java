@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.meshgate.audit.AuditEvent;
 import io.meshgate.policy.Subject;
 import io.meshgate.proxy.auth.AuthenticationException;
+import io.meshgate.proxy.auth.AuthenticationMethod;
 import io.meshgate.proxy.auth.ScramServerExchange;
 import io.meshgate.proxy.auth.TooManyAuthenticationFailuresException;
 import io.meshgate.proxy.backend.BackendConnection;
@@ -14,6 +15,7 @@ import io.meshgate.proxy.governance.SessionIdentity;
 import io.meshgate.proxy.protocol.BackendFrame;
 import io.meshgate.proxy.protocol.ErrorFields;
 import io.meshgate.proxy.protocol.FrontendMessage;
+import io.meshgate.proxy.protocol.FrontendMessageDecoder;
 import io.meshgate.proxy.protocol.ProtocolException;
 import io.meshgate.proxy.protocol.SaslInitialResponse;
 import io.meshgate.proxy.protocol.ServerMessages;
@@ -24,6 +26,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -52,6 +55,8 @@ import org.slf4j.LoggerFactory;
 public final class ClientSession extends ChannelInboundHandlerAdapter implements BackendListener {
   private static final Logger LOG = LoggerFactory.getLogger(ClientSession.class);
   private static final List<String> DEFAULT_SEARCH_PATH = List.of("$user", "public");
+  /** Set on a channel once TLS is installed (SSLRequest or direct TLS). */
+  public static final io.netty.util.AttributeKey<Boolean> TLS_ACTIVE = io.netty.util.AttributeKey.valueOf("meshgate.tls");
 
   private enum State {
     AWAITING_STARTUP,
@@ -133,7 +138,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
 
   private void handleStartupPhase(FrontendMessage message) {
     switch (message) {
-      case FrontendMessage.SslRequest ssl -> writeRaw(ServerMessages.SSL_REFUSED);
+      case FrontendMessage.SslRequest ssl -> startTls();
       case FrontendMessage.GssEncRequest gss -> writeRaw(ServerMessages.SSL_REFUSED);
       case FrontendMessage.CancelRequest cancel -> {
         services.cancelKeys().find(cancel.processId(), cancel.secretKey())
@@ -144,6 +149,17 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         String user = startup.parameters().getOrDefault("user", "");
         if (user.isEmpty()) {
           fatal(ErrorFields.fatal("28000", "no PostgreSQL user name specified in startup packet"));
+          return;
+        }
+        if (services.tlsRequired() && !tlsActive()) {
+          fatal(ErrorFields.fatal("28000", "this Meshgate accepts only TLS connections")
+              .withHint("Connect with sslmode=require, or verify-full with the server's CA certificate."));
+          return;
+        }
+        if (services.authenticationMethod() == AuthenticationMethod.PASSWORD && !tlsActive()
+            && !clientInetAddress().isLoopbackAddress()) {
+          fatal(ErrorFields.fatal("28000", "cleartext passwords are refused on unencrypted connections")
+              .withHint("Connect with TLS (sslmode=require or verify-full)."));
           return;
         }
         startupParameters = startup.parameters();
@@ -750,6 +766,32 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       }
     }
     pending.clear();
+  }
+
+  /**
+   * SSLRequest: answer 'S' and install TLS, or 'N'. Bytes the client sent after SSLRequest
+   * but before the handshake cannot be trusted (they could be injected by anyone on the path),
+   * so their presence ends the connection.
+   */
+  private void startTls() {
+    if (services.tls().isEmpty() || tlsActive()) {
+      writeRaw(ServerMessages.SSL_REFUSED);
+      return;
+    }
+    FrontendMessageDecoder decoder = context.pipeline().get(FrontendMessageDecoder.class);
+    if (decoder != null && decoder.bufferedBytes() > 0) {
+      fatal(ErrorFields.fatal(ProtocolException.SQLSTATE, "received unencrypted data after SSL request"));
+      return;
+    }
+    // startTls: the first write (our 'S') leaves unencrypted; the handshake follows.
+    SslHandler tls = new SslHandler(services.tls().get().newEngine(context.alloc()), true);
+    context.pipeline().addFirst("tls", tls);
+    context.channel().attr(TLS_ACTIVE).set(Boolean.TRUE);
+    writeRaw(ServerMessages.SSL_ACCEPTED);
+  }
+
+  private boolean tlsActive() {
+    return Boolean.TRUE.equals(context.channel().attr(TLS_ACTIVE).get());
   }
 
   private static void releaseIfRelayed(FrontendMessage message) {

@@ -9,7 +9,9 @@ import io.meshgate.proxy.auth.PasswordAuthenticator;
 import io.meshgate.proxy.backend.BackendConnector;
 import io.meshgate.proxy.governance.StatementGovernor;
 import io.meshgate.proxy.metrics.ProxyMetrics;
+import io.netty.handler.ssl.SslContext;
 import java.time.Clock;
+import java.util.Optional;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 
@@ -26,6 +28,8 @@ public record SessionServices(
     CancelKeys cancelKeys,
     Clock clock,
     String database,
+    Optional<SslContext> tls,
+    boolean tlsRequired,
     int maxMessageBytes,
     Duration authenticationTimeout) {
   public SessionServices {
@@ -40,6 +44,7 @@ public record SessionServices(
     requireNonNull(cancelKeys, "cancelKeys is null");
     requireNonNull(clock, "clock is null");
     requireNonNull(database, "database is null");
+    requireNonNull(tls, "tls is null");
     requireNonNull(authenticationTimeout, "authenticationTimeout is null");
   }
 }
