@@ -1,0 +1,351 @@
+package io.meshgate.proxy.clients;
+
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.meshgate.proxy.cli.RepositoryRoot;
+import io.meshgate.proxy.demo.DemoEnvironment;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The client matrix: real clients (psql, pgbench, psycopg 3, psycopg2, node-postgres) talk to
+ * Meshgate in front of the demo data mesh, each in its own way of using the protocol, and every
+ * one of them must get governed results: alice only the EU rows, everyone masked e-mail
+ * addresses, and a refusal with SQLSTATE 42501 that leaves the session usable. The clients are
+ * the pinned versions that {@code proxy/bin/ensure-test-clients} installs; the expected answers
+ * are read from the backend directly. Clients connect with sslmode=disable and must not care
+ * whether Meshgate asks for a cleartext password or SCRAM.
+ */
+class ClientMatrixIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(60);
+  private static final Pattern MASKED_EMAIL = Pattern.compile("x+@[^@\\s]+");
+  // The region attribute of alice in the demo users (README.md, DemoEnvironment.USERS).
+  private static final String ALICE_REGION = "EU";
+
+  @TempDir static Path work;
+  private static Path root;
+  private static TestClients clients;
+  private static DemoEnvironment demo;
+  private static BackendTruth backend;
+  private static Set<String> rawEmails;
+
+  @BeforeAll
+  static void startDemo() throws IOException, SQLException {
+    root = RepositoryRoot.find().orElseThrow(() -> new IllegalStateException("run from a Meshgate checkout"));
+    clients = TestClients.ensure(root, work);
+    demo = DemoEnvironment.start(new DemoEnvironment.Settings(root, work, 0, Optional.empty(), Duration.ofSeconds(5)));
+    backend = new BackendTruth(demo.postgres().connectAsSuperuser(demo.backend().database()));
+    rawEmails = backend.distinct(
+        "SELECT email FROM customers.customers UNION SELECT customer_email FROM sales.store_transactions");
+  }
+
+  @AfterAll
+  static void stopDemo() throws SQLException {
+    try {
+      if (backend != null) {
+        backend.close();
+      }
+    } finally {
+      if (demo != null) {
+        demo.close();
+      }
+    }
+  }
+
+  // ---- psql -------------------------------------------------------------------------------
+
+  @Test
+  void psqlCommandsGetFilteredRowsAndMaskedColumns() throws IOException, SQLException {
+    ClientRun run = psql("alice",
+        "-c", "SELECT count(*) FROM sales.store_transactions",
+        "-c", "SELECT customer_email FROM sales.store_transactions ORDER BY transaction_id LIMIT 20");
+    assertEquals(0, run.exitCode(), run.describe());
+    List<String> lines = run.stdout().lines().toList();
+    assertEquals(21, lines.size(), run.describe());
+    assertEquals(aliceTransactions(), Long.parseLong(lines.getFirst()), run.describe());
+    assertMasked(lines.subList(1, lines.size()));
+  }
+
+  @Test
+  void psqlRefusalExitsNonZeroWithTheSqlstate() throws IOException {
+    ClientRun run = psql("alice", "-v", "VERBOSITY=verbose", "-c", "SELECT * FROM weather.stations_raw LIMIT 1");
+    assertEquals(1, run.exitCode(), run.describe());
+    assertTrue(run.stderr().contains("42501"), run.describe());
+    assertTrue(run.stderr().contains("weather.stations_raw"), run.describe());
+    assertEquals("", run.stdout(), run.describe());
+  }
+
+  @Test
+  void psqlRunsAMultiLineScriptWithVariablesAndATransaction() throws IOException, SQLException {
+    ClientRun run = psql("alice", "-f", clientFile("psql/governed-report.sql").toString());
+    assertEquals(0, run.exitCode(), run.describe());
+    Map<String, String> values = new HashMap<>();
+    List<String> emails = new ArrayList<>();
+    boolean inEmails = false;
+    for (String line : run.stdout().lines().toList()) {
+      if (inEmails) {
+        emails.add(line);
+      } else if (line.equals("emails:")) {
+        inEmails = true;
+      } else {
+        String[] pair = line.split("=", 2);
+        values.put(pair[0], pair.length == 2 ? pair[1] : "");
+      }
+    }
+    long aliceCustomers = aliceCustomers();
+    assertAll(run.describe(),
+        () -> assertEquals(String.valueOf(aliceTransactions()), values.get("transactions")),
+        () -> assertEquals("0", values.get("other_regions")),
+        () -> assertEquals(String.valueOf(aliceCustomers), values.get("customers")),
+        () -> assertEquals(10, emails.size()));
+    assertMasked(emails);
+  }
+
+  @Test
+  void psqlStopsTheScriptAtTheRefusalWithOnErrorStop() throws IOException {
+    ClientRun run = psql("alice", "-f", clientFile("psql/stops-on-error.sql").toString());
+    assertEquals(3, run.exitCode(), "psql exits 3 when ON_ERROR_STOP ends a script; " + run.describe());
+    assertTrue(run.stdout().contains("before the refusal"), run.describe());
+    assertFalse(run.stdout().contains("after the refusal"), run.describe());
+    assertTrue(run.stderr().contains("ERROR:  42501:"), run.describe());
+  }
+
+  private static ClientRun psql(String user, String... arguments) throws IOException {
+    List<String> command = new ArrayList<>(List.of(
+        clients.psql().toString(), "--no-psqlrc", "--quiet", "--no-align", "--tuples-only"));
+    command.addAll(List.of(arguments));
+    return ClientRun.start(command, connectionEnvironment(user), work, CLIENT_TIMEOUT);
+  }
+
+  // ---- pgbench ----------------------------------------------------------------------------
+
+  @ParameterizedTest(name = "{0} with -M {1}")
+  @CsvSource({"carol, simple", "carol, extended", "carol, prepared", "alice, prepared"})
+  void pgbenchPointLookupsAndAggregates(String user, String mode) throws IOException, SQLException {
+    // The script divides by zero (which aborts the client) when it sees an unmasked address or
+    // a region count other than this one.
+    long visibleRegions = user.equals("alice")
+        ? backend.count("SELECT count(DISTINCT region) FROM sales.stores WHERE region = ?", ALICE_REGION)
+        : backend.count("SELECT count(DISTINCT region) FROM sales.stores");
+    ClientRun run = pgbench(user, mode, "3", "pgbench/point-lookups.sql", "-D", "expected_regions=" + visibleRegions);
+    assertPgbenchSucceeded(run);
+  }
+
+  @ParameterizedTest(name = "-M {0}")
+  @ValueSource(strings = {"extended", "prepared"})
+  void pgbenchPipelines(String mode) throws IOException {
+    assertPgbenchSucceeded(pgbench("carol", mode, "2", "pgbench/pipeline.sql"));
+  }
+
+  private static ClientRun pgbench(String user, String mode, String seconds, String script, String... extra)
+      throws IOException {
+    List<String> command = new ArrayList<>(List.of(
+        clients.pgbench().toString(), "--no-vacuum", "--protocol=" + mode, "--time=" + seconds,
+        "--client=4", "--jobs=2", "--file=" + clientFile(script)));
+    command.addAll(List.of(extra));
+    return ClientRun.start(command, connectionEnvironment(user), work, CLIENT_TIMEOUT);
+  }
+
+  private static void assertPgbenchSucceeded(ClientRun run) {
+    assertEquals(0, run.exitCode(), run.describe());
+    assertFalse(run.stderr().contains("aborted"), run.describe());
+    assertEquals(0, pgbenchCount(run, "number of failed transactions"), run.describe());
+    assertTrue(pgbenchCount(run, "number of transactions actually processed") > 0, run.describe());
+  }
+
+  private static long pgbenchCount(ClientRun run, String label) {
+    Matcher matcher = Pattern.compile("(?m)^" + Pattern.quote(label) + ": (\\d+)").matcher(run.stdout());
+    assertTrue(matcher.find(), "no '" + label + "' in the output; " + run.describe());
+    return Long.parseLong(matcher.group(1));
+  }
+
+  // ---- psycopg 3, psycopg2 ----------------------------------------------------------------
+
+  @Test
+  void psycopg3BindsOnTheServerPreparesPastTheThresholdAndClosesStatements() throws IOException, SQLException {
+    JsonNode result = script("alice", List.of(clients.python().toString(), clientFile("python/psycopg3_client.py").toString()));
+    assertEquals("3.3.9", result.path("version").asText());
+    assertCommonPythonObservations(result);
+    assertThresholdCounts(result.path("prepared"));
+    assertTrue(result.at("/prepared/named_binds").asInt() >= 2, result.toString());
+    assertEquals(
+        backend.rows("SELECT transaction_id, day, amount FROM sales.store_transactions WHERE region = ? AND amount > 0 "
+            + "ORDER BY transaction_id LIMIT 5", ALICE_REGION),
+        strings(result.path("binary_rows")), "binary results");
+    JsonNode evicted = result.path("evicted");
+    assertTrue(evicted.path("closes").asInt() + evicted.path("deallocates").asInt() > 0, evicted.toString());
+    assertEquals(aliceStores(), evicted.path("stores").asLong(), evicted.toString());
+    assertEquals(aliceCustomers(), evicted.path("customers").asLong(), evicted.toString());
+    assertEquals(backend.count("SELECT count(*) FROM weather.daily_temperatures WHERE min_temp > -1000"),
+        evicted.path("temperatures").asLong(), evicted.toString());
+    assertEquals(evicted.path("stores").asLong(), evicted.path("stores_again").asLong(), evicted.toString());
+  }
+
+  @Test
+  void psycopg2BindsInTheClientOverTheSimpleProtocol() throws IOException, SQLException {
+    JsonNode result = script("alice", List.of(clients.python().toString(), clientFile("python/psycopg2_client.py").toString()));
+    assertTrue(result.path("version").asText().startsWith("2.9.13"), result.toString());
+    assertCommonPythonObservations(result);
+    assertThresholdCounts(result.path("repeated"));
+    assertEquals(
+        backend.count("SELECT count(*) FROM customers.customers WHERE region = ? AND name <> ?", ALICE_REGION, "O'Brien"),
+        result.path("customers_not_named").asLong(), "a quoted value in client-side binding");
+    assertEquals(
+        backend.rows("SELECT transaction_id, day, amount FROM sales.store_transactions WHERE region = ? "
+            + "AND day >= DATE '2025-01-01' ORDER BY transaction_id LIMIT 5", ALICE_REGION),
+        strings(result.path("typed_rows")));
+  }
+
+  private static void assertCommonPythonObservations(JsonNode result) throws SQLException {
+    assertEquals(Map.of(ALICE_REGION, aliceTransactions()), longs(result.path("counts_by_region")), result.toString());
+    assertMasked(strings(result.path("emails")));
+    assertEquals(20, result.path("emails").size(), result.toString());
+    JsonNode denied = result.path("denied");
+    assertEquals("42501", denied.path("sqlstate").asText(), denied.toString());
+    assertTrue(denied.path("message").asText().contains("weather.stations_raw"), denied.toString());
+    assertEquals("25P02", denied.path("in_failed_transaction").asText(), denied.toString());
+    assertEquals(aliceStores(), denied.path("stores_after_rollback").asLong(), denied.toString());
+  }
+
+  // ---- node-postgres ----------------------------------------------------------------------
+
+  @Test
+  void nodePostgresSimpleParameterizedNamedAndCursorReads() throws IOException, SQLException {
+    Map<String, String> environment = Map.of("NODE_PATH", clients.nodeModules().toString());
+    JsonNode result = script("alice",
+        List.of(clients.node().toString(), clientFile("node/node_postgres_client.js").toString()), environment);
+    assertEquals("8.23.1", result.path("version").asText());
+    assertEquals("20s", result.path("statement_timeout").asText(), "statement_timeout sent as a startup parameter");
+    assertEquals(Map.of(ALICE_REGION, aliceTransactions()), longs(result.path("counts_by_region")), result.toString());
+    assertMasked(strings(result.path("emails")));
+    assertEquals(20, result.path("emails").size(), result.toString());
+    assertEquals(
+        backend.count("SELECT count(*) FROM sales.store_transactions WHERE region = ? AND amount > 20 AND amount < 30",
+            ALICE_REGION),
+        result.path("amount_between_20_and_30").asLong(), "one parameter referenced twice");
+    assertThresholdCounts(result.path("named"));
+
+    JsonNode cursor = result.path("cursor");
+    long aliceCustomers = aliceCustomers();
+    assertEquals(aliceCustomers, cursor.path("rows").asLong(), cursor.toString());
+    assertEquals((aliceCustomers + 9) / 10, cursor.path("batches").asLong(), "read 10 rows at a time: " + cursor);
+    assertEquals(List.of(ALICE_REGION), strings(cursor.path("regions")), cursor.toString());
+    assertMasked(strings(cursor.path("emails")));
+
+    JsonNode denied = result.path("denied");
+    assertEquals("42501", denied.path("simple_code").asText(), denied.toString());
+    assertEquals("42501", denied.path("extended_code").asText(), denied.toString());
+    assertTrue(denied.path("message").asText().contains("weather.stations_raw"), denied.toString());
+    assertEquals(aliceStores(), denied.path("stores_after_refusal").asLong(), denied.toString());
+  }
+
+  // ---- helpers ----------------------------------------------------------------------------
+
+  private static JsonNode script(String user, List<String> command) throws IOException {
+    return script(user, command, Map.of());
+  }
+
+  /** Runs a client script that prints one JSON object and exits 0 when its own checks hold. */
+  private static JsonNode script(String user, List<String> command, Map<String, String> extraEnvironment)
+      throws IOException {
+    Map<String, String> environment = new HashMap<>(connectionEnvironment(user));
+    environment.putAll(extraEnvironment);
+    // The scripts live in the checkout; no __pycache__ next to them.
+    environment.put("PYTHONDONTWRITEBYTECODE", "1");
+    ClientRun run = ClientRun.start(command, environment, work, CLIENT_TIMEOUT);
+    assertEquals(0, run.exitCode(), run.describe());
+    List<String> lines = run.stdout().lines().filter(line -> !line.isBlank()).toList();
+    assertFalse(lines.isEmpty(), run.describe());
+    return JSON.readTree(lines.getLast());
+  }
+
+  /** The libpq environment variables, which psql, pgbench, psycopg and node-postgres all read. */
+  private static Map<String, String> connectionEnvironment(String user) {
+    return Map.of(
+        "PGHOST", "127.0.0.1",
+        "PGPORT", String.valueOf(demo.meshgate().port()),
+        "PGDATABASE", demo.backend().database(),
+        "PGUSER", user,
+        "PGPASSWORD", user,
+        "PGSSLMODE", "disable",
+        "PGCONNECT_TIMEOUT", "10",
+        // psql's and libpq's messages in English, whatever the machine's locale.
+        "LC_ALL", "C.UTF-8");
+  }
+
+  private static Path clientFile(String relative) {
+    return root.resolve("proxy/src/test/clients").resolve(relative);
+  }
+
+  private static long aliceTransactions() throws SQLException {
+    long all = backend.count("SELECT count(*) FROM sales.store_transactions");
+    long eu = backend.count("SELECT count(*) FROM sales.store_transactions WHERE region = ?", ALICE_REGION);
+    // Otherwise a client that got every row would pass.
+    assertTrue(eu > 0 && eu < all, "the demo data should have rows in and outside " + ALICE_REGION);
+    return eu;
+  }
+
+  private static long aliceCustomers() throws SQLException {
+    return backend.count("SELECT count(*) FROM customers.customers WHERE region = ?", ALICE_REGION);
+  }
+
+  private static long aliceStores() throws SQLException {
+    return backend.count("SELECT count(*) FROM sales.stores WHERE region = ?", ALICE_REGION);
+  }
+
+  /** The counts a script read for "amount > threshold" as alice, against the backend's. */
+  private static void assertThresholdCounts(JsonNode observed) throws SQLException {
+    List<Long> expected = new ArrayList<>();
+    for (JsonNode threshold : observed.path("thresholds")) {
+      expected.add(backend.count("SELECT count(*) FROM sales.store_transactions WHERE region = ? AND amount > ?",
+          ALICE_REGION, threshold.asInt()));
+    }
+    assertFalse(expected.isEmpty(), observed.toString());
+    List<Long> counts = new ArrayList<>();
+    observed.path("counts").forEach(count -> counts.add(count.asLong()));
+    assertEquals(expected, counts, observed.toString());
+  }
+
+  private static void assertMasked(List<String> emails) {
+    assertFalse(emails.isEmpty(), "no e-mail addresses read");
+    for (String email : emails) {
+      assertFalse(rawEmails.contains(email), () -> "an unmasked e-mail address reached the client: " + email);
+      assertTrue(MASKED_EMAIL.matcher(email).matches(), () -> "not an e-mail mask: " + email);
+    }
+  }
+
+  private static List<String> strings(JsonNode array) {
+    List<String> values = new ArrayList<>();
+    array.forEach(value -> values.add(value.asText()));
+    return values;
+  }
+
+  private static Map<String, Long> longs(JsonNode object) {
+    Map<String, Long> values = new HashMap<>();
+    object.properties().forEach(entry -> values.put(entry.getKey(), entry.getValue().asLong()));
+    return values;
+  }
+}
