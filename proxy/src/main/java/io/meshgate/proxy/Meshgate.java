@@ -159,7 +159,8 @@ public final class Meshgate implements AutoCloseable {
           serverTls(config),
           config.tls().mode() == TlsMode.REQUIRED,
           config.maxMessageBytes(),
-          config.authenticationTimeout());
+          config.authenticationTimeout(),
+          config.idleTimeout());
       ProxyServer server = ProxyServer.start(config.listenHost(), config.listenPort(), services);
       resources.push(server);
       LOG.info("Meshgate listening on {}:{}, backend {}", config.listenHost(), server.port(),

@@ -16,6 +16,7 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
@@ -49,6 +50,10 @@ final class ProxyServer implements AutoCloseable {
                   // Direct TLS (PostgreSQL 17 clients, sslnegotiation=direct) starts with a
                   // ClientHello instead of SSLRequest; this detects it and installs TLS.
                   channel.pipeline().addLast(DirectTlsDetector.NAME, new DirectTlsDetector(tls)));
+              if (!services.idleTimeout().isZero()) {
+                channel.pipeline().addLast(new IdleStateHandler(
+                    services.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
+              }
               channel.pipeline().addLast(
                   new FrontendMessageDecoder(services.maxMessageBytes()),
                   new ClientSession(services));

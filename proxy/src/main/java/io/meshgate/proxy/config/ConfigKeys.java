@@ -32,6 +32,7 @@ public enum ConfigKeys {
   AUDIT_FSYNC("audit.fsync", "always", "always: fsync each batch before answering; never: leave it to the OS"),
   MAX_MESSAGE_BYTES("protocol.max_message_bytes", "67108864", "largest protocol message accepted from a client"),
   AUTHENTICATION_TIMEOUT("auth.timeout", "30s", "time a client has to finish authenticating"),
+  IDLE_TIMEOUT("session.idle_timeout", "0s", "close sessions idle (no statement under way) this long; 0s = never, as PostgreSQL's idle_session_timeout"),
   METADATA_CACHE_TTL("metadata.cache_ttl", "60s", "how long table columns read from the backend are cached");
 
   private final String key;

@@ -76,6 +76,7 @@ public final class ConfigLoader {
         fsync(),
         positiveInt(ConfigKeys.MAX_MESSAGE_BYTES),
         duration(ConfigKeys.AUTHENTICATION_TIMEOUT),
+        duration(ConfigKeys.IDLE_TIMEOUT),
         duration(ConfigKeys.METADATA_CACHE_TTL));
   }
 

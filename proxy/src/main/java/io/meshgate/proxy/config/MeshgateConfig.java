@@ -29,6 +29,7 @@ public record MeshgateConfig(
     boolean auditFsync,
     int maxMessageBytes,
     Duration authenticationTimeout,
+    Duration idleTimeout,
     Duration metadataCacheTtl) {
 
   public MeshgateConfig {
@@ -48,6 +49,7 @@ public record MeshgateConfig(
     requireNonNull(decisionCacheTtl, "decisionCacheTtl is null");
     requireNonNull(auditFile, "auditFile is null");
     requireNonNull(authenticationTimeout, "authenticationTimeout is null");
+    requireNonNull(idleTimeout, "idleTimeout is null");
     requireNonNull(metadataCacheTtl, "metadataCacheTtl is null");
   }
 

@@ -103,6 +103,7 @@ public final class DemoEnvironment implements AutoCloseable {
           true,
           64 * 1024 * 1024,
           Duration.ofSeconds(30),
+          Duration.ZERO,
           Duration.ofSeconds(60));
       Meshgate meshgate = Meshgate.start(config, Optional.of(settings.repositoryRoot()));
       return new DemoEnvironment(postgres, backend, meshgate, auditFile, usersFile, certificates.caCertificate());

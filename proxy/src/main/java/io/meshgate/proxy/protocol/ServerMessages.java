@@ -26,6 +26,18 @@ public final class ServerMessages {
     return buffer;
   }
 
+  /**
+   * NegotiateProtocolVersion: the newest minor version of protocol 3 Meshgate speaks, and the
+   * {@code _pq_.} options it does not recognise; the client then goes on with those.
+   */
+  public static ByteBuf negotiateProtocolVersion(
+      ByteBufAllocator allocator, int newestMinorVersion, java.util.List<String> unrecognizedOptions) {
+    ByteBuf buffer = allocator.buffer();
+    buffer.writeByte('v').writeInt(0).writeInt(newestMinorVersion).writeInt(unrecognizedOptions.size());
+    unrecognizedOptions.forEach(option -> ProtocolStrings.writeCString(buffer, option));
+    return patchLength(buffer);
+  }
+
   public static ByteBuf parameterStatus(ByteBufAllocator allocator, String name, String value) {
     ByteBuf buffer = allocator.buffer();
     buffer.writeByte('S').writeInt(0);

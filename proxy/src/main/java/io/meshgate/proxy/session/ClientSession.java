@@ -151,6 +151,13 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
           fatal(ErrorFields.fatal("28000", "no PostgreSQL user name specified in startup packet"));
           return;
         }
+        List<String> protocolOptions = startup.parameters().keySet().stream()
+            .filter(name -> name.startsWith("_pq_.")).sorted().toList();
+        if (startup.minorVersion() > 0 || !protocolOptions.isEmpty()) {
+          // Meshgate speaks 3.0 (4-byte cancel keys) and no protocol extensions: say so, as
+          // PostgreSQL does, and the client carries on with 3.0.
+          context.write(ServerMessages.negotiateProtocolVersion(context.alloc(), 0, protocolOptions));
+        }
         if (services.tlsRequired() && !tlsActive()) {
           fatal(ErrorFields.fatal("28000", "this Meshgate accepts only TLS connections")
               .withHint("Connect with sslmode=require, or verify-full with the server's CA certificate."));
@@ -702,6 +709,16 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     if (state == State.AWAITING_STARTUP || state == State.AWAITING_PASSWORD || state == State.AUTHENTICATING) {
       fatal(ErrorFields.fatal("08006", "canceling authentication due to timeout"));
     }
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+    if (event instanceof io.netty.handler.timeout.IdleStateEvent && state == State.READY && expectations.isEmpty()) {
+      LOG.info("session {}: closed after being idle for {}", sessionId, services.idleTimeout());
+      fatal(ErrorFields.fatal("57P05", "terminating connection due to idle-session timeout"));
+      return;
+    }
+    ctx.fireUserEventTriggered(event);
   }
 
   @Override

@@ -31,7 +31,8 @@ public record SessionServices(
     Optional<SslContext> tls,
     boolean tlsRequired,
     int maxMessageBytes,
-    Duration authenticationTimeout) {
+    Duration authenticationTimeout,
+    Duration idleTimeout) {
   public SessionServices {
     requireNonNull(authenticator, "authenticator is null");
     requireNonNull(authenticationMethod, "authenticationMethod is null");
@@ -46,5 +47,6 @@ public record SessionServices(
     requireNonNull(database, "database is null");
     requireNonNull(tls, "tls is null");
     requireNonNull(authenticationTimeout, "authenticationTimeout is null");
+    requireNonNull(idleTimeout, "idleTimeout is null");
   }
 }
