@@ -48,8 +48,20 @@ public final class DemoEnvironment implements AutoCloseable {
 
   /** How to run the demo. {@code listenPort} and metrics port 0 pick free ports. */
   public record Settings(
-      Path repositoryRoot, Path workDirectory, int listenPort, Optional<Integer> metricsPort, Duration decisionCacheTtl) {
+      Path repositoryRoot,
+      Path workDirectory,
+      int listenPort,
+      Optional<Integer> metricsPort,
+      Duration decisionCacheTtl,
+      Optional<Path> policiesDirectory) {
+    /** Serving the checkout's own policies/. */
+    public Settings(
+        Path repositoryRoot, Path workDirectory, int listenPort, Optional<Integer> metricsPort, Duration decisionCacheTtl) {
+      this(repositoryRoot, workDirectory, listenPort, metricsPort, decisionCacheTtl, Optional.empty());
+    }
+
     public Settings {
+      requireNonNull(policiesDirectory, "policiesDirectory is null");
       requireNonNull(repositoryRoot, "repositoryRoot is null");
       requireNonNull(workDirectory, "workDirectory is null");
       requireNonNull(metricsPort, "metricsPort is null");
@@ -95,7 +107,8 @@ public final class DemoEnvironment implements AutoCloseable {
           usersFile,
           AuthenticationMethod.SCRAM,
           Optional.empty(),
-          new MeshgateConfig.PolicySource.Managed(settings.repositoryRoot().resolve("policies"), Optional.empty()),
+          new MeshgateConfig.PolicySource.Managed(
+              settings.policiesDirectory().orElse(settings.repositoryRoot().resolve("policies")), Optional.empty()),
           "meshgate/decision",
           Duration.ofSeconds(2),
           settings.decisionCacheTtl(),
