@@ -20,8 +20,15 @@ public final class FrontendMessageDecoder extends ByteToMessageDecoder {
   static final int GSSENC_REQUEST_CODE = 80877104;
   static final int CANCEL_REQUEST_CODE = 80877102;
 
+  /**
+   * Before authentication, PostgreSQL refuses messages over PG_MAX_AUTH_TOKEN_LENGTH (65535
+   * bytes); so does Meshgate, so an unauthenticated client cannot make it hold large buffers.
+   */
+  static final int MAX_UNAUTHENTICATED_MESSAGE_BYTES = 65_535 + 4;
+
   private final int maxMessageBytes;
   private boolean startupDone;
+  private boolean authenticated;
   private boolean failed;
 
   public FrontendMessageDecoder(int maxMessageBytes) {
@@ -29,6 +36,11 @@ public final class FrontendMessageDecoder extends ByteToMessageDecoder {
       throw new IllegalArgumentException("maxMessageBytes must be at least 1024");
     }
     this.maxMessageBytes = maxMessageBytes;
+  }
+
+  /** After authentication the configured message limit applies instead of the small one. */
+  public void authenticated() {
+    authenticated = true;
   }
 
   /** Bytes received but not yet decoded: after SSLRequest there must be none (see ClientSession). */
@@ -126,7 +138,8 @@ public final class FrontendMessageDecoder extends ByteToMessageDecoder {
     }
     byte type = in.getByte(in.readerIndex());
     int length = in.getInt(in.readerIndex() + 1);
-    if (length < 4 || length > maxMessageBytes) {
+    int limit = authenticated ? maxMessageBytes : Math.min(maxMessageBytes, MAX_UNAUTHENTICATED_MESSAGE_BYTES);
+    if (length < 4 || length > limit) {
       throw new ProtocolException("invalid length " + length + " for message '" + printable(type) + "'");
     }
     if (in.readableBytes() < length + 1) {

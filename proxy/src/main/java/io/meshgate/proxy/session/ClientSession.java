@@ -55,6 +55,8 @@ import org.slf4j.LoggerFactory;
 public final class ClientSession extends ChannelInboundHandlerAdapter implements BackendListener {
   private static final Logger LOG = LoggerFactory.getLogger(ClientSession.class);
   private static final List<String> DEFAULT_SEARCH_PATH = List.of("$user", "public");
+  /** How many client messages may wait while a statement is governed or run. */
+  private static final int MAX_PENDING_MESSAGES = 1024;
   /** Set on a channel once TLS is installed (SSLRequest or direct TLS). */
   public static final io.netty.util.AttributeKey<Boolean> TLS_ACTIVE = io.netty.util.AttributeKey.valueOf("meshgate.tls");
 
@@ -116,6 +118,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     if (state == State.AUTHENTICATING || state == State.CONNECTING_BACKEND || state == State.GOVERNING
         || state == State.SIMPLE_QUERY) {
       pending.add(frontendMessage);
+      if (pending.size() >= MAX_PENDING_MESSAGES) {
+        // A client pipelining far ahead waits; reading resumes in becomeReady.
+        context.channel().config().setAutoRead(false);
+      }
       return;
     }
     handle(frontendMessage);
@@ -281,6 +287,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     }
     backend = connection;
     backend.relayTo(this);
+    FrontendMessageDecoder decoder = context.pipeline().get(FrontendMessageDecoder.class);
+    if (decoder != null) {
+      decoder.authenticated();
+    }
     if (authenticationTimeout != null) {
       authenticationTimeout.cancel(false);
     }
@@ -314,8 +324,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
 
   private void startQuery(String sql) {
     long start = System.nanoTime();
+    // Reading goes on (messages queue in `pending`) so a client that leaves is noticed at
+    // once and its backend query cancelled; see channelRead for the bound.
     state = State.GOVERNING;
-    context.channel().config().setAutoRead(false);
     govern(sql, start, governed -> {
       Optional<Expectation.Refusal> refusal = governed.refusal().map(this::refusalPlaceholder);
       StatementExecution execution = null;
@@ -338,7 +349,6 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     }
     long start = System.nanoTime();
     state = State.GOVERNING;
-    context.channel().config().setAutoRead(false);
     govern(parse.sql(), start, governed -> {
       if (governed.refusal().isPresent()) {
         Expectation.Refusal refusal = refusalPlaceholder(governed.refusal().get());
@@ -726,21 +736,33 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     if (cause instanceof ProtocolException protocolError) {
       LOG.info("session {}: protocol violation from {}: {}", sessionId, clientAddress(), protocolError.getMessage());
       fatal(ErrorFields.fatal(ProtocolException.SQLSTATE, "protocol violation: " + protocolError.getMessage()));
+    } else if (cause instanceof java.io.IOException
+        || (cause instanceof io.netty.handler.codec.DecoderException && cause.getCause() instanceof javax.net.ssl.SSLException)) {
+      // A reset connection or a failed TLS handshake is the client's doing, not an internal
+      // error: one line in the log, no stack trace, and the same clean-up as a disconnect.
+      LOG.info("session {}: connection from {} ended: {}", sessionId, clientAddress(), cause.toString());
+      clientLeft();
+      ctx.close();
     } else {
       LOG.warn("session {}: closing after an unexpected error", sessionId, cause);
       fatal(ErrorFields.fatal("XX000", "internal error in Meshgate; the session was closed"));
     }
   }
 
+
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
+    clientLeft();
+    ctx.fireChannelInactive();
+  }
+
+  /** The client is gone: stop the backend's work and audit what was under way. */
+  private void clientLeft() {
     if (state != State.CLOSED && !expectations.isEmpty()) {
-      // The client left mid-statement: stop the backend's work, and audit what happened.
       cancelBackendQuery();
       auditUnfinished("57014", "the client disconnected", true);
     }
     release();
-    ctx.fireChannelInactive();
   }
 
   private void fatal(ErrorFields error) {

@@ -121,6 +121,25 @@ class FrontendMessageDecoderTest {
   }
 
   @Test
+  void beforeAuthenticationOnlyPostgresSizedMessagesAreAccepted() {
+    byte[] opening = startup(Map.of("user", "alice"));
+    EmbeddedChannel unauthenticated = new EmbeddedChannel(new FrontendMessageDecoder(1 << 20));
+    ByteBuf announcement = Unpooled.buffer().writeBytes(opening).writeByte('p').writeInt(70_000);
+    assertThrows(ProtocolException.class, () -> unauthenticated.writeInbound(announcement));
+    unauthenticated.finishAndReleaseAll();
+
+    FrontendMessageDecoder decoder = new FrontendMessageDecoder(1 << 20);
+    EmbeddedChannel authenticated = new EmbeddedChannel(decoder);
+    authenticated.writeInbound(Unpooled.wrappedBuffer(opening));
+    authenticated.readInbound();
+    decoder.authenticated();
+    String longQuery = "SELECT '" + "x".repeat(70_000) + "'";
+    authenticated.writeInbound(Unpooled.wrappedBuffer(query(longQuery)));
+    assertEquals(new FrontendMessage.Query(longQuery), authenticated.readInbound());
+    authenticated.finishAndReleaseAll();
+  }
+
+  @Test
   void refusesUnterminatedQueryStringAndProtocolTwo() {
     byte[] opening = startup(Map.of("user", "alice"));
     EmbeddedChannel channel = new EmbeddedChannel(new FrontendMessageDecoder(1 << 20));
