@@ -20,8 +20,13 @@ import io.meshgate.proxy.backend.BackendConnector;
 import io.meshgate.proxy.config.MeshgateConfig;
 import io.meshgate.proxy.governance.StatementGovernor;
 import io.meshgate.proxy.metadata.JdbcSchemaCatalog;
+import io.meshgate.proxy.metrics.AuditSinkReadinessCheck;
+import io.meshgate.proxy.metrics.BackendReadinessCheck;
+import io.meshgate.proxy.metrics.CachedReadinessCheck;
 import io.meshgate.proxy.metrics.MetricsHttpServer;
+import io.meshgate.proxy.metrics.OpaReadinessCheck;
 import io.meshgate.proxy.metrics.ProxyMetrics;
+import io.meshgate.proxy.metrics.Readiness;
 import io.meshgate.proxy.session.CancelKeys;
 import io.meshgate.proxy.session.SessionServices;
 import io.meshgate.proxy.tls.ServerTls;
@@ -32,8 +37,10 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -47,6 +54,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class Meshgate implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Meshgate.class);
+  /** A readiness probe that waits longer than this for one part is answered "not ready". */
+  private static final Duration READINESS_TIMEOUT = Duration.ofSeconds(1);
+  /** Each backend check forks a PostgreSQL process; probes within this interval share one. */
+  private static final Duration BACKEND_CHECK_INTERVAL = Duration.ofSeconds(1);
 
   private final Deque<AutoCloseable> resources;
   private final ProxyServer server;
@@ -89,11 +100,13 @@ public final class Meshgate implements AutoCloseable {
       URI opaUrl;
       Optional<String> bearerToken = Optional.empty();
       Supplier<String> revision;
+      OpaReadinessCheck opaReadiness;
       switch (config.policySource()) {
         case MeshgateConfig.PolicySource.Remote remote -> {
           opaUrl = remote.url();
           bearerToken = remote.bearerToken();
           revision = () -> "remote";
+          opaReadiness = OpaReadinessCheck.remote(remote.url(), remote.bearerToken(), READINESS_TIMEOUT);
         }
         case MeshgateConfig.PolicySource.Managed managed -> {
           Path binary = managed.opaBinary().isPresent()
@@ -111,15 +124,18 @@ public final class Meshgate implements AutoCloseable {
           resources.push(reloader);
           policyReloader = Optional.of(reloader);
           revision = opa::revision;
+          opaReadiness = OpaReadinessCheck.managed(opa, READINESS_TIMEOUT);
         }
       }
+      resources.push(opaReadiness);
       PolicyEngine opaEngine = new OpaRestPolicyEngine(
           new OpaRestConfig(opaUrl, config.decisionPath(), config.policyTimeout(), bearerToken), revision);
       resources.push(opaEngine);
       // decision_cache.ttl=0s turns the cache off: every statement asks OPA.
-      PolicyEngine policyEngine = config.decisionCacheTtl().isZero()
-          ? opaEngine
-          : new CachingPolicyEngine(opaEngine, config.decisionCacheTtl());
+      Optional<CachingPolicyEngine> decisionCache = config.decisionCacheTtl().isZero()
+          ? Optional.empty()
+          : Optional.of(new CachingPolicyEngine(opaEngine, config.decisionCacheTtl()));
+      PolicyEngine policyEngine = decisionCache.isPresent() ? decisionCache.get() : opaEngine;
 
       java.nio.file.Files.createDirectories(config.auditFile().toAbsolutePath().getParent());
       AuditSink auditSink = JsonLinesAuditSink.open(config.auditFile(),
@@ -137,9 +153,18 @@ public final class Meshgate implements AutoCloseable {
       resources.push(workers::shutdownNow);
 
       ProxyMetrics metrics = new ProxyMetrics(new CollectorRegistry(true));
+      decisionCache.ifPresent(cache -> metrics.registerDecisionCache(cache::statistics));
+      metrics.registerAuditSink(auditSink);
+      policyReloader.ifPresent(reloader -> metrics.registerPolicyReload(reloader::status));
       Optional<MetricsHttpServer> metricsServer = Optional.empty();
       if (config.metricsPort().isPresent()) {
-        MetricsHttpServer http = new MetricsHttpServer(config.listenHost(), config.metricsPort().get(), metrics);
+        Readiness readiness = new Readiness(List.of(
+            opaReadiness,
+            new CachedReadinessCheck(
+                new BackendReadinessCheck(config.backend().host(), config.backend().port(), READINESS_TIMEOUT),
+                BACKEND_CHECK_INTERVAL),
+            new AuditSinkReadinessCheck(auditSink)));
+        MetricsHttpServer http = new MetricsHttpServer(config.listenHost(), config.metricsPort().get(), metrics, readiness);
         resources.push(http);
         metricsServer = Optional.of(http);
       }

@@ -22,7 +22,7 @@ final class DemoCommand {
     out.println("Starting PostgreSQL with the demo data mesh, OPA and Meshgate (work directory " + work + ") ...");
     DemoEnvironment demo = DemoEnvironment.start(new DemoEnvironment.Settings(
         root, work, port, Optional.of(metricsPort), Duration.ofSeconds(5)));
-    printWelcome(out, demo, metricsPort);
+    printWelcome(out, demo);
     ServeCommand.awaitShutdown(() -> {
       out.println("Stopping Meshgate, OPA and PostgreSQL ...");
       demo.close();
@@ -30,7 +30,7 @@ final class DemoCommand {
     return 0;
   }
 
-  private static void printWelcome(PrintStream out, DemoEnvironment demo, int metricsPort) {
+  private static void printWelcome(PrintStream out, DemoEnvironment demo) {
     int port = demo.meshgate().port();
     String database = demo.backend().database();
     out.println();
@@ -50,7 +50,10 @@ final class DemoCommand {
     out.println("                SELECT * FROM weather.stations_raw LIMIT 1;   -- denied");
     out.println();
     out.println("Operator (backend superuser, bypasses Meshgate): " + demo.backend().postgresUri());
-    out.println("Metrics: http://127.0.0.1:" + metricsPort + "/metrics    Audit log: " + demo.auditFile());
+    // The port actually bound: --metrics-port 0 picks a free one.
+    demo.meshgate().metricsPort().ifPresent(metricsPort -> out.println("Metrics: http://127.0.0.1:" + metricsPort
+        + "/metrics    Health: http://127.0.0.1:" + metricsPort + "/health/ready"));
+    out.println("Audit log: " + demo.auditFile() + "    (meshgate audit verify --file " + demo.auditFile() + ")");
     out.println("Press Ctrl-C to stop.");
   }
 

@@ -14,6 +14,20 @@ public final class MeshgateCommand {
         serve --config FILE                  run Meshgate with a config file (see proxy/README.md)
         users add --file FILE --user NAME [--group G]... [--attribute KEY=VALUE]...
                                              add or replace a user; the password is read from stdin
+        audit verify --file FILE [--oldest-kept]
+                                             check the audit log's hash chain through all its files;
+                                             exit 0 intact, 1 broken (prints the first broken line)
+        audit export --file FILE --format jsonl|csv [--from T] [--to T] [--user U]
+                     [--relation CATALOG.SCHEMA.TABLE] [--decision allow|deny|none] [--output FILE]
+                                             the matching events in chain order; T is RFC 3339
+                                             (2026-11-21T10:15:00Z) or a date; --from inclusive, --to exclusive
+        audit usage --file FILE [--file FILE]... [--domain D] [--format text|csv]
+                                             queries, users, denials, latency per relation and day
+        policy check [--policies DIR] [--opa BINARY]
+                                             opa check --strict, layout, opa fmt, opa test (default DIR:
+                                             the checkout's policies/); exit code of the checks
+        policy test [--policies DIR] [--opa BINARY] [opa test arguments, e.g. -v --run sales]
+                                             only opa test
       """;
 
   private MeshgateCommand() {}
@@ -33,6 +47,8 @@ public final class MeshgateCommand {
         case "demo" -> DemoCommand.run(rest, out);
         case "serve" -> ServeCommand.run(rest, out);
         case "users" -> UsersCommand.run(rest, out, System.in);
+        case "audit" -> AuditCommand.run(rest, out, err);
+        case "policy" -> PolicyCommand.run(rest, out);
         case "help", "--help", "-h" -> {
           out.print(USAGE);
           yield 0;

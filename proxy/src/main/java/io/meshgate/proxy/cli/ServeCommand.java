@@ -21,6 +21,8 @@ final class ServeCommand {
     MeshgateConfig config = ConfigLoader.load(Path.of(file));
     Meshgate meshgate = Meshgate.start(config, RepositoryRoot.find());
     out.println("Meshgate listening on " + config.listenHost() + ":" + meshgate.port());
+    meshgate.metricsPort().ifPresent(port -> out.println("Metrics on http://" + config.listenHost() + ":" + port
+        + "/metrics, health on /health/live and /health/ready"));
     awaitShutdown(meshgate);
     return 0;
   }

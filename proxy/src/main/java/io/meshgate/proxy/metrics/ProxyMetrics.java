@@ -1,13 +1,19 @@
 package io.meshgate.proxy.metrics;
 
+import io.meshgate.audit.AuditSink;
+import io.meshgate.policy.cache.CacheStatistics;
+import io.meshgate.policy.reload.PolicyReloadStatus;
 import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.Counter;
 import io.prometheus.client.Gauge;
 import io.prometheus.client.Histogram;
+import java.util.function.Supplier;
 
 /**
  * Every metric the proxy records, registered in one registry (not the global default, so
- * several servers can run in one JVM, as tests do).
+ * several servers can run in one JVM, as tests do): the ones sessions record as statements run,
+ * and, once {@code Meshgate.start} registers them, the ones read from the decision cache, the
+ * audit sink and policy reload when Prometheus scrapes.
  */
 public final class ProxyMetrics {
   private static final double[] LATENCY_BUCKETS = {
@@ -52,6 +58,21 @@ public final class ProxyMetrics {
 
   public CollectorRegistry registry() {
     return registry;
+  }
+
+  /** Publishes the decision cache's hits, misses, evictions and size, read at scrape time. */
+  public void registerDecisionCache(Supplier<CacheStatistics> statistics) {
+    new DecisionCacheCollector(statistics).register(registry);
+  }
+
+  /** Publishes the audit sink's queue depth, last write latency, written and failed events. */
+  public void registerAuditSink(AuditSink sink) {
+    new AuditSinkCollector(sink).register(registry);
+  }
+
+  /** Publishes policy reload activations, failures and the active revision (a managed OPA only). */
+  public void registerPolicyReload(Supplier<PolicyReloadStatus> status) {
+    new PolicyReloadCollector(status).register(registry);
   }
 
   public void statement(String kind, String outcome) {
