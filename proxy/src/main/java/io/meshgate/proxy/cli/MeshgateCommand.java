@@ -23,6 +23,9 @@ public final class MeshgateCommand {
                                              (2026-11-21T10:15:00Z) or a date; --from inclusive, --to exclusive
         audit usage --file FILE [--file FILE]... [--domain D] [--format text|csv]
                                              queries, users, denials, latency per relation and day
+        explain --config FILE --user NAME --sql SQL [--group G]... [--attribute KEY=VALUE]... [--search-path S,…]
+                                             show the analysis, policy input, decision and rewritten SQL
+                                             for a user, without running the statement
         policy check [--policies DIR] [--opa BINARY]
                                              opa check --strict, layout, opa fmt, opa test (default DIR:
                                              the checkout's policies/); exit code of the checks
@@ -49,6 +52,7 @@ public final class MeshgateCommand {
         case "users" -> UsersCommand.run(rest, out, System.in);
         case "audit" -> AuditCommand.run(rest, out, err);
         case "policy" -> PolicyCommand.run(rest, out);
+        case "explain" -> ExplainCommand.run(rest, out);
         case "help", "--help", "-h" -> {
           out.print(USAGE);
           yield 0;
