@@ -176,6 +176,7 @@ public final class Meshgate implements AutoCloseable {
           new BackendConnector(config.backend(), 5_000, config.maxMessageBytes()),
           governor,
           auditSink,
+          config.serveWithoutAudit(),
           metrics,
           workers,
           new CancelKeys(),

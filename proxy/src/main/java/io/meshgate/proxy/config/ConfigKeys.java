@@ -29,6 +29,7 @@ public enum ConfigKeys {
   OPA_TIMEOUT("opa.timeout", "2s", "timeout of one policy decision"),
   DECISION_CACHE_TTL("decision_cache.ttl", "5s", "how long a decision is reused for the same subject and relations; 0s disables the cache"),
   AUDIT_FILE("audit.file", null, "audit log (JSON Lines, hash-chained)"),
+  AUDIT_ON_FAILURE("audit.on_failure", "refuse", "refuse: no statement runs while the audit log cannot be written (invariant 5); serve: keep serving and count meshgate_audit_failures_total"),
   AUDIT_FSYNC("audit.fsync", "always", "always: fsync each batch before answering; never: leave it to the OS"),
   MAX_MESSAGE_BYTES("protocol.max_message_bytes", "67108864", "largest protocol message accepted from a client"),
   AUTHENTICATION_TIMEOUT("auth.timeout", "30s", "time a client has to finish authenticating"),

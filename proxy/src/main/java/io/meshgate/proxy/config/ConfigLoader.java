@@ -74,6 +74,7 @@ public final class ConfigLoader {
         duration(ConfigKeys.DECISION_CACHE_TTL),
         resolve(required(ConfigKeys.AUDIT_FILE)),
         fsync(),
+        serveWithoutAudit(),
         positiveInt(ConfigKeys.MAX_MESSAGE_BYTES),
         duration(ConfigKeys.AUTHENTICATION_TIMEOUT),
         duration(ConfigKeys.IDLE_TIMEOUT),
@@ -167,6 +168,15 @@ public final class ConfigLoader {
     } catch (IllegalArgumentException e) {
       throw new ConfigException("JWT settings: " + e.getMessage());
     }
+  }
+
+  private boolean serveWithoutAudit() throws ConfigException {
+    String value = text(ConfigKeys.AUDIT_ON_FAILURE);
+    return switch (value) {
+      case "refuse" -> false;
+      case "serve" -> true;
+      default -> throw new ConfigException("'" + ConfigKeys.AUDIT_ON_FAILURE.key() + "' must be 'refuse' or 'serve', not '" + value + "'");
+    };
   }
 
   private boolean fsync() throws ConfigException {

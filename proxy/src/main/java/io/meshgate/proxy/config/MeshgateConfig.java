@@ -27,6 +27,7 @@ public record MeshgateConfig(
     Duration decisionCacheTtl,
     Path auditFile,
     boolean auditFsync,
+    boolean serveWithoutAudit,
     int maxMessageBytes,
     Duration authenticationTimeout,
     Duration idleTimeout,

@@ -114,6 +114,7 @@ public final class DemoEnvironment implements AutoCloseable {
           settings.decisionCacheTtl(),
           auditFile,
           true,
+          false,
           64 * 1024 * 1024,
           Duration.ofSeconds(30),
           Duration.ZERO,

@@ -412,7 +412,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
 
   /** Governs off the event loop, then continues on it with the session still open. */
   private void govern(String sql, long start, java.util.function.Consumer<GovernedStatement> then) {
-    if (!services.auditSink().isHealthy()) {
+    if (!services.auditSink().isHealthy() && !services.serveWithoutAudit()) {
       // Invariant 5: without an audit log there is no statement.
       services.metrics().auditFailed();
       then.accept(unauditable(sql));
@@ -603,6 +603,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   private void passReadyForQuery(ByteBuf readyForQuery, boolean auditFailed, boolean endsSimpleQuery) {
     if (auditFailed) {
       services.metrics().auditFailed();
+    }
+    if (auditFailed && !services.serveWithoutAudit()) {
       context.write(ServerMessages.errorResponse(context.alloc(), ErrorFields.error("58030",
           "the statement ran but its audit event could not be written; no further statements will run until the audit log is back")));
     }

@@ -23,6 +23,7 @@ public record SessionServices(
     BackendConnector backendConnector,
     StatementGovernor governor,
     AuditSink auditSink,
+    boolean serveWithoutAudit,
     ProxyMetrics metrics,
     ExecutorService workers,
     CancelKeys cancelKeys,
