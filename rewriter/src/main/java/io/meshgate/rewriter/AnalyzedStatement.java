@@ -13,9 +13,16 @@ import java.util.List;
  * any number of times.
  */
 public interface AnalyzedStatement {
+  /**
+   * {@code UTILITY}, {@code SELECT}, {@code COPY_OUT} ({@code COPY ... TO STDOUT}) or {@code
+   * COPY_IN} ({@code COPY ... FROM STDIN}); other kinds are refused during analysis.
+   */
   StatementKind kind();
 
-  /** False for allowlisted utility statements, catalog-only reads and relation-free queries. */
+  /**
+   * False for allowlisted utility statements, catalog-only reads and relation-free queries
+   * (and COPY TO STDOUT of those); COPY FROM STDIN always needs a decision.
+   */
   boolean requiresDecision();
 
   /** The governed relations for the policy input; empty when no decision is required. */

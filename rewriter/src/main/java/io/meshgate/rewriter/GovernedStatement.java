@@ -26,16 +26,23 @@ import org.apache.calcite.sql.SqlNode;
  * outside a derived table before unparsing.
  */
 final class GovernedStatement implements AnalyzedStatement {
+  private final StatementKind kind;
   private final NormalizedText normalized;
   private final List<RelationAccess> relations;
   private final NameResolver resolver;
   private final DecisionApplier applier;
 
+  /**
+   * @param kind {@code SELECT}, or {@code COPY_OUT} for the query of a COPY (which wraps the
+   *     rewritten query and reports refusals with this kind)
+   */
   GovernedStatement(
+      StatementKind kind,
       NormalizedText normalized,
       List<RelationAccess> relations,
       NameResolver frozenResolver,
       DecisionApplier applier) {
+    this.kind = requireNonNull(kind, "kind is null");
     this.normalized = requireNonNull(normalized, "normalized is null");
     this.relations = List.copyOf(requireNonNull(relations, "relations is null"));
     this.resolver = requireNonNull(frozenResolver, "frozenResolver is null");
@@ -44,7 +51,7 @@ final class GovernedStatement implements AnalyzedStatement {
 
   @Override
   public StatementKind kind() {
-    return StatementKind.SELECT;
+    return kind;
   }
 
   @Override
@@ -72,9 +79,9 @@ final class GovernedStatement implements AnalyzedStatement {
       verify(root, derivedBases);
       return PostgresUnparser.unparse(root, normalized.parameterNumbers());
     } catch (SqlRefusal refusal) {
-      throw refusal.withStatementKind(StatementKind.SELECT);
+      throw refusal.withStatementKind(kind);
     } catch (StackOverflowError e) {
-      throw StatementAnalyzer.tooDeep();
+      throw StatementAnalyzer.tooDeep(kind);
     }
   }
 
@@ -87,7 +94,7 @@ final class GovernedStatement implements AnalyzedStatement {
             "Meshgate could not apply the policy to every reference of "
                 + reference.relation().schema() + "." + reference.relation().table()
                 + "; the statement was not forwarded",
-            StatementKind.SELECT);
+            kind);
       }
     }
   }

@@ -2,20 +2,29 @@ package io.meshgate.rewriter;
 
 import static java.util.Objects.requireNonNull;
 
+import io.meshgate.policy.Access;
+import io.meshgate.policy.RelationAccess;
 import io.meshgate.policy.StatementKind;
 import io.meshgate.rewriter.SqlRefusal.Reason;
 import io.meshgate.rewriter.analysis.ForbiddenFunctions;
 import io.meshgate.rewriter.analysis.NameResolver;
+import io.meshgate.rewriter.analysis.Resolution;
 import io.meshgate.rewriter.analysis.StatementAnalysis;
 import io.meshgate.rewriter.analysis.StatementClassifier;
 import io.meshgate.rewriter.analysis.TableReferenceFinder;
 import io.meshgate.rewriter.analysis.UtilityStatements;
 import io.meshgate.rewriter.apply.DecisionApplier;
 import io.meshgate.rewriter.apply.DerivedTableBuilder;
+import io.meshgate.rewriter.copy.CopyCommand;
+import io.meshgate.rewriter.copy.CopyCommand.Direction;
+import io.meshgate.rewriter.copy.CopyCommand.Source;
+import io.meshgate.rewriter.copy.CopyCommandParser;
 import io.meshgate.rewriter.lexer.LexicalException;
+import io.meshgate.rewriter.lexer.PgIdentifiers;
 import io.meshgate.rewriter.lexer.StatementSplitter;
 import io.meshgate.rewriter.lexer.StatementText;
 import io.meshgate.rewriter.lexer.Token;
+import io.meshgate.rewriter.lexer.TokenType;
 import io.meshgate.rewriter.mask.PostgresMaskRenderer;
 import io.meshgate.rewriter.parse.NormalizedText;
 import io.meshgate.rewriter.parse.PostgresTextNormalizer;
@@ -23,6 +32,8 @@ import io.meshgate.rewriter.parse.SourcePositions;
 import io.meshgate.rewriter.parse.SqlParsing;
 import io.meshgate.rewriter.unparse.PostgresUnparser;
 import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
 import org.apache.calcite.sql.SqlNode;
 
 /**
@@ -53,7 +64,7 @@ public final class StatementAnalyzer {
    *     ({@code $user} and schemas that do not exist are skipped)
    */
   public AnalyzedStatement analyze(String sql, List<String> searchPath) throws SqlRefusal {
-    return analyze(sql, searchPath, java.util.Optional.empty());
+    return analyze(sql, searchPath, Optional.empty());
   }
 
   /**
@@ -62,10 +73,10 @@ public final class StatementAnalyzer {
    * {@code meshgate:<endUser>} in front, so the backend's logs always name the real user.
    */
   public AnalyzedStatement analyze(String sql, List<String> searchPath, String endUser) throws SqlRefusal {
-    return analyze(sql, searchPath, java.util.Optional.of(requireNonNull(endUser, "endUser is null")));
+    return analyze(sql, searchPath, Optional.of(requireNonNull(endUser, "endUser is null")));
   }
 
-  private AnalyzedStatement analyze(String sql, List<String> searchPath, java.util.Optional<String> endUser)
+  private AnalyzedStatement analyze(String sql, List<String> searchPath, Optional<String> endUser)
       throws SqlRefusal {
     requireNonNull(sql, "sql is null");
     requireNonNull(searchPath, "searchPath is null");
@@ -92,7 +103,7 @@ public final class StatementAnalyzer {
     List<Token> significant = statement.significantTokens();
     if (UtilityStatements.isAllowed(significant)) {
       if (endUser.isPresent()) {
-        java.util.Optional<UtilityStatements.ApplicationNameChange> change =
+        Optional<UtilityStatements.ApplicationNameChange> change =
             UtilityStatements.applicationNameChange(significant);
         if (change.isPresent()) {
           return new PassthroughStatement(
@@ -101,26 +112,39 @@ public final class StatementAnalyzer {
       }
       return new PassthroughStatement(StatementKind.UTILITY, sql);
     }
-    StatementClassifier.refuseIfNotQuery(significant);
+    StatementKind kind = significant.get(0).isWord("copy")
+        ? CopyCommandParser.kindOf(significant)
+        : StatementKind.SELECT;
+    if (kind == StatementKind.SELECT) {
+      StatementClassifier.refuseIfNotQuery(significant);
+    }
     try {
-      return analyzeQuery(statement, searchPath);
+      return switch (kind) {
+        case COPY_OUT, COPY_IN -> analyzeCopy(statement, searchPath);
+        case SELECT -> analyzeQuery(statement, searchPath, StatementKind.SELECT);
+        case INSERT, UPDATE, DELETE, MERGE, DDL, CALL, UTILITY ->
+            throw new IllegalStateException("not a query or COPY: " + kind);
+      };
     } catch (SqlRefusal refusal) {
-      throw refusal.withStatementKind(StatementKind.SELECT);
+      throw refusal.withStatementKind(kind);
     } catch (StackOverflowError e) {
-      throw tooDeep();
+      throw tooDeep(kind);
     }
   }
 
   /** Parsing and analysis recurse over the statement; absurd nesting is refused, not crashed on. */
-  static SqlRefusal tooDeep() {
+  static SqlRefusal tooDeep(StatementKind kind) {
     return new SqlRefusal(
         Reason.NOT_GOVERNED,
         "the statement is nested too deeply for Meshgate; it was not forwarded",
-        StatementKind.SELECT);
+        kind);
   }
 
-  private AnalyzedStatement analyzeQuery(StatementText statement, List<String> searchPath)
-      throws SqlRefusal {
+  /**
+   * @param kind SELECT, or COPY_OUT for the query of a COPY
+   */
+  private AnalyzedStatement analyzeQuery(
+      StatementText statement, List<String> searchPath, StatementKind kind) throws SqlRefusal {
     NormalizedText normalized = PostgresTextNormalizer.normalize(statement);
     SqlNode root = SqlParsing.parseStatement(normalized);
     StatementClassifier.refuseIfNotQuery(root);
@@ -130,9 +154,113 @@ public final class StatementAnalyzer {
     if (!analysis.touchesGovernedRelations()) {
       // what runs must be what was analysed: send the unparsed tree, not the client's text
       return new PassthroughStatement(
-          StatementKind.SELECT, PostgresUnparser.unparse(root, normalized.parameterNumbers()));
+          kind, PostgresUnparser.unparse(root, normalized.parameterNumbers()));
     }
     return new GovernedStatement(
-        normalized, analysis.relationAccesses(), resolver.frozen(), applier);
+        kind, normalized, analysis.relationAccesses(), resolver.frozen(), applier);
+  }
+
+  // ---- COPY
+
+  private AnalyzedStatement analyzeCopy(StatementText statement, List<String> searchPath)
+      throws SqlRefusal {
+    CopyCommand command = CopyCommandParser.parse(statement);
+    StatementKind kind = command.direction().statementKind();
+    switch (command.endpoint()) {
+      case CLIENT -> {
+        // the only endpoint Meshgate forwards: the data passes through the proxy
+      }
+      case FILE, PROGRAM -> throw new SqlRefusal(
+          Reason.PERMISSION_DENIED,
+          "COPY " + command.direction() + " a server-side file or program is not allowed through"
+              + " Meshgate; copy " + (command.direction() == Direction.TO ? "TO STDOUT" : "FROM STDIN")
+              + " instead (psql: \\copy)",
+          kind);
+    }
+    return switch (command.direction()) {
+      case TO -> copyOut(command, searchPath);
+      case FROM -> copyIn(command, searchPath);
+    };
+  }
+
+  private AnalyzedStatement copyOut(CopyCommand command, List<String> searchPath)
+      throws SqlRefusal {
+    StatementText query = switch (command.source()) {
+      case Source.Query copied -> {
+        refuseIfNotQuery(copied.query());
+        yield copied.query();
+      }
+      case Source.Table table -> selectFrom(table);
+    };
+    AnalyzedStatement analyzed = analyzeQuery(query, searchPath, StatementKind.COPY_OUT);
+    boolean governedTable = command.source() instanceof Source.Table && analyzed.requiresDecision();
+    return new CopyOutStatement(
+        analyzed,
+        command.options(),
+        governedTable ? Optional.of(analyzed.relations().get(0).relation()) : Optional.empty(),
+        command.source() instanceof Source.Table ? command.forceQuoteColumns() : List.of());
+  }
+
+  /** {@code COPY (statement) TO} copies only queries through Meshgate, not DML with RETURNING. */
+  private static void refuseIfNotQuery(StatementText query) throws SqlRefusal {
+    Token first = query.significantTokens().get(0);
+    boolean looksLikeQuery = first.type() == TokenType.OPEN_PAREN
+        || first.isWord("select") || first.isWord("with") || first.isWord("values")
+        || first.isWord("table");
+    if (!looksLikeQuery) {
+      throw new SqlRefusal(
+          Reason.NOT_GOVERNED,
+          "COPY of a statement other than a query is not governed by Meshgate yet; the"
+              + " statement was not forwarded",
+          StatementKind.COPY_OUT);
+    }
+  }
+
+  /**
+   * {@code COPY table [(columns)] TO} as the query it stands for; names are quoted as
+   * PostgreSQL stores them, so the query means exactly the table and columns the client named.
+   */
+  private static StatementText selectFrom(Source.Table table) {
+    String columns = table.columns().isEmpty()
+        ? "*"
+        : table.columns().stream().map(PgIdentifiers::quote).collect(Collectors.joining(", "));
+    String name = table.name().stream().map(PgIdentifiers::quote).collect(Collectors.joining("."));
+    try {
+      return StatementSplitter.split("SELECT " + columns + " FROM " + name).get(0);
+    } catch (LexicalException e) {
+      throw new IllegalStateException("quoted names always scan", e);
+    }
+  }
+
+  private AnalyzedStatement copyIn(CopyCommand command, List<String> searchPath)
+      throws SqlRefusal {
+    if (command.hasWhereClause()) {
+      throw new SqlRefusal(
+          Reason.NOT_GOVERNED,
+          "COPY FROM ... WHERE is not governed by Meshgate yet; the statement was not forwarded",
+          StatementKind.COPY_IN);
+    }
+    Source.Table table = switch (command.source()) {
+      case Source.Table copied -> copied;
+      case Source.Query query -> throw new IllegalStateException("COPY (query) FROM was parsed");
+    };
+    NameResolver resolver = new NameResolver(catalog, catalogName, searchPath);
+    return switch (resolver.resolve(table.name())) {
+      case Resolution.CatalogRelation relation -> throw new SqlRefusal(
+          Reason.PERMISSION_DENIED,
+          "writing to " + relation.schema() + "." + relation.table()
+              + " is not allowed through Meshgate",
+          StatementKind.COPY_IN);
+      case Resolution.Governed governed -> {
+        List<String> all = governed.table().columnNames();
+        List<String> referenced = table.columns().isEmpty()
+            ? all
+            : all.stream().filter(table.columns()::contains).toList();
+        yield new CopyInStatement(
+            new RelationAccess(governed.relation(), Access.INSERT, all, referenced),
+            table.columns(),
+            command.options());
+      }
+    };
   }
 }

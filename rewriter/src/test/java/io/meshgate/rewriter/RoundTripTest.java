@@ -103,6 +103,50 @@ class RoundTripTest {
     assertEquals(expected, passthrough(sql));
   }
 
+  static Stream<Arguments> clientCatalogConstructs() {
+    return Stream.of(
+        // OPERATOR(pg_catalog.op) is the plain operator; POSIX regular expressions survive
+        arguments("select relname from pg_class where relname OPERATOR(pg_catalog.~) '^a'"
+                + " and relname operator ( \"pg_catalog\" . !~* ) 'b' or relname OPERATOR(~*) 'c'"
+                + " or relname operator(pg_catalog.!~) 'd'",
+            "SELECT \"relname\" FROM \"pg_catalog\".\"pg_class\" WHERE ((((\"relname\" ~ '^a')"
+                + " AND (\"relname\" !~* 'b')) OR (\"relname\" ~* 'c')) OR (\"relname\" !~ 'd'))"),
+        // COLLATE keeps its collation and binds to the operand just before it
+        arguments("select 1 from pg_class c where c.relname OPERATOR(pg_catalog.~) '^(x)$'"
+                + " COLLATE pg_catalog.default",
+            "SELECT 1 FROM \"pg_catalog\".\"pg_class\" AS \"c\" WHERE (\"c\".\"relname\" ~"
+                + " ('^(x)$' COLLATE \"pg_catalog\".\"default\"))"),
+        arguments("select 'a' collate \"C\" || 'b', x::text collate \"C\"::text, 'é' COLLATE \"fr_FR\""
+                + " from generate_series(1, 2) x",
+            "SELECT (('a' COLLATE \"C\") || 'b'), CAST((CAST(\"x\" AS \"text\") COLLATE \"C\") AS"
+                + " \"text\"), ('é' COLLATE \"fr_FR\") FROM generate_series(1, 2) AS \"x\""),
+        // a function in FROM WITH ORDINALITY, and unnest's own
+        arguments("select a.depth from pg_catalog.pg_partition_ancestors(1) WITH ORDINALITY AS"
+                + " a(relid, depth), unnest(array[1]) with ordinality as u(v, n)",
+            "SELECT \"a\".\"depth\" FROM pg_catalog.pg_partition_ancestors(1) WITH ORDINALITY AS"
+                + " \"a\" (\"relid\", \"depth\"), UNNEST((ARRAY[1])) WITH ORDINALITY AS \"u\" (\"v\","
+                + " \"n\")"),
+        // a keyword after a dot is a name: pg_catalog.unnest, pgjdbc's (f(x)).n
+        arguments("select x from pg_catalog.unnest(array['a']) x",
+            "SELECT \"x\" FROM pg_catalog.unnest((ARRAY['a'])) AS \"x\""),
+        arguments("select (information_schema._pg_expandarray(array[3])).n",
+            "SELECT ((information_schema._pg_expandarray((ARRAY[3]))).\"n\")"),
+        // a subquery with LIMIT inside CASE or a function call keeps its parentheses
+        arguments("select case when true then (select relname from pg_class order by 1 limit 1) end,"
+                + " coalesce((select 1 from pg_class limit 1), 0)",
+            "SELECT (CASE WHEN TRUE THEN (SELECT \"relname\" FROM \"pg_catalog\".\"pg_class\" ORDER"
+                + " BY 1 LIMIT 1) ELSE NULL END), coalesce((SELECT 1 FROM \"pg_catalog\".\"pg_class\""
+                + " LIMIT 1), 0)"));
+  }
+
+  @ParameterizedTest
+  @MethodSource
+  void clientCatalogConstructs(String sql, String expected) throws SqlRefusal {
+    String forwarded = passthrough(sql);
+    assertEquals(expected, forwarded);
+    assertEquals(forwarded, passthrough(forwarded), "the output must analyse to itself");
+  }
+
   @Test
   void aColumnCalledDayStaysAColumn() throws SqlRefusal {
     // Calcite would read day as its DAY time unit inside date_trunc

@@ -83,9 +83,6 @@ class StatementAnalyzerTest {
       "GRANT SELECT ON sales.stores TO public|DDL",
       "CALL p()|CALL",
       "DO $$ BEGIN END $$|CALL",
-      "COPY sales.stores TO STDOUT|COPY_OUT",
-      "copy (select * from sales.stores) to stdout|COPY_OUT",
-      "COPY sales.stores (store_id) FROM STDIN|COPY_IN",
       "EXPLAIN SELECT 1|UTILITY",
       "explain analyze select * from sales.stores|UTILITY",
       "VACUUM|UTILITY",
@@ -148,6 +145,26 @@ class StatementAnalyzerTest {
       "SELECT $a$ never closed", "SELECT E'\\xff'", "SELECT U&'\\d800'", "SELECT \"\""})
   void lexicalErrorsAreSyntaxErrors(String sql) {
     assertEquals("42601", refusal(sql).sqlState());
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "select 1 from pg_class where relname OPERATOR(public.~) 'x'|0A000",
+      "select 1 from pg_class where relname OPERATOR(sales.pg_catalog.~) 'x'|0A000",
+      "select 1 from pg_class where relnamespace OPERATOR(pg_catalog.=) 1 + 1|0A000",
+      "select 1 OPERATOR(pg_catalog.-) 1|0A000",
+      "select 1 from pg_class where relname COLLATE|42601",
+      "select meshgate$collate(relname, 'C') from pg_class|42601",
+      "select \"MESHGATE$WITH_ORDINALITY\"(1)|42601",
+      "select * from (select 1) with ordinality|42601"})
+  void clientCatalogConstructsThatAreRefused(String sql, String sqlState) {
+    assertEquals(sqlState, refusal(sql).sqlState());
+  }
+
+  @Test
+  void aColumnCalledOperatorIsAColumn() throws SqlRefusal {
+    assertEquals("SELECT \"operator\" FROM (VALUES (1)) AS \"t\" (\"operator\")",
+        analyze("select operator from (values (1)) t(operator)").passthroughSql());
   }
 
   @Test
@@ -288,7 +305,8 @@ class StatementAnalyzerTest {
       "select row_to_json(s) from sales.stores s|store_id,zip_code,region",
       "select 1 from sales.stores group by region having max(store_id) > 1|store_id,region",
       "select upper(zip_code) as region from sales.stores order by 1|zip_code",
-      "select (select max(zip_code) from sales.stores)|zip_code"})
+      "select (select max(zip_code) from sales.stores)|zip_code",
+      "select 1 from sales.stores order by zip_code collate \"C\"|zip_code"})
   void referencedColumns(String sql, String expected) throws SqlRefusal {
     List<String> columns = analyze(sql).relations().get(0).referencedColumns();
     assertEquals(expected.isEmpty() ? List.of() : List.of(expected.split(",")), columns);

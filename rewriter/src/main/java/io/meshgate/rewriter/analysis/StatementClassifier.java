@@ -3,6 +3,7 @@ package io.meshgate.rewriter.analysis;
 import io.meshgate.policy.StatementKind;
 import io.meshgate.rewriter.SqlRefusal;
 import io.meshgate.rewriter.SqlRefusal.Reason;
+import io.meshgate.rewriter.copy.CopyCommandParser;
 import io.meshgate.rewriter.lexer.Token;
 import io.meshgate.rewriter.lexer.TokenType;
 import java.util.List;
@@ -76,7 +77,8 @@ public final class StatementClassifier {
       return;
     }
     if (keyword.equals("copy")) {
-      throw notGoverned("COPY", copyKind(significant));
+      // the analyzer reads COPY itself; this is for callers that only classify
+      throw notGoverned("COPY", CopyCommandParser.kindOf(significant));
     }
     StatementKind kind = KINDS_BY_KEYWORD.get(keyword);
     if (kind == null && !OTHER_STATEMENT_KEYWORDS.contains(keyword)) {
@@ -100,24 +102,6 @@ public final class StatementClassifier {
     StatementKind statementKind = KINDS_BY_SQL_KIND.getOrDefault(
         kind, kind.belongsTo(SqlKind.DDL) ? StatementKind.DDL : StatementKind.UTILITY);
     throw notGoverned(kind.sql.replace('_', ' '), statementKind);
-  }
-
-  private static StatementKind copyKind(List<Token> significant) {
-    // COPY table [(columns)] FROM ... reads data in; COPY table TO ... and COPY (query) TO
-    // write it out. Only the top-level FROM/TO decides.
-    int depth = 0;
-    for (Token token : significant.subList(1, significant.size())) {
-      if (token.type() == TokenType.OPEN_PAREN) {
-        depth++;
-      } else if (token.type() == TokenType.CLOSE_PAREN) {
-        depth--;
-      } else if (depth == 0 && token.isWord("from")) {
-        return StatementKind.COPY_IN;
-      } else if (depth == 0 && token.isWord("to")) {
-        return StatementKind.COPY_OUT;
-      }
-    }
-    return StatementKind.COPY_OUT;
   }
 
   private static SqlRefusal syntaxError(Token first) {

@@ -30,7 +30,12 @@ import java.util.Set;
  *   <li>{@code $n} becomes {@code ?}, its number kept so the unparser can write it back;
  *   <li>time-unit and date/time words used as column names are quoted, because Calcite
  *       reads them as keywords (e.g. {@code date_trunc('month', day)});
- *   <li>identifiers are folded and truncated as PostgreSQL does (ASCII-only folding, 63 bytes);
+ *   <li>identifiers are folded and truncated as PostgreSQL does (ASCII-only folding, 63 bytes),
+ *       and a word after a dot is quoted, because PostgreSQL reads it as a name whatever it is
+ *       ({@code pg_catalog.unnest});
+ *   <li>{@code OPERATOR(pg_catalog.op)} becomes the plain operator;
+ *   <li>{@code x COLLATE name} and {@code f(...) WITH ORDINALITY} become marker calls (see
+ *       {@link MarkerCalls}) that the parse tree turns back into those constructs;
  *   <li>comments are dropped (Calcite would read {@code /*+ ... *}{@code /} as a hint and does
  *       not nest comments).
  * </ul>
@@ -45,6 +50,14 @@ public final class PostgresTextNormalizer {
 
   /** Datetime type words that Calcite reserves but PostgreSQL accepts as column names. */
   private static final Set<String> DATETIME_WORDS = Set.of("date", "time", "timestamp");
+
+  /**
+   * Operators that PostgreSQL's grammar gives a precedence of their own when written plainly:
+   * inside {@code OPERATOR(...)} they take the precedence of all other operators, so writing
+   * them plainly could regroup the expression.
+   */
+  private static final Set<String> OWN_PRECEDENCE_OPERATORS =
+      Set.of("+", "-", "*", "/", "%", "^", "<", ">", "=", "<=", ">=", "<>", "!=");
 
   private final String query;
   private final List<Token> tokens;
@@ -97,9 +110,11 @@ public final class PostgresTextNormalizer {
       case LINE_COMMENT, BLOCK_COMMENT -> emit(" ", token, PieceKind.SPACE);
       case STRING, ESCAPE_STRING, NATIONAL_STRING, DOLLAR_STRING, UNICODE_STRING ->
           emit(characterLiteral(token), token, PieceKind.LITERAL);
-      case QUOTED_IDENTIFIER, UNICODE_IDENTIFIER ->
-          emit(PgIdentifiers.quote(PgIdentifiers.truncate(quotedName(token))), token,
-              PieceKind.IDENTIFIER);
+      case QUOTED_IDENTIFIER, UNICODE_IDENTIFIER -> {
+        String name = PgIdentifiers.truncate(quotedName(token));
+        refuseMarkerName(name, token);
+        emit(PgIdentifiers.quote(name), token, PieceKind.IDENTIFIER);
+      }
       case PARAMETER -> parameter(token);
       case OPERATOR -> {
         if (token.text().indexOf('?') >= 0) {
@@ -204,7 +219,18 @@ public final class PostgresTextNormalizer {
 
   private void word(Token token) throws SqlRefusal, LexicalException {
     String word = token.foldedWord();
-    if (word.equals("interval")) {
+    refuseMarkerName(word, token);
+    if (previousSignificantIs(TokenType.DOT)) {
+      // After a dot PostgreSQL reads any word as a name, keywords included; Calcite would
+      // read some as keywords (pg_catalog.unnest(...) in psql's \d+).
+      emit(PgIdentifiers.quote(PgIdentifiers.truncate(word)), token, PieceKind.IDENTIFIER);
+    } else if (word.equals("operator") && qualifiedOperator()) {
+      return;
+    } else if (word.equals("collate")) {
+      collate(token);
+    } else if (word.equals("with") && isWithOrdinality()) {
+      withOrdinality(token);
+    } else if (word.equals("interval")) {
       interval(token);
     } else if (word.equals("as") && Boolean.TRUE.equals(castParentheses.peek())) {
       emit(token.text(), token, PieceKind.WORD);
@@ -332,6 +358,153 @@ public final class PostgresTextNormalizer {
 
   private static boolean isTimeUnitWord(Token token) {
     return token.type() == TokenType.WORD && TIME_UNITS.contains(token.foldedWord());
+  }
+
+  // ---- OPERATOR(...), COLLATE and WITH ORDINALITY, which Calcite does not read
+
+  /**
+   * {@code OPERATOR(pg_catalog.~)} (psql's spelling) becomes the plain operator {@code ~}. The
+   * two are the same operator: the plain name is looked up in pg_catalog first unless the
+   * search path puts pg_catalog after another schema, and no schema can hold an operator of
+   * that name that Meshgate's users made, because Meshgate refuses CREATE OPERATOR (and all
+   * other DDL). They also group the same way, since both have the precedence PostgreSQL
+   * gives "any other operator"; the operators with a precedence of their own and other
+   * schemas are refused.
+   *
+   * @return false if the tokens after {@code operator} are not {@code ( [schema .] op )}, so
+   *     the word is an ordinary name
+   */
+  private boolean qualifiedOperator() throws SqlRefusal, LexicalException {
+    int open = nextSignificant(index);
+    if (open < 0 || tokens.get(open).type() != TokenType.OPEN_PAREN) {
+      return false;
+    }
+    List<String> schema = new ArrayList<>();
+    int cursor = nextSignificant(open);
+    while (cursor >= 0 && (tokens.get(cursor).type() == TokenType.WORD
+        || tokens.get(cursor).type() == TokenType.QUOTED_IDENTIFIER)) {
+      int dot = nextSignificant(cursor);
+      if (dot < 0 || tokens.get(dot).type() != TokenType.DOT) {
+        return false;
+      }
+      schema.add(nameValue(tokens.get(cursor)));
+      cursor = nextSignificant(dot);
+    }
+    if (cursor < 0 || tokens.get(cursor).type() != TokenType.OPERATOR) {
+      return false;
+    }
+    int close = nextSignificant(cursor);
+    if (close < 0 || tokens.get(close).type() != TokenType.CLOSE_PAREN) {
+      return false;
+    }
+    Token operator = tokens.get(cursor);
+    String written = "OPERATOR(" + String.join(".", schema) + (schema.isEmpty() ? "" : ".")
+        + operator.text() + ")";
+    if (!schema.isEmpty() && !schema.equals(List.of("pg_catalog"))) {
+      throw notSupported(written + " (an operator outside pg_catalog)", tokens.get(index));
+    }
+    if (OWN_PRECEDENCE_OPERATORS.contains(operator.text())) {
+      throw notSupported(written + " (write " + operator.text() + " without OPERATOR)",
+          tokens.get(index));
+    }
+    emitSkipped(index, cursor);
+    index = cursor;
+    normalizeToken(operator);
+    emitSkipped(cursor + 1, close + 1);
+    index = close;
+    return true;
+  }
+
+  /**
+   * {@code operand COLLATE name} becomes the marker call {@code meshgate$collate(operand,
+   * 'part', ...)}. COLLATE binds tighter than every binary operator, so its operand is the
+   * primary expression before it, found like the operand of {@code ::} (the marker then is
+   * itself a primary expression, as a COLLATE expression is to a following {@code ::}). The
+   * one difference: PostgreSQL applies a unary minus before COLLATE, this applies it after,
+   * which matters for no built-in type (none has both a collation and a unary minus).
+   */
+  private void collate(Token token) throws SqlRefusal, LexicalException {
+    int operandStart = OperandScanner.operandStart(pieces, pieces.size());
+    if (operandStart < 0) {
+      throw syntaxError("cannot tell what COLLATE applies to", token.start());
+    }
+    insertMarkerOpening(MarkerCalls.COLLATE, operandStart);
+    List<String> literals = new ArrayList<>();
+    int cursor = nextSignificant(index);
+    while (true) {
+      if (cursor < 0 || !isName(tokens.get(cursor))) {
+        throw syntaxError("COLLATE needs a collation name",
+            cursor < 0 ? token.end() : tokens.get(cursor).start());
+      }
+      index = cursor; // a U&"..." name may consume the UESCAPE clause after it
+      literals.add(plainLiteral(nameValue(tokens.get(cursor))));
+      cursor = index;
+      int dot = nextSignificant(cursor);
+      if (dot < 0 || tokens.get(dot).type() != TokenType.DOT) {
+        break;
+      }
+      cursor = nextSignificant(dot);
+    }
+    emit(", " + String.join(", ", literals) + ")", token, PieceKind.CLOSE_PAREN);
+    index = cursor;
+  }
+
+  /** {@code WITH ORDINALITY} right after a parenthesis: only a FROM function can be there. */
+  private boolean isWithOrdinality() {
+    int next = nextSignificant(index);
+    return previousSignificantIs(TokenType.CLOSE_PAREN)
+        && next >= 0 && tokens.get(next).isWord("ordinality");
+  }
+
+  /**
+   * {@code f(...) WITH ORDINALITY} becomes {@code meshgate$with_ordinality(f(...))}; Calcite
+   * reads {@code unnest(...) WITH ORDINALITY} itself, so that one stays.
+   */
+  private void withOrdinality(Token token) throws SqlRefusal {
+    int functionStart = OperandScanner.operandStart(pieces, pieces.size());
+    PieceKind startKind = functionStart < 0 ? PieceKind.OTHER : pieces.get(functionStart).kind();
+    if (startKind != PieceKind.WORD && startKind != PieceKind.IDENTIFIER) {
+      throw syntaxError("WITH ORDINALITY must follow a function call", token.start());
+    }
+    if (pieces.get(functionStart).isWord("unnest")) {
+      emit(token.text(), token, PieceKind.WORD);
+      return;
+    }
+    insertMarkerOpening(MarkerCalls.WITH_ORDINALITY, functionStart);
+    int ordinality = nextSignificant(index);
+    emitSkipped(index + 1, ordinality);
+    emit(")", tokens.get(ordinality), PieceKind.CLOSE_PAREN);
+    index = ordinality;
+  }
+
+  private void insertMarkerOpening(String marker, int at) {
+    int offset = pieces.get(at).sourceOffset();
+    pieces.add(at, new Piece("(", offset, 0, PieceKind.OPEN_PAREN, ""));
+    pieces.add(at, new Piece(marker, offset, 0, PieceKind.WORD, marker));
+  }
+
+  private void refuseMarkerName(String name, Token token) throws SqlRefusal {
+    if (MarkerCalls.isMarkerName(name)) {
+      throw syntaxError("the name " + name + " is reserved by Meshgate", token.start());
+    }
+  }
+
+  private static boolean isName(Token token) {
+    return token.type() == TokenType.WORD || token.type() == TokenType.QUOTED_IDENTIFIER
+        || token.type() == TokenType.UNICODE_IDENTIFIER;
+  }
+
+  /** A name as PostgreSQL stores it: folded if unquoted, truncated to 63 bytes. */
+  private String nameValue(Token token) throws LexicalException {
+    return PgIdentifiers.truncate(
+        token.type() == TokenType.WORD ? token.foldedWord() : quotedName(token));
+  }
+
+  private SqlRefusal notSupported(String construct, Token token) {
+    return new SqlRefusal(
+        Reason.NOT_GOVERNED,
+        construct + " at " + position(token)
+            + " is not supported by Meshgate yet; the statement was not forwarded");
   }
 
   // ---- casts
@@ -545,6 +718,11 @@ public final class PostgresTextNormalizer {
       }
     }
     return null;
+  }
+
+  private boolean previousSignificantIs(TokenType type) {
+    Token previous = previousSignificant(1);
+    return previous != null && previous.type() == type;
   }
 
   private boolean previousSignificantIsWord(String word) {

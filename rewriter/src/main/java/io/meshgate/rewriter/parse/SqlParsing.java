@@ -28,7 +28,9 @@ public final class SqlParsing {
   public static SqlNode parseStatement(NormalizedText statement) throws SqlRefusal {
     try {
       SqlNode parsed = SqlParser.create(statement.text(), CONFIG).parseStmt();
-      return PrecedenceRepair.repair(parsed, statement.text());
+      SqlNode repaired = PrecedenceRepair.repair(parsed, statement.text());
+      MarkerCalls.restore(repaired);
+      return repaired;
     } catch (SqlParseException e) {
       throw syntaxError(statement, e.getPos(), firstLine(e.getMessage()));
     } catch (RuntimeException e) {
@@ -41,7 +43,9 @@ public final class SqlParsing {
   public static SqlNode parseExpression(NormalizedText expression) throws SqlRefusal {
     try {
       SqlNode parsed = SqlParser.create(expression.text(), CONFIG).parseExpression();
-      return PrecedenceRepair.repair(parsed, expression.text());
+      SqlNode repaired = PrecedenceRepair.repair(parsed, expression.text());
+      MarkerCalls.restore(repaired);
+      return repaired;
     } catch (SqlParseException e) {
       throw new SqlRefusal(Reason.SYNTAX_ERROR, "cannot parse: " + firstLine(e.getMessage()));
     } catch (RuntimeException e) {

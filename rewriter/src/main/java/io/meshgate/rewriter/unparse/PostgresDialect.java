@@ -64,8 +64,30 @@ public final class PostgresDialect extends PostgresqlSqlDialect {
   @Override
   public void unparseCall(SqlWriter writer, SqlCall call, int leftPrec, int rightPrec) {
     if (call.getKind() == SqlKind.COLLECTION_TABLE) {
-      // PostgreSQL calls a set-returning function in FROM without Calcite's TABLE(...) wrapper
-      call.operand(0).unparse(writer, leftPrec, rightPrec);
+      // PostgreSQL calls a set-returning function in FROM without Calcite's TABLE(...) wrapper,
+      // and without parentheses around the call (f(x) WITH ORDINALITY must stay bare)
+      call.operand(0).unparse(writer, 0, 0);
+      return;
+    }
+    if (call.getKind() == SqlKind.DOT && call.operandCount() == 2) {
+      // PostgreSQL selects a field only from a name or a parenthesized expression:
+      // (information_schema._pg_expandarray(x)).n, as pgjdbc writes it
+      SqlWriter.Frame operand = writer.startList("(", ")");
+      call.operand(0).unparse(writer, 0, 0);
+      writer.endList(operand);
+      writer.setNeedWhitespace(false);
+      writer.print(".");
+      writer.setNeedWhitespace(false);
+      call.operand(1).unparse(writer, 0, 0);
+      return;
+    }
+    if (call.getKind() == SqlKind.ORDER_BY && needsSubqueryParentheses(writer)) {
+      // Calcite parenthesizes a plain SELECT used as an expression but not one with ORDER BY,
+      // LIMIT or OFFSET inside CASE or a function's arguments: psql's
+      // CASE WHEN c THEN (SELECT ... LIMIT 1) END lost its parentheses.
+      SqlWriter.Frame frame = writer.startList(SqlWriter.FrameTypeEnum.SUB_QUERY, "(", ")");
+      super.unparseCall(writer, call, 0, 0);
+      writer.endList(frame);
       return;
     }
     if (call.getKind() == SqlKind.ITEM && call.operandCount() == 2) {
@@ -89,6 +111,19 @@ public final class PostgresDialect extends PostgresqlSqlDialect {
       return;
     }
     super.unparseCall(writer, call, leftPrec, rightPrec);
+  }
+
+  /**
+   * Whether a query written now stands as an expression that nothing has parenthesized yet:
+   * not at the top or in a query clause, and not inside the plain parentheses Calcite puts
+   * around an expression (a SIMPLE frame).
+   */
+  private static boolean needsSubqueryParentheses(SqlWriter writer) {
+    if (writer.inQuery()) {
+      return false;
+    }
+    return !(writer instanceof PostgresSqlWriter postgresWriter)
+        || postgresWriter.currentFrameType() != SqlWriter.FrameTypeEnum.SIMPLE;
   }
 
   private void unparseCast(SqlWriter writer, SqlCall call) {

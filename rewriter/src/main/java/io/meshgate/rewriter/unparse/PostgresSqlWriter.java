@@ -1,6 +1,7 @@
 package io.meshgate.rewriter.unparse;
 
 import java.util.List;
+import org.apache.calcite.sql.SqlWriter;
 import org.apache.calcite.sql.pretty.SqlPrettyWriter;
 
 /**
@@ -42,6 +43,11 @@ final class PostgresSqlWriter extends SqlPrettyWriter {
     }
     print("$" + parameterNumbers.get(index));
     setNeedWhitespace(true);
+  }
+
+  /** The type of the innermost open frame, or null at the top. */
+  SqlWriter.FrameType currentFrameType() {
+    return frame == null ? null : frame.getFrameType();
   }
 
   @Override

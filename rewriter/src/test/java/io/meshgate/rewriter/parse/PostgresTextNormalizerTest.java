@@ -22,10 +22,10 @@ class PostgresTextNormalizerTest {
   static Stream<Arguments> casts() {
     return Stream.of(
         arguments("a::int", "CAST(a AS int)"),
-        arguments("a.b::text", "CAST(a.b AS text)"),
+        arguments("a.b::text", "CAST(a.\"b\" AS text)"),
         arguments("(a + b)::text", "CAST((a + b) AS text)"),
         arguments("f(x, y)::text", "CAST(f(x, y) AS text)"),
-        arguments("pg_catalog.f(x)::text", "CAST(pg_catalog.f(x) AS text)"),
+        arguments("pg_catalog.f(x)::text", "CAST(pg_catalog.\"f\"(x) AS text)"),
         arguments("x::int::text", "CAST(CAST(x AS int) AS text)"),
         arguments("'a'::regclass", "CAST('a' AS regclass)"),
         arguments("$1::int", "CAST(? AS int)"),
@@ -98,6 +98,36 @@ class PostgresTextNormalizerTest {
     SqlRefusal refusal = assertThrows(SqlRefusal.class,
         () -> normalize("select j ? 'k', j ?| array['a']"));
     assertEquals("0A000", refusal.sqlState());
+  }
+
+  static Stream<Arguments> clientCatalogConstructs() {
+    return Stream.of(
+        arguments("a OPERATOR(pg_catalog.~) b", "a ~ b"),
+        arguments("a operator ( \"pg_catalog\" . !~* ) b", "a !~* b"),
+        arguments("a OPERATOR(~~) b", "a ~~ b"),
+        arguments("a COLLATE pg_catalog.default", "meshgate$collate(a , 'pg_catalog', 'default')"),
+        arguments("'x' collate \"C\"", "meshgate$collate('x' , 'C')"),
+        arguments("f(x)::text COLLATE \"C\"", "meshgate$collate(CAST(f(x) AS text) , 'C')"),
+        arguments("* from pg_catalog.f(x) with ordinality as a(b, c)",
+            "* from meshgate$with_ordinality(pg_catalog.\"f\"(x) ) as a(b, c)"),
+        arguments("* from unnest(x) with ordinality", "* from unnest(x) with ordinality"),
+        arguments("c.relname, pg_catalog.unnest(x), t.select", "c.\"relname\", pg_catalog.\"unnest\"(x), t.\"select\""),
+        arguments("operator from t", "operator from t"));
+  }
+
+  @ParameterizedTest
+  @MethodSource
+  void clientCatalogConstructs(String expression, String expected) throws Exception {
+    // whitespace is kept from the client's text where tokens are dropped; only the tokens matter
+    assertEquals("select " + expected,
+        normalize("select " + expression).text().replaceAll("\\s+", " "));
+  }
+
+  @Test
+  void markerNamesAreReservedForTheNormalizer() {
+    for (String sql : List.of("select meshgate$collate(1, 'C')", "select \"meshgate$with_ordinality\"(f(1))")) {
+      assertEquals("42601", assertThrows(SqlRefusal.class, () -> normalize(sql)).sqlState());
+    }
   }
 
   @Test

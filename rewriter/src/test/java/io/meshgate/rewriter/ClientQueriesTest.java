@@ -1,0 +1,60 @@
+package io.meshgate.rewriter;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.meshgate.policy.StatementKind;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every catalog query in the client fixtures is analysed as a catalog read that needs no
+ * decision, and what Meshgate forwards (the unparsed tree) analyses to itself again.
+ * ClientQueriesIT checks on a real PostgreSQL that it returns what the client's text returns.
+ */
+class ClientQueriesTest {
+  private static final List<String> SEARCH_PATH = List.of("$user", "public");
+
+  private final StatementAnalyzer analyzer =
+      new StatementAnalyzer(ClientQueryFixture.catalogWithSystemRelations(), DemoCatalog.DATABASE);
+
+  static List<ClientQueryFixture> fixtures() {
+    return ClientQueryFixture.all();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("fixtures")
+  void passesAsACatalogReadWithoutDecision(ClientQueryFixture fixture) throws SqlRefusal {
+    AnalyzedStatement statement = analyzer.analyze(fixture.sql(), SEARCH_PATH);
+    assertEquals(StatementKind.SELECT, statement.kind());
+    assertFalse(statement.requiresDecision(), fixture.name());
+    assertEquals(List.of(), statement.relations());
+    String forwarded = statement.passthroughSql();
+    assertEquals(forwarded, analyzer.analyze(forwarded, SEARCH_PATH).passthroughSql(),
+        "the forwarded SQL of " + fixture.name() + " does not analyse to itself");
+  }
+
+  @Test
+  void theFixturesCoverWhatClientsSend() {
+    List<String> names = fixtures().stream().map(ClientQueryFixture::name).toList();
+    for (String required : List.of("psql15-dt", "psql15-dt-sales", "psql15-d-sales-store-transactions-01",
+        "psql15-dn", "psql15-df", "psql15-l", "psql15-du", "pgjdbc-get-tables-sales",
+        "pgjdbc-get-columns-02", "pgjdbc-get-schemas", "pgjdbc-get-primary-keys")) {
+      assertTrue(names.contains(required), "missing fixture " + required);
+    }
+    assertTrue(fixtures().stream().anyMatch(fixture -> fixture.sql().contains("OPERATOR(pg_catalog.~)")));
+    assertTrue(fixtures().stream().anyMatch(fixture -> fixture.sql().contains("WITH ORDINALITY")));
+  }
+
+  @Test
+  void valueExposingCatalogViewsStayRefusedInClientStyleQueries() {
+    SqlRefusal refusal = org.junit.jupiter.api.Assertions.assertThrows(SqlRefusal.class,
+        () -> analyzer.analyze("SELECT s.most_common_vals FROM pg_catalog.pg_stats s"
+            + " WHERE s.tablename OPERATOR(pg_catalog.~) '^(stores)$' COLLATE pg_catalog.default",
+            SEARCH_PATH));
+    assertEquals("42501", refusal.sqlState());
+  }
+}
