@@ -182,6 +182,58 @@ class ExtendedProtocolIT {
   }
 
   @Test
+  void databaseMetaDataBrowsesTheSchema() throws SQLException {
+    try (Connection alice = connect("alice")) {
+      java.sql.DatabaseMetaData metaData = alice.getMetaData();
+      List<String> tables = new ArrayList<>();
+      try (ResultSet rows = metaData.getTables(null, "sales", "%", new String[] {"TABLE"})) {
+        while (rows.next()) {
+          tables.add(rows.getString("TABLE_NAME"));
+        }
+      }
+      assertTrue(tables.containsAll(List.of("stores", "store_transactions")), tables.toString());
+      List<String> columns = new ArrayList<>();
+      try (ResultSet rows = metaData.getColumns(null, "customers", "customers", "%")) {
+        while (rows.next()) {
+          columns.add(rows.getString("COLUMN_NAME"));
+        }
+      }
+      assertEquals(List.of("customer_id", "name", "email", "phone", "birth_date", "region"), columns);
+      try (ResultSet rows = metaData.getPrimaryKeys(null, "sales", "stores")) {
+        assertTrue(rows.next());
+        assertEquals("store_id", rows.getString("COLUMN_NAME"));
+      }
+    }
+  }
+
+  @Test
+  void copyOutIsGovernedLikeASelect() throws Exception {
+    try (Connection alice = connect("alice")) {
+      org.postgresql.copy.CopyManager copy = alice.unwrap(org.postgresql.PGConnection.class).getCopyAPI();
+      java.io.StringWriter out = new java.io.StringWriter();
+      long rows = copy.copyOut("COPY (SELECT customer_id, email, region FROM customers.customers) TO STDOUT WITH (FORMAT csv)", out);
+      assertTrue(rows > 0);
+      String[] lines = out.toString().split("\n");
+      assertEquals(rows, lines.length);
+      for (String line : lines) {
+        String[] cells = line.split(",");
+        assertTrue(cells[1].startsWith("xxxx@"), line);
+        assertEquals("EU", cells[2], line);
+      }
+      java.io.StringWriter table = new java.io.StringWriter();
+      long stores = copy.copyOut("COPY sales.stores TO STDOUT", table);
+      assertTrue(stores > 0);
+      assertTrue(table.toString().lines().allMatch(line -> line.endsWith("\tEU")), table.toString());
+      SQLException denied = assertThrows(SQLException.class,
+          () -> copy.copyOut("COPY weather.stations_raw TO STDOUT", new java.io.StringWriter()));
+      assertEquals("42501", denied.getSQLState());
+      SQLException copyIn = assertThrows(SQLException.class,
+          () -> copy.copyIn("COPY sales.stores FROM STDIN", new java.io.StringReader("1\t1\tEU\n")));
+      assertTrue(List.of("42501", "0A000").contains(copyIn.getSQLState()), copyIn.getSQLState());
+    }
+  }
+
+  @Test
   void everyExecutionIsAudited() throws SQLException, IOException {
     String sql = "SELECT count(*) FROM sales.stores WHERE store_id > ? /* extended-audit */";
     try (Connection dave = connect("dave", "prepareThreshold", "1");

@@ -133,6 +133,25 @@ class ClientMatrixIT {
     assertTrue(run.stderr().contains("ERROR:  42501:"), run.describe());
   }
 
+  @Test
+  void psqlListsTheTablesOfASchema() throws IOException {
+    // Without a pattern \dt lists only tables on the search_path (public, which is empty);
+    // with one it uses OPERATOR(pg_catalog.~) ... COLLATE pg_catalog.default.
+    ClientRun run = psql("alice", "-c", "\\dt sales.*");
+    assertEquals(0, run.exitCode(), run.describe());
+    assertTrue(run.stdout().contains("sales|stores|table"), run.describe());
+    assertTrue(run.stdout().contains("sales|store_transactions|table"), run.describe());
+  }
+
+  @Test
+  void psqlDescribesATable() throws IOException {
+    ClientRun run = psql("alice", "-c", "\\d sales.store_transactions");
+    assertEquals(0, run.exitCode(), run.describe());
+    for (String column : List.of("transaction_id", "store_id", "day", "amount", "customer_email", "region")) {
+      assertTrue(run.stdout().contains(column + "|"), column + " missing; " + run.describe());
+    }
+  }
+
   private static ClientRun psql(String user, String... arguments) throws IOException {
     List<String> command = new ArrayList<>(List.of(
         clients.psql().toString(), "--no-psqlrc", "--quiet", "--no-align", "--tuples-only"));
