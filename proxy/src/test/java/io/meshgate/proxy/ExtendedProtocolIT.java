@@ -182,6 +182,29 @@ class ExtendedProtocolIT {
   }
 
   @Test
+  void batchesArePipelinedBeforeOneSync() throws SQLException {
+    try (Connection carol = connect("carol"); Statement statement = carol.createStatement()) {
+      statement.addBatch("SET extra_float_digits = 3");
+      statement.addBatch("SET TimeZone = 'Europe/Berlin'");
+      statement.addBatch("SET search_path = sales, public");
+      assertEquals(3, statement.executeBatch().length);
+      try (ResultSet rows = statement.executeQuery("SHOW TimeZone")) {
+        assertTrue(rows.next());
+        assertEquals("Europe/Berlin", rows.getString(1));
+      }
+      // a batch with a refused statement fails as a whole, and the session goes on
+      statement.addBatch("SET extra_float_digits = 2");
+      statement.addBatch("SET ROLE postgres");
+      java.sql.BatchUpdateException refused = assertThrows(java.sql.BatchUpdateException.class, statement::executeBatch);
+      assertEquals("42501", refused.getSQLState());
+      try (ResultSet rows = statement.executeQuery("SELECT current_user")) {
+        assertTrue(rows.next());
+        assertEquals("meshgate_service", rows.getString(1));
+      }
+    }
+  }
+
+  @Test
   void databaseMetaDataBrowsesTheSchema() throws SQLException {
     try (Connection alice = connect("alice")) {
       java.sql.DatabaseMetaData metaData = alice.getMetaData();
