@@ -1,0 +1,119 @@
+package io.meshgate.proxy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.meshgate.proxy.auth.ScramVerifier;
+import io.meshgate.proxy.auth.UserEntry;
+import io.meshgate.proxy.auth.UsersFile;
+import io.meshgate.proxy.cli.RepositoryRoot;
+import io.meshgate.proxy.config.ConfigLoader;
+import io.meshgate.proxy.demo.DemoBackend;
+import io.meshgate.proxy.demo.DemoDataMesh;
+import io.meshgate.proxy.demo.LocalPostgres;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** auth.timeout and session.idle_timeout close what would otherwise hold resources forever. */
+class TimeoutsIT {
+  @TempDir static Path work;
+  private static LocalPostgres postgres;
+  private static Meshgate meshgate;
+
+  @BeforeAll
+  static void start() throws Exception {
+    Path root = RepositoryRoot.find().orElseThrow();
+    postgres = LocalPostgres.start(LocalPostgres.Options.defaults());
+    DemoBackend backend = DemoDataMesh.seed(postgres);
+    Files.writeString(work.resolve("backend.password"), backend.servicePassword());
+    UsersFile.of(List.of(new UserEntry("carol", ScramVerifier.create("carol", new SecureRandom()),
+        List.of("data_scientists"), Map.of()))).save(work.resolve("users.json"));
+    Properties properties = new Properties();
+    properties.setProperty("listen.port", "0");
+    properties.setProperty("metrics.port", "off");
+    properties.setProperty("backend.host", backend.host());
+    properties.setProperty("backend.port", String.valueOf(backend.port()));
+    properties.setProperty("backend.database", backend.database());
+    properties.setProperty("backend.user", backend.serviceUser());
+    properties.setProperty("backend.password_file", "backend.password");
+    properties.setProperty("users.file", "users.json");
+    properties.setProperty("opa.policies", root.resolve("policies").toString());
+    properties.setProperty("audit.file", "audit.jsonl");
+    properties.setProperty("auth.timeout", "1s");
+    properties.setProperty("session.idle_timeout", "2s");
+    meshgate = Meshgate.start(ConfigLoader.fromProperties(properties, work), Optional.of(root));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (meshgate != null) {
+      meshgate.close();
+    }
+    if (postgres != null) {
+      postgres.close();
+    }
+  }
+
+  @Test
+  void aClientThatNeverAuthenticatesIsClosed() throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", meshgate.port())) {
+      socket.setSoTimeout(10_000);
+      byte[] body = "user\0carol\0database\0mesh\0\0".getBytes(StandardCharsets.US_ASCII);
+      socket.getOutputStream().write(ByteBuffer.allocate(8 + body.length).putInt(8 + body.length).putInt(3 << 16)
+          .put(body).array());
+      InputStream in = socket.getInputStream();
+      ByteArrayOutputStream received = new ByteArrayOutputStream();
+      long start = System.nanoTime();
+      for (int b = in.read(); b >= 0; b = in.read()) {
+        received.write(b);
+      }
+      long seconds = (System.nanoTime() - start) / 1_000_000_000L;
+      String text = received.toString(StandardCharsets.ISO_8859_1);
+      assertTrue(text.contains("canceling authentication due to timeout"), text);
+      assertTrue(seconds < 5, "closed after the 1 s timeout, not later: " + seconds + " s");
+    }
+  }
+
+  @Test
+  void anIdleSessionIsClosedAndABusyOneIsNot() throws Exception {
+    Properties properties = new Properties();
+    properties.setProperty("user", "carol");
+    properties.setProperty("password", "carol");
+    properties.setProperty("sslmode", "disable");
+    String url = "jdbc:postgresql://127.0.0.1:" + meshgate.port() + "/mesh";
+    try (Connection busy = DriverManager.getConnection(url, properties); Statement statement = busy.createStatement();
+        ResultSet rows = statement.executeQuery("SELECT pg_sleep(3), 1")) {
+      assertTrue(rows.next(), "a statement running longer than the idle timeout is not cut");
+    }
+    try (Connection idle = DriverManager.getConnection(url, properties)) {
+      Thread.sleep(3_500);
+      SQLException closed = assertThrows(SQLException.class, () -> {
+        try (Statement statement = idle.createStatement()) {
+          statement.executeQuery("SELECT 1").close();
+        }
+      });
+      String state = String.valueOf(closed.getSQLState());
+      assertTrue(List.of("57P05", "08003", "08006").contains(state), state + ": " + closed.getMessage());
+    }
+  }
+}
