@@ -34,41 +34,26 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AuditFailureIT {
   @TempDir static Path work;
-  private static LocalPostgres postgres;
-  private static DemoBackend backend;
+  private static SeededBackend backend;
 
   @BeforeAll
   static void startBackend() throws Exception {
-    postgres = LocalPostgres.start(LocalPostgres.Options.defaults());
-    backend = DemoDataMesh.seed(postgres);
-    UsersFile.of(List.of(new UserEntry("carol", ScramVerifier.create("carol", new SecureRandom()),
-        List.of("data_scientists"), Map.of()))).save(work.resolve("users.json"));
-    Files.writeString(work.resolve("backend.password"), backend.servicePassword());
+    backend = SeededBackend.start(work);
   }
 
   @AfterAll
   static void stopBackend() {
-    if (postgres != null) {
-      postgres.close();
+    if (backend != null) {
+      backend.close();
     }
   }
 
   private static Meshgate start(String onFailure) throws Exception {
-    Path root = RepositoryRoot.find().orElseThrow();
-    Properties properties = new Properties();
-    properties.setProperty("listen.port", "0");
-    properties.setProperty("metrics.port", "off");
-    properties.setProperty("backend.host", backend.host());
-    properties.setProperty("backend.port", String.valueOf(backend.port()));
-    properties.setProperty("backend.database", backend.database());
-    properties.setProperty("backend.user", backend.serviceUser());
-    properties.setProperty("backend.password_file", "backend.password");
-    properties.setProperty("users.file", "users.json");
-    properties.setProperty("opa.policies", root.resolve("policies").toString());
+    Properties properties = backend.properties();
     properties.setProperty("audit.file", "/dev/full");
     properties.setProperty("audit.fsync", "never");
     properties.setProperty("audit.on_failure", onFailure);
-    return Meshgate.start(ConfigLoader.fromProperties(properties, work), java.util.Optional.of(root));
+    return backend.startMeshgate(properties);
   }
 
   private static Connection connect(Meshgate meshgate) throws SQLException {

@@ -4,59 +4,30 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.meshgate.proxy.cli.RepositoryRoot;
-import io.meshgate.proxy.demo.DemoEnvironment;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
-import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Cancel, disconnects and protocol negotiation, against the real backend. */
 class SessionLifecycleIT {
-  @TempDir static Path work;
-  private static DemoEnvironment demo;
-
-  @BeforeAll
-  static void startDemo() throws IOException {
-    demo = DemoEnvironment.start(new DemoEnvironment.Settings(
-        RepositoryRoot.find().orElseThrow(), work, 0, Optional.empty(), Duration.ofSeconds(5)));
-  }
-
-  @AfterAll
-  static void stopDemo() {
-    if (demo != null) {
-      demo.close();
-    }
-  }
-
-  private static Connection connect(String user) throws SQLException {
-    Properties properties = new Properties();
-    properties.setProperty("user", user);
-    properties.setProperty("password", user);
-    properties.setProperty("sslmode", "disable");
-    return DriverManager.getConnection(demo.jdbcUrl(), properties);
-  }
+  @RegisterExtension static final DemoMesh mesh = DemoMesh.standard();
 
   private static long activeSleeps(String user) throws SQLException {
-    try (Connection backend = demo.postgres().connectAsSuperuser(demo.backend().database());
+    try (Connection backend = mesh.backendAsSuperuser();
         Statement statement = backend.createStatement();
         ResultSet rows = statement.executeQuery(
             "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND query LIKE '%pg_sleep%'"
@@ -68,7 +39,7 @@ class SessionLifecycleIT {
 
   @Test
   void cancelThroughMeshgatesKeysStopsTheBackendQuery() throws Exception {
-    try (Connection carol = connect("carol"); Statement statement = carol.createStatement()) {
+    try (Connection carol = mesh.connect("carol"); Statement statement = carol.createStatement()) {
       CompletableFuture<SQLException> running = CompletableFuture.supplyAsync(() -> {
         try {
           statement.executeQuery("SELECT pg_sleep(60)").close();
@@ -92,7 +63,7 @@ class SessionLifecycleIT {
 
   @Test
   void aClientThatDisconnectsMidQueryCancelsItsBackendQuery() throws Exception {
-    Connection dave = connect("dave");
+    Connection dave = mesh.connect("dave");
     Statement statement = dave.createStatement();
     CompletableFuture.runAsync(() -> {
       try {
@@ -104,7 +75,7 @@ class SessionLifecycleIT {
     waitFor(() -> activeSleeps("dave") == 1, "the query to start");
     dave.abort(Executors.newSingleThreadExecutor());
     waitFor(() -> activeSleeps("dave") == 0, "the backend query to be cancelled");
-    try (Connection again = connect("dave"); Statement check = again.createStatement();
+    try (Connection again = mesh.connect("dave"); Statement check = again.createStatement();
         ResultSet rows = check.executeQuery("SELECT 1")) {
       assertTrue(rows.next());
     }
@@ -112,7 +83,7 @@ class SessionLifecycleIT {
 
   @Test
   void newerProtocolVersionsAndOptionsAreNegotiatedDown() throws IOException {
-    try (Socket socket = new Socket("127.0.0.1", demo.meshgate().port())) {
+    try (Socket socket = new Socket("127.0.0.1", mesh.environment().meshgate().port())) {
       socket.setSoTimeout(10_000);
       byte[] body = "user\0alice\0database\0mesh\0_pq_.compression\0on\0\0".getBytes(StandardCharsets.US_ASCII);
       ByteBuffer startup = ByteBuffer.allocate(8 + body.length);
@@ -136,13 +107,13 @@ class SessionLifecycleIT {
 
   @Test
   void unknownCancelKeysAreIgnoredQuietly() throws Exception {
-    try (Socket socket = new Socket("127.0.0.1", demo.meshgate().port())) {
+    try (Socket socket = new Socket("127.0.0.1", mesh.environment().meshgate().port())) {
       ByteBuffer cancel = ByteBuffer.allocate(16).putInt(16).putInt(80877102).putInt(42).putInt(4242);
       socket.getOutputStream().write(cancel.array());
       socket.setSoTimeout(5_000);
       assertEquals(-1, socket.getInputStream().read(), "closed without an answer, as PostgreSQL does");
     }
-    try (Connection carol = connect("carol"); Statement statement = carol.createStatement();
+    try (Connection carol = mesh.connect("carol"); Statement statement = carol.createStatement();
         ResultSet rows = statement.executeQuery("SELECT 1")) {
       assertTrue(rows.next());
     }
@@ -168,7 +139,7 @@ class SessionLifecycleIT {
     properties.setProperty("user", "alice");
     properties.setProperty("sslmode", "disable");
     SQLException error = assertThrows(SQLException.class,
-        () -> DriverManager.getConnection(demo.jdbcUrl(), properties).close());
+        () -> DriverManager.getConnection(mesh.environment().jdbcUrl(), properties).close());
     assertTrue(error.getMessage().contains("password"), error.getMessage());
   }
 }

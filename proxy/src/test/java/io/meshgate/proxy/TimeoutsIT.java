@@ -37,31 +37,16 @@ import org.junit.jupiter.api.io.TempDir;
 /** auth.timeout and session.idle_timeout close what would otherwise hold resources forever. */
 class TimeoutsIT {
   @TempDir static Path work;
-  private static LocalPostgres postgres;
+  private static SeededBackend backend;
   private static Meshgate meshgate;
 
   @BeforeAll
   static void start() throws Exception {
-    Path root = RepositoryRoot.find().orElseThrow();
-    postgres = LocalPostgres.start(LocalPostgres.Options.defaults());
-    DemoBackend backend = DemoDataMesh.seed(postgres);
-    Files.writeString(work.resolve("backend.password"), backend.servicePassword());
-    UsersFile.of(List.of(new UserEntry("carol", ScramVerifier.create("carol", new SecureRandom()),
-        List.of("data_scientists"), Map.of()))).save(work.resolve("users.json"));
-    Properties properties = new Properties();
-    properties.setProperty("listen.port", "0");
-    properties.setProperty("metrics.port", "off");
-    properties.setProperty("backend.host", backend.host());
-    properties.setProperty("backend.port", String.valueOf(backend.port()));
-    properties.setProperty("backend.database", backend.database());
-    properties.setProperty("backend.user", backend.serviceUser());
-    properties.setProperty("backend.password_file", "backend.password");
-    properties.setProperty("users.file", "users.json");
-    properties.setProperty("opa.policies", root.resolve("policies").toString());
-    properties.setProperty("audit.file", "audit.jsonl");
+    backend = SeededBackend.start(work);
+    Properties properties = backend.properties();
     properties.setProperty("auth.timeout", "1s");
     properties.setProperty("session.idle_timeout", "2s");
-    meshgate = Meshgate.start(ConfigLoader.fromProperties(properties, work), Optional.of(root));
+    meshgate = backend.startMeshgate(properties);
   }
 
   @AfterAll
@@ -69,8 +54,8 @@ class TimeoutsIT {
     if (meshgate != null) {
       meshgate.close();
     }
-    if (postgres != null) {
-      postgres.close();
+    if (backend != null) {
+      backend.close();
     }
   }
 

@@ -8,6 +8,7 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jwt.JWTClaimsSet;
 import io.meshgate.proxy.Meshgate;
+import io.meshgate.proxy.SeededBackend;
 import io.meshgate.proxy.cli.RepositoryRoot;
 import io.meshgate.proxy.config.ConfigLoader;
 import io.meshgate.proxy.demo.DemoBackend;
@@ -37,33 +38,19 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class JwtLoginIT {
   @TempDir static Path work;
-  private static LocalPostgres postgres;
+  private static SeededBackend backend;
   private static Meshgate meshgate;
 
   @BeforeAll
   static void start() throws Exception {
-    Path root = RepositoryRoot.find().orElseThrow();
-    postgres = LocalPostgres.start(LocalPostgres.Options.defaults());
-    DemoBackend backend = DemoDataMesh.seed(postgres);
-    Files.writeString(work.resolve("backend.password"), backend.servicePassword());
-    Files.writeString(work.resolve("users.json"), "{\"users\": {}}");
+    backend = SeededBackend.start(work);
     TestTokens.writeJwks(work.resolve("jwks.json"), List.of(TestTokens.RSA));
-    Properties properties = new Properties();
-    properties.setProperty("listen.port", "0");
-    properties.setProperty("metrics.port", "off");
-    properties.setProperty("backend.host", backend.host());
-    properties.setProperty("backend.port", String.valueOf(backend.port()));
-    properties.setProperty("backend.database", backend.database());
-    properties.setProperty("backend.user", backend.serviceUser());
-    properties.setProperty("backend.password_file", "backend.password");
-    properties.setProperty("users.file", "users.json");
+    Properties properties = backend.properties();
     properties.setProperty("auth.method", "password");
     properties.setProperty("jwt.issuer", TestTokens.ISSUER);
     properties.setProperty("jwt.audience", TestTokens.AUDIENCE);
     properties.setProperty("jwt.jwks", "jwks.json");
-    properties.setProperty("opa.policies", root.resolve("policies").toString());
-    properties.setProperty("audit.file", "audit.jsonl");
-    meshgate = Meshgate.start(ConfigLoader.fromProperties(properties, work), Optional.of(root));
+    meshgate = backend.startMeshgate(properties);
   }
 
   @AfterAll
@@ -71,8 +58,8 @@ class JwtLoginIT {
     if (meshgate != null) {
       meshgate.close();
     }
-    if (postgres != null) {
-      postgres.close();
+    if (backend != null) {
+      backend.close();
     }
   }
 

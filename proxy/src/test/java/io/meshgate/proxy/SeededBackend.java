@@ -1,0 +1,77 @@
+package io.meshgate.proxy;
+
+import io.meshgate.proxy.auth.ScramVerifier;
+import io.meshgate.proxy.auth.UserEntry;
+import io.meshgate.proxy.auth.UsersFile;
+import io.meshgate.proxy.cli.RepositoryRoot;
+import io.meshgate.proxy.config.ConfigLoader;
+import io.meshgate.proxy.demo.DemoBackend;
+import io.meshgate.proxy.demo.DemoDataMesh;
+import io.meshgate.proxy.demo.LocalPostgres;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * A PostgreSQL seeded with the demo data mesh plus the files a Meshgate config points at
+ * (backend password, users file with carol), for tests that start Meshgate from their own
+ * configuration rather than the demo's.
+ */
+public final class SeededBackend implements AutoCloseable {
+  private final Path directory;
+  private final LocalPostgres postgres;
+  private final DemoBackend backend;
+
+  private SeededBackend(Path directory, LocalPostgres postgres, DemoBackend backend) {
+    this.directory = directory;
+    this.postgres = postgres;
+    this.backend = backend;
+  }
+
+  public static SeededBackend start(Path directory) throws IOException {
+    LocalPostgres postgres = LocalPostgres.start(LocalPostgres.Options.defaults());
+    DemoBackend backend = DemoDataMesh.seed(postgres);
+    Files.writeString(directory.resolve("backend.password"), backend.servicePassword());
+    UsersFile.of(List.of(new UserEntry("carol", ScramVerifier.create("carol", new SecureRandom()),
+        List.of("data_scientists"), Map.of()))).save(directory.resolve("users.json"));
+    return new SeededBackend(directory, postgres, backend);
+  }
+
+  /** A complete configuration (free port, no metrics, the checkout's policies) to adjust. */
+  public Properties properties() {
+    Properties properties = new Properties();
+    properties.setProperty("listen.port", "0");
+    properties.setProperty("metrics.port", "off");
+    properties.setProperty("backend.host", backend.host());
+    properties.setProperty("backend.port", String.valueOf(backend.port()));
+    properties.setProperty("backend.database", backend.database());
+    properties.setProperty("backend.user", backend.serviceUser());
+    properties.setProperty("backend.password_file", "backend.password");
+    properties.setProperty("users.file", "users.json");
+    properties.setProperty("opa.policies", RepositoryRoot.find().orElseThrow().resolve("policies").toString());
+    properties.setProperty("audit.file", "audit.jsonl");
+    return properties;
+  }
+
+  /** Meshgate started in this JVM from {@code properties} (paths relative to the directory). */
+  public Meshgate startMeshgate(Properties properties) throws Exception {
+    return Meshgate.start(ConfigLoader.fromProperties(properties, directory), RepositoryRoot.find());
+  }
+
+  public DemoBackend backend() {
+    return backend;
+  }
+
+  public Path directory() {
+    return directory;
+  }
+
+  @Override
+  public void close() {
+    postgres.close();
+  }
+}
