@@ -1,0 +1,101 @@
+package io.meshgate.loadtests;
+
+import io.meshgate.proxy.cli.RepositoryRoot;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * {@code load-tests/bin/run [--quick] [--output DIR] [--keep-transaction-logs]}: runs the
+ * benchmark and writes its report, by default to {@code load-tests/reports/<UTC timestamp>/}.
+ * Exit status 0 when the report was written, 1 when the benchmark could not run, 2 for wrong
+ * usage.
+ */
+public final class BenchmarkCommand {
+  static final String USAGE = """
+      Usage: load-tests/bin/run [--quick] [--output DIR] [--keep-transaction-logs]
+        --quick                  about 2 minutes: fewer client counts, 3 s runs (default: the full plan, about 15 minutes)
+        --output DIR             where the report goes (default: load-tests/reports/<UTC timestamp>/)
+        --keep-transaction-logs  keep pgbench's per-transaction logs in DIR/raw (large)
+      Starts PostgreSQL, PgBouncer and Meshgate on 127.0.0.1, runs every scenario against each in turn,
+      and writes DIR/report.md with PNG charts and results.csv.""";
+  private static final DateTimeFormatter DIRECTORY_NAME =
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss", Locale.ROOT);
+
+  /** The parsed command line. */
+  record Arguments(boolean quick, Optional<Path> output, boolean keepTransactionLogs) {}
+
+  private BenchmarkCommand() {}
+
+  public static void main(String[] arguments) {
+    System.setProperty("java.awt.headless", "true");
+    System.exit(run(List.of(arguments), System.err));
+  }
+
+  static int run(List<String> arguments, PrintStream err) {
+    Arguments parsed;
+    try {
+      Optional<Arguments> given = parse(arguments);
+      if (given.isEmpty()) {
+        err.println(USAGE);
+        return 0;
+      }
+      parsed = given.get();
+    } catch (IllegalArgumentException e) {
+      err.println("load-tests: " + e.getMessage());
+      err.println(USAGE);
+      return 2;
+    }
+    Optional<Path> root = RepositoryRoot.find();
+    if (root.isEmpty()) {
+      err.println("load-tests: run from a Meshgate checkout (or set -Dmeshgate.root); load-tests/bin/run does");
+      return 1;
+    }
+    Path output = parsed.output().orElseGet(() ->
+        root.get().resolve("load-tests/reports").resolve(DIRECTORY_NAME.format(Instant.now())));
+    BenchmarkPlan plan = parsed.quick() ? BenchmarkPlan.quick() : BenchmarkPlan.full();
+    err.println("load-tests: " + plan.name() + " plan, report in " + output);
+    try {
+      Path report = new Benchmark(plan, root.get(), output.toAbsolutePath(), parsed.keepTransactionLogs(),
+          message -> err.println("[" + CLOCK.format(LocalTime.now(ZoneOffset.UTC)) + "] " + message)).run();
+      System.out.println(report);
+      return 0;
+    } catch (Exception e) {
+      err.println("load-tests: the benchmark could not run: " + e.getMessage());
+      e.printStackTrace(err);
+      return 1;
+    }
+  }
+
+  /** Empty for --help. */
+  static Optional<Arguments> parse(List<String> arguments) {
+    boolean quick = false;
+    boolean keep = false;
+    Optional<Path> output = Optional.empty();
+    for (int index = 0; index < arguments.size(); index++) {
+      String argument = arguments.get(index);
+      switch (argument) {
+        case "--quick" -> quick = true;
+        case "--keep-transaction-logs" -> keep = true;
+        case "--output" -> {
+          if (index + 1 >= arguments.size() || arguments.get(index + 1).isBlank()) {
+            throw new IllegalArgumentException("--output needs a directory");
+          }
+          output = Optional.of(Path.of(arguments.get(++index)));
+        }
+        case "-h", "--help" -> {
+          return Optional.empty();
+        }
+        default -> throw new IllegalArgumentException("unknown argument " + argument);
+      }
+    }
+    return Optional.of(new Arguments(quick, output, keep));
+  }
+}

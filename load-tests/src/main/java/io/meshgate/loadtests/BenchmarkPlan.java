@@ -1,0 +1,86 @@
+package io.meshgate.loadtests;
+
+import static java.util.Objects.requireNonNull;
+
+import io.meshgate.loadtests.pgbench.QueryMode;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * What a benchmark run measures and for how long. Every count and duration is bounded, so no
+ * plan can load the machine for longer than its runs add up to.
+ *
+ * @param name "quick" or "full", shown in the report
+ * @param scale pgbench's scale factor (100,000 accounts per unit)
+ * @param warmup the unreported run against each target before a scenario
+ * @param stormClients concurrent clients of the connection storm
+ * @param idleConnections connections held open in the idle scenario
+ */
+public record BenchmarkPlan(
+    String name,
+    int scale,
+    Duration warmup,
+    List<QueryMode> selectOnlyModes,
+    List<Integer> selectOnlyClients,
+    Duration selectOnlyDuration,
+    List<QueryMode> governedModes,
+    List<Integer> governedClients,
+    Duration governedDuration,
+    int stormClients,
+    Duration stormDuration,
+    int idleConnections) {
+  private static final int MAXIMUM_CLIENTS = 256;
+  private static final int MAXIMUM_IDLE_CONNECTIONS = 2_000;
+
+  public BenchmarkPlan {
+    requireNonNull(name, "name is null");
+    selectOnlyModes = List.copyOf(selectOnlyModes);
+    selectOnlyClients = List.copyOf(selectOnlyClients);
+    governedModes = List.copyOf(governedModes);
+    governedClients = List.copyOf(governedClients);
+    for (Duration duration : List.of(warmup, selectOnlyDuration, governedDuration, stormDuration)) {
+      if (duration.toSeconds() < 1 || duration.toMinutes() > 10) {
+        throw new IllegalArgumentException("every run lasts from 1 s to 10 min, not " + duration);
+      }
+    }
+    for (int clients : concat(selectOnlyClients, governedClients, List.of(stormClients))) {
+      if (clients < 1 || clients > MAXIMUM_CLIENTS) {
+        throw new IllegalArgumentException("client counts are 1-" + MAXIMUM_CLIENTS + ", not " + clients);
+      }
+    }
+    if (idleConnections < 1 || idleConnections > MAXIMUM_IDLE_CONNECTIONS) {
+      throw new IllegalArgumentException("idle connections are 1-" + MAXIMUM_IDLE_CONNECTIONS + ", not "
+          + idleConnections);
+    }
+    if (scale < 1 || scale > 100) {
+      throw new IllegalArgumentException("the pgbench scale is 1-100 (a small database), not " + scale);
+    }
+  }
+
+  /** About two minutes: two client counts, a few seconds per run. */
+  public static BenchmarkPlan quick() {
+    return new BenchmarkPlan("quick", 1, Duration.ofSeconds(2),
+        List.of(QueryMode.SIMPLE, QueryMode.EXTENDED, QueryMode.PREPARED), List.of(1, 32), Duration.ofSeconds(3),
+        List.of(QueryMode.SIMPLE, QueryMode.PREPARED), List.of(8), Duration.ofSeconds(3),
+        4, Duration.ofSeconds(3), 1_000);
+  }
+
+  /** About fifteen minutes: 1, 8, 32 and 128 clients in every query mode, 15 s per run. */
+  public static BenchmarkPlan full() {
+    return new BenchmarkPlan("full", 10, Duration.ofSeconds(10),
+        List.of(QueryMode.SIMPLE, QueryMode.EXTENDED, QueryMode.PREPARED), List.of(1, 8, 32, 128), Duration.ofSeconds(15),
+        List.of(QueryMode.SIMPLE, QueryMode.PREPARED), List.of(1, 8, 32), Duration.ofSeconds(15),
+        4, Duration.ofSeconds(15), 1_000);
+  }
+
+  /** The most clients any pgbench run of the plan opens at once. */
+  public int maximumClients() {
+    return Collections.max(concat(selectOnlyClients, governedClients, List.of(stormClients)));
+  }
+
+  private static List<Integer> concat(List<Integer> first, List<Integer> second, List<Integer> third) {
+    return Stream.of(first, second, third).flatMap(List::stream).toList();
+  }
+}

@@ -1,0 +1,100 @@
+package io.meshgate.loadtests.scenario;
+
+import static java.util.Objects.requireNonNull;
+
+import io.meshgate.loadtests.Endpoint;
+import io.meshgate.loadtests.Target;
+import io.meshgate.loadtests.pgbench.Pgbench;
+import io.meshgate.loadtests.pgbench.PgbenchException;
+import io.meshgate.loadtests.pgbench.PgbenchInvocation;
+import io.meshgate.loadtests.pgbench.PgbenchResult;
+import io.meshgate.loadtests.pgbench.PgbenchScript;
+import io.meshgate.loadtests.pgbench.QueryMode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * Runs the pgbench invocations of the scenarios: names their output files, turns results and
+ * failures into {@link Measurement}s, and reports each run as it finishes.
+ */
+public final class PgbenchRunner {
+  private final Pgbench pgbench;
+  private final Path rawDirectory;
+  private final boolean keepTransactionLogs;
+  private final int processors;
+  private final Progress progress;
+
+  /**
+   * @param rawDirectory where pgbench's output and (if kept) per-transaction logs go
+   * @param processors this machine's processors: pgbench gets at most one thread per processor
+   */
+  public PgbenchRunner(Pgbench pgbench, Path rawDirectory, boolean keepTransactionLogs, int processors,
+      Progress progress) {
+    this.pgbench = requireNonNull(pgbench, "pgbench is null");
+    this.rawDirectory = requireNonNull(rawDirectory, "rawDirectory is null");
+    this.keepTransactionLogs = keepTransactionLogs;
+    this.processors = processors;
+    this.progress = requireNonNull(progress, "progress is null");
+  }
+
+  /** pgbench's threads for {@code clients}: one per processor at most, since clients, proxies and PostgreSQL share them. */
+  public int threadsFor(int clients) {
+    return Math.max(1, Math.min(clients, processors));
+  }
+
+  /** A timed run whose figures are reported. */
+  public Measurement measure(Scenario scenario, Target target, Endpoint endpoint, PgbenchScript script, QueryMode mode,
+      int clients, Duration duration, boolean connectPerTransaction) {
+    PgbenchInvocation invocation = new PgbenchInvocation(endpoint, script, mode, clients,
+        connectPerTransaction ? clients : threadsFor(clients), duration, connectPerTransaction);
+    String name = target.name().toLowerCase(Locale.ROOT) + "-" + mode.flag() + "-c" + clients;
+    try {
+      PgbenchResult result = pgbench.run(invocation, prefix(scenario.slug(), name), keepTransactionLogs);
+      RunStatistics statistics = RunStatistics.of(result, connectPerTransaction);
+      progress.step(String.format(Locale.ROOT, "%s: %-10s -M %-8s %3d clients: %10.0f tps, p50 %.3f ms, p99 %.3f ms",
+          scenario.slug(), target.label(), mode.flag(), clients, statistics.transactionsPerSecond(),
+          statistics.latency().p50Millis(), statistics.latency().p99Millis()));
+      return Measurement.completed(scenario, target, mode, clients, statistics);
+    } catch (PgbenchException e) {
+      progress.step(scenario.slug() + ": " + target.label() + " -M " + mode.flag() + " " + clients + " clients FAILED: "
+          + firstLine(e.getMessage()));
+      return Measurement.failed(scenario, target, mode, clients, e.getMessage());
+    }
+  }
+
+  /**
+   * An unreported run that brings a system to steady state first: the JIT of Meshgate's JVM, the
+   * caches of all three. A failure is reported, since the measured runs will most likely fail too.
+   */
+  public void warmUp(String scenario, Target target, Endpoint endpoint, PgbenchScript script, Duration duration) {
+    int clients = Math.min(8, 2 * processors);
+    PgbenchInvocation invocation = new PgbenchInvocation(endpoint, script, QueryMode.PREPARED, clients,
+        threadsFor(clients), duration, false);
+    String name = "warmup-" + target.name().toLowerCase(Locale.ROOT);
+    try {
+      PgbenchResult result = pgbench.run(invocation, prefix(scenario, name), false);
+      progress.step(String.format(Locale.ROOT, "%s: warmed up %s (%.0f tps)", scenario, target.label(),
+          result.summary().transactionsPerSecond()));
+    } catch (PgbenchException e) {
+      progress.step(scenario + ": warming up " + target.label() + " FAILED: " + firstLine(e.getMessage()));
+    }
+  }
+
+  private Path prefix(String scenario, String name) {
+    Path directory = rawDirectory.resolve(scenario);
+    try {
+      Files.createDirectories(directory);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create " + directory, e);
+    }
+    return directory.resolve(name);
+  }
+
+  private static String firstLine(String message) {
+    return message == null ? "" : message.lines().findFirst().orElse("");
+  }
+}

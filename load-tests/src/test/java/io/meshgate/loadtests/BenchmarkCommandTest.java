@@ -1,0 +1,54 @@
+package io.meshgate.loadtests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class BenchmarkCommandTest {
+  @Test
+  void parsesTheOptions() {
+    BenchmarkCommand.Arguments arguments =
+        BenchmarkCommand.parse(List.of("--quick", "--output", "/tmp/report", "--keep-transaction-logs")).orElseThrow();
+    assertTrue(arguments.quick());
+    assertEquals(Optional.of(Path.of("/tmp/report")), arguments.output());
+    assertTrue(arguments.keepTransactionLogs());
+    BenchmarkCommand.Arguments defaults = BenchmarkCommand.parse(List.of()).orElseThrow();
+    assertFalse(defaults.quick());
+    assertEquals(Optional.empty(), defaults.output());
+    assertTrue(BenchmarkCommand.parse(List.of("--help")).isEmpty());
+  }
+
+  @Test
+  void wrongUsageExitsWithTwoAndPrintsTheUsage() {
+    assertThrows(IllegalArgumentException.class, () -> BenchmarkCommand.parse(List.of("--output")));
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int status = BenchmarkCommand.run(List.of("--fast"), new PrintStream(err, true, StandardCharsets.UTF_8));
+    assertEquals(2, status);
+    assertTrue(err.toString(StandardCharsets.UTF_8).contains("unknown argument --fast"));
+    assertTrue(err.toString(StandardCharsets.UTF_8).contains("Usage: load-tests/bin/run"));
+  }
+
+  @Test
+  void thePlansAreBounded() {
+    BenchmarkPlan quick = BenchmarkPlan.quick();
+    BenchmarkPlan full = BenchmarkPlan.full();
+    assertEquals(List.of(1, 8, 32, 128), full.selectOnlyClients());
+    assertEquals(128, full.maximumClients());
+    assertEquals(1_000, quick.idleConnections());
+    // The quick plan's timed runs (plus warm-ups) stay around a minute and a half.
+    long seconds = quick.selectOnlyModes().size() * quick.selectOnlyClients().size() * 3
+        * quick.selectOnlyDuration().toSeconds()
+        + quick.governedModes().size() * quick.governedClients().size() * 2 * quick.governedDuration().toSeconds()
+        + 3 * quick.stormDuration().toSeconds() + 5 * quick.warmup().toSeconds();
+    assertTrue(seconds <= 100, seconds + " s");
+  }
+}

@@ -1,0 +1,103 @@
+package io.meshgate.loadtests.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.meshgate.loadtests.Target;
+import io.meshgate.loadtests.pgbench.LatencySummary;
+import io.meshgate.loadtests.pgbench.QueryMode;
+import io.meshgate.loadtests.scenario.EquivalenceCheck;
+import io.meshgate.loadtests.scenario.IdleMeasurement;
+import io.meshgate.loadtests.scenario.Measurement;
+import io.meshgate.loadtests.scenario.MemoryReading;
+import io.meshgate.loadtests.scenario.RunStatistics;
+import io.meshgate.loadtests.scenario.Scenario;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ReportWriterTest {
+  @TempDir Path directory;
+
+  @BeforeAll
+  static void headless() {
+    System.setProperty("java.awt.headless", "true");
+  }
+
+  @Test
+  void writesTablesRatiosChartsAndCsv() throws IOException {
+    Path report = ReportWriter.write(results(), directory);
+    String text = Files.readString(report, StandardCharsets.UTF_8);
+
+    assertTrue(text.contains("| simple | 1 | 8,000 | 4,000 | 2,000 | 0.25× | 0.50× |"), text);
+    assertTrue(text.contains("| simple | 8 | 500 | 100 | 0.20× |"), text);
+    // Summary: geometric means per scenario and baseline.
+    assertTrue(text.contains("| Select-only (pgbench -S) | tps | 0.25× | 0.50× |  |"), text);
+    assertTrue(text.contains("| Governed workload: row filters and masks | tps |  |  | 0.20× |"), text);
+    // Connection storm: connections/s and the ratio of Meshgate to each target.
+    assertTrue(text.contains("| direct | 4 | 200 | 0.50× |"), text);
+    // Idle connections: per-connection growth, and the failed run's reason.
+    assertTrue(text.contains("| Meshgate | Meshgate JVM (RSS) | 1000 | 400 | 410 | 10.2 |"), text);
+    assertTrue(text.contains("Meshgate/PgBouncer memory per idle connection (resident set): 5.12×"), text);
+    assertTrue(text.contains("* Meshgate, -M prepared, 8 clients: pgbench exited with status 2"), text);
+    assertTrue(text.contains("identical rows for all 25 sampled statements"), text);
+    assertTrue(text.contains("| processors (nproc) | 2 |"), text);
+    assertTrue(text.contains("| PgBouncer | PgBouncer 1.18.0 |"), text);
+
+    for (String chart : List.of("select-only-tps.png", "select-only-p99.png", "governed-workload-tps.png",
+        "governed-workload-p99.png", "connection-storm.png", "idle-connections.png")) {
+      assertTrue(Files.size(directory.resolve(chart)) > 1000, chart);
+      assertTrue(text.contains("(" + chart + ")"), chart + " is linked from the report");
+    }
+    List<String> csv = Files.readAllLines(directory.resolve(ReportWriter.RESULTS), StandardCharsets.UTF_8);
+    assertEquals(1 + results().measurements().size(), csv.size());
+    assertTrue(csv.contains("select-only,direct,simple,1,8000.000,24000,0,1.000,0.900,2.000,3.000,,,,"), csv.toString());
+    assertTrue(csv.getLast().endsWith(",\"pgbench exited with status 2\""), csv.getLast());
+  }
+
+  private static BenchmarkResults results() {
+    List<Measurement> measurements = List.of(
+        run(Scenario.SELECT_ONLY, Target.DIRECT, QueryMode.SIMPLE, 1, 8000),
+        run(Scenario.SELECT_ONLY, Target.PGBOUNCER, QueryMode.SIMPLE, 1, 4000),
+        run(Scenario.SELECT_ONLY, Target.MESHGATE, QueryMode.SIMPLE, 1, 2000),
+        run(Scenario.GOVERNED_WORKLOAD, Target.NATIVE_RLS, QueryMode.SIMPLE, 8, 500),
+        run(Scenario.GOVERNED_WORKLOAD, Target.MESHGATE, QueryMode.SIMPLE, 8, 100),
+        run(Scenario.CONNECTION_STORM, Target.DIRECT, QueryMode.SIMPLE, 4, 200),
+        run(Scenario.CONNECTION_STORM, Target.PGBOUNCER, QueryMode.SIMPLE, 4, 400),
+        run(Scenario.CONNECTION_STORM, Target.MESHGATE, QueryMode.SIMPLE, 4, 100),
+        Measurement.failed(Scenario.SELECT_ONLY, Target.MESHGATE, QueryMode.PREPARED, 8,
+            "pgbench exited with status 2\nclient 3 aborted"));
+    List<IdleMeasurement> idle = List.of(
+        new IdleMeasurement(Target.MESHGATE, 1000, 1000, List.of(new MemoryReading("Meshgate JVM (RSS)", 409_600,
+            419_840), new MemoryReading("Meshgate live heap (after full GC)", 40_000, 45_000)), Duration.ofSeconds(6),
+            Optional.empty()),
+        new IdleMeasurement(Target.PGBOUNCER, 1000, 1000, List.of(new MemoryReading("PgBouncer (RSS)", 8_000, 10_000)),
+            Duration.ofSeconds(7), Optional.empty()));
+    return new BenchmarkResults("quick", Instant.parse("2026-11-21T16:05:48Z"), Instant.parse("2026-11-21T16:08:00Z"),
+        new MachineDescription(2, 24_000_000, "AMD EPYC", "6.18", "Debian GNU/Linux 12 (bookworm)", "0.93 1.04 1.33"),
+        "2.00 1.00 1.00",
+        new SoftwareVersions("commit 92daac2d1047", "PostgreSQL 15.18", "PgBouncer 1.18.0", "pgbench 15.18", "1.22.2",
+            "OpenJDK 25"),
+        Map.of("pgbench scale", "1"), measurements, idle, Optional.of(new EquivalenceCheck(25, List.of())),
+        "SELECT 1 FROM {sales}.stores;", List.of("a note"));
+  }
+
+  private static Measurement run(Scenario scenario, Target target, QueryMode mode, int clients, double tps) {
+    LatencySummary latency = new LatencySummary(10, 1.0, 0.9, 2.0, 3.0);
+    Optional<LatencySummary> cycle = scenario == Scenario.CONNECTION_STORM
+        ? Optional.of(new LatencySummary(10, 10, 9, 20, 30))
+        : Optional.empty();
+    return Measurement.completed(scenario, target, mode, clients,
+        new RunStatistics(tps, (long) tps * 3, 0, latency, cycle, OptionalDouble.empty()));
+  }
+}
