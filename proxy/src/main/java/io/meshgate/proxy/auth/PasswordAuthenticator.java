@@ -3,7 +3,6 @@ package io.meshgate.proxy.auth;
 import static java.util.Objects.requireNonNull;
 
 import io.meshgate.policy.Subject;
-import java.security.SecureRandom;
 import java.util.Optional;
 
 /**
@@ -13,7 +12,6 @@ import java.util.Optional;
 public final class PasswordAuthenticator {
   private final UsersFile users;
   private final Optional<JwtAuthenticator> jwt;
-  private final ScramVerifier decoy = ScramVerifier.create("meshgate-decoy", new SecureRandom());
 
   public PasswordAuthenticator(UsersFile users) {
     this(users, Optional.empty());
@@ -38,7 +36,7 @@ public final class PasswordAuthenticator {
       return jwt.get().authenticate(user, password);
     }
     Optional<UserEntry> entry = users.user(user);
-    ScramVerifier verifier = entry.map(UserEntry::verifier).orElse(decoy);
+    ScramVerifier verifier = entry.map(UserEntry::verifier).orElseGet(() -> DecoyScramVerifiers.forUser(user));
     boolean matches = verifier.matches(password);
     if (entry.isEmpty() || !matches) {
       return Optional.empty();
