@@ -109,11 +109,8 @@ public final class Meshgate implements AutoCloseable {
           opaReadiness = OpaReadinessCheck.remote(remote.url(), remote.bearerToken(), READINESS_TIMEOUT);
         }
         case MeshgateConfig.PolicySource.Managed managed -> {
-          Path binary = managed.opaBinary().isPresent()
-              ? managed.opaBinary().get()
-              : OpaBinary.locate(repositoryRoot.orElseThrow(() -> new IOException(
-                  "no OPA binary: set opa.binary, or run from a Meshgate checkout so policy-engine/bin/ensure-opa can build it")));
-          ManagedOpaProcess opa = ManagedOpaProcess.start(binary, managed.policiesDirectory(), 0);
+          ManagedOpaProcess opa = ManagedOpaProcess.start(
+              managedOpaBinary(managed, repositoryRoot), managed.policiesDirectory(), 0);
           resources.push(opa);
           managedOpa = Optional.of(opa);
           opaUrl = opa.baseUri();
@@ -196,6 +193,19 @@ public final class Meshgate implements AutoCloseable {
       closeAll(resources);
       throw e;
     }
+  }
+
+  /**
+   * The OPA binary for a managed policy source: {@code opa.binary}, else the pinned build of
+   * the checkout (policy-engine/bin/ensure-opa builds it when missing).
+   */
+  public static Path managedOpaBinary(MeshgateConfig.PolicySource.Managed managed, Optional<Path> repositoryRoot)
+      throws IOException {
+    if (managed.opaBinary().isPresent()) {
+      return managed.opaBinary().get();
+    }
+    return OpaBinary.locate(repositoryRoot.orElseThrow(() -> new IOException(
+        "no OPA binary: set opa.binary, or run from a Meshgate checkout so policy-engine/bin/ensure-opa can build it")));
   }
 
   private static Optional<io.netty.handler.ssl.SslContext> serverTls(MeshgateConfig config) throws IOException {

@@ -10,9 +10,9 @@ import io.meshgate.policy.StatementKind;
 import io.meshgate.policy.Subject;
 import io.meshgate.policy.json.PolicyInputJson;
 import io.meshgate.policy.opa.ManagedOpaProcess;
-import io.meshgate.policy.opa.OpaBinary;
 import io.meshgate.policy.opa.OpaRestConfig;
 import io.meshgate.policy.opa.OpaRestPolicyEngine;
+import io.meshgate.proxy.Meshgate;
 import io.meshgate.proxy.auth.UserEntry;
 import io.meshgate.proxy.auth.UsersFile;
 import io.meshgate.proxy.config.ConfigLoader;
@@ -58,11 +58,8 @@ final class ExplainCommand {
       case MeshgateConfig.PolicySource.Remote remote -> engine = new OpaRestPolicyEngine(
           new OpaRestConfig(remote.url(), config.decisionPath(), config.policyTimeout(), remote.bearerToken()));
       case MeshgateConfig.PolicySource.Managed local -> {
-        Path binary = local.opaBinary().isPresent()
-            ? local.opaBinary().get()
-            : OpaBinary.locate(RepositoryRoot.find().orElseThrow(() -> new MeshgateCommand.UsageException(
-                "set opa.binary in the config, or run from a Meshgate checkout")));
-        managed = ManagedOpaProcess.start(binary, local.policiesDirectory(), 0);
+        managed = ManagedOpaProcess.start(
+            Meshgate.managedOpaBinary(local, RepositoryRoot.find()), local.policiesDirectory(), 0);
         engine = new OpaRestPolicyEngine(
             new OpaRestConfig(managed.baseUri(), config.decisionPath(), config.policyTimeout(), Optional.empty()),
             managed::revision);
