@@ -3,6 +3,7 @@ package io.meshgate.proxy.session;
 import static java.util.Objects.requireNonNull;
 
 import io.meshgate.audit.AuditEvent;
+import io.meshgate.policy.StatementKind;
 import io.meshgate.policy.Subject;
 import io.meshgate.proxy.auth.AuthenticationException;
 import io.meshgate.proxy.auth.AuthenticationMethod;
@@ -20,6 +21,7 @@ import io.meshgate.proxy.protocol.ProtocolException;
 import io.meshgate.proxy.protocol.SaslInitialResponse;
 import io.meshgate.proxy.protocol.ServerMessages;
 import io.meshgate.proxy.protocol.TransactionStatus;
+import io.meshgate.rewriter.session.SearchPathStatements;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -80,7 +82,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   private State state = State.AWAITING_STARTUP;
   private Map<String, String> startupParameters = Map.of();
   private SessionIdentity identity;
-  private List<String> searchPath = DEFAULT_SEARCH_PATH;
+  private SearchPathTracker searchPath = new SearchPathTracker(DEFAULT_SEARCH_PATH);
   private BackendConnection backend;
   private CancelKeys.Registration cancelKey;
   private ScramServerExchange scram;
@@ -176,7 +178,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
           return;
         }
         startupParameters = startup.parameters();
-        searchPath = parseSearchPath(startupParameters.get("search_path"));
+        searchPath = new SearchPathTracker(parseSearchPath(startupParameters.get("search_path")));
         try {
           services.rateLimiter().checkAllowed(clientInetAddress());
         } catch (TooManyAuthenticationFailuresException e) {
@@ -336,6 +338,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       } else {
         execution = new StatementExecution(governed, start, System.nanoTime());
         backend.sendQuery(governed.forwardedSql().orElseThrow());
+        followSearchPath(governed);
       }
       expectations.add(new Expectation.SimpleQueryResponse(execution, refusal));
       // Reading resumes when the backend's ReadyForQuery has been passed on.
@@ -379,6 +382,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       }
       case FrontendMessage.Execute execute -> {
         GovernedStatement governed = portals.get(execute.portalName());
+        if (governed != null) {
+          followSearchPath(governed);
+        }
         long now = System.nanoTime();
         expectations.add(new Expectation.ExecuteResponse(
             governed == null ? null : new StatementExecution(governed, now, now)));
@@ -410,6 +416,13 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     }
   }
 
+  /** A forwarded utility statement may change what later statements' table names mean. */
+  private void followSearchPath(GovernedStatement governed) {
+    if (StatementKind.UTILITY.wireName().equals(governed.kind())) {
+      governed.forwardedSql().flatMap(SearchPathStatements::changeOf).ifPresent(searchPath::forwarded);
+    }
+  }
+
   /** Governs off the event loop, then continues on it with the session still open. */
   private void govern(String sql, long start, java.util.function.Consumer<GovernedStatement> then) {
     if (!services.auditSink().isHealthy() && !services.serveWithoutAudit()) {
@@ -418,7 +431,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       then.accept(unauditable(sql));
       return;
     }
-    List<String> path = searchPath;
+    List<String> path = searchPath.forAnalysis();
     submit(() -> {
       GovernedStatement governed = services.governor().govern(identity, sql, path);
       onLoop(() -> {
@@ -506,6 +519,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         write(frame);
       }
       case 'C', 'I', 's' -> {
+        if (frame.type() == 'C' && searchPath.needsCommandTags()) {
+          searchPath.commandComplete(commandTag(frame));
+        }
         if (head instanceof Expectation.ExecuteResponse execute) {
           expectations.poll();
           if (execute.execution() != null) {
@@ -527,12 +543,16 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   }
 
   private static void execution(StatementExecution execution, BackendFrame commandComplete) {
+    execution.commandComplete(commandTag(commandComplete));
+  }
+
+  private static String commandTag(BackendFrame commandComplete) {
     ByteBuf body = commandComplete.body();
-    execution.commandComplete(body.toString(body.readerIndex(), Math.max(0, body.readableBytes() - 1),
-        StandardCharsets.UTF_8));
+    return body.toString(body.readerIndex(), Math.max(0, body.readableBytes() - 1), StandardCharsets.UTF_8);
   }
 
   private void backendError(BackendFrame frame, Expectation head) {
+    searchPath.failed();
     ErrorFields error = ErrorFields.parse(frame.body());
     Optional<Expectation.Refusal> refusal = switch (head) {
       case Expectation.ParseResponse parse -> parse.refusal();
@@ -565,6 +585,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
 
   private void readyForQuery(BackendFrame frame) {
     transactionStatus = TransactionStatus.fromWire(frame.body().getByte(0));
+    searchPath.readyForQuery(transactionStatus);
     Expectation head = expectations.poll();
     if (head instanceof Expectation.SimpleQueryResponse query && query.execution() != null) {
       StatementExecution execution = query.execution();
