@@ -112,13 +112,6 @@ public final class StatementGovernor {
           ErrorFields.error(DENIED, "permission denied: " + reasons),
           timings(start, parsed, decided));
     }
-    if (analyzed.kind() == StatementKind.COPY_IN) {
-      // The session does not relay the COPY IN sub-protocol (CopyData from the client) yet;
-      // refusing here keeps a client from hanging on a backend waiting for data.
-      return refused(sql, GovernedStatement.Outcome.FAILED, kind, relations, Optional.of(decision), revision,
-          ErrorFields.error("0A000", "COPY ... FROM STDIN is not supported through Meshgate yet; nothing was sent"),
-          new GovernedStatement.StageTimings(parsed - start, decided - parsed, 0));
-    }
     try {
       String rewritten = analyzed.rewrite(decision);
       return new GovernedStatement(sql, Optional.of(rewritten), Optional.empty(),
