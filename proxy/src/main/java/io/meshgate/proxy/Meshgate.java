@@ -169,6 +169,7 @@ public final class Meshgate implements AutoCloseable {
       SessionServices services = new SessionServices(
           new PasswordAuthenticator(users, jwtAuthenticator),
           config.authenticationMethod(),
+          config.cleartextWithoutTls(),
           AuthenticationRateLimiter.withDefaults(),
           new BackendConnector(config.backend(), 5_000, config.maxMessageBytes()),
           governor,

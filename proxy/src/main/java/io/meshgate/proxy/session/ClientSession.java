@@ -188,9 +188,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
           return;
         }
         if (services.authenticationMethod() == AuthenticationMethod.PASSWORD && !tlsActive()
-            && !clientInetAddress().isLoopbackAddress()) {
+            && !services.cleartextWithoutTls().allowedWithoutTls(clientInetAddress())) {
           fatal(ErrorFields.fatal("28000", "cleartext passwords are refused on unencrypted connections")
-              .withHint("Connect with TLS (sslmode=require or verify-full)."));
+              .withHint("Connect with TLS (sslmode=require or verify-full); operators: see auth.cleartext_without_tls."));
           return;
         }
         startupParameters = startup.parameters();
