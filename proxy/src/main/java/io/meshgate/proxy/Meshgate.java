@@ -31,7 +31,7 @@ import io.meshgate.proxy.session.CancelKeys;
 import io.meshgate.proxy.session.SessionServices;
 import io.meshgate.proxy.tls.ServerTls;
 import io.meshgate.proxy.tls.TlsMode;
-import io.meshgate.rewriter.StatementAnalyzer;
+import io.meshgate.proxy.governance.StatementCache;
 import io.prometheus.client.CollectorRegistry;
 import java.io.IOException;
 import java.net.URI;
@@ -143,8 +143,9 @@ public final class Meshgate implements AutoCloseable {
 
       JdbcSchemaCatalog catalog = new JdbcSchemaCatalog(config.backend(), config.metadataCacheTtl());
       resources.push(catalog);
-      StatementAnalyzer analyzer = new StatementAnalyzer(catalog, config.backend().database());
-      StatementGovernor governor = new StatementGovernor(analyzer, policyEngine, Clock.systemUTC());
+      StatementCache statements = StatementCache.over(catalog, config.backend().database(),
+          StatementCache.DEFAULT_MAXIMUM_SIZE);
+      StatementGovernor governor = new StatementGovernor(statements, policyEngine, Clock.systemUTC());
 
       ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
       resources.push(workers::shutdownNow);

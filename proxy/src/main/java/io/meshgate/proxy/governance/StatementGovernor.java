@@ -32,12 +32,17 @@ public final class StatementGovernor {
   /** SQLSTATE when the policy engine cannot answer: an error outside the database (system_error). */
   public static final String POLICY_ENGINE_UNAVAILABLE = "58000";
 
-  private final StatementAnalyzer analyzer;
+  private final StatementCache statements;
   private final PolicyEngine policyEngine;
   private final Clock clock;
 
+  /** Without a statement cache: every statement is parsed and rewritten afresh. */
   public StatementGovernor(StatementAnalyzer analyzer, PolicyEngine policyEngine, Clock clock) {
-    this.analyzer = requireNonNull(analyzer, "analyzer is null");
+    this(StatementCache.disabled(analyzer), policyEngine, clock);
+  }
+
+  public StatementGovernor(StatementCache statements, PolicyEngine policyEngine, Clock clock) {
+    this.statements = requireNonNull(statements, "statements is null");
     this.policyEngine = requireNonNull(policyEngine, "policyEngine is null");
     this.clock = requireNonNull(clock, "clock is null");
   }
@@ -47,7 +52,7 @@ public final class StatementGovernor {
     long start = System.nanoTime();
     AnalyzedStatement analyzed;
     try {
-      analyzed = analyzer.analyze(sql, searchPath, session.subject().user());
+      analyzed = statements.analyze(sql, searchPath, session.subject().user());
     } catch (SqlRefusal refusal) {
       GovernedStatement.Outcome outcome = DENIED.equals(refusal.sqlState())
           ? GovernedStatement.Outcome.DENIED
@@ -113,7 +118,7 @@ public final class StatementGovernor {
           timings(start, parsed, decided));
     }
     try {
-      String rewritten = analyzed.rewrite(decision);
+      String rewritten = statements.rewrite(analyzed, decision, revision);
       return new GovernedStatement(sql, Optional.of(rewritten), Optional.empty(),
           GovernedStatement.Outcome.ALLOWED, kind, relations, Optional.of(decision), revision,
           new GovernedStatement.StageTimings(parsed - start, decided - parsed, System.nanoTime() - decided));
