@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.apache.calcite.sql.SqlIdentifier;
 import org.apache.calcite.sql.parser.SqlParserPos;
 
@@ -39,6 +40,16 @@ public final class DecisionApplier {
    */
   public Set<SqlIdentifier> apply(StatementAnalysis analysis, Decision decision)
       throws SqlRefusal {
+    return apply(analysis, decision, reference -> false);
+  }
+
+  /**
+   * Like {@link #apply(StatementAnalysis, Decision)}, but references for which {@code kept}
+   * holds stay in place: a write's target, which the caller governs itself.
+   */
+  public Set<SqlIdentifier> apply(
+      StatementAnalysis analysis, Decision decision, Predicate<TableReference> kept)
+      throws SqlRefusal {
     if (!decision.allow()) {
       throw new SqlRefusal(
           Reason.PERMISSION_DENIED,
@@ -49,6 +60,9 @@ public final class DecisionApplier {
     refuseDeniedColumns(analysis, decision);
     Map<RelationName, DerivedTableBuilder.PreparedRelation> prepared = new LinkedHashMap<>();
     for (TableReference reference : analysis.references()) {
+      if (kept.test(reference)) {
+        continue;
+      }
       if (!prepared.containsKey(reference.relation())) {
         prepared.put(reference.relation(),
             builder.prepare(reference.table(), decision.policyFor(reference.relation())));
@@ -56,6 +70,9 @@ public final class DecisionApplier {
     }
     Set<SqlIdentifier> bases = Collections.newSetFromMap(new IdentityHashMap<>());
     for (TableReference reference : analysis.references()) {
+      if (kept.test(reference)) {
+        continue;
+      }
       DerivedTableBuilder.DerivedTable derived =
           prepared.get(reference.relation()).newDerivedTable();
       bases.add(derived.base());
