@@ -238,4 +238,15 @@ class WriteStatementTest {
         new Decision(false, List.of("no writes"), Map.of(), List.of())));
     assertEquals("permission denied by policy: no writes", refusal.getMessage());
   }
+
+  /** The worked write example of policies/CONTRACT.md, as Meshgate sends it. */
+  @Test
+  void theContractsWorkedWriteExample() throws SqlRefusal {
+    String sql = analyze("UPDATE sales.store_transactions\nSET amount = amount * 1.1\n"
+        + "WHERE store_id = 12 AND day = DATE '2025-06-03'").rewrite(DECISION);
+    assertEquals("UPDATE \"sales\".\"store_transactions\" AS \"store_transactions\" SET \"amount\" = (\"amount\" * 1.1)"
+        + " WHERE ((\"store_transactions\".\"region\" IN ('EU')))"
+        + " AND CASE WHEN ((\"store_transactions\".\"region\" IN ('EU')))"
+        + " THEN (((\"store_id\" = 12) AND (\"day\" = DATE '2025-06-03'))) ELSE FALSE END", sql);
+  }
 }
