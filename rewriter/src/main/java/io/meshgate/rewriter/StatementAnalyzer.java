@@ -121,6 +121,7 @@ public final class StatementAnalyzer {
         : StatementKind.SELECT;
     if (kind == StatementKind.SELECT) {
       StatementClassifier.refuseIfNotQuery(significant);
+      WriteStatement.refuseWritesInWith(significant);
     }
     try {
       return switch (kind) {

@@ -22,6 +22,8 @@ import io.meshgate.rewriter.analysis.TableReferenceFinder;
 import io.meshgate.rewriter.apply.DecisionApplier;
 import io.meshgate.rewriter.lexer.PgIdentifiers;
 import io.meshgate.rewriter.lexer.StatementText;
+import io.meshgate.rewriter.lexer.Token;
+import io.meshgate.rewriter.lexer.TokenType;
 import io.meshgate.rewriter.parse.NormalizedText;
 import io.meshgate.rewriter.parse.PostgresTextNormalizer;
 import io.meshgate.rewriter.parse.SqlParsing;
@@ -130,6 +132,40 @@ public final class WriteStatement implements AnalyzedStatement {
       throw refusal.withStatementKind(kind);
     } catch (StackOverflowError e) {
       throw tooDeep(kind);
+    }
+  }
+
+  /**
+   * Refuses a query whose WITH holds a data-modifying statement ({@code WITH x AS (UPDATE
+   * ...)}) or precedes one ({@code WITH x AS (...) INSERT ...}): 0A000 with a message that
+   * says so, rather than a syntax error from the parser.
+   */
+  public static void refuseWritesInWith(List<Token> significant) throws SqlRefusal {
+    if (!significant.get(0).isWord("with")) {
+      return;
+    }
+    for (int i = 1; i + 1 < significant.size(); i++) {
+      Token previous = significant.get(i - 1);
+      Token token = significant.get(i);
+      Token next = significant.get(i + 1);
+      boolean statementStart = previous.type() == TokenType.OPEN_PAREN
+          || previous.type() == TokenType.CLOSE_PAREN;
+      boolean write = (token.isWord("insert") && next.isWord("into"))
+          || (token.isWord("merge") && next.isWord("into"))
+          || (token.isWord("delete") && next.isWord("from"))
+          || (token.isWord("update") && (next.type() == TokenType.WORD
+              || next.type() == TokenType.QUOTED_IDENTIFIER));
+      if (statementStart && write) {
+        throw new SqlRefusal(
+            Reason.NOT_GOVERNED,
+            "not supported by Meshgate yet: " + token.text().toUpperCase(java.util.Locale.ROOT)
+                + " together with WITH (data-modifying CTEs); send the write as a statement of"
+                + " its own. The statement was not forwarded",
+            token.isWord("insert") ? StatementKind.INSERT
+                : token.isWord("update") ? StatementKind.UPDATE
+                : token.isWord("delete") ? StatementKind.DELETE
+                : StatementKind.MERGE);
+      }
     }
   }
 

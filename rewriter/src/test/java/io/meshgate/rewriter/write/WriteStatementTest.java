@@ -205,7 +205,10 @@ class WriteStatementTest {
       "insert into store_transactions (store_id, region) values (1, 'EU') on conflict (store_id) do update set amount = 1",
       "update store_transactions set (amount, region) = (1, 'EU')",
       "delete from store_transactions where current of c",
-      "insert into store_transactions as meshgate_new (region) values ('EU')"})
+      "insert into store_transactions as meshgate_new (region) values ('EU')",
+      "with x as (update store_transactions set amount = 1 returning amount) select * from x",
+      "with x as (select 1) insert into store_transactions (store_id, region) select 1, 'EU' from x",
+      "with x as (delete from store_transactions returning 1) select count(*) from x"})
   void constructsNotGovernedAreRefused(String sql) {
     SqlRefusal refusal = assertThrows(SqlRefusal.class, () -> rewrite(sql));
     assertEquals("0A000", refusal.sqlState(), refusal.getMessage());
