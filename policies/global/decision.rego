@@ -3,9 +3,9 @@
 # description: >-
 #   Composes the domain policies into the one decision per statement that Meshgate asks
 #   for (policy contract v1). Each relation is judged only by the domain its schema names,
-#   so a domain cannot shape another domain's relations; mesh-wide rules (read-only mesh,
+#   so a domain cannot shape another domain's relations; mesh-wide rules (statement kinds,
 #   classification masks, undeclared columns) apply on top. Anything no rule grants is
-#   denied.
+#   denied, writes included: a domain grants insert, update or delete on its own products.
 package meshgate
 
 import data.meshgate.classification
@@ -14,8 +14,12 @@ import data.meshgate.domains
 # The databases whose schemas are the domains of the mesh.
 governed_catalogs := {"mesh"}
 
-# The mesh is read-only: the statement kinds it serves.
-read_statement_kinds := {"select", "copy_out"}
+# The statement kinds the mesh serves; which relations they may read or write is up to the
+# domains' grants. The others (merge, ddl, call, utility) cannot be shaped per relation.
+served_statement_kinds := {"select", "copy_out", "insert", "update", "delete", "copy_in"}
+
+# The write access each served kind may carry; every kind may also read.
+kind_write_access := {"insert": "insert", "copy_in": "insert", "update": "update", "delete": "delete"}
 
 decision := {
 	"allow": allow,
@@ -31,7 +35,7 @@ default allow := false
 allow if {
 	input_valid
 	count(deny_reasons) == 0
-	input.statement.kind in read_statement_kinds
+	input.statement.kind in served_statement_kinds
 	every relation in input.statement.relations {
 		relation_allowed(relation)
 	}
@@ -45,11 +49,17 @@ reported_deny_reasons := sort(deny_reasons) if {
 
 relation_allowed(relation) if {
 	data_product(relation)
-	relation.access == "read"
+	access_fits_kind(relation)
 	count(grant_rules(relation)) > 0
 	count(domain_denials(relation)) == 0
 	count(policy_errors(relation)) == 0
 }
+
+# A write access belongs to a statement of its own kind (an insert into a select would be a
+# data-modifying CTE, which Meshgate does not send).
+access_fits_kind(relation) if relation.access == "read"
+
+access_fits_kind(relation) if relation.access == kind_write_access[input.statement.kind]
 
 # --- which domain judges a relation -----------------------------------------------------
 
@@ -160,14 +170,15 @@ deny_reasons contains problem if {
 	some problem in input_problems
 }
 
-deny_reasons contains sprintf("%s statements are not allowed: the mesh is read-only (rule global.read_only)", [input.statement.kind]) if {
+deny_reasons contains sprintf("%s statements are not allowed through the mesh (rule global.statement_kinds)", [input.statement.kind]) if {
 	input.statement.kind in statement_kinds
-	not input.statement.kind in read_statement_kinds
+	not input.statement.kind in served_statement_kinds
 }
 
-deny_reasons contains sprintf("%s: %s access is not allowed: the mesh is read-only (rule global.read_only)", [relation_key(relation), relation.access]) if {
+deny_reasons contains sprintf("%s: %s access in a %s statement is not allowed (rule global.statement_kinds)", [relation_key(relation), relation.access, input.statement.kind]) if {
+	input.statement.kind in served_statement_kinds
 	some relation in valid_relations
-	relation.access != "read"
+	not access_fits_kind(relation)
 }
 
 deny_reasons contains sprintf("%s: catalog %s is not governed by the mesh (default deny)", [relation_key(relation), relation.catalog]) if {
@@ -200,7 +211,6 @@ deny_reasons contains reason if {
 
 deny_reasons contains sprintf("%s: no rule of domain %s grants %s access (default deny)", [relation_key(relation), relation.schema, relation.access]) if {
 	some relation in valid_relations
-	relation.access == "read"
 	data_product(relation)
 	count(grant_rules(relation)) == 0
 	count(domain_denials(relation)) == 0
@@ -234,14 +244,15 @@ policies contains rule if {
 	some rule in grant_rules(relation)
 }
 
-policies contains "global.read_only" if {
+policies contains "global.statement_kinds" if {
 	input.statement.kind in statement_kinds
-	not input.statement.kind in read_statement_kinds
+	not input.statement.kind in served_statement_kinds
 }
 
-policies contains "global.read_only" if {
+policies contains "global.statement_kinds" if {
+	input.statement.kind in served_statement_kinds
 	some relation in valid_relations
-	relation.access != "read"
+	not access_fits_kind(relation)
 }
 
 policies contains entry.rule if {

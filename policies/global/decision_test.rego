@@ -65,35 +65,40 @@ test_relations_of_several_domains if {
 	decision.policies == ["customers.regional_readers", "global.pii.birth_date", "global.pii.email", "global.pii.phone", "sales.regional_readers", "weather.open_products"]
 }
 
-# --- read-only mesh ------------------------------------------------------------------------
+# --- statement kinds and write access ------------------------------------------------------
 
-test_writes_are_denied_even_to_owners if {
-	subject := fixtures.subject("sam", ["sales_team"], {})
+test_writes_need_a_grant_of_their_access if {
+	# carol reads sales.stores, and no rule grants her any write
 	every access in ["insert", "update", "delete"] {
-		decision := meshgate.decision with input as fixtures.statement(subject, access, [fixtures.relation("sales", "stores", access)])
+		decision := meshgate.decision with input as fixtures.statement(fixtures.users.carol, access, [fixtures.relation("sales", "stores", access)])
 		decision.allow == false
-		decision.deny_reasons == sort([
-			sprintf("%s statements are not allowed: the mesh is read-only (rule global.read_only)", [access]),
-			sprintf("mesh.sales.stores: %s access is not allowed: the mesh is read-only (rule global.read_only)", [access]),
-		])
-		"global.read_only" in decision.policies
+		decision.deny_reasons == [sprintf("mesh.sales.stores: no rule of domain sales grants %s access (default deny)", [access])]
 	}
 }
 
 test_write_access_inside_a_select_is_denied if {
 	# e.g. a data-modifying CTE: the statement is a select, one relation is written.
-	relations := [fixtures.relation("sales", "stores", "read"), fixtures.relation("sales", "stores", "insert")]
-	decision := meshgate.decision with input as fixtures.statement(fixtures.users.carol, "select", relations)
+	subject := fixtures.subject("sam", ["sales_team"], {})
+	relations := [fixtures.relation("sales", "store_transactions", "read"), fixtures.relation("sales", "store_transactions", "insert")]
+	decision := meshgate.decision with input as fixtures.statement(subject, "select", relations)
 	decision.allow == false
-	decision.deny_reasons == ["mesh.sales.stores: insert access is not allowed: the mesh is read-only (rule global.read_only)"]
+	decision.deny_reasons == ["mesh.sales.store_transactions: insert access in a select statement is not allowed (rule global.statement_kinds)"]
+	"global.statement_kinds" in decision.policies
 }
 
-test_statement_kinds_other_than_reads_are_denied if {
-	every kind in ["insert", "update", "delete", "merge", "copy_in", "ddl", "call", "utility"] {
+test_statement_kinds_the_mesh_does_not_serve_are_denied if {
+	every kind in ["merge", "ddl", "call", "utility"] {
 		decision := meshgate.decision with input as fixtures.statement(fixtures.users.carol, kind, [])
 		decision.allow == false
-		decision.deny_reasons == [sprintf("%s statements are not allowed: the mesh is read-only (rule global.read_only)", [kind])]
+		decision.deny_reasons == [sprintf("%s statements are not allowed through the mesh (rule global.statement_kinds)", [kind])]
 	}
+}
+
+test_a_write_without_relations_is_allowed_like_select_1 if {
+	# every served kind still needs the statement to be allowed relation by relation; with no
+	# relation nothing is written, so it is allowed like SELECT 1
+	decision := meshgate.decision with input as fixtures.statement(fixtures.users.carol, "insert", [])
+	decision.allow == true
 }
 
 test_copy_out_is_a_read if {

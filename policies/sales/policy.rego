@@ -3,7 +3,9 @@
 # description: >-
 #   Who may read the sales data products and which rows: analysts see their own region,
 #   data scientists, auditors and the sales team see every region. Customer e-mail
-#   addresses are masked by the mesh-wide pii.email rule, not here.
+#   addresses are masked by the mesh-wide pii.email rule, not here. store_transactions is
+#   writable: analysts insert, correct and delete the sales of their own region, the sales
+#   team those of every region.
 package meshgate.domains.sales
 
 import data.meshgate.lib
@@ -44,4 +46,26 @@ denials[table].read contains sprintf("sales.%s: analysts need a region attribute
 	some table, _ in metadata.products
 	regional_only
 	not lib.subject_region
+}
+
+# --- writes ---------------------------------------------------------------------------------
+
+# The writable data product. The row filter of sales.regional_readers applies to writes too:
+# an analyst's UPDATE and DELETE touch only rows of their region, and a new or changed row
+# must stay in it. Masked columns (customer_email, for analysts) cannot be written at all.
+writable_products := {"store_transactions"}
+
+write_accesses := {"insert", "update", "delete"}
+
+grants[table][access] contains "sales.regional_writers" if {
+	some table in writable_products
+	some access in write_accesses
+	regional_only
+	lib.subject_region
+}
+
+grants[table][access] contains "sales.owners_write" if {
+	some table in writable_products
+	some access in write_accesses
+	lib.in_any_group(metadata.owners)
 }

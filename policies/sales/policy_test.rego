@@ -81,3 +81,52 @@ test_every_product_column_is_declared if {
 	object.keys(products.stores.columns) == {"store_id", "zip_code", "region"}
 	object.keys(products.store_transactions.columns) == {"transaction_id", "store_id", "day", "amount", "customer_email", "region"}
 }
+
+# --- writes ---------------------------------------------------------------------------------
+
+write(subject, access, table) := fixtures.statement(subject, access, [fixtures.relation("sales", table, access)])
+
+test_analysts_write_sales_of_their_region if {
+	every access in ["insert", "update", "delete"] {
+		decision := meshgate.decision with input as write(fixtures.users.alice, access, "store_transactions")
+		decision.allow == true
+		decision.relations["mesh.sales.store_transactions"].row_filters == eu_only
+		decision.relations["mesh.sales.store_transactions"].column_masks == {"customer_email": {"function": "email"}}
+		"sales.regional_writers" in decision.policies
+	}
+}
+
+test_an_update_that_reads_needs_read_and_update if {
+	relations := [fixtures.relation("sales", "store_transactions", "update"), fixtures.relation("sales", "store_transactions", "read")]
+	decision := meshgate.decision with input as fixtures.statement(fixtures.users.alice, "update", relations)
+	decision.allow == true
+	decision.policies == ["global.pii.email", "sales.regional_readers", "sales.regional_writers"]
+}
+
+test_only_store_transactions_is_writable if {
+	decision := meshgate.decision with input as write(fixtures.users.alice, "insert", "stores")
+	decision.allow == false
+	decision.deny_reasons == ["mesh.sales.stores: no rule of domain sales grants insert access (default deny)"]
+}
+
+test_readers_of_every_region_do_not_write if {
+	every user in ["carol", "dave"] {
+		decision := meshgate.decision with input as write(fixtures.users[user], "update", "store_transactions")
+		decision.allow == false
+	}
+}
+
+test_analyst_without_region_does_not_write if {
+	subject := fixtures.subject("adam", ["analysts"], {})
+	decision := meshgate.decision with input as write(subject, "insert", "store_transactions")
+	decision.allow == false
+}
+
+test_sales_team_writes_every_region_unmasked if {
+	subject := fixtures.subject("sam", ["sales_team"], {})
+	decision := meshgate.decision with input as write(subject, "delete", "store_transactions")
+	decision.allow == true
+	decision.relations["mesh.sales.store_transactions"].row_filters == []
+	decision.relations["mesh.sales.store_transactions"].column_masks == {}
+	decision.policies == ["sales.owners_write"]
+}

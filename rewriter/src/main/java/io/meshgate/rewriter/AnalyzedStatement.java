@@ -14,8 +14,9 @@ import java.util.List;
  */
 public interface AnalyzedStatement {
   /**
-   * {@code UTILITY}, {@code SELECT}, {@code COPY_OUT} ({@code COPY ... TO STDOUT}) or {@code
-   * COPY_IN} ({@code COPY ... FROM STDIN}); other kinds are refused during analysis.
+   * {@code UTILITY}, {@code SELECT}, {@code INSERT}, {@code UPDATE}, {@code DELETE}, {@code
+   * COPY_OUT} ({@code COPY ... TO STDOUT}) or {@code COPY_IN} ({@code COPY ... FROM STDIN});
+   * other kinds are refused during analysis.
    */
   StatementKind kind();
 
@@ -44,4 +45,13 @@ public interface AnalyzedStatement {
    * @throws IllegalStateException if the statement requires no decision
    */
   String rewrite(Decision decision) throws SqlRefusal;
+
+  /**
+   * Like {@link #rewrite(Decision)}, with the checks the rewritten SQL raises on purpose (a
+   * write's new row outside the row filters), so the session can show the client a refusal
+   * instead of the backend's error.
+   */
+  default RewrittenStatement rewriteWithChecks(Decision decision) throws SqlRefusal {
+    return new RewrittenStatement(rewrite(decision), List.of());
+  }
 }

@@ -31,6 +31,7 @@ import io.meshgate.rewriter.parse.PostgresTextNormalizer;
 import io.meshgate.rewriter.parse.SourcePositions;
 import io.meshgate.rewriter.parse.SqlParsing;
 import io.meshgate.rewriter.unparse.PostgresUnparser;
+import io.meshgate.rewriter.write.WriteStatement;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -112,17 +113,23 @@ public final class StatementAnalyzer {
       }
       return new PassthroughStatement(StatementKind.UTILITY, sql);
     }
-    StatementKind kind = significant.get(0).isWord("copy")
-        ? CopyCommandParser.kindOf(significant)
+    Token first = significant.get(0);
+    StatementKind kind = first.isWord("copy") ? CopyCommandParser.kindOf(significant)
+        : first.isWord("insert") ? StatementKind.INSERT
+        : first.isWord("update") ? StatementKind.UPDATE
+        : first.isWord("delete") ? StatementKind.DELETE
         : StatementKind.SELECT;
     if (kind == StatementKind.SELECT) {
       StatementClassifier.refuseIfNotQuery(significant);
+      WriteStatement.refuseWritesInWith(significant);
     }
     try {
       return switch (kind) {
         case COPY_OUT, COPY_IN -> analyzeCopy(statement, searchPath);
         case SELECT -> analyzeQuery(statement, searchPath, StatementKind.SELECT);
-        case INSERT, UPDATE, DELETE, MERGE, DDL, CALL, UTILITY ->
+        case INSERT, UPDATE, DELETE -> WriteStatement.analyze(
+            statement, kind, new NameResolver(catalog, catalogName, searchPath), applier);
+        case MERGE, DDL, CALL, UTILITY ->
             throw new IllegalStateException("not a query or COPY: " + kind);
       };
     } catch (SqlRefusal refusal) {

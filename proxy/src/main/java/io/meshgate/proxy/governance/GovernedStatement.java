@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.meshgate.policy.Decision;
 import io.meshgate.policy.RelationAccess;
 import io.meshgate.proxy.protocol.ErrorFields;
+import io.meshgate.rewriter.RowFilterCheck;
 import java.util.List;
 import java.util.Optional;
 
@@ -21,7 +22,8 @@ public record GovernedStatement(
     List<RelationAccess> relations,
     Optional<Decision> decision,
     String policyRevision,
-    StageTimings timings) {
+    StageTimings timings,
+    List<RowFilterCheck> rowFilterChecks) {
 
   /** Why a statement is forwarded or refused; drives metrics and the audit outcome. */
   public enum Outcome {
@@ -45,6 +47,7 @@ public record GovernedStatement(
     requireNonNull(decision, "decision is null");
     requireNonNull(policyRevision, "policyRevision is null");
     requireNonNull(timings, "timings is null");
+    rowFilterChecks = List.copyOf(requireNonNull(rowFilterChecks, "rowFilterChecks is null"));
     if (forwardedSql.isPresent() == refusal.isPresent()) {
       throw new IllegalArgumentException("a governed statement is either forwarded or refused");
     }
@@ -61,6 +64,36 @@ public record GovernedStatement(
   public GovernedStatement refusedInstead(ErrorFields error) {
     return new GovernedStatement(originalSql, Optional.empty(), Optional.of(error), Outcome.FAILED, kind,
         relations, decision, policyRevision, timings);
+  }
+
+  /** A statement whose forwarded SQL raises no check of its own (every read). */
+  public GovernedStatement(
+      String originalSql,
+      Optional<String> forwardedSql,
+      Optional<ErrorFields> refusal,
+      Outcome outcome,
+      String kind,
+      List<RelationAccess> relations,
+      Optional<Decision> decision,
+      String policyRevision,
+      StageTimings timings) {
+    this(originalSql, forwardedSql, refusal, outcome, kind, relations, decision, policyRevision,
+        timings, List.of());
+  }
+
+  /**
+   * What the client sees for an error the backend raised while running this statement: the
+   * backend's own error, unless it is one of this statement's row filter checks failing, which
+   * is shown as the refusal it stands for (42501; the backend's message is dropped).
+   */
+  public ErrorFields clientError(ErrorFields backendError) {
+    for (RowFilterCheck check : rowFilterChecks) {
+      if (check.raised(backendError.sqlState(), backendError.message())) {
+        return ErrorFields.error(StatementGovernor.DENIED, check.violationMessage())
+            .withHint("Write only rows that the row filters of your policy let you see.");
+      }
+    }
+    return backendError;
   }
 
   public boolean isForwarded() {

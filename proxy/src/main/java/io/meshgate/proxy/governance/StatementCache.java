@@ -8,6 +8,7 @@ import com.github.benmanes.caffeine.cache.stats.CacheStats;
 import io.meshgate.policy.Decision;
 import io.meshgate.proxy.governance.RecordingSchemaCatalog.SchemaLookup;
 import io.meshgate.rewriter.AnalyzedStatement;
+import io.meshgate.rewriter.RewrittenStatement;
 import io.meshgate.rewriter.SchemaCatalog;
 import io.meshgate.rewriter.SqlRefusal;
 import io.meshgate.rewriter.StatementAnalyzer;
@@ -40,7 +41,7 @@ public final class StatementCache {
   private final StatementAnalyzer analyzer;
   private final Optional<RecordingSchemaCatalog> recording;
   private final Cache<AnalysisKey, CachedAnalysis> analyses;
-  private final Cache<RewriteKey, String> rewrites;
+  private final Cache<RewriteKey, RewrittenStatement> rewrites;
 
   private StatementCache(StatementAnalyzer analyzer, Optional<RecordingSchemaCatalog> recording, long maximumSize) {
     this.analyzer = analyzer;
@@ -94,17 +95,23 @@ public final class StatementCache {
     return analyzed;
   }
 
-  /** {@code analyzed.rewrite(decision)}, cached when {@code analyzed} came from this cache. */
-  public String rewrite(AnalyzedStatement analyzed, Decision decision, String policyRevision) throws SqlRefusal {
+  /**
+   * {@code analyzed.rewriteWithChecks(decision)}, cached when {@code analyzed} came from this
+   * cache. A cached write reuses its row filter check markers: that stays safe because the
+   * session translates only the markers of the statement in flight, and a different statement
+   * text is a different cache entry with markers of its own.
+   */
+  public RewrittenStatement rewrite(AnalyzedStatement analyzed, Decision decision, String policyRevision)
+      throws SqlRefusal {
     if (recording.isEmpty()) {
-      return analyzed.rewrite(decision);
+      return analyzed.rewriteWithChecks(decision);
     }
     RewriteKey key = new RewriteKey(analyzed, decision, policyRevision);
-    String cached = rewrites.getIfPresent(key);
+    RewrittenStatement cached = rewrites.getIfPresent(key);
     if (cached != null) {
       return cached;
     }
-    String rewritten = analyzed.rewrite(decision);
+    RewrittenStatement rewritten = analyzed.rewriteWithChecks(decision);
     rewrites.put(key, rewritten);
     return rewritten;
   }

@@ -12,6 +12,7 @@ import io.meshgate.policy.StatementKind;
 import io.meshgate.proxy.metadata.MetadataUnavailableException;
 import io.meshgate.proxy.protocol.ErrorFields;
 import io.meshgate.rewriter.AnalyzedStatement;
+import io.meshgate.rewriter.RewrittenStatement;
 import io.meshgate.rewriter.SqlRefusal;
 import io.meshgate.rewriter.StatementAnalyzer;
 import java.time.Clock;
@@ -118,10 +119,11 @@ public final class StatementGovernor {
           timings(start, parsed, decided));
     }
     try {
-      String rewritten = statements.rewrite(analyzed, decision, revision);
-      return new GovernedStatement(sql, Optional.of(rewritten), Optional.empty(),
+      RewrittenStatement rewritten = statements.rewrite(analyzed, decision, revision);
+      return new GovernedStatement(sql, Optional.of(rewritten.sql()), Optional.empty(),
           GovernedStatement.Outcome.ALLOWED, kind, relations, Optional.of(decision), revision,
-          new GovernedStatement.StageTimings(parsed - start, decided - parsed, System.nanoTime() - decided));
+          new GovernedStatement.StageTimings(parsed - start, decided - parsed, System.nanoTime() - decided),
+          rewritten.rowFilterChecks());
     } catch (SqlRefusal refusal) {
       GovernedStatement.Outcome outcome = DENIED.equals(refusal.sqlState())
           ? GovernedStatement.Outcome.DENIED

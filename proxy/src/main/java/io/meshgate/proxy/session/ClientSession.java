@@ -635,12 +635,16 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       case Expectation.SimpleQueryResponse query -> query.refusal();
       case null, default -> Optional.empty();
     };
+    Optional<StatementExecution> running = head == null ? Optional.empty() : Expectation.executionOf(head);
+    // A write's row filter check failing is shown as the refusal it stands for.
+    ErrorFields shown = running.map(execution -> execution.governed().clientError(error)).orElse(error);
     if (refusal.isPresent() && error.message().contains(refusal.get().marker())) {
       context.write(ServerMessages.errorResponse(context.alloc(), refusal.get().error()));
+    } else if (shown != error) {
+      running.get().error(shown.sqlState(), shown.message());
+      context.write(ServerMessages.errorResponse(context.alloc(), shown));
     } else {
-      if (head != null) {
-        Expectation.executionOf(head).ifPresent(execution -> execution.error(error.sqlState(), error.message()));
-      }
+      running.ifPresent(execution -> execution.error(error.sqlState(), error.message()));
       write(frame);
     }
     if (head instanceof Expectation.SimpleQueryResponse) {

@@ -63,9 +63,9 @@ class StatementCacheTest {
     catalog.define("crm", "customers", "id", "name");
     StatementCache cache = StatementCache.over(catalog, "mesh", 100);
     AnalyzedStatement first = cache.analyze(SQL, SEARCH_PATH, "alice");
-    String rewritten = cache.rewrite(first, UNRESTRICTED, "r1");
+    String rewritten = cache.rewrite(first, UNRESTRICTED, "r1").sql();
     assertSame(first, cache.analyze(SQL, SEARCH_PATH, "alice"));
-    assertSame(rewritten, cache.rewrite(first, UNRESTRICTED, "r1"));
+    assertSame(rewritten, cache.rewrite(first, UNRESTRICTED, "r1").sql());
     StatementCache.Statistics statistics = cache.statistics();
     assertEquals(1, statistics.analysisHits());
     assertEquals(1, statistics.rewriteHits());
@@ -80,14 +80,14 @@ class StatementCacheTest {
     catalog.define("crm", "customers", "id", "name");
     StatementCache cache = StatementCache.over(catalog, "mesh", 100);
     AnalyzedStatement before = cache.analyze(SQL, SEARCH_PATH, "alice");
-    assertFalse(cache.rewrite(before, UNRESTRICTED, "r1").contains("email"));
+    assertFalse(cache.rewrite(before, UNRESTRICTED, "r1").sql().contains("email"));
 
     // DDL: ALTER TABLE crm.customers ADD COLUMN email, seen by the schema catalog.
     catalog.define("crm", "customers", "id", "name", "email");
     AnalyzedStatement after = cache.analyze(SQL, SEARCH_PATH, "alice");
     assertNotEquals(before, after);
     String rewritten = cache.rewrite(after, allow(new RelationPolicy(List.of(),
-        Map.of("email", new ColumnMask.Redact()), Set.of())), "r1");
+        Map.of("email", new ColumnMask.Redact()), Set.of())), "r1").sql();
     assertTrue(rewritten.contains("\"email\""), rewritten);
 
     // DROP TABLE: the cached analysis must not outlive it.
@@ -119,21 +119,21 @@ class StatementCacheTest {
     AnalyzedStatement analyzed = cache.analyze(SQL, SEARCH_PATH, "alice");
     Decision euOnly = allow(new RelationPolicy(List.of(new RowFilter.Expression("region = 'EU'")), Map.of(),
         Set.of()));
-    String first = cache.rewrite(analyzed, euOnly, "r1");
+    String first = cache.rewrite(analyzed, euOnly, "r1").sql();
     assertTrue(first.contains("'EU'"), first);
     // A new policy revision with another filter: another decision, another rewrite.
     Decision usOnly = allow(new RelationPolicy(List.of(new RowFilter.Expression("region = 'US'")), Map.of(),
         Set.of()));
-    String second = cache.rewrite(analyzed, usOnly, "r2");
+    String second = cache.rewrite(analyzed, usOnly, "r2").sql();
     assertTrue(second.contains("'US'") && !second.contains("'EU'"), second);
     // The same decision under a new revision is rewritten again, not looked up under the old one.
     long missesBefore = cache.statistics().rewriteMisses();
-    assertEquals(first, cache.rewrite(analyzed, euOnly, "r3"));
+    assertEquals(first, cache.rewrite(analyzed, euOnly, "r3").sql());
     assertEquals(missesBefore + 1, cache.statistics().rewriteMisses());
     // A mask added to the same relation changes the rewrite too.
     Decision masked = allow(new RelationPolicy(List.of(new RowFilter.Expression("region = 'EU'")),
         Map.of("name", new ColumnMask.Redact()), Set.of()));
-    assertNotEquals(first, cache.rewrite(analyzed, masked, "r3"));
+    assertNotEquals(first, cache.rewrite(analyzed, masked, "r3").sql());
   }
 
   @Test

@@ -15,16 +15,26 @@ import org.apache.calcite.sql.SqlIdentifier;
  * What {@link TableReferenceFinder} found in one parse tree: every governed table reference
  * (in the order they appear), per relation the columns used, and the column names written
  * with three or more parts ({@code schema.table.column}), which need shortening once the
- * table is replaced by a derived table.
+ * table is replaced by a derived table; and which identifiers may denote columns of which
+ * reference (a write substitutes masks for its target's columns by them).
  */
 public record StatementAnalysis(
     List<TableReference> references,
     Map<RelationName, ColumnUsage> usage,
-    List<SqlIdentifier> longColumnNames) {
+    List<SqlIdentifier> longColumnNames,
+    List<ColumnReference> columnReferences) {
   public StatementAnalysis {
     references = List.copyOf(requireNonNull(references, "references is null"));
     usage = Collections.unmodifiableMap(new LinkedHashMap<>(requireNonNull(usage, "usage is null")));
     longColumnNames = List.copyOf(requireNonNull(longColumnNames, "longColumnNames is null"));
+    columnReferences = List.copyOf(requireNonNull(columnReferences, "columnReferences is null"));
+  }
+
+  public StatementAnalysis(
+      List<TableReference> references,
+      Map<RelationName, ColumnUsage> usage,
+      List<SqlIdentifier> longColumnNames) {
+    this(references, usage, longColumnNames, List.of());
   }
 
   public boolean touchesGovernedRelations() {

@@ -10,6 +10,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.apache.calcite.sql.SqlBasicCall;
@@ -46,6 +47,7 @@ public final class TableReferenceFinder {
   private final List<TableReference> references = new ArrayList<>();
   private final Map<RelationName, ColumnUsage> usage = new LinkedHashMap<>();
   private final List<SqlIdentifier> longColumnNames = new ArrayList<>();
+  private final List<ColumnReference> columnReferences = new ArrayList<>();
   private final Set<SqlSelect> visitedSelects = Collections.newSetFromMap(new IdentityHashMap<>());
 
   private TableReferenceFinder(NameResolver resolver) {
@@ -57,7 +59,8 @@ public final class TableReferenceFinder {
     TableReferenceFinder finder = new TableReferenceFinder(resolver);
     finder.query(query, Scope.root());
     finder.checkEverySelectWasVisited(query);
-    return new StatementAnalysis(finder.references, finder.usage, finder.longColumnNames);
+    return new StatementAnalysis(
+        finder.references, finder.usage, finder.longColumnNames, finder.columnReferences);
   }
 
   /**
@@ -185,7 +188,7 @@ public final class TableReferenceFinder {
       if (condition instanceof SqlNodeList usingColumns) {
         deferred.add(() -> {
           for (SqlNode column : usingColumns) {
-            unqualifiedColumn(((SqlIdentifier) column).getSimple(), block);
+            unqualifiedColumn(((SqlIdentifier) column).getSimple(), block, null);
           }
         });
       } else if (condition != null) {
@@ -344,6 +347,7 @@ public final class TableReferenceFinder {
         FromItem item = scope.findItem(names.get(names.size() - 2), schemaOf(names, names.size() - 2));
         if (item != null && item.columns() != null) {
           item.columns().markAll();
+          remember(identifier, item, null);
         }
         rememberLongName(identifier);
       }
@@ -351,10 +355,11 @@ public final class TableReferenceFinder {
     }
     if (names.size() == 1) {
       String name = names.get(0);
-      unqualifiedColumn(name, scope);
+      unqualifiedColumn(name, scope, identifier);
       FromItem wholeRow = scope.findItem(name, null);
       if (wholeRow != null && wholeRow.columns() != null) {
         wholeRow.columns().markAll();
+        remember(identifier, wholeRow, null);
       }
       return;
     }
@@ -365,19 +370,28 @@ public final class TableReferenceFinder {
         qualifierFound = true;
         if (item.columns() != null) {
           item.columns().markNamed(names.get(i + 1));
+          remember(identifier, item, names.get(i + 1));
         }
       }
     }
     if (!qualifierFound) {
       // perhaps a composite column's field, or a name PostgreSQL will reject: count both ends
-      unqualifiedColumn(names.get(0), scope);
-      unqualifiedColumn(names.get(names.size() - 1), scope);
+      unqualifiedColumn(names.get(0), scope, identifier);
+      unqualifiedColumn(names.get(names.size() - 1), scope, identifier);
     }
     rememberLongName(identifier);
   }
 
   private static String schemaOf(List<String> names, int qualifierIndex) {
     return qualifierIndex > 0 ? names.get(qualifierIndex - 1) : null;
+  }
+
+  /** Records what a column identifier may denote; {@code column} null for a whole row or star. */
+  private void remember(SqlIdentifier identifier, FromItem item, String column) {
+    if (identifier != null && item.reference() != null) {
+      columnReferences.add(
+          new ColumnReference(identifier, item.reference(), Optional.ofNullable(column)));
+    }
   }
 
   private void rememberLongName(SqlIdentifier identifier) {
@@ -390,12 +404,13 @@ public final class TableReferenceFinder {
    * An unqualified column belongs to the innermost query level that has it; every governed
    * table of that level that has a column of this name is counted.
    */
-  private void unqualifiedColumn(String name, Scope scope) {
+  private void unqualifiedColumn(String name, Scope scope, SqlIdentifier identifier) {
     for (Scope current = scope; current != null; current = current.parent) {
       boolean found = false;
       for (FromItem item : current.items) {
         if (item.columns() != null && item.columns().hasColumn(name)) {
           item.columns().markNamed(name);
+          remember(identifier, item, name);
           found = true;
         }
       }
@@ -410,6 +425,7 @@ public final class TableReferenceFinder {
       for (FromItem item : block.items) {
         if (item.columns() != null) {
           item.columns().markAll();
+          remember(star, item, null);
         }
       }
       return;

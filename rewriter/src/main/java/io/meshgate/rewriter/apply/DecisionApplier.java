@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.apache.calcite.sql.SqlIdentifier;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.parser.SqlParserPos;
@@ -41,16 +42,38 @@ public final class DecisionApplier {
    */
   public Set<SqlIdentifier> apply(StatementAnalysis analysis, Decision decision)
       throws SqlRefusal {
-    return apply(null, analysis, decision);
+    return apply(null, analysis, decision, reference -> false);
+  }
+
+  /**
+   * Like {@link #apply(SqlNode, StatementAnalysis, Decision, Predicate)} with every reference
+   * replaced.
+   */
+  public Set<SqlIdentifier> apply(SqlNode root, StatementAnalysis analysis, Decision decision)
+      throws SqlRefusal {
+    return apply(root, analysis, decision, reference -> false);
+  }
+
+  /**
+   * Like {@link #apply(SqlNode, StatementAnalysis, Decision, Predicate)} without copying the
+   * client's comparisons, and with the references for which {@code kept} holds left in place: a
+   * write's target, which the caller governs itself.
+   */
+  public Set<SqlIdentifier> apply(
+      StatementAnalysis analysis, Decision decision, Predicate<TableReference> kept)
+      throws SqlRefusal {
+    return apply(null, analysis, decision, kept);
   }
 
   /**
    * @param root the parse tree {@code analysis} was made of; the client's comparisons that are
    *     safe to evaluate on filtered-out rows are copied into the derived tables from it (see
    *     {@link PredicatePushdown}); null copies none
+   * @param kept references left in place (a write's target, governed by its caller)
    * @return the base-table name nodes of the derived tables that were put in, by identity
    */
-  public Set<SqlIdentifier> apply(SqlNode root, StatementAnalysis analysis, Decision decision)
+  public Set<SqlIdentifier> apply(
+      SqlNode root, StatementAnalysis analysis, Decision decision, Predicate<TableReference> kept)
       throws SqlRefusal {
     if (!decision.allow()) {
       throw new SqlRefusal(
@@ -62,6 +85,9 @@ public final class DecisionApplier {
     refuseDeniedColumns(analysis, decision);
     Map<RelationName, DerivedTableBuilder.PreparedRelation> prepared = new LinkedHashMap<>();
     for (TableReference reference : analysis.references()) {
+      if (kept.test(reference)) {
+        continue;
+      }
       if (!prepared.containsKey(reference.relation())) {
         prepared.put(reference.relation(),
             builder.prepare(reference.table(), decision.policyFor(reference.relation())));
@@ -71,6 +97,9 @@ public final class DecisionApplier {
     PredicatePushdown pushdown = root == null ? null : PredicatePushdown.over(root);
     Set<SqlIdentifier> bases = Collections.newSetFromMap(new IdentityHashMap<>());
     for (TableReference reference : analysis.references()) {
+      if (kept.test(reference)) {
+        continue;
+      }
       DerivedTableBuilder.PreparedRelation relation = prepared.get(reference.relation());
       DerivedTableBuilder.DerivedTable derived = relation.newDerivedTable(pushdown == null
           ? List.of()

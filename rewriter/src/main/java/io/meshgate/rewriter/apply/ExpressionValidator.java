@@ -135,7 +135,7 @@ public final class ExpressionValidator {
   }
 
   /** An unquoted name that SQL calls as a function without parentheses, e.g. CURRENT_DATE. */
-  static boolean isNiladicFunction(SqlIdentifier identifier) {
+  public static boolean isNiladicFunction(SqlIdentifier identifier) {
     if (!identifier.isSimple() || identifier.getParserPosition().isQuoted()) {
       return false;
     }

@@ -1,0 +1,255 @@
+package io.meshgate.rewriter.write;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.meshgate.policy.Access;
+import io.meshgate.policy.ColumnMask;
+import io.meshgate.policy.Decision;
+import io.meshgate.policy.FilterOperator;
+import io.meshgate.policy.RelationAccess;
+import io.meshgate.policy.RelationPolicy;
+import io.meshgate.policy.RowFilter;
+import io.meshgate.policy.StatementKind;
+import io.meshgate.rewriter.AnalyzedStatement;
+import io.meshgate.rewriter.DemoCatalog;
+import io.meshgate.rewriter.RewrittenStatement;
+import io.meshgate.rewriter.SqlRefusal;
+import io.meshgate.rewriter.StatementAnalyzer;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The SQL Meshgate writes for INSERT, UPDATE and DELETE under a decision. */
+class WriteStatementTest {
+  private static final String TRANSACTIONS = "mesh.sales.store_transactions";
+  private static final String EU = "((\"t\".\"region\" IN ('EU')))";
+  private static final String EMAIL_MASK = "pg_catalog.regexp_replace(pg_catalog.regexp_replace("
+      + "CAST(\"t\".\"customer_email\" AS text), '^[^@]*$', 'xxxx'), '^.*@', 'xxxx@')";
+
+  private static final Decision DECISION = new Decision(true, List.of(), Map.of(
+      TRANSACTIONS, new RelationPolicy(
+          List.of(new RowFilter.Comparison("region", FilterOperator.IN, List.of("EU"))),
+          Map.of("customer_email", new ColumnMask.Email()),
+          Set.of("transaction_id")),
+      "mesh.sales.stores", new RelationPolicy(
+          List.of(new RowFilter.Comparison("region", FilterOperator.EQUAL, List.of("EU"))),
+          Map.of(), Set.of())),
+      List.of("test"));
+
+  private final StatementAnalyzer analyzer = DemoCatalog.analyzer();
+
+  private AnalyzedStatement analyze(String sql) throws SqlRefusal {
+    return analyzer.analyze(sql, DemoCatalog.SEARCH_PATH);
+  }
+
+  private RewrittenStatement rewrite(String sql) throws SqlRefusal {
+    return analyze(sql).rewriteWithChecks(DECISION);
+  }
+
+  private static String marker(RewrittenStatement rewritten) {
+    assertEquals(1, rewritten.rowFilterChecks().size());
+    return rewritten.rowFilterChecks().get(0).marker();
+  }
+
+  @Test
+  void insertValuesIsCheckedAgainstTheFiltersWithTypedValues() throws SqlRefusal {
+    RewrittenStatement rewritten = rewrite(
+        "insert into sales.store_transactions as t (store_id, day, region) values (1, '2025-01-01', 'EU')");
+    assertEquals(
+        "INSERT INTO \"sales\".\"store_transactions\" AS \"t\" (\"store_id\", \"day\", \"region\")"
+            + " SELECT * FROM (SELECT CAST(\"meshgate_source\".\"store_id\" AS integer) AS \"store_id\","
+            + " CAST(\"meshgate_source\".\"day\" AS date) AS \"day\","
+            + " CAST(\"meshgate_source\".\"region\" AS text) AS \"region\""
+            + " FROM (VALUES (1, '2025-01-01', 'EU')) AS \"meshgate_source\" (\"store_id\", \"day\", \"region\")"
+            + " OFFSET 0) AS \"meshgate_new\" WHERE CAST(CASE WHEN ((\"meshgate_new\".\"region\" IN ('EU')))"
+            + " IS TRUE THEN NULL ELSE '" + marker(rewritten) + "' END AS integer) IS NULL",
+        rewritten.sql());
+    assertTrue(marker(rewritten).matches("meshgate_row_check_[0-9a-f]{32}"));
+  }
+
+  @Test
+  void everyRewriteHasAFreshMarker() throws SqlRefusal {
+    AnalyzedStatement statement = analyze(
+        "insert into store_transactions (store_id, region) values (1, 'EU')");
+    String first = marker(statement.rewriteWithChecks(DECISION));
+    String second = marker(statement.rewriteWithChecks(DECISION));
+    assertFalse(first.equals(second));
+  }
+
+  @Test
+  void insertGivesThePolicyTheWrittenColumns() throws SqlRefusal {
+    AnalyzedStatement statement = analyze(
+        "insert into store_transactions (region, store_id) values ('EU', 1)");
+    assertEquals(StatementKind.INSERT, statement.kind());
+    assertEquals(
+        List.of(new RelationAccess(DECISION_RELATION, Access.INSERT, COLUMNS, List.of("store_id", "region"))),
+        statement.relations());
+  }
+
+  private static final io.meshgate.policy.RelationName DECISION_RELATION =
+      new io.meshgate.policy.RelationName("mesh", "sales", "store_transactions");
+  private static final List<String> COLUMNS =
+      List.of("transaction_id", "store_id", "day", "amount", "customer_email", "region");
+
+  @Test
+  void insertSelectReadsItsSourceThroughDerivedTables() throws SqlRefusal {
+    AnalyzedStatement statement = analyze(
+        "insert into store_transactions (store_id, region) select store_id, region from sales.stores");
+    assertEquals(List.of(Access.INSERT, Access.READ),
+        statement.relations().stream().map(RelationAccess::access).toList());
+    String sql = statement.rewrite(DECISION);
+    assertTrue(sql.contains("FROM (SELECT \"store_id\", \"region\" FROM (SELECT \"store_id\","
+        + " \"zip_code\", \"region\" FROM \"sales\".\"stores\" WHERE (\"region\" = 'EU') OFFSET 0)"
+        + " AS \"stores\") AS \"meshgate_source\""), sql);
+  }
+
+  @Test
+  void insertWithoutFiltersKeepsDefaults() throws SqlRefusal {
+    String sql = analyze("insert into sales.stores values (1, DEFAULT, 'EU')")
+        .rewrite(new Decision(true, List.of(), Map.of(), List.of()));
+    assertEquals("INSERT INTO \"sales\".\"stores\" AS \"stores\" (\"store_id\", \"zip_code\", \"region\")"
+        + " VALUES (1, DEFAULT, 'EU')", sql);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "insert into store_transactions (store_id, customer_email, region) values (1, 'a@b.c', 'EU')",
+      "insert into store_transactions (transaction_id, region) values (1, 'EU')",
+      "update store_transactions set customer_email = 'x'",
+      "update store_transactions set transaction_id = 5"})
+  void writingAMaskedOrDeniedColumnIsRefused(String sql) {
+    SqlRefusal refusal = assertThrows(SqlRefusal.class, () -> rewrite(sql));
+    assertEquals("42501", refusal.sqlState());
+    assertTrue(refusal.getMessage().startsWith("permission denied to write column "), refusal.getMessage());
+  }
+
+  @Test
+  void anInsertMustGiveTheFilteredColumnsAValue() {
+    SqlRefusal refusal = assertThrows(SqlRefusal.class,
+        () -> rewrite("insert into store_transactions (store_id) values (1)"));
+    assertEquals("42501", refusal.sqlState());
+    assertTrue(refusal.getMessage().contains("must give column region a value"), refusal.getMessage());
+  }
+
+  @Test
+  void insertReturningStarListsAllowedColumnsMasked() throws SqlRefusal {
+    String sql = rewrite("insert into store_transactions as t (store_id, region) values (1, 'EU') returning *").sql();
+    assertTrue(sql.endsWith(" RETURNING \"t\".\"store_id\", \"t\".\"day\", \"t\".\"amount\", "
+        + EMAIL_MASK + " AS \"customer_email\", \"t\".\"region\""), sql);
+  }
+
+  @Test
+  void updateRestrictsRowsAndGuardsTheClientsCondition() throws SqlRefusal {
+    RewrittenStatement rewritten = rewrite(
+        "update store_transactions t set amount = amount * 2 where customer_email like '%@x.org'");
+    assertEquals("UPDATE \"sales\".\"store_transactions\" AS \"t\" SET \"amount\" = (\"amount\" * 2)"
+        + " WHERE " + EU + " AND CASE WHEN " + EU + " THEN ((" + EMAIL_MASK + " LIKE '%@x.org'))"
+        + " ELSE FALSE END", rewritten.sql());
+    assertTrue(rewritten.rowFilterChecks().isEmpty(), "no filter column is assigned");
+  }
+
+  @Test
+  void updateOfAFilteredColumnChecksTheNewRow() throws SqlRefusal {
+    RewrittenStatement rewritten = rewrite(
+        "update store_transactions as t set region = lower(region), amount = 1 where store_id = 3 returning customer_email");
+    assertEquals("UPDATE \"sales\".\"store_transactions\" AS \"t\" SET \"amount\" = 1,"
+        + " (\"region\") = (SELECT \"meshgate_new\".\"region\" FROM (SELECT CAST(lower(\"region\") AS text)"
+        + " AS \"region\" OFFSET 0) AS \"meshgate_new\" WHERE CAST(CASE WHEN ((\"meshgate_new\".\"region\""
+        + " IN ('EU'))) IS TRUE THEN NULL ELSE '" + marker(rewritten) + "' END AS integer) IS NULL)"
+        + " WHERE " + EU + " AND CASE WHEN " + EU + " THEN ((\"store_id\" = 3)) ELSE FALSE END"
+        + " RETURNING " + EMAIL_MASK + " AS \"customer_email\"", rewritten.sql());
+  }
+
+  @Test
+  void updateFromReadsItsTablesThroughDerivedTables() throws SqlRefusal {
+    String sql = rewrite("update store_transactions t set amount = 0 from sales.stores s"
+        + " where s.store_id = t.store_id").sql();
+    assertTrue(sql.contains(" FROM (SELECT \"store_id\", \"zip_code\", \"region\" FROM \"sales\".\"stores\""
+        + " WHERE (\"region\" = 'EU') OFFSET 0) AS \"s\" WHERE "), sql);
+  }
+
+  @Test
+  void deleteRestrictsRows() throws SqlRefusal {
+    assertEquals("DELETE FROM \"sales\".\"store_transactions\" AS \"t\" WHERE " + EU,
+        rewrite("delete from sales.store_transactions t").sql());
+    assertEquals(List.of(new RelationAccess(DECISION_RELATION, Access.DELETE, COLUMNS, List.of())),
+        analyze("delete from sales.store_transactions t").relations());
+  }
+
+  @Test
+  void deleteUsingAndReturning() throws SqlRefusal {
+    String sql = rewrite("delete from store_transactions t using sales.stores s where s.store_id = t.store_id"
+        + " returning t.customer_email, s.zip_code").sql();
+    assertTrue(sql.startsWith("DELETE FROM \"sales\".\"store_transactions\" AS \"t\" USING (SELECT"), sql);
+    assertTrue(sql.endsWith(" RETURNING " + EMAIL_MASK + " AS \"customer_email\", \"s\".\"zip_code\""), sql);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "update store_transactions t set amount = 1 returning t",
+      "delete from store_transactions t where row_to_json(t) is not null",
+      "update store_transactions t set amount = 1 from sales.stores s returning *"})
+  void wholeRowReferencesToAMaskedTargetAreRefused(String sql) {
+    SqlRefusal refusal = assertThrows(SqlRefusal.class, () -> rewrite(sql));
+    assertEquals("0A000", refusal.sqlState());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "insert into store_transactions (store_id, region) values (1, 'EU') on conflict (store_id) do update set amount = 1",
+      "update store_transactions set (amount, region) = (1, 'EU')",
+      "delete from store_transactions where current of c",
+      "insert into store_transactions as meshgate_new (region) values ('EU')",
+      "with x as (update store_transactions set amount = 1 returning amount) select * from x",
+      "with x as (select 1) insert into store_transactions (store_id, region) select 1, 'EU' from x",
+      "with x as (delete from store_transactions returning 1) select count(*) from x"})
+  void constructsNotGovernedAreRefused(String sql) {
+    SqlRefusal refusal = assertThrows(SqlRefusal.class, () -> rewrite(sql));
+    assertEquals("0A000", refusal.sqlState(), refusal.getMessage());
+  }
+
+  @Test
+  void onConflictDoNothingIsKept() throws SqlRefusal {
+    assertTrue(rewrite("insert into store_transactions (store_id, region) values (1, 'EU')"
+        + " on conflict (store_id) do nothing").sql().endsWith(" ON CONFLICT (\"store_id\") DO NOTHING"));
+  }
+
+  @Test
+  void parametersKeepTheirNumbers() throws SqlRefusal {
+    String sql = rewrite("update store_transactions set amount = $2 where store_id = $1").sql();
+    assertTrue(sql.contains("SET \"amount\" = $2 WHERE"), sql);
+    assertTrue(sql.contains("((\"store_id\" = $1))"), sql);
+  }
+
+  @Test
+  void writingACatalogIsRefused() {
+    SqlRefusal refusal = assertThrows(SqlRefusal.class,
+        () -> analyze("delete from pg_catalog.pg_class"));
+    assertEquals("42501", refusal.sqlState());
+  }
+
+  @Test
+  void aDenyingDecisionRefuses() throws SqlRefusal {
+    AnalyzedStatement statement = analyze("delete from store_transactions");
+    SqlRefusal refusal = assertThrows(SqlRefusal.class, () -> statement.rewrite(
+        new Decision(false, List.of("no writes"), Map.of(), List.of())));
+    assertEquals("permission denied by policy: no writes", refusal.getMessage());
+  }
+
+  /** The worked write example of policies/CONTRACT.md, as Meshgate sends it. */
+  @Test
+  void theContractsWorkedWriteExample() throws SqlRefusal {
+    String sql = analyze("UPDATE sales.store_transactions\nSET amount = amount * 1.1\n"
+        + "WHERE store_id = 12 AND day = DATE '2025-06-03'").rewrite(DECISION);
+    assertEquals("UPDATE \"sales\".\"store_transactions\" AS \"store_transactions\" SET \"amount\" = (\"amount\" * 1.1)"
+        + " WHERE ((\"store_transactions\".\"region\" IN ('EU')))"
+        + " AND CASE WHEN ((\"store_transactions\".\"region\" IN ('EU')))"
+        + " THEN (((\"store_id\" = 12) AND (\"day\" = DATE '2025-06-03'))) ELSE FALSE END", sql);
+  }
+}
