@@ -488,7 +488,12 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       case 'K' -> {
         // The backend's key stays private: clients hold Meshgate's key instead.
       }
-      case 'N', 'S', 'A' -> write(frame);
+      case 'S' -> {
+        // The audit log follows the client's application_name however it sets it.
+        identity = ReportedApplicationName.follow(identity, frame.body());
+        write(frame);
+      }
+      case 'N', 'A' -> write(frame);
       case '1', '2', '3', 'n' -> {
         expectations.poll();
         write(frame);
@@ -654,19 +659,16 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
 
   private void backendLost(Throwable cause) {
     LOG.warn("session {}: backend connection lost{}", sessionId, cause == null ? "" : ": " + cause.getMessage());
-    auditUnfinished("08006", "backend connection lost", false);
+    auditUnfinished("08006", "backend connection lost");
     fatal(ErrorFields.fatal("08006", "the backend connection was lost; the session cannot continue")
         .withHint("Reconnect; if this persists, operators should check the backend database."));
   }
 
   /** Statements that were under way when the session or the backend went away. */
-  private void auditUnfinished(String sqlState, String message, boolean cancelled) {
+  private void auditUnfinished(String sqlState, String message) {
     while (!expectations.isEmpty()) {
       Expectation.executionOf(expectations.poll()).ifPresent(execution -> {
         execution.error(sqlState, message);
-        if (cancelled) {
-          execution.markCancelled();
-        }
         recordAudit(execution.governed(), execution.startNanos(), execution);
       });
     }
@@ -711,7 +713,6 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
 
   private void cancelBackendQuery() {
     if (backend != null && !expectations.isEmpty()) {
-      expectations.forEach(expectation -> Expectation.executionOf(expectation).ifPresent(StatementExecution::markCancelled));
       InetSocketAddress address = new InetSocketAddress(backend.endpoint().host(), backend.endpoint().port());
       BackendCancel.send(context.channel().eventLoop(), address, backend.processId(), backend.secretKey());
     }
@@ -762,7 +763,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   private void clientLeft() {
     if (state != State.CLOSED && !expectations.isEmpty()) {
       cancelBackendQuery();
-      auditUnfinished("57014", "the client disconnected", true);
+      auditUnfinished("57014", "the client disconnected");
     }
     release();
   }
