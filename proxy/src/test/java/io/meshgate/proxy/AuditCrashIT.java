@@ -91,7 +91,12 @@ class AuditCrashIT {
           int id = client;
           clients.add(Thread.ofPlatform().start(() -> runLoad(port, id, acknowledged, killed)));
         }
-        Thread.sleep(3_000);
+        // Kill under load, not during warm-up: on a busy machine a cold Meshgate (JIT, first
+        // decisions, schema metadata) can take seconds before its first statement completes.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (acknowledged.size() < 100 && System.nanoTime() < deadline) {
+          Thread.sleep(50);
+        }
         killed.set(true);
         meshgate.destroyForcibly(); // SIGKILL
         assertTrue(meshgate.waitFor(10, TimeUnit.SECONDS));

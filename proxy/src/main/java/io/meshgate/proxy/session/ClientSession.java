@@ -419,8 +419,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       return;
     }
     List<String> path = searchPath;
+    // Read on the loop: a ParameterStatus may replace the identity while the worker runs.
+    SessionIdentity governedAs = identity;
     submit(() -> {
-      GovernedStatement governed = services.governor().govern(identity, sql, path);
+      GovernedStatement governed = services.governor().govern(governedAs, sql, path);
       onLoop(() -> {
         if (state == State.CLOSED) {
           recordAudit(governed, start, null);
