@@ -21,8 +21,9 @@ import java.util.regex.Pattern;
  * @param user the authenticated user
  * @param groups the user's groups
  * @param clientAddress the client's IP address
- * @param applicationName the client's {@code application_name}, empty when it sent none
- * @param database the database the client connected to
+ * @param applicationName the client's {@code application_name} when the statement ended (sent
+ *     at startup or set later), empty when it has none
+ * @param database the database the statement ran in (the backend database Meshgate serves)
  * @param statementKind the statement kind in the policy contract's spelling ({@code select},
  *     {@code insert}, {@code utility}, ...)
  * @param sql the statement as the client sent it

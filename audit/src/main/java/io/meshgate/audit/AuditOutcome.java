@@ -14,7 +14,9 @@ import java.util.regex.Pattern;
  * @param rows rows returned or affected
  * @param bytes bytes of result data relayed to the client
  * @param durationMicros time from receiving the statement to its completion, in microseconds
- * @param message a short error text without data; {@code null} when there is nothing to say
+ * @param message the error the client got, short: Meshgate's refusal (never values) or the
+ *     backend's primary message (which may quote an input value); {@code null} when there is
+ *     nothing to say
  */
 public record AuditOutcome(
     Status status, String sqlState, long rows, long bytes, long durationMicros, String message) {

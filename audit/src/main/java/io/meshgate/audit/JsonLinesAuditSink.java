@@ -79,6 +79,7 @@ public final class JsonLinesAuditSink implements AuditSink {
 
   private final Path file;
   private final AuditSinkOptions options;
+  private final AuditWriteObserver observer;
   // Replaced by each rotation; owned by the writer thread after start.
   private FileChannel channel;
   // Null for pipes and devices, which have no chain to protect.
@@ -98,6 +99,7 @@ public final class JsonLinesAuditSink implements AuditSink {
   private final AtomicLong rotations = new AtomicLong();
 
   // Owned by the writer thread after start.
+  private boolean observerFailureLogged;
   private long lastSeq;
   private String lastHash;
   // Bytes of whole lines in the active file.
@@ -110,12 +112,14 @@ public final class JsonLinesAuditSink implements AuditSink {
   private JsonLinesAuditSink(
       Path file,
       AuditSinkOptions options,
+      AuditWriteObserver observer,
       FileChannel channel,
       FileLock lock,
       ChainEnd end,
       ActiveFile active) {
     this.file = file;
     this.options = options;
+    this.observer = observer;
     this.channel = channel;
     this.lock = lock;
     this.queue = new ArrayBlockingQueue<>(options.queueCapacity());
@@ -141,11 +145,21 @@ public final class JsonLinesAuditSink implements AuditSink {
    *     already open in another sink, or is not a regular file while {@code fsync} is ALWAYS
    */
   public static JsonLinesAuditSink open(Path file, AuditSinkOptions options) {
+    return open(file, options, AuditWriteObserver.NONE);
+  }
+
+  /**
+   * Opens a log like {@link #open(Path, AuditSinkOptions)}, telling {@code observer} how long
+   * each batch and each event took to be written.
+   */
+  public static JsonLinesAuditSink open(
+      Path file, AuditSinkOptions options, AuditWriteObserver observer) {
     requireNonNull(file, "file is null");
     requireNonNull(options, "options is null");
+    requireNonNull(observer, "observer is null");
     boolean regularFile = Files.notExists(file) || Files.isRegularFile(file);
     if (!regularFile) {
-      return openStream(file, options);
+      return openStream(file, options, observer);
     }
     FileLock lock = lockExclusively(file);
     FileChannel channel = null;
@@ -165,7 +179,8 @@ public final class JsonLinesAuditSink implements AuditSink {
       if (options.fsync() == Fsync.ALWAYS) {
         forceDirectoryOf(file);
       }
-      JsonLinesAuditSink sink = new JsonLinesAuditSink(file, options, channel, lock, end, active);
+      JsonLinesAuditSink sink =
+          new JsonLinesAuditSink(file, options, observer, channel, lock, end, active);
       sink.writer.start();
       return sink;
     } catch (IOException cannotOpen) {
@@ -185,7 +200,8 @@ public final class JsonLinesAuditSink implements AuditSink {
     return open(file, AuditSinkOptions.defaults());
   }
 
-  private static JsonLinesAuditSink openStream(Path file, AuditSinkOptions options) {
+  private static JsonLinesAuditSink openStream(
+      Path file, AuditSinkOptions options, AuditWriteObserver observer) {
     if (options.fsync() == Fsync.ALWAYS) {
       throw new AuditException.StorageFailure(
           file
@@ -202,7 +218,13 @@ public final class JsonLinesAuditSink implements AuditSink {
     }
     JsonLinesAuditSink sink =
         new JsonLinesAuditSink(
-            file, options, channel, null, new ChainEnd(0, ChainHash.GENESIS), ActiveFile.EMPTY);
+            file,
+            options,
+            observer,
+            channel,
+            null,
+            new ChainEnd(0, ChainHash.GENESIS),
+            ActiveFile.EMPTY);
     sink.writer.start();
     return sink;
   }
@@ -374,7 +396,7 @@ public final class JsonLinesAuditSink implements AuditSink {
       if (closed) {
         return refuse(new AuditException.Closed());
       }
-      if (!queue.offer(new Append(event, written))) {
+      if (!queue.offer(new Append(event, written, System.nanoTime()))) {
         return refuse(new AuditException.QueueFull(options.queueCapacity()));
       }
     } finally {
@@ -546,7 +568,9 @@ public final class JsonLinesAuditSink implements AuditSink {
       LOG.error("Writing audit log {} failed; refusing further events", file, writeFailed);
       return;
     }
-    lastBatchWriteNanos = System.nanoTime() - started;
+    long writtenAt = System.nanoTime();
+    long writeNanos = writtenAt - started;
+    lastBatchWriteNanos = writeNanos;
     if (fileFirstSeq == 0) {
       fileFirstSeq = lastSeq + 1;
       fileFirstEventTime = encoded.get(0).event().time();
@@ -555,8 +579,26 @@ public final class JsonLinesAuditSink implements AuditSink {
     lastHash = hash;
     committedSize += batchBytes;
     writtenEvents.addAndGet(encoded.size());
+    // Before the futures complete, so that a client that has its answer finds it counted.
+    observe(encoded, writeNanos, writtenAt);
     for (Append append : encoded) {
       append.written().complete(null);
+    }
+  }
+
+  private void observe(List<Append> written, long writeNanos, long writtenAt) {
+    try {
+      observer.batchWritten(written.size(), writeNanos);
+      for (Append append : written) {
+        observer.eventWritten(writtenAt - append.appendedNanos());
+      }
+    } catch (RuntimeException observerFailed) {
+      // Once: a broken observer fails on every batch, and the log is fine either way.
+      if (!observerFailureLogged) {
+        observerFailureLogged = true;
+        LOG.warn(
+            "Audit write observer failed (logged once); the events are written", observerFailed);
+      }
     }
   }
 
@@ -724,7 +766,9 @@ public final class JsonLinesAuditSink implements AuditSink {
 
   private sealed interface QueueEntry permits Append, Wake {}
 
-  private record Append(AuditEvent event, CompletableFuture<Void> written) implements QueueEntry {}
+  /** An event, its caller's future, and when it was appended ({@link System#nanoTime()}). */
+  private record Append(AuditEvent event, CompletableFuture<Void> written, long appendedNanos)
+      implements QueueEntry {}
 
   /** Only wakes the writer so that it notices the sink was closed. */
   private enum Wake implements QueueEntry {

@@ -12,7 +12,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.meshgate.audit.AuditSinkOptions.Fsync;
 import java.io.ByteArrayOutputStream;
-import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -221,29 +220,16 @@ class JsonLinesAuditSinkTest {
   void aFullQueueFailsAppendsAtOnce() throws Exception {
     // A real blocked writer: a pipe whose reader does not read yet fills up, and the writer
     // waits in write() while the queue behind it fills.
-    Path pipe = directory.resolve("audit.pipe");
-    assumeTrue(
-        new ProcessBuilder("mkfifo", pipe.toString()).start().waitFor() == 0, "mkfifo works");
-    CompletableFuture<InputStream> readerOpened = new CompletableFuture<>();
-    Thread.ofPlatform()
-        .daemon(true)
-        .start(
-            () -> {
-              try {
-                readerOpened.complete(new FileInputStream(pipe.toFile()));
-              } catch (Exception failed) {
-                readerOpened.completeExceptionally(failed);
-              }
-            });
+    NamedPipe pipe = NamedPipe.create(directory);
     int capacity = 4;
     // Bigger than a pipe's buffer, so the first write already blocks.
-    String bigSql = "select '" + "x".repeat(128 * 1024) + "'";
+    String bigSql = NamedPipe.BIG_SQL;
     List<CompletableFuture<Void>> accepted = new ArrayList<>();
     CompletableFuture<Void> refused = null;
 
     JsonLinesAuditSink sink =
-        JsonLinesAuditSink.open(pipe, new AuditSinkOptions(capacity, Fsync.NEVER));
-    InputStream reader = readerOpened.get(10, SECONDS);
+        JsonLinesAuditSink.open(pipe.path(), new AuditSinkOptions(capacity, Fsync.NEVER));
+    InputStream reader = pipe.reader();
     // Once the writer has taken the first event, it is stuck writing it: nothing drains the
     // queue any more.
     accepted.add(sink.append(SampleEvents.allowedSelect("alice", bigSql)));

@@ -134,11 +134,13 @@ public final class Meshgate implements AutoCloseable {
           : Optional.of(new CachingPolicyEngine(opaEngine, config.decisionCacheTtl()));
       PolicyEngine policyEngine = decisionCache.isPresent() ? decisionCache.get() : opaEngine;
 
+      ProxyMetrics metrics = new ProxyMetrics(new CollectorRegistry(true));
       java.nio.file.Files.createDirectories(config.auditFile().toAbsolutePath().getParent());
       AuditSink auditSink = JsonLinesAuditSink.open(config.auditFile(),
           AuditSinkOptions.defaults().withFsync(config.auditFsync()
               ? AuditSinkOptions.Fsync.ALWAYS
-              : AuditSinkOptions.Fsync.NEVER));
+              : AuditSinkOptions.Fsync.NEVER),
+          metrics.auditWriteObserver());
       resources.push(auditSink);
 
       JdbcSchemaCatalog catalog = new JdbcSchemaCatalog(config.backend(), config.metadataCacheTtl());
@@ -150,7 +152,6 @@ public final class Meshgate implements AutoCloseable {
       ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
       resources.push(workers::shutdownNow);
 
-      ProxyMetrics metrics = new ProxyMetrics(new CollectorRegistry(true));
       decisionCache.ifPresent(cache -> metrics.registerDecisionCache(cache::statistics));
       metrics.registerAuditSink(auditSink);
       policyReloader.ifPresent(reloader -> metrics.registerPolicyReload(reloader::status));

@@ -22,8 +22,8 @@ final class AuditSinkCollector extends Collector implements Collector.Describabl
   static final String HEALTHY = "meshgate_audit_sink_healthy";
 
   private static final String QUEUE_DEPTH_HELP = "Audit events accepted but not yet written.";
-  // The sink reports only its last batch, so this is a gauge sampled at scrape time, not a
-  // distribution of every write.
+  // The last batch only, sampled at scrape time; the distributions of every write are the
+  // histograms of AuditWriteHistograms.
   private static final String LAST_BATCH_WRITE_SECONDS_HELP =
       "How long writing (and forcing, with audit.fsync=always) the last batch of audit events took.";
   private static final String WRITTEN_HELP = "Audit events written (and forced, if configured).";

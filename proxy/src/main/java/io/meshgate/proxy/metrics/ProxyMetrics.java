@@ -1,6 +1,7 @@
 package io.meshgate.proxy.metrics;
 
 import io.meshgate.audit.AuditSink;
+import io.meshgate.audit.AuditWriteObserver;
 import io.meshgate.policy.cache.CacheStatistics;
 import io.meshgate.policy.reload.PolicyReloadStatus;
 import io.prometheus.client.CollectorRegistry;
@@ -28,6 +29,7 @@ public final class ProxyMetrics {
   private final Counter policyEngineErrors;
   private final Counter auditFailures;
   private final Counter relationQueries;
+  private final AuditWriteHistograms auditWrites;
 
   public ProxyMetrics(CollectorRegistry registry) {
     this.registry = registry;
@@ -54,6 +56,7 @@ public final class ProxyMetrics {
             "Statements per data product (relation) and decision.")
         .labelNames("relation", "decision")
         .register(registry);
+    auditWrites = new AuditWriteHistograms(registry, LATENCY_BUCKETS);
   }
 
   public CollectorRegistry registry() {
@@ -68,6 +71,14 @@ public final class ProxyMetrics {
   /** Publishes the audit sink's queue depth, last write latency, written and failed events. */
   public void registerAuditSink(AuditSink sink) {
     new AuditSinkCollector(sink).register(registry);
+  }
+
+  /**
+   * What to open the audit sink with, so that its write latencies (per event and per batch)
+   * become histograms.
+   */
+  public AuditWriteObserver auditWriteObserver() {
+    return auditWrites;
   }
 
   /** Publishes policy reload activations, failures and the active revision (a managed OPA only). */

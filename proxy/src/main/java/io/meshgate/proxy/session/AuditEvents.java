@@ -23,7 +23,7 @@ import java.util.stream.Collectors;
 /** Maps a governed (and possibly executed) statement to its audit event. */
 final class AuditEvents {
   /** PostgreSQL's query_canceled. */
-  private static final String CANCELLED = "57014";
+  private static final String QUERY_CANCELED = "57014";
 
   private AuditEvents() {}
 
@@ -68,18 +68,20 @@ final class AuditEvents {
       return new AuditOutcome(status, refusal.sqlState(), 0, 0, micros, refusal.message());
     }
     if (execution == null) {
-      return new AuditOutcome(AuditOutcome.Status.CANCELLED, CANCELLED, 0, 0, micros, "session closed before the statement ran");
+      return new AuditOutcome(AuditOutcome.Status.CANCELLED, QUERY_CANCELED, 0, 0, micros, "session closed before the statement ran");
     }
-    if (execution.cancelled()) {
-      String state = execution.sqlState() == null ? CANCELLED : execution.sqlState();
-      return new AuditOutcome(AuditOutcome.Status.CANCELLED, state, execution.rows(), execution.bytes(), micros,
-          execution.errorMessage());
+    if (execution.sqlState() == null) {
+      // Also when a cancel request came too late to stop it: the client got every result.
+      return AuditOutcome.ok(execution.rows(), execution.bytes(), micros);
     }
-    if (execution.sqlState() != null) {
-      return new AuditOutcome(AuditOutcome.Status.FAILED, execution.sqlState(), execution.rows(), execution.bytes(),
-          micros, execution.errorMessage());
-    }
-    return AuditOutcome.ok(execution.rows(), execution.bytes(), micros);
+    // query_canceled is how a statement ends that was cancelled: by a CancelRequest, a
+    // statement timeout, or a client that went away while it ran. Any other error (even one
+    // that beat a cancel request) is a failure.
+    AuditOutcome.Status status = QUERY_CANCELED.equals(execution.sqlState())
+        ? AuditOutcome.Status.CANCELLED
+        : AuditOutcome.Status.FAILED;
+    return new AuditOutcome(status, execution.sqlState(), execution.rows(), execution.bytes(), micros,
+        execution.errorMessage());
   }
 
   private static AuditRelation relation(RelationAccess access, Decision decision) {

@@ -501,8 +501,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       return;
     }
     List<String> path = searchPath.forAnalysis();
+    // Read on the loop: a ParameterStatus may replace the identity while the worker runs.
+    SessionIdentity governedAs = identity;
     submit(() -> {
-      GovernedStatement governed = services.governor().govern(identity, sql, path);
+      GovernedStatement governed = services.governor().govern(governedAs, sql, path);
       onLoop(() -> {
         if (state == State.CLOSED) {
           recordAudit(governed, start, null);
@@ -570,7 +572,12 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       case 'K' -> {
         // The backend's key stays private: clients hold Meshgate's key instead.
       }
-      case 'N', 'S', 'A' -> write(frame);
+      case 'S' -> {
+        // The audit log follows the client's application_name however it sets it.
+        identity = ReportedApplicationName.follow(identity, frame.body());
+        write(frame);
+      }
+      case 'N', 'A' -> write(frame);
       case 'G' -> {
         // CopyInResponse: the client's copy data may come now
         clientCopying = true;
@@ -755,19 +762,16 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
 
   private void backendLost(Throwable cause) {
     LOG.warn("session {}: backend connection lost{}", sessionId, cause == null ? "" : ": " + cause.getMessage());
-    auditUnfinished("08006", "backend connection lost", false);
+    auditUnfinished("08006", "backend connection lost");
     fatal(ErrorFields.fatal("08006", "the backend connection was lost; the session cannot continue")
         .withHint("Reconnect; if this persists, operators should check the backend database."));
   }
 
   /** Statements that were under way when the session or the backend went away. */
-  private void auditUnfinished(String sqlState, String message, boolean cancelled) {
+  private void auditUnfinished(String sqlState, String message) {
     while (!expectations.isEmpty()) {
       Expectation.executionOf(expectations.poll()).ifPresent(execution -> {
         execution.error(sqlState, message);
-        if (cancelled) {
-          execution.markCancelled();
-        }
         recordAudit(execution.governed(), execution.startNanos(), execution);
       });
     }
@@ -812,7 +816,6 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
 
   private void cancelBackendQuery() {
     if (backend != null && !expectations.isEmpty()) {
-      expectations.forEach(expectation -> Expectation.executionOf(expectation).ifPresent(StatementExecution::markCancelled));
       InetSocketAddress address = new InetSocketAddress(backend.endpoint().host(), backend.endpoint().port());
       BackendCancel.send(context.channel().eventLoop(), address, backend.processId(), backend.secretKey());
     }
@@ -863,7 +866,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   private void clientLeft() {
     if (state != State.CLOSED && !expectations.isEmpty()) {
       cancelBackendQuery();
-      auditUnfinished("57014", "the client disconnected", true);
+      auditUnfinished("57014", "the client disconnected");
     }
     release();
   }

@@ -14,7 +14,6 @@ final class StatementExecution {
   private long bytes;
   private String sqlState;
   private String errorMessage;
-  private boolean cancelled;
 
   StatementExecution(GovernedStatement governed, long startNanos, long forwardedNanos) {
     this.governed = requireNonNull(governed, "governed is null");
@@ -58,10 +57,6 @@ final class StatementExecution {
     }
   }
 
-  void markCancelled() {
-    cancelled = true;
-  }
-
   long rows() {
     return rows;
   }
@@ -76,10 +71,6 @@ final class StatementExecution {
 
   String errorMessage() {
     return errorMessage;
-  }
-
-  boolean cancelled() {
-    return cancelled;
   }
 
   private static String truncate(String message) {

@@ -126,9 +126,10 @@ class AuditCommandTest {
   }
 
   @Test
-  void exportFiltersByUserRelationDecisionAndTime() throws IOException {
+  void exportFiltersByUserRelationDecisionAndTimeAcrossRotatedFilesInBothFormats() throws IOException {
     List<AuditEvent> events = AuditLogFixture.events(36);
-    AuditLogFixture.write(log(), events);
+    AuditLogFixture.write(log(), events, 2048);
+    assertTrue(AuditLog.of(log()).rotatedFiles().size() > 2, "the export should span rotated files");
     Instant from = Instant.parse("2026-11-22T00:00:00Z");
     Instant to = Instant.parse("2026-11-22T08:00:00Z");
 
@@ -158,6 +159,15 @@ class AuditCommandTest {
     List<String> expectedIds = events.stream().filter(expected).map(AuditEvent::eventId).toList();
     assertTrue(!expectedIds.isEmpty(), "the fixture should have events for " + List.of(filter));
     assertEquals(expectedIds, exportedIds, "filter " + List.of(filter));
+
+    args.set(args.indexOf("jsonl"), "csv");
+    CommandRun csv = CommandRun.of(args.toArray(String[]::new));
+    assertEquals(0, csv.exitCode(), csv.toString());
+    int idColumn = AuditExport.CSV_COLUMNS.indexOf("event_id");
+    List<String> csvIds = csv.outLines().subList(1, csv.outLines().size()).stream()
+        .map(record -> record.split(",", -1)[idColumn])
+        .toList();
+    assertEquals(expectedIds, csvIds, "CSV, filter " + List.of(filter));
   }
 
   @Test

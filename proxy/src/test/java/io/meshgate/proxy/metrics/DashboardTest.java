@@ -50,6 +50,8 @@ class DashboardTest {
         "meshgate_decision_cache_hits_total",
         "meshgate_decision_cache_misses_total",
         "meshgate_audit_queue_depth",
+        "meshgate_audit_event_write_seconds_bucket",
+        "meshgate_audit_batch_write_seconds_bucket",
         "meshgate_audit_events_failed_total",
         "meshgate_audit_failures_total",
         "meshgate_relation_queries_total",

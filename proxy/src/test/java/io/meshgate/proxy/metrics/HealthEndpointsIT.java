@@ -116,12 +116,24 @@ class HealthEndpointsIT {
     Set<String> missing = new TreeSet<>(DashboardMetrics.metricNames(DashboardMetrics.dashboard()));
     missing.removeAll(exposed);
     assertTrue(missing.isEmpty(), "the dashboard uses metrics that /metrics does not expose: " + missing);
+    // The sink was opened with the metrics' observer: the statement's event is in the histograms.
+    assertTrue(sampleValue(scrape.body(), "meshgate_audit_event_write_seconds_count") >= 1, scrape.body());
+    assertTrue(sampleValue(scrape.body(), "meshgate_audit_batch_write_seconds_count") >= 1, scrape.body());
     // simpleclient writes a comma after the last label: {revision="…",}
     String revision = demo.meshgate().managedOpa().orElseThrow().revision();
     assertTrue(scrape.body().lines().anyMatch(line -> line.matches(
             "meshgate_policy_revision_info\\{revision=\"" + Pattern.quote(revision) + "\",?} 1\\.0")),
         "the active revision " + revision + " should be a label: " + scrape.body().lines()
             .filter(line -> line.contains("revision_info")).toList());
+  }
+
+  /** The value of an unlabelled sample in a Prometheus text exposition. */
+  private static double sampleValue(String exposition, String name) {
+    return exposition.lines()
+        .filter(line -> line.startsWith(name + " "))
+        .mapToDouble(line -> Double.parseDouble(line.substring(name.length() + 1).trim()))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError(name + " is not exposed"));
   }
 
   /** The names of the samples in a Prometheus text exposition (not the # HELP and # TYPE lines). */

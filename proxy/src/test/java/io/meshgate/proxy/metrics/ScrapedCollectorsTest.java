@@ -15,14 +15,19 @@ import io.prometheus.client.CollectorRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The metrics read at scrape time follow their sources. */
+/**
+ * The metrics read at scrape time follow their sources, and the audit write histograms follow
+ * the sink that feeds them.
+ */
 class ScrapedCollectorsTest {
   @TempDir Path directory;
 
@@ -65,6 +70,30 @@ class ScrapedCollectorsTest {
       assertEquals(1.0, sample("meshgate_audit_sink_healthy"));
       assertTrue(sample("meshgate_audit_last_batch_write_seconds") > 0, "a forced write takes some time");
     }
+  }
+
+  @Test
+  void aSinkOpenedWithTheMetricsObserverFillsTheWriteLatencyHistograms() {
+    assertEquals(0.0, sample("meshgate_audit_event_write_seconds_count"));
+    assertEquals(0.0, sample("meshgate_audit_batch_write_seconds_count"));
+    int events = 50;
+    try (JsonLinesAuditSink sink = JsonLinesAuditSink.open(directory.resolve("audit.jsonl"),
+        AuditSinkOptions.defaults().withFsync(AuditSinkOptions.Fsync.ALWAYS), metrics.auditWriteObserver())) {
+      List<CompletableFuture<Void>> written = new ArrayList<>();
+      for (int i = 0; i < events; i++) {
+        written.add(sink.append(event(i)));
+      }
+      CompletableFuture.allOf(written.toArray(CompletableFuture[]::new)).join();
+    }
+
+    assertEquals(events, sample("meshgate_audit_event_write_seconds_count"));
+    double batches = sample("meshgate_audit_batch_write_seconds_count");
+    assertTrue(batches >= 1 && batches <= events, "batches: " + batches);
+    assertEquals(batches, sample("meshgate_audit_batch_write_seconds_bucket", "le", "+Inf"));
+    double batchSeconds = sample("meshgate_audit_batch_write_seconds_sum");
+    assertTrue(batchSeconds > 0, "forced writes take time");
+    // Each event waits at least for its own batch's write, so the event times add up to more.
+    assertTrue(sample("meshgate_audit_event_write_seconds_sum") >= batchSeconds);
   }
 
   @Test

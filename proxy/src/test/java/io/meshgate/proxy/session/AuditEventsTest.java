@@ -1,0 +1,122 @@
+package io.meshgate.proxy.session;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.meshgate.audit.AuditEvent;
+import io.meshgate.audit.AuditOutcome;
+import io.meshgate.audit.AuditRelation;
+import io.meshgate.policy.Access;
+import io.meshgate.policy.ColumnMask;
+import io.meshgate.policy.Decision;
+import io.meshgate.policy.FilterOperator;
+import io.meshgate.policy.RelationAccess;
+import io.meshgate.policy.RelationName;
+import io.meshgate.policy.RelationPolicy;
+import io.meshgate.policy.RowFilter;
+import io.meshgate.policy.Subject;
+import io.meshgate.proxy.governance.GovernedStatement;
+import io.meshgate.proxy.governance.SessionIdentity;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** How a governed and executed statement becomes its audit event. */
+class AuditEventsTest {
+  private static final RelationName ORDERS = new RelationName("mesh", "sales", "orders");
+  private static final SessionIdentity IDENTITY = new SessionIdentity("session-1",
+      new Subject("alice", List.of("analysts"), Map.of()), "mesh", "10.0.0.7", "report");
+  private static final Instant TIME = Instant.parse("2026-11-21T10:15:00.123456Z");
+
+  @Test
+  void copiesIdentityStatementDecisionAndOutcome() {
+    Decision decision = new Decision(true, List.of(), Map.of(ORDERS.key(), new RelationPolicy(
+        List.of(new RowFilter.Comparison("region", FilterOperator.IN, List.of("EU", "it's")),
+            new RowFilter.Comparison("amount", FilterOperator.LESS, List.of(new BigDecimal("100.50"))),
+            new RowFilter.Comparison("deleted_at", FilterOperator.IS_NULL, List.of()),
+            new RowFilter.Expression("day > current_date - 7")),
+        Map.of("email", new ColumnMask.Email(), "card", new ColumnMask.ShowLast(4),
+            "salt", new ColumnMask.Hash("secret-salt")),
+        Set.of("ssn", "iban"))), List.of("sales.readers", "global.pii.email"));
+    StatementExecution execution = new StatementExecution(allowed(decision), 0, 0);
+    execution.dataRow(20);
+    execution.dataRow(22);
+    execution.commandComplete("SELECT 2");
+
+    AuditEvent event = AuditEvents.of(IDENTITY, allowed(decision), execution, 1_234_999, TIME,
+        "postgresql://db:5432/mesh");
+
+    assertEquals("session-1", event.sessionId());
+    assertEquals("alice", event.user());
+    assertEquals(List.of("analysts"), event.groups());
+    assertEquals("10.0.0.7", event.clientAddress());
+    assertEquals("report", event.applicationName());
+    assertEquals("mesh", event.database());
+    assertEquals("select", event.statementKind());
+    assertEquals("SELECT * FROM sales.orders", event.sql());
+    assertEquals("SELECT \"id\" FROM (…) AS \"orders\"", event.rewrittenSql());
+    assertEquals(TIME, event.time());
+    assertEquals("postgresql://db:5432/mesh", event.backend());
+    assertEquals(List.of(new AuditRelation("mesh.sales.orders", "read", List.of("id", "email"),
+        List.of("region in ('EU', 'it''s')", "amount < (100.50)", "deleted_at is_null", "day > current_date - 7"),
+        Map.of("email", "email", "card", "show_last(n => 4)", "salt", "hash"),
+        List.of("iban", "ssn"))), event.relations());
+    assertEquals(List.of("sales.readers", "global.pii.email"), event.decision().policies());
+    assertEquals("rev-7", event.decision().policyRevision());
+    assertEquals(AuditOutcome.ok(2, 42, 1_234), event.outcome());
+  }
+
+  @Test
+  void aCancelRequestThatCameTooLateLeavesTheStatementOk() {
+    StatementExecution execution = new StatementExecution(allowed(unrestricted()), 0, 0);
+    execution.dataRow(10);
+    execution.commandComplete("SELECT 1");
+
+    AuditOutcome outcome = AuditEvents.of(IDENTITY, allowed(unrestricted()), execution, 5_000, TIME, "b").outcome();
+
+    assertEquals(AuditOutcome.Status.OK, outcome.status());
+    assertNull(outcome.sqlState());
+  }
+
+  @Test
+  void queryCanceledIsCancelledAndEveryOtherErrorFailed() {
+    StatementExecution cancelled = new StatementExecution(allowed(unrestricted()), 0, 0);
+    cancelled.dataRow(10);
+    cancelled.error("57014", "canceling statement due to user request");
+    AuditOutcome cancelledOutcome =
+        AuditEvents.of(IDENTITY, allowed(unrestricted()), cancelled, 5_000, TIME, "b").outcome();
+    assertEquals(new AuditOutcome(AuditOutcome.Status.CANCELLED, "57014", 1, 10, 5,
+        "canceling statement due to user request"), cancelledOutcome);
+
+    StatementExecution failed = new StatementExecution(allowed(unrestricted()), 0, 0);
+    failed.error("22012", "division by zero");
+    // A later error (e.g. from a cancel request that arrived after the failure) does not
+    // replace the first one.
+    failed.error("57014", "canceling statement due to user request");
+    AuditOutcome failedOutcome = AuditEvents.of(IDENTITY, allowed(unrestricted()), failed, 5_000, TIME, "b").outcome();
+    assertEquals(new AuditOutcome(AuditOutcome.Status.FAILED, "22012", 0, 0, 5, "division by zero"), failedOutcome);
+  }
+
+  @Test
+  void aStatementTheSessionNeverRanIsCancelled() {
+    AuditOutcome outcome = AuditEvents.of(IDENTITY, allowed(unrestricted()), null, 5_000, TIME, "b").outcome();
+
+    assertEquals(AuditOutcome.Status.CANCELLED, outcome.status());
+    assertEquals("57014", outcome.sqlState());
+  }
+
+  private static Decision unrestricted() {
+    return new Decision(true, List.of(), Map.of(), List.of("sales.readers"));
+  }
+
+  private static GovernedStatement allowed(Decision decision) {
+    return new GovernedStatement("SELECT * FROM sales.orders", Optional.of("SELECT \"id\" FROM (…) AS \"orders\""),
+        Optional.empty(), GovernedStatement.Outcome.ALLOWED, "select",
+        List.of(new RelationAccess(ORDERS, Access.READ, List.of("id", "email", "region"), List.of("id", "email"))),
+        Optional.of(decision), "rev-7", new GovernedStatement.StageTimings(0, 0, 0));
+  }
+}
