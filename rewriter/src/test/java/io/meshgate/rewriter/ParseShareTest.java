@@ -1,0 +1,170 @@
+package io.meshgate.rewriter;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * How much real SQL the rewriter understands: every statement of the client matrix, of the
+ * client-queries fixtures (psql and pgjdbc catalog queries) and of TPC-H goes through the
+ * analyzer and, when governed, a rewrite; the shares are written to
+ * {@code target/parse-share.md} and are what rewriter/README.md reports ("What SQL Meshgate
+ * understands"). The per-construct decisions of that section are pinned below.
+ */
+class ParseShareTest {
+  private static final List<String> SEARCH_PATH = List.of("$user", "public");
+
+  /** One statement's fate. */
+  record Outcome(String corpus, String name, String result) {
+    Outcome {
+      Objects.requireNonNull(corpus, "corpus is null");
+      Objects.requireNonNull(name, "name is null");
+      Objects.requireNonNull(result, "result is null");
+    }
+
+    boolean understood() {
+      return result.equals(GOVERNED) || result.equals(PASSES);
+    }
+  }
+
+  static final String GOVERNED = "governed";
+  static final String PASSES = "passes without a decision";
+
+  private static DemoCatalog meshCatalog() {
+    return TpchWorkload.catalog().add("weather", "stations_raw", "station_id", "text", "zip_code", "text",
+        "observed_at", "timestamp without time zone", "temperature_c", "double precision", "humidity",
+        "double precision", "raw_payload", "text");
+  }
+
+  /** What the analyzer makes of {@code sql}: governed (and rewritten), passed as is, or refused with a SQLSTATE. */
+  static String outcome(StatementAnalyzer analyzer, String sql, List<String> searchPath) {
+    try {
+      AnalyzedStatement statement = analyzer.analyze(sql, searchPath);
+      if (!statement.requiresDecision()) {
+        statement.passthroughSql();
+        return PASSES;
+      }
+      statement.rewrite(Decisions.allow().build());
+      return GOVERNED;
+    } catch (SqlRefusal refusal) {
+      return "refused " + refusal.sqlState();
+    }
+  }
+
+  @Test
+  void writesTheParseShareOfTheClientMatrixTheClientQueriesAndTpch() throws IOException {
+    StatementAnalyzer mesh = new StatementAnalyzer(meshCatalog(), DemoCatalog.DATABASE);
+    StatementAnalyzer clientQueries =
+        new StatementAnalyzer(ClientQueryFixture.catalogWithSystemRelations(), DemoCatalog.DATABASE);
+    List<Outcome> outcomes = new ArrayList<>();
+    List<String> matrix = clientMatrixStatements();
+    for (int i = 0; i < matrix.size(); i++) {
+      outcomes.add(new Outcome("client matrix", "statement " + (i + 1), outcome(mesh, matrix.get(i), SEARCH_PATH)));
+    }
+    for (ClientQueryFixture fixture : ClientQueryFixture.all()) {
+      outcomes.add(new Outcome("client catalog queries (psql, pgjdbc)", fixture.name(),
+          outcome(clientQueries, fixture.sql(), SEARCH_PATH)));
+    }
+    for (TpchWorkload.Query query : TpchWorkload.queries()) {
+      outcomes.add(new Outcome("TPC-H", query.name(), outcome(mesh, query.sql(), TpchWorkload.SEARCH_PATH)));
+    }
+    String report = report(outcomes);
+    Path target = Path.of("target");
+    Files.createDirectories(target);
+    Files.writeString(target.resolve("parse-share.md"), report, StandardCharsets.UTF_8);
+    System.out.print(report);
+
+    assertEquals(List.of(), outcomes.stream().filter(outcome -> !outcome.understood()).toList());
+    assertEquals(matrix.size() + ClientQueryFixture.all().size() + TpchWorkload.QUERY_COUNT, outcomes.size());
+    assertTrue(matrix.size() >= 45, "the client matrix list lost statements: " + matrix.size());
+  }
+
+  /**
+   * The decision for each construct Calcite's Babel parser lacks, as rewriter/README.md states
+   * it: pre-processed (understood), or refused with the SQLSTATE shown. A change here must
+   * change that table.
+   */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
+      $n parameters              | SELECT store_id FROM sales.stores WHERE store_id = $1 AND zip_code <> $1::text | governed
+      dollar-quoted string       | SELECT $$it's$$ AS a, $tag$x$tag$ AS b FROM sales.stores                        | governed
+      OPERATOR(pg_catalog.~)     | SELECT store_id FROM sales.stores WHERE zip_code OPERATOR(pg_catalog.~) '^1'    | governed
+      OPERATOR(pg_catalog.+)     | SELECT store_id OPERATOR(pg_catalog.+) 1 FROM sales.stores                      | refused 0A000
+      COLLATE                    | SELECT zip_code FROM sales.stores ORDER BY zip_code COLLATE "C"                 | governed
+      :: casts                   | SELECT store_id::text, '1'::int FROM sales.stores                               | governed
+      E'' strings                | SELECT E'a\\nb' AS s FROM sales.stores                                          | governed
+      ILIKE                      | SELECT store_id FROM sales.stores WHERE zip_code ILIKE '1%'                     | governed
+      = ANY(ARRAY[...])          | SELECT store_id FROM sales.stores WHERE store_id = ANY(ARRAY[1, 2])             | governed
+      DISTINCT ON                | SELECT DISTINCT ON (region) region, store_id FROM sales.stores ORDER BY region   | refused 42601
+      ->> on jsonb               | SELECT '{"a": 1}'::jsonb ->> 'a' AS a FROM sales.stores                          | refused 42601
+      jsonb ? key                | SELECT '{"a": 1}'::jsonb ? 'a' AS a FROM sales.stores                            | refused 0A000
+      RETURNING                  | DELETE FROM sales.stores WHERE store_id = 1 RETURNING store_id                  | refused 0A000
+      INSERT ... ON CONFLICT     | INSERT INTO sales.stores VALUES (1, '1', 'EU') ON CONFLICT DO NOTHING            | refused 0A000
+      TABLE t                    | TABLE sales.stores                                                              | refused 0A000
+      FOR UPDATE                 | SELECT store_id FROM sales.stores FOR UPDATE                                    | refused 42601
+      WITH ... AS MATERIALIZED   | WITH s AS MATERIALIZED (SELECT * FROM sales.stores) SELECT * FROM s             | refused 42601
+      typed literal text 'x'     | SELECT text 'x' AS t FROM sales.stores                                          | refused 42601
+      several statements         | SELECT 1; SELECT 2                                                              | refused 0A000
+      """)
+  void constructDecisionsHold(String construct, String sql, String expected) {
+    StatementAnalyzer analyzer = new StatementAnalyzer(meshCatalog(), DemoCatalog.DATABASE);
+    assertEquals(expected, outcome(analyzer, sql, SEARCH_PATH), construct);
+  }
+
+  private static String report(List<Outcome> outcomes) {
+    Map<String, Map<String, Integer>> byCorpus = new LinkedHashMap<>();
+    for (Outcome outcome : outcomes) {
+      byCorpus.computeIfAbsent(outcome.corpus(), corpus -> new TreeMap<>()).merge(outcome.result(), 1, Integer::sum);
+    }
+    StringBuilder report = new StringBuilder("| statements | count | governed | pass without a decision | refused |\n"
+        + "|---|---:|---:|---:|---|\n");
+    for (Map.Entry<String, Map<String, Integer>> corpus : byCorpus.entrySet()) {
+      Map<String, Integer> results = new TreeMap<>(corpus.getValue());
+      int total = results.values().stream().mapToInt(Integer::intValue).sum();
+      int governed = results.getOrDefault(GOVERNED, 0);
+      int passes = results.getOrDefault(PASSES, 0);
+      results.remove(GOVERNED);
+      results.remove(PASSES);
+      report.append(String.format("| %s | %d | %d | %d | %s |%n", corpus.getKey(), total, governed, passes,
+          results.isEmpty() ? "0" : results.toString()));
+    }
+    return report.toString();
+  }
+
+  /** The entries of parse-share/client-matrix.sql: statements ended by a line that is only ';'. */
+  private static List<String> clientMatrixStatements() {
+    String text;
+    try (InputStream in = Objects.requireNonNull(ParseShareTest.class.getResourceAsStream(
+        "/parse-share/client-matrix.sql"), "parse-share/client-matrix.sql is missing")) {
+      text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    List<String> statements = new ArrayList<>();
+    StringBuilder current = new StringBuilder();
+    for (String line : text.lines().toList()) {
+      if (line.equals(";")) {
+        statements.add(current.toString().strip());
+        current.setLength(0);
+      } else if (!line.startsWith("--")) {
+        current.append(line).append('\n');
+      }
+    }
+    return List.copyOf(statements);
+  }
+}
