@@ -4,6 +4,7 @@ import io.meshgate.policy.Decision;
 import io.meshgate.policy.RelationAccess;
 import io.meshgate.policy.StatementKind;
 import java.util.List;
+import java.util.Set;
 
 /**
  * One analysed statement. Either it needs no decision (an allowlisted utility statement, a
@@ -29,6 +30,15 @@ public interface AnalyzedStatement {
   List<RelationAccess> relations();
 
   /**
+   * The relations of the {@code meshgate} schema the statement reads. When there are any, the
+   * statement requires a decision (even with no governed relation) and is rewritten with
+   * {@link #rewrite(Decision, DiscoveryRows)}.
+   */
+  default Set<VirtualRelation> virtualRelations() {
+    return Set.of();
+  }
+
+  /**
    * What to send when no decision is required: the client's text for utility statements,
    * the unparsed (analysed) SQL for queries.
    *
@@ -41,7 +51,16 @@ public interface AnalyzedStatement {
    *
    * @throws SqlRefusal if the decision does not allow the statement, a denied column is
    *     named, or the decision's filters or masks do not validate
-   * @throws IllegalStateException if the statement requires no decision
+   * @throws IllegalStateException if the statement requires no decision, or reads virtual
+   *     relations
    */
   String rewrite(Decision decision) throws SqlRefusal;
+
+  /**
+   * Like {@link #rewrite(Decision)}, with {@code rows} as the contents of the virtual relations
+   * the statement reads, computed for the session's user.
+   */
+  default String rewrite(Decision decision, DiscoveryRows rows) throws SqlRefusal {
+    return rewrite(decision);
+  }
 }
