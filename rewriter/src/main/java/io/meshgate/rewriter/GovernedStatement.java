@@ -96,7 +96,7 @@ final class GovernedStatement implements AnalyzedStatement {
       SqlNode root = SqlParsing.parseStatement(normalized);
       StatementAnalysis analysis = TableReferenceFinder.find(root, resolver);
       Set<SqlIdentifier> derivedBases = applier.apply(analysis, decision);
-      VirtualTableBuilder.replace(analysis.virtualReferences(), rows);
+      VirtualTableBuilder.replace(analysis.virtualReferences(), analysis.longColumnNames(), rows);
       verify(root, derivedBases);
       return PostgresUnparser.unparse(root, normalized.parameterNumbers());
     } catch (SqlRefusal refusal) {

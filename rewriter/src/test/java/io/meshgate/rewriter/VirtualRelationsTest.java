@@ -85,6 +85,15 @@ class VirtualRelationsTest {
   }
 
   @Test
+  void schemaQualifiedColumnNamesFollowTheDerivedTable() throws SqlRefusal {
+    String rewritten = analyze("select meshgate.data_products.product from meshgate.data_products"
+        + " where meshgate.data_products.domain = 'sales'")
+        .rewrite(Decisions.allow().build(), ROWS);
+    assertTrue(rewritten.startsWith("SELECT \"data_products\".\"product\" FROM (SELECT"), rewritten);
+    assertTrue(rewritten.endsWith("AS \"data_products\" WHERE (\"data_products\".\"domain\" = 'sales')"), rewritten);
+  }
+
+  @Test
   void joinedWithAGovernedTableBothAreReplaced() throws SqlRefusal {
     Decision decision = Decisions.allow()
         .filter("mesh.sales.stores", new RowFilter.Comparison("region", FilterOperator.EQUAL, List.of("EU")))

@@ -18,10 +18,12 @@ import io.meshgate.rewriter.analysis.VirtualReference;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.apache.calcite.sql.SqlIdentifier;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlNodeList;
 import org.apache.calcite.sql.SqlSelect;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
+import org.apache.calcite.sql.parser.SqlParserPos;
 
 /**
  * Builds the derived table that stands in for a virtual relation:
@@ -74,11 +76,26 @@ public final class VirtualTableBuilder {
     };
   }
 
-  /** Replaces every reference by a derived table holding {@code rows}. */
-  public static void replace(List<VirtualReference> references, DiscoveryRows rows) {
+  /**
+   * Replaces every reference by a derived table holding {@code rows}, and shortens the column
+   * names written {@code meshgate.table.column} that named an unaliased reference to {@code
+   * table.column}, the name the derived table goes by.
+   */
+  public static void replace(
+      List<VirtualReference> references, List<SqlIdentifier> longColumnNames, DiscoveryRows rows) {
     for (VirtualReference reference : references) {
       SqlSelect derived = derivedTable(reference.relation(), rows);
       reference.replaceWith(reference.aliased() ? derived : as(derived, reference.exposedName()));
+    }
+    for (SqlIdentifier name : longColumnNames) {
+      List<String> parts = name.names;
+      boolean namesUnaliasedReference = parts.size() == 3 && parts.get(0).equals(VirtualRelation.SCHEMA)
+          && references.stream().anyMatch(reference -> !reference.aliased()
+              && reference.relation().table().equals(parts.get(1)));
+      if (namesUnaliasedReference) {
+        SqlParserPos position = name.getParserPosition();
+        name.setNames(List.of(parts.get(1), parts.get(2)), List.of(position, position));
+      }
     }
   }
 
