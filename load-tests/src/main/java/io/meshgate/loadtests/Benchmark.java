@@ -21,11 +21,13 @@ import io.meshgate.loadtests.scenario.Measurement;
 import io.meshgate.loadtests.scenario.MemoryProbe;
 import io.meshgate.loadtests.scenario.PgbenchRunner;
 import io.meshgate.loadtests.scenario.Progress;
+import io.meshgate.loadtests.scenario.RunRecorder;
 import io.meshgate.loadtests.scenario.Scenario;
 import io.meshgate.loadtests.scenario.SelectOnlyScenario;
 import io.meshgate.loadtests.systems.BenchDatabase;
 import io.meshgate.loadtests.systems.BenchPolicies;
 import io.meshgate.loadtests.systems.BenchmarkSetupException;
+import io.meshgate.loadtests.systems.FlightRecorder;
 import io.meshgate.loadtests.systems.JavaHeap;
 import io.meshgate.loadtests.systems.MeshgateProcess;
 import io.meshgate.loadtests.systems.NativeGovernance;
@@ -88,14 +90,20 @@ public final class Benchmark {
   private final Path repositoryRoot;
   private final Path outputDirectory;
   private final boolean keepTransactionLogs;
+  private final boolean profile;
   private final Progress progress;
+  private Optional<FlightRecorder> recorder = Optional.empty();
 
+  /**
+   * @param profile record Meshgate with JDK Flight Recorder during each of its measured runs
+   */
   public Benchmark(BenchmarkPlan plan, Path repositoryRoot, Path outputDirectory, boolean keepTransactionLogs,
-      Progress progress) {
+      boolean profile, Progress progress) {
     this.plan = requireNonNull(plan, "plan is null");
     this.repositoryRoot = requireNonNull(repositoryRoot, "repositoryRoot is null");
     this.outputDirectory = requireNonNull(outputDirectory, "outputDirectory is null");
     this.keepTransactionLogs = keepTransactionLogs;
+    this.profile = profile;
     this.progress = requireNonNull(progress, "progress is null");
   }
 
@@ -156,8 +164,13 @@ public final class Benchmark {
       collected.settings.put("PostgreSQL", "max_connections=" + maximumConnections + ", shared_buffers=256MB, "
           + "fsync, synchronous_commit and full_page_writes off (the demo's defaults; every scenario only reads), "
           + "password_encryption scram-sha-256");
+      if (profile) {
+        recorder = Optional.of(FlightRecorder.ofThisJdk(raw.resolve("profiles"), progress));
+        collected.notes.add("Profiled: Meshgate ran under JDK Flight Recorder (settings=profile) during its measured "
+            + "runs, which costs it some throughput; recordings and summaries are in raw/profiles.");
+      }
       PgbenchRunner runner = new PgbenchRunner(databases.pgbench(), raw, keepTransactionLogs, machine.processors(),
-          progress);
+          progress, recorder.isPresent() ? recorder.get() : RunRecorder.NONE);
 
       runBenchScenarios(databases, tools, runner, work, usersFile, policies, raw, collected);
       runGovernedWorkload(databases, tools, runner, work, usersFile, policies, alicePassword, workload, raw,
@@ -213,6 +226,7 @@ public final class Benchmark {
           work.resolve("meshgate-bench"),
           new Endpoint(mesh.host(), mesh.port(), BenchDatabase.DATABASE, mesh.serviceUser(), mesh.servicePassword()),
           usersFile, policies, tools.opa()));
+      watch(meshgate);
       collected.settings.put("Meshgate configuration",
           meshgate.configurationText().replace(work.toString(), "<work directory>")
               + "# JVM: java -jar with the JVM's default options\n");
@@ -278,6 +292,7 @@ public final class Benchmark {
     try (MeshgateProcess meshgate = MeshgateProcess.start(new MeshgateProcess.Settings(tools.java(),
         tools.meshgateJar(), work.resolve("meshgate-mesh"), new Endpoint(mesh.host(), mesh.port(), mesh.database(),
         mesh.serviceUser(), mesh.servicePassword()), usersFile, policies, tools.opa()))) {
+      watch(meshgate);
       try {
         GovernedWorkloadScenario governed = new GovernedWorkloadScenario(runner, workload, List.of(
             new GovernedWorkloadScenario.Participant(Target.NATIVE_RLS, databases.nativeRole(),
@@ -337,6 +352,10 @@ public final class Benchmark {
       Thread.currentThread().interrupt();
       throw new BenchmarkSetupException("interrupted during the decision benchmark", e);
     }
+  }
+
+  private void watch(MeshgateProcess meshgate) {
+    recorder.ifPresent(flightRecorder -> flightRecorder.watch(meshgate));
   }
 
   private Path meshgateJar() {

@@ -12,17 +12,19 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * {@code load-tests/bin/run [--quick] [--output DIR] [--keep-transaction-logs]}: runs the
+ * {@code load-tests/bin/run [--quick] [--output DIR] [--keep-transaction-logs] [--profile]}: runs the
  * benchmark and writes its report, by default to {@code load-tests/reports/<UTC timestamp>/}.
  * Exit status 0 when the report was written, 1 when the benchmark could not run, 2 for wrong
  * usage.
  */
 public final class BenchmarkCommand {
   static final String USAGE = """
-      Usage: load-tests/bin/run [--quick] [--output DIR] [--keep-transaction-logs]
-        --quick                  about 2 minutes: fewer client counts, 3 s runs (default: the full plan, about 15 minutes)
+      Usage: load-tests/bin/run [--quick] [--output DIR] [--keep-transaction-logs] [--profile]
+        --quick                  about 2 minutes: fewer client counts, 3 s runs (default: the full plan, about 10 minutes)
         --output DIR             where the report goes (default: load-tests/reports/<UTC timestamp>/)
         --keep-transaction-logs  keep pgbench's per-transaction logs in DIR/raw (large)
+        --profile                a JDK Flight Recorder recording of Meshgate per measured run, with a summary,
+                                 in DIR/raw/profiles (the recording itself costs Meshgate a little throughput)
       Starts PostgreSQL, PgBouncer and Meshgate on 127.0.0.1, runs every scenario against each in turn,
       and writes DIR/report.md with PNG charts and results.csv.""";
   private static final DateTimeFormatter DIRECTORY_NAME =
@@ -30,7 +32,7 @@ public final class BenchmarkCommand {
   private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss", Locale.ROOT);
 
   /** The parsed command line. */
-  record Arguments(boolean quick, Optional<Path> output, boolean keepTransactionLogs) {}
+  record Arguments(boolean quick, Optional<Path> output, boolean keepTransactionLogs, boolean profile) {}
 
   private BenchmarkCommand() {}
 
@@ -64,7 +66,7 @@ public final class BenchmarkCommand {
     err.println("load-tests: " + plan.name() + " plan, report in " + output);
     try {
       Path report = new Benchmark(plan, root.get(), output.toAbsolutePath(), parsed.keepTransactionLogs(),
-          message -> err.println("[" + CLOCK.format(LocalTime.now(ZoneOffset.UTC)) + "] " + message)).run();
+          parsed.profile(), message -> err.println("[" + CLOCK.format(LocalTime.now(ZoneOffset.UTC)) + "] " + message)).run();
       System.out.println(report);
       return 0;
     } catch (Exception e) {
@@ -78,12 +80,14 @@ public final class BenchmarkCommand {
   static Optional<Arguments> parse(List<String> arguments) {
     boolean quick = false;
     boolean keep = false;
+    boolean profile = false;
     Optional<Path> output = Optional.empty();
     for (int index = 0; index < arguments.size(); index++) {
       String argument = arguments.get(index);
       switch (argument) {
         case "--quick" -> quick = true;
         case "--keep-transaction-logs" -> keep = true;
+        case "--profile" -> profile = true;
         case "--output" -> {
           if (index + 1 >= arguments.size() || arguments.get(index + 1).isBlank()) {
             throw new IllegalArgumentException("--output needs a directory");
@@ -96,6 +100,6 @@ public final class BenchmarkCommand {
         default -> throw new IllegalArgumentException("unknown argument " + argument);
       }
     }
-    return Optional.of(new Arguments(quick, output, keep));
+    return Optional.of(new Arguments(quick, output, keep, profile));
   }
 }

@@ -77,12 +77,12 @@ public record BenchmarkPlan(
         4, Duration.ofSeconds(3), 1_000, List.of(1, 8), Duration.ofSeconds(2));
   }
 
-  /** About fifteen minutes: 1, 8, 32 and 128 clients in every query mode, 15 s per run. */
+  /** About ten minutes: 1, 8, 32 and 128 clients in every query mode, 8 to 10 s per run. */
   public static BenchmarkPlan full() {
-    return new BenchmarkPlan("full", 10, Duration.ofSeconds(10),
-        List.of(QueryMode.SIMPLE, QueryMode.EXTENDED, QueryMode.PREPARED), List.of(1, 8, 32, 128), Duration.ofSeconds(15),
-        List.of(QueryMode.SIMPLE, QueryMode.PREPARED), List.of(1, 8, 32), Duration.ofSeconds(15),
-        4, Duration.ofSeconds(15), 1_000, List.of(1, 8, 32), Duration.ofSeconds(10));
+    return new BenchmarkPlan("full", 10, Duration.ofSeconds(5),
+        List.of(QueryMode.SIMPLE, QueryMode.EXTENDED, QueryMode.PREPARED), List.of(1, 8, 32, 128), Duration.ofSeconds(8),
+        List.of(QueryMode.SIMPLE, QueryMode.PREPARED), List.of(1, 8, 32), Duration.ofSeconds(10),
+        4, Duration.ofSeconds(10), 1_000, List.of(1, 8), Duration.ofSeconds(5));
   }
 
   /** The most clients any pgbench run of the plan opens at once. */

@@ -17,13 +17,16 @@ class BenchmarkCommandTest {
   @Test
   void parsesTheOptions() {
     BenchmarkCommand.Arguments arguments =
-        BenchmarkCommand.parse(List.of("--quick", "--output", "/tmp/report", "--keep-transaction-logs")).orElseThrow();
+        BenchmarkCommand.parse(List.of("--quick", "--output", "/tmp/report", "--keep-transaction-logs", "--profile"))
+            .orElseThrow();
     assertTrue(arguments.quick());
     assertEquals(Optional.of(Path.of("/tmp/report")), arguments.output());
     assertTrue(arguments.keepTransactionLogs());
+    assertTrue(arguments.profile());
     BenchmarkCommand.Arguments defaults = BenchmarkCommand.parse(List.of()).orElseThrow();
     assertFalse(defaults.quick());
     assertEquals(Optional.empty(), defaults.output());
+    assertFalse(defaults.profile());
     assertTrue(BenchmarkCommand.parse(List.of("--help")).isEmpty());
   }
 
@@ -50,5 +53,11 @@ class BenchmarkCommandTest {
         + quick.governedModes().size() * quick.governedClients().size() * 2 * quick.governedDuration().toSeconds()
         + 3 * quick.stormDuration().toSeconds() + 5 * quick.warmup().toSeconds();
     assertTrue(seconds <= 100, seconds + " s");
+    // The full plan's timed runs leave room for set-up and the idle scenario within about ten minutes.
+    long fullSeconds = full.selectOnlyModes().size() * full.selectOnlyClients().size() * 3
+        * full.selectOnlyDuration().toSeconds()
+        + full.governedModes().size() * full.governedClients().size() * 2 * full.governedDuration().toSeconds()
+        + 3 * full.stormDuration().toSeconds() + 5 * full.warmup().toSeconds();
+    assertTrue(fullSeconds <= 480, fullSeconds + " s");
   }
 }

@@ -35,7 +35,7 @@ import io.meshgate.proxy.session.CancelKeys;
 import io.meshgate.proxy.session.SessionServices;
 import io.meshgate.proxy.tls.ServerTls;
 import io.meshgate.proxy.tls.TlsMode;
-import io.meshgate.rewriter.StatementAnalyzer;
+import io.meshgate.proxy.governance.StatementCache;
 import io.prometheus.client.CollectorRegistry;
 import java.io.IOException;
 import java.net.URI;
@@ -153,8 +153,9 @@ public final class Meshgate implements AutoCloseable {
 
       JdbcSchemaCatalog catalog = new JdbcSchemaCatalog(config.backend(), config.metadataCacheTtl());
       resources.push(catalog);
-      StatementAnalyzer analyzer = new StatementAnalyzer(catalog, config.backend().database());
-      StatementGovernor governor = new StatementGovernor(analyzer, policyEngine,
+      StatementCache statements = StatementCache.over(catalog, config.backend().database(),
+          StatementCache.DEFAULT_MAXIMUM_SIZE);
+      StatementGovernor governor = new StatementGovernor(statements, policyEngine,
           Optional.of(new DataProductDirectory(productMetadata, catalog, config.backend().database(), policyEngine)),
           Clock.systemUTC());
 
@@ -181,6 +182,7 @@ public final class Meshgate implements AutoCloseable {
       SessionServices services = new SessionServices(
           new PasswordAuthenticator(users, jwtAuthenticator),
           config.authenticationMethod(),
+          config.cleartextWithoutTls(),
           AuthenticationRateLimiter.withDefaults(),
           new BackendConnector(config.backend(), 5_000, config.maxMessageBytes()),
           governor,

@@ -91,14 +91,20 @@ class AuditCrashIT {
           int id = client;
           clients.add(Thread.ofPlatform().start(() -> runLoad(port, id, acknowledged, killed)));
         }
-        Thread.sleep(3_000);
+        // Kill under load: once the clients have had enough statements acknowledged (however
+        // slow the machine is), and while they keep sending more.
+        long loadDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (acknowledged.size() <= 50 && System.nanoTime() < loadDeadline) {
+          Thread.sleep(50);
+        }
         killed.set(true);
         meshgate.destroyForcibly(); // SIGKILL
         assertTrue(meshgate.waitFor(10, TimeUnit.SECONDS));
         for (Thread thread : clients) {
           thread.join(10_000);
         }
-        assertTrue(acknowledged.size() > 20, "load ran: " + acknowledged.size() + " statements acknowledged");
+        assertTrue(acknowledged.size() > 20, "load ran: " + acknowledged.size() + " statements acknowledged"
+            + (LOAD_FAILURE.get() == null ? "" : "; a client failed: " + LOAD_FAILURE.get()));
 
         LogVerificationResult verification = AuditChainVerifier.verifyAll(audit);
         assertTrue(verification.intact(), verification.toString());
@@ -119,6 +125,9 @@ class AuditCrashIT {
       }
     }
   }
+
+  private static final java.util.concurrent.atomic.AtomicReference<SQLException> LOAD_FAILURE =
+      new java.util.concurrent.atomic.AtomicReference<>();
 
   private static int awaitPort(Process process) throws Exception {
     BufferedReader output = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
@@ -153,8 +162,11 @@ class AuditCrashIT {
         // The driver returned: ReadyForQuery reached the client, so the event must be durable.
         acknowledged.add(sql);
       }
-    } catch (SQLException expected) {
-      // the server was killed
+    } catch (SQLException e) {
+      if (!killed.get()) {
+        // not the kill: say why the load stopped in the assertion on the load
+        LOAD_FAILURE.compareAndSet(null, e);
+      }
     }
   }
 }

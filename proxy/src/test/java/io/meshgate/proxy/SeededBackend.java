@@ -62,6 +62,11 @@ public final class SeededBackend implements AutoCloseable {
     return Meshgate.start(ConfigLoader.fromProperties(properties, directory), RepositoryRoot.find());
   }
 
+  /** The backend itself, as its superuser: to grant, seed and check what the tests did. */
+  public java.sql.Connection backendAsSuperuser() throws java.sql.SQLException {
+    return postgres.connectAsSuperuser(backend.database());
+  }
+
   public DemoBackend backend() {
     return backend;
   }

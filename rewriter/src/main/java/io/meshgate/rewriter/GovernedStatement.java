@@ -95,7 +95,7 @@ final class GovernedStatement implements AnalyzedStatement {
     try {
       SqlNode root = SqlParsing.parseStatement(normalized);
       StatementAnalysis analysis = TableReferenceFinder.find(root, resolver);
-      Set<SqlIdentifier> derivedBases = applier.apply(analysis, decision);
+      Set<SqlIdentifier> derivedBases = applier.apply(root, analysis, decision);
       VirtualTableBuilder.replace(analysis.virtualReferences(), analysis.longColumnNames(), rows);
       verify(root, derivedBases);
       return PostgresUnparser.unparse(root, normalized.parameterNumbers());

@@ -27,18 +27,21 @@ public final class PgbenchRunner {
   private final boolean keepTransactionLogs;
   private final int processors;
   private final Progress progress;
+  private final RunRecorder recorder;
 
   /**
    * @param rawDirectory where pgbench's output and (if kept) per-transaction logs go
    * @param processors this machine's processors: pgbench gets at most one thread per processor
+   * @param recorder watches every measured run (a profiler), or {@link RunRecorder#NONE}
    */
   public PgbenchRunner(Pgbench pgbench, Path rawDirectory, boolean keepTransactionLogs, int processors,
-      Progress progress) {
+      Progress progress, RunRecorder recorder) {
     this.pgbench = requireNonNull(pgbench, "pgbench is null");
     this.rawDirectory = requireNonNull(rawDirectory, "rawDirectory is null");
     this.keepTransactionLogs = keepTransactionLogs;
     this.processors = processors;
     this.progress = requireNonNull(progress, "progress is null");
+    this.recorder = requireNonNull(recorder, "recorder is null");
   }
 
   /** pgbench's threads for {@code clients}: one per processor at most, since clients, proxies and PostgreSQL share them. */
@@ -52,8 +55,14 @@ public final class PgbenchRunner {
     PgbenchInvocation invocation = new PgbenchInvocation(endpoint, script, mode, clients,
         connectPerTransaction ? clients : threadsFor(clients), duration, connectPerTransaction);
     String name = target.name().toLowerCase(Locale.ROOT) + "-" + mode.flag() + "-c" + clients;
+    RunRecorder.Recording recording = recorder.start(target, scenario.slug() + "-" + name);
     try {
-      PgbenchResult result = pgbench.run(invocation, prefix(scenario.slug(), name), keepTransactionLogs);
+      PgbenchResult result;
+      try {
+        result = pgbench.run(invocation, prefix(scenario.slug(), name), keepTransactionLogs);
+      } finally {
+        recording.close();
+      }
       RunStatistics statistics = RunStatistics.of(result, connectPerTransaction);
       progress.step(String.format(Locale.ROOT, "%s: %-10s -M %-8s %3d clients: %10.0f tps, p50 %.3f ms, p99 %.3f ms",
           scenario.slug(), target.label(), mode.flag(), clients, statistics.transactionsPerSecond(),

@@ -83,6 +83,11 @@ public final class BackendConnection {
     write(ClientMessages.parse(channel.alloc(), statementName, sql, parameterTypes));
   }
 
+  /** Ends the backend's copy-in mode with an error carrying {@code message}. */
+  public void writeCopyFail(String message) {
+    write(ClientMessages.copyFail(channel.alloc(), message));
+  }
+
   public void flush() {
     channel.flush();
   }

@@ -18,6 +18,7 @@ public enum ConfigKeys {
   BACKEND_PASSWORD_FILE("backend.password_file", null, "file holding that role's password (first line)"),
   USERS_FILE("users.file", null, "users file (SCRAM verifiers, groups, attributes)"),
   AUTH_METHOD("auth.method", "scram", "scram (SCRAM-SHA-256, the password never crosses the wire) or password (cleartext; needed for JWT bearer tokens)"),
+  AUTH_CLEARTEXT_WITHOUT_TLS("auth.cleartext_without_tls", "refuse", "with auth.method=password, whether a password or token may arrive on a connection without TLS: refuse, loopback (only from 127.0.0.1 or ::1; the demo's choice) or allow"),
   JWT_ISSUER("jwt.issuer", null, "expected iss of JWT bearer tokens; setting it enables JWT (needs auth.method=password)"),
   JWT_AUDIENCE("jwt.audience", null, "expected aud of JWT bearer tokens"),
   JWT_JWKS("jwt.jwks", null, "JWKS with the token signing keys: a file path or an https:// URL"),

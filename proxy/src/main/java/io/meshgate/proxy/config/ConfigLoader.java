@@ -1,6 +1,7 @@
 package io.meshgate.proxy.config;
 
 import io.meshgate.proxy.auth.AuthenticationMethod;
+import io.meshgate.proxy.auth.CleartextPasswords;
 import io.meshgate.proxy.auth.JwksLocation;
 import io.meshgate.proxy.auth.JwtSettings;
 import io.meshgate.proxy.backend.BackendEndpoint;
@@ -67,6 +68,7 @@ public final class ConfigLoader {
         backend,
         path(ConfigKeys.USERS_FILE, true),
         authenticationMethod(),
+        cleartextWithoutTls(),
         jwt(),
         policySource(),
         text(ConfigKeys.OPA_DECISION_PATH),
@@ -132,6 +134,17 @@ public final class ConfigLoader {
       return TlsSettings.disabled();
     }
     return TlsSettings.enabled(mode, path(ConfigKeys.TLS_CERTIFICATE, true), path(ConfigKeys.TLS_PRIVATE_KEY, true));
+  }
+
+  private CleartextPasswords cleartextWithoutTls() throws ConfigException {
+    String value = text(ConfigKeys.AUTH_CLEARTEXT_WITHOUT_TLS);
+    return switch (value) {
+      case "refuse" -> CleartextPasswords.REFUSE;
+      case "loopback" -> CleartextPasswords.LOOPBACK;
+      case "allow" -> CleartextPasswords.ALLOW;
+      default -> throw new ConfigException("'" + ConfigKeys.AUTH_CLEARTEXT_WITHOUT_TLS.key()
+          + "' must be 'refuse', 'loopback' or 'allow', not '" + value + "'");
+    };
   }
 
   private AuthenticationMethod authenticationMethod() throws ConfigException {

@@ -3,6 +3,7 @@ package io.meshgate.proxy.config;
 import static java.util.Objects.requireNonNull;
 
 import io.meshgate.proxy.auth.AuthenticationMethod;
+import io.meshgate.proxy.auth.CleartextPasswords;
 import io.meshgate.proxy.auth.JwtSettings;
 import io.meshgate.proxy.backend.BackendEndpoint;
 import io.meshgate.proxy.tls.TlsSettings;
@@ -20,6 +21,7 @@ public record MeshgateConfig(
     BackendEndpoint backend,
     Path usersFile,
     AuthenticationMethod authenticationMethod,
+    CleartextPasswords cleartextWithoutTls,
     Optional<JwtSettings> jwt,
     PolicySource policySource,
     String decisionPath,
@@ -40,6 +42,7 @@ public record MeshgateConfig(
     requireNonNull(backend, "backend is null");
     requireNonNull(usersFile, "usersFile is null");
     requireNonNull(authenticationMethod, "authenticationMethod is null");
+    requireNonNull(cleartextWithoutTls, "cleartextWithoutTls is null");
     requireNonNull(jwt, "jwt is null");
     if (jwt.isPresent() && authenticationMethod != AuthenticationMethod.PASSWORD) {
       throw new IllegalArgumentException("JWT bearer tokens arrive as passwords: set auth.method=password");

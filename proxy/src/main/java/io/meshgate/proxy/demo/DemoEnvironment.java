@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.meshgate.proxy.Meshgate;
 import io.meshgate.proxy.auth.AuthenticationMethod;
+import io.meshgate.proxy.auth.CleartextPasswords;
 import io.meshgate.proxy.auth.ScramVerifier;
 import io.meshgate.proxy.auth.UserEntry;
 import io.meshgate.proxy.auth.UsersFile;
@@ -106,6 +107,7 @@ public final class DemoEnvironment implements AutoCloseable {
               backend.servicePassword()),
           usersFile,
           AuthenticationMethod.SCRAM,
+          CleartextPasswords.LOOPBACK,
           Optional.empty(),
           new MeshgateConfig.PolicySource.Managed(
               settings.policiesDirectory().orElse(settings.repositoryRoot().resolve("policies")), Optional.empty()),

@@ -54,6 +54,15 @@ public record GovernedStatement(
     }
   }
 
+  /**
+   * This statement refused after all, for a reason found outside governance (how it was sent):
+   * the audit event shows the analysis and decision, and outcome FAILED.
+   */
+  public GovernedStatement refusedInstead(ErrorFields error) {
+    return new GovernedStatement(originalSql, Optional.empty(), Optional.of(error), Outcome.FAILED, kind,
+        relations, decision, policyRevision, timings);
+  }
+
   public boolean isForwarded() {
     return forwardedSql.isPresent();
   }

@@ -34,22 +34,27 @@ public final class StatementGovernor {
   /** SQLSTATE when the policy engine cannot answer: an error outside the database (system_error). */
   public static final String POLICY_ENGINE_UNAVAILABLE = "58000";
 
-  private final StatementAnalyzer analyzer;
+  private final StatementCache statements;
   private final PolicyEngine policyEngine;
   private final Optional<DataProductDirectory> discovery;
   private final Clock clock;
 
-  /** A governor without discovery: statements that read the meshgate schema are refused. */
+  /** Without a statement cache or discovery: every statement is parsed and rewritten afresh. */
   public StatementGovernor(StatementAnalyzer analyzer, PolicyEngine policyEngine, Clock clock) {
-    this(analyzer, policyEngine, Optional.empty(), clock);
+    this(StatementCache.disabled(analyzer), policyEngine, Optional.empty(), clock);
+  }
+
+  /** Without discovery: statements that read the meshgate schema are refused. */
+  public StatementGovernor(StatementCache statements, PolicyEngine policyEngine, Clock clock) {
+    this(statements, policyEngine, Optional.empty(), clock);
   }
 
   /**
    * @param discovery answers the meshgate schema's relations for the session's user
    */
   public StatementGovernor(
-      StatementAnalyzer analyzer, PolicyEngine policyEngine, Optional<DataProductDirectory> discovery, Clock clock) {
-    this.analyzer = requireNonNull(analyzer, "analyzer is null");
+      StatementCache statements, PolicyEngine policyEngine, Optional<DataProductDirectory> discovery, Clock clock) {
+    this.statements = requireNonNull(statements, "statements is null");
     this.policyEngine = requireNonNull(policyEngine, "policyEngine is null");
     this.discovery = requireNonNull(discovery, "discovery is null");
     this.clock = requireNonNull(clock, "clock is null");
@@ -60,7 +65,7 @@ public final class StatementGovernor {
     long start = System.nanoTime();
     AnalyzedStatement analyzed;
     try {
-      analyzed = analyzer.analyze(sql, searchPath, session.subject().user());
+      analyzed = statements.analyze(sql, searchPath, session.subject().user());
     } catch (SqlRefusal refusal) {
       GovernedStatement.Outcome outcome = DENIED.equals(refusal.sqlState())
           ? GovernedStatement.Outcome.DENIED
@@ -122,13 +127,6 @@ public final class StatementGovernor {
           ErrorFields.error(DENIED, "permission denied: " + reasons),
           timings(start, parsed, decided));
     }
-    if (analyzed.kind() == StatementKind.COPY_IN) {
-      // The session does not relay the COPY IN sub-protocol (CopyData from the client) yet;
-      // refusing here keeps a client from hanging on a backend waiting for data.
-      return refused(sql, GovernedStatement.Outcome.FAILED, kind, relations, Optional.of(decision), revision,
-          ErrorFields.error("0A000", "COPY ... FROM STDIN is not supported through Meshgate yet; nothing was sent"),
-          new GovernedStatement.StageTimings(parsed - start, decided - parsed, 0));
-    }
     DiscoveryRows discoveryRows = DiscoveryRows.empty();
     if (!analyzed.virtualRelations().isEmpty()) {
       // The meshgate schema's rows: decisions per data product for this user (cached like any).
@@ -159,7 +157,7 @@ public final class StatementGovernor {
     }
     long discovered = System.nanoTime();
     try {
-      String rewritten = analyzed.rewrite(decision, discoveryRows);
+      String rewritten = statements.rewrite(analyzed, decision, discoveryRows, revision);
       return new GovernedStatement(sql, Optional.of(rewritten), Optional.empty(),
           GovernedStatement.Outcome.ALLOWED, kind, relations, Optional.of(decision), revision,
           new GovernedStatement.StageTimings(parsed - start, discovered - parsed, System.nanoTime() - discovered));

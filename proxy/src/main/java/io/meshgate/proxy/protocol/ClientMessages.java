@@ -57,6 +57,15 @@ public final class ClientMessages {
     return buffer;
   }
 
+  /** 'f': abort COPY FROM STDIN with a message the backend puts into its error. */
+  public static ByteBuf copyFail(ByteBufAllocator allocator, String message) {
+    ByteBuf buffer = allocator.buffer();
+    buffer.writeByte('f').writeInt(0);
+    ProtocolStrings.writeCString(buffer, message);
+    buffer.setInt(1, buffer.writerIndex() - 1);
+    return buffer;
+  }
+
   public static ByteBuf terminate(ByteBufAllocator allocator) {
     return allocator.buffer(5).writeByte('X').writeInt(4);
   }

@@ -106,6 +106,21 @@ public sealed interface FrontendMessage {
   /** 'H': ask the backend to send what it has. */
   record Flush(ByteBuf frame) implements Relayed {}
 
+  /**
+   * The client's side of COPY FROM STDIN: relayed as they are while the backend is in copy-in
+   * mode, dropped otherwise (PostgreSQL ignores them outside copy mode too).
+   */
+  sealed interface CopyMessage extends Relayed {}
+
+  /** 'd': a chunk of the copied data. */
+  record CopyData(ByteBuf frame) implements CopyMessage {}
+
+  /** 'c': the end of the copied data. */
+  record CopyDone(ByteBuf frame) implements CopyMessage {}
+
+  /** 'f': the client aborts the copy; the backend answers with an error. */
+  record CopyFail(ByteBuf frame) implements CopyMessage {}
+
   /** Any other typed message; Meshgate answers with an error rather than guessing. */
   record Unsupported(char type) implements FrontendMessage {}
 }

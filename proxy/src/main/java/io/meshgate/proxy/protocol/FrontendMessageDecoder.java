@@ -161,7 +161,7 @@ public final class FrontendMessageDecoder extends ByteToMessageDecoder {
   }
 
   /** Messages forwarded as raw frames; only the names Meshgate tracks are read from them. */
-  private static final String RELAYED_TYPES = "BEDCSH";
+  private static final String RELAYED_TYPES = "BEDCSHdcf";
 
   private static FrontendMessage decodeRelayed(byte type, ByteBuf frame) {
     ByteBuf body = frame.slice(frame.readerIndex() + 5, frame.readableBytes() - 5);
@@ -192,7 +192,15 @@ public final class FrontendMessageDecoder extends ByteToMessageDecoder {
             : new FrontendMessage.Close(target, name, frame);
       }
       case 'S' -> new FrontendMessage.Sync(frame);
-      default -> new FrontendMessage.Flush(frame);
+      case 'H' -> new FrontendMessage.Flush(frame);
+      case 'd' -> new FrontendMessage.CopyData(frame);
+      case 'c' -> new FrontendMessage.CopyDone(frame);
+      case 'f' -> {
+        // CopyFail's message goes to the backend as written; it must at least be a string
+        ProtocolStrings.readCString(body);
+        yield new FrontendMessage.CopyFail(frame);
+      }
+      default -> throw new IllegalStateException("not a relayed type: " + (char) type);
     };
   }
 

@@ -3,6 +3,7 @@ package io.meshgate.proxy.session;
 import static java.util.Objects.requireNonNull;
 
 import io.meshgate.audit.AuditEvent;
+import io.meshgate.policy.StatementKind;
 import io.meshgate.policy.Subject;
 import io.meshgate.proxy.auth.AuthenticationException;
 import io.meshgate.proxy.auth.AuthenticationMethod;
@@ -20,6 +21,7 @@ import io.meshgate.proxy.protocol.ProtocolException;
 import io.meshgate.proxy.protocol.SaslInitialResponse;
 import io.meshgate.proxy.protocol.ServerMessages;
 import io.meshgate.proxy.protocol.TransactionStatus;
+import io.meshgate.rewriter.session.SearchPathStatements;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -55,6 +57,7 @@ import org.slf4j.LoggerFactory;
 public final class ClientSession extends ChannelInboundHandlerAdapter implements BackendListener {
   private static final Logger LOG = LoggerFactory.getLogger(ClientSession.class);
   private static final List<String> DEFAULT_SEARCH_PATH = List.of("$user", "public");
+  private static final String COPY_IN = StatementKind.COPY_IN.wireName();
   /** How many client messages may wait while a statement is governed or run. */
   private static final int MAX_PENDING_MESSAGES = 1024;
   /** Set on a channel once TLS is installed (SSLRequest or direct TLS). */
@@ -80,7 +83,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   private State state = State.AWAITING_STARTUP;
   private Map<String, String> startupParameters = Map.of();
   private SessionIdentity identity;
-  private List<String> searchPath = DEFAULT_SEARCH_PATH;
+  private SearchPathTracker searchPath = new SearchPathTracker(DEFAULT_SEARCH_PATH);
   private BackendConnection backend;
   private CancelKeys.Registration cancelKey;
   private ScramServerExchange scram;
@@ -96,6 +99,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   private final Deque<BackendFrame> held = new ArrayDeque<>();
   private boolean holdingReadyForQuery;
   private boolean discardUntilSync;
+  /**
+   * The backend is in copy-in mode (COPY FROM STDIN) and waits for this client's data: copy
+   * messages go straight through, however the rest of the session waits.
+   */
+  private boolean clientCopying;
   private long refusalCounter;
   private final String sessionMarker = Long.toHexString(new java.security.SecureRandom().nextLong() & Long.MAX_VALUE);
 
@@ -115,6 +123,16 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object message) {
     FrontendMessage frontendMessage = (FrontendMessage) message;
+    if (clientCopying && state != State.CLOSED) {
+      copyIn(frontendMessage);
+      return;
+    }
+    if (frontendMessage instanceof FrontendMessage.CopyMessage stray
+        && (state == State.READY || state == State.GOVERNING || state == State.SIMPLE_QUERY)) {
+      // Outside copy mode PostgreSQL ignores them (a client still sending after the copy failed)
+      stray.frame().release();
+      return;
+    }
     if (state == State.AUTHENTICATING || state == State.CONNECTING_BACKEND || state == State.GOVERNING
         || state == State.SIMPLE_QUERY) {
       pending.add(frontendMessage);
@@ -170,13 +188,13 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
           return;
         }
         if (services.authenticationMethod() == AuthenticationMethod.PASSWORD && !tlsActive()
-            && !clientInetAddress().isLoopbackAddress()) {
+            && !services.cleartextWithoutTls().allowedWithoutTls(clientInetAddress())) {
           fatal(ErrorFields.fatal("28000", "cleartext passwords are refused on unencrypted connections")
-              .withHint("Connect with TLS (sslmode=require or verify-full)."));
+              .withHint("Connect with TLS (sslmode=require or verify-full); operators: see auth.cleartext_without_tls."));
           return;
         }
         startupParameters = startup.parameters();
-        searchPath = parseSearchPath(startupParameters.get("search_path"));
+        searchPath = new SearchPathTracker(parseSearchPath(startupParameters.get("search_path")));
         try {
           services.rateLimiter().checkAllowed(clientInetAddress());
         } catch (TooManyAuthenticationFailuresException e) {
@@ -336,6 +354,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       } else {
         execution = new StatementExecution(governed, start, System.nanoTime());
         backend.sendQuery(governed.forwardedSql().orElseThrow());
+        followSearchPath(governed);
       }
       expectations.add(new Expectation.SimpleQueryResponse(execution, refusal));
       // Reading resumes when the backend's ReadyForQuery has been passed on.
@@ -349,7 +368,12 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     }
     long start = System.nanoTime();
     state = State.GOVERNING;
-    govern(parse.sql(), start, governed -> {
+    govern(parse.sql(), start, parsed -> {
+      GovernedStatement governed = parsed.isForwarded() && COPY_IN.equals(parsed.kind())
+          ? parsed.refusedInstead(ErrorFields.error("0A000",
+              "COPY ... FROM STDIN through the extended query protocol is not supported by Meshgate; nothing was sent")
+              .withHint("Send COPY FROM STDIN as a simple query, as psql, pgjdbc's CopyManager, psycopg and pg-copy-streams do."))
+          : parsed;
       if (governed.refusal().isPresent()) {
         Expectation.Refusal refusal = refusalPlaceholder(governed.refusal().get());
         batchAudits.add(recordAudit(governed, start, null));
@@ -379,6 +403,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       }
       case FrontendMessage.Execute execute -> {
         GovernedStatement governed = portals.get(execute.portalName());
+        if (governed != null) {
+          followSearchPath(governed);
+        }
         long now = System.nanoTime();
         expectations.add(new Expectation.ExecuteResponse(
             governed == null ? null : new StatementExecution(governed, now, now)));
@@ -399,6 +426,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       case FrontendMessage.Flush flush -> {
         // Nothing to expect: the backend just sends what it has.
       }
+      case FrontendMessage.CopyMessage stray -> {
+        // outside copy mode the backend would ignore it
+        stray.frame().release();
+        return;
+      }
     }
     backend.write(message.frame());
     if (message instanceof FrontendMessage.Sync || message instanceof FrontendMessage.Flush) {
@@ -410,6 +442,56 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     }
   }
 
+  /**
+   * COPY FROM STDIN: the client's data goes to the backend as it comes, flushed at the end of
+   * each read, with backpressure from the backend. Sync and Flush are passed on too: PostgreSQL
+   * ignores them during copy-in. Anything else makes PostgreSQL abort the copy; Meshgate aborts
+   * it with a CopyFail that says why, and keeps the message for after the COPY's
+   * ReadyForQuery.
+   */
+  private void copyIn(FrontendMessage message) {
+    switch (message) {
+      case FrontendMessage.CopyData data -> backend.write(data.frame());
+      case FrontendMessage.CopyDone done -> {
+        clientCopying = false;
+        backend.write(done.frame());
+        backend.flush();
+      }
+      case FrontendMessage.CopyFail fail -> {
+        clientCopying = false;
+        backend.write(fail.frame());
+        backend.flush();
+      }
+      case FrontendMessage.Sync sync -> backend.write(sync.frame());
+      case FrontendMessage.Flush flush -> backend.write(flush.frame());
+      default -> {
+        clientCopying = false;
+        backend.writeCopyFail("the client sent another message before ending COPY FROM STDIN");
+        backend.flush();
+        pending.add(message);
+        return;
+      }
+    }
+    if (!backend.isWritable()) {
+      context.channel().config().setAutoRead(false);
+    }
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    if (clientCopying && backend != null) {
+      backend.flush();
+    }
+    ctx.fireChannelReadComplete();
+  }
+
+  /** A forwarded utility statement may change what later statements' table names mean. */
+  private void followSearchPath(GovernedStatement governed) {
+    if (StatementKind.UTILITY.wireName().equals(governed.kind())) {
+      governed.forwardedSql().flatMap(SearchPathStatements::changeOf).ifPresent(searchPath::forwarded);
+    }
+  }
+
   /** Governs off the event loop, then continues on it with the session still open. */
   private void govern(String sql, long start, java.util.function.Consumer<GovernedStatement> then) {
     if (!services.auditSink().isHealthy() && !services.serveWithoutAudit()) {
@@ -418,7 +500,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       then.accept(unauditable(sql));
       return;
     }
-    List<String> path = searchPath;
+    List<String> path = searchPath.forAnalysis();
     submit(() -> {
       GovernedStatement governed = services.governor().govern(identity, sql, path);
       onLoop(() -> {
@@ -489,6 +571,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         // The backend's key stays private: clients hold Meshgate's key instead.
       }
       case 'N', 'S', 'A' -> write(frame);
+      case 'G' -> {
+        // CopyInResponse: the client's copy data may come now
+        clientCopying = true;
+        write(frame);
+      }
       case '1', '2', '3', 'n' -> {
         expectations.poll();
         write(frame);
@@ -506,6 +593,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         write(frame);
       }
       case 'C', 'I', 's' -> {
+        if (frame.type() == 'C' && searchPath.needsCommandTags()) {
+          searchPath.commandComplete(commandTag(frame));
+        }
         if (head instanceof Expectation.ExecuteResponse execute) {
           expectations.poll();
           if (execute.execution() != null) {
@@ -527,12 +617,18 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   }
 
   private static void execution(StatementExecution execution, BackendFrame commandComplete) {
+    execution.commandComplete(commandTag(commandComplete));
+  }
+
+  private static String commandTag(BackendFrame commandComplete) {
     ByteBuf body = commandComplete.body();
-    execution.commandComplete(body.toString(body.readerIndex(), Math.max(0, body.readableBytes() - 1),
-        StandardCharsets.UTF_8));
+    return body.toString(body.readerIndex(), Math.max(0, body.readableBytes() - 1), StandardCharsets.UTF_8);
   }
 
   private void backendError(BackendFrame frame, Expectation head) {
+    searchPath.failed();
+    // an error ends copy-in mode; copy data still arriving is ignored, as PostgreSQL does
+    clientCopying = false;
     ErrorFields error = ErrorFields.parse(frame.body());
     Optional<Expectation.Refusal> refusal = switch (head) {
       case Expectation.ParseResponse parse -> parse.refusal();
@@ -565,6 +661,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
 
   private void readyForQuery(BackendFrame frame) {
     transactionStatus = TransactionStatus.fromWire(frame.body().getByte(0));
+    searchPath.readyForQuery(transactionStatus);
     Expectation head = expectations.poll();
     if (head instanceof Expectation.SimpleQueryResponse query && query.execution() != null) {
       StatementExecution execution = query.execution();
@@ -631,7 +728,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
 
   @Override
   public void onWritabilityChanged(boolean writable) {
-    if (writable && state == State.READY) {
+    if (writable && (state == State.READY || clientCopying)) {
       context.channel().config().setAutoRead(true);
     }
   }

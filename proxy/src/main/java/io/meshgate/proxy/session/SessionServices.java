@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.meshgate.audit.AuditSink;
 import io.meshgate.proxy.auth.AuthenticationMethod;
+import io.meshgate.proxy.auth.CleartextPasswords;
 import io.meshgate.proxy.auth.AuthenticationRateLimiter;
 import io.meshgate.proxy.auth.PasswordAuthenticator;
 import io.meshgate.proxy.backend.BackendConnector;
@@ -19,6 +20,7 @@ import java.util.concurrent.ExecutorService;
 public record SessionServices(
     PasswordAuthenticator authenticator,
     AuthenticationMethod authenticationMethod,
+    CleartextPasswords cleartextWithoutTls,
     AuthenticationRateLimiter rateLimiter,
     BackendConnector backendConnector,
     StatementGovernor governor,
@@ -37,6 +39,7 @@ public record SessionServices(
   public SessionServices {
     requireNonNull(authenticator, "authenticator is null");
     requireNonNull(authenticationMethod, "authenticationMethod is null");
+    requireNonNull(cleartextWithoutTls, "cleartextWithoutTls is null");
     requireNonNull(rateLimiter, "rateLimiter is null");
     requireNonNull(backendConnector, "backendConnector is null");
     requireNonNull(governor, "governor is null");

@@ -47,6 +47,7 @@ class JwtLoginIT {
     TestTokens.writeJwks(work.resolve("jwks.json"), List.of(TestTokens.RSA));
     Properties properties = backend.properties();
     properties.setProperty("auth.method", "password");
+    properties.setProperty("auth.cleartext_without_tls", "loopback");
     properties.setProperty("jwt.issuer", TestTokens.ISSUER);
     properties.setProperty("jwt.audience", TestTokens.AUDIENCE);
     properties.setProperty("jwt.jwks", "jwks.json");
@@ -110,6 +111,26 @@ class JwtLoginIT {
       SQLException error = assertThrows(SQLException.class, () -> connect("alice", token).close());
       assertEquals("28P01", error.getSQLState());
       assertEquals("FATAL: password authentication failed for user \"alice\"", error.getMessage());
+    }
+  }
+
+  @Test
+  void byDefaultATokenOnAConnectionWithoutTlsIsRefusedEvenFromLoopback() throws Exception {
+    Properties properties = backend.properties();
+    properties.setProperty("auth.method", "password");
+    properties.setProperty("jwt.issuer", TestTokens.ISSUER);
+    properties.setProperty("jwt.audience", TestTokens.AUDIENCE);
+    properties.setProperty("jwt.jwks", "jwks.json");
+    properties.setProperty("audit.file", "audit-strict.jsonl");
+    try (Meshgate strict = backend.startMeshgate(properties)) {
+      Properties connection = new Properties();
+      connection.setProperty("user", "alice");
+      connection.setProperty("password", token("alice", Instant.now().plus(Duration.ofMinutes(5))));
+      connection.setProperty("sslmode", "disable");
+      SQLException refused = assertThrows(SQLException.class, () -> DriverManager.getConnection(
+          "jdbc:postgresql://127.0.0.1:" + strict.port() + "/mesh", connection).close());
+      assertEquals("28000", refused.getSQLState(), refused.getMessage());
+      assertTrue(refused.getMessage().contains("cleartext passwords are refused"), refused.getMessage());
     }
   }
 }

@@ -328,6 +328,9 @@ class FrontendMessageDecoderFuzzTest {
       case FrontendMessage.Close close -> "C";
       case FrontendMessage.Sync sync -> "S";
       case FrontendMessage.Flush flush -> "H";
+      case FrontendMessage.CopyData data -> "d";
+      case FrontendMessage.CopyDone done -> "c";
+      case FrontendMessage.CopyFail fail -> "f";
       case FrontendMessage.Unsupported unsupported -> String.valueOf(unsupported.type());
     };
   }
@@ -350,6 +353,9 @@ class FrontendMessageDecoderFuzzTest {
       case FrontendMessage.Close close -> "close " + close.target() + " " + close.name() + " " + hexDump(close);
       case FrontendMessage.Sync sync -> "sync " + hexDump(sync);
       case FrontendMessage.Flush flush -> "flush " + hexDump(flush);
+      case FrontendMessage.CopyData data -> "copy data " + hexDump(data);
+      case FrontendMessage.CopyDone done -> "copy done " + hexDump(done);
+      case FrontendMessage.CopyFail fail -> "copy fail " + hexDump(fail);
       case FrontendMessage.Unsupported unsupported -> "unsupported " + (int) unsupported.type();
     };
   }

@@ -169,4 +169,25 @@ class FrontendMessageDecoderTest {
     assertNull(channel.readInbound());
     channel.finishAndReleaseAll();
   }
+
+  @Test
+  void relaysCopyMessagesAsWholeFramesAndChecksCopyFailsMessage() {
+    byte[] data = typed('d', "1\tEU\n".getBytes(StandardCharsets.UTF_8));
+    byte[] done = typed('c', new byte[0]);
+    byte[] fail = typed('f', "stop\0".getBytes(StandardCharsets.UTF_8));
+    List<Object> messages = decodeSplitAt(concat(startup(Map.of("user", "alice")), data, done, fail), 7);
+    assertEquals(4, messages.size());
+    FrontendMessage.CopyData copyData = (FrontendMessage.CopyData) messages.get(1);
+    assertEquals(data.length, copyData.frame().readableBytes());
+    assertEquals('c', ((FrontendMessage.CopyDone) messages.get(2)).frame().getByte(0));
+    assertEquals('f', ((FrontendMessage.CopyFail) messages.get(3)).frame().getByte(0));
+    messages.stream().skip(1).forEach(message -> ((FrontendMessage.Relayed) message).frame().release());
+
+    EmbeddedChannel channel = new EmbeddedChannel(new FrontendMessageDecoder(1 << 20));
+    channel.writeInbound(Unpooled.wrappedBuffer(startup(Map.of("user", "alice"))));
+    channel.readInbound();
+    assertThrows(ProtocolException.class,
+        () -> channel.writeInbound(Unpooled.wrappedBuffer(typed('f', "unterminated".getBytes(StandardCharsets.UTF_8)))));
+    channel.finishAndReleaseAll();
+  }
 }

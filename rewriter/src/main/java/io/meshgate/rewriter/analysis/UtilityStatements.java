@@ -152,7 +152,7 @@ public final class UtilityStatements {
    * The setting name at a position, lower-cased whether quoted or not: PostgreSQL looks up
    * configuration parameters case-insensitively, so {@code SET "ROLE" = x} sets the role too.
    */
-  private static String nameAt(List<Token> tokens, int position) throws SqlRefusal {
+  public static String nameAt(List<Token> tokens, int position) throws SqlRefusal {
     if (position >= tokens.size()) {
       return "";
     }

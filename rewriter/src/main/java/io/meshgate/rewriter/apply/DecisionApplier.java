@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.calcite.sql.SqlIdentifier;
+import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.parser.SqlParserPos;
 
 /**
@@ -35,9 +36,21 @@ public final class DecisionApplier {
   }
 
   /**
-   * @return the base-table name nodes of the derived tables that were put in, by identity
+   * Like {@link #apply(SqlNode, StatementAnalysis, Decision)}, without copying the client's
+   * comparisons into the derived tables.
    */
   public Set<SqlIdentifier> apply(StatementAnalysis analysis, Decision decision)
+      throws SqlRefusal {
+    return apply(null, analysis, decision);
+  }
+
+  /**
+   * @param root the parse tree {@code analysis} was made of; the client's comparisons that are
+   *     safe to evaluate on filtered-out rows are copied into the derived tables from it (see
+   *     {@link PredicatePushdown}); null copies none
+   * @return the base-table name nodes of the derived tables that were put in, by identity
+   */
+  public Set<SqlIdentifier> apply(SqlNode root, StatementAnalysis analysis, Decision decision)
       throws SqlRefusal {
     if (!decision.allow()) {
       throw new SqlRefusal(
@@ -54,10 +67,14 @@ public final class DecisionApplier {
             builder.prepare(reference.table(), decision.policyFor(reference.relation())));
       }
     }
+    // Found before any reference is replaced: the replacements change the FROM clauses it reads.
+    PredicatePushdown pushdown = root == null ? null : PredicatePushdown.over(root);
     Set<SqlIdentifier> bases = Collections.newSetFromMap(new IdentityHashMap<>());
     for (TableReference reference : analysis.references()) {
-      DerivedTableBuilder.DerivedTable derived =
-          prepared.get(reference.relation()).newDerivedTable();
+      DerivedTableBuilder.PreparedRelation relation = prepared.get(reference.relation());
+      DerivedTableBuilder.DerivedTable derived = relation.newDerivedTable(pushdown == null
+          ? List.of()
+          : pushdown.conditionsFor(reference, relation.comparableColumns()));
       bases.add(derived.base());
       reference.replaceWith(
           reference.isAliased() ? derived.select() : as(derived.select(), reference.exposedName()));

@@ -18,6 +18,8 @@ import io.meshgate.rewriter.TableSchema;
 import io.meshgate.rewriter.mask.MaskRenderer;
 import io.meshgate.rewriter.mask.MaskTarget;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.calcite.sql.SqlIdentifier;
@@ -56,6 +58,7 @@ public final class DerivedTableBuilder {
       }
     }
     List<SqlNode> selectItems = new ArrayList<>();
+    Map<String, ColumnSchema> comparable = new LinkedHashMap<>();
     Map<String, ColumnMask> masks = policy.columnMasks();
     for (ColumnSchema column : table.columns()) {
       if (policy.deniedColumns().contains(column.name())) {
@@ -64,6 +67,7 @@ public final class DerivedTableBuilder {
       ColumnMask mask = masks.get(column.name());
       if (mask == null) {
         selectItems.add(identifier(column.name()));
+        comparable.put(column.name(), column);
       } else {
         MaskTarget target = new MaskTarget(table.name(), column,
             (expression, context) -> ExpressionValidator.validate(expression, table, context));
@@ -84,23 +88,46 @@ public final class DerivedTableBuilder {
     for (RowFilter filter : policy.rowFilters()) {
       conditions.add(FilterRenderer.render(filter, table));
     }
-    return new PreparedRelation(table, selectItems, conditions.isEmpty() ? null : and(conditions));
+    return new PreparedRelation(table, selectItems, comparable, conditions);
   }
 
   /** A validated policy for one relation. */
   public static final class PreparedRelation {
     private final TableSchema table;
     private final List<SqlNode> selectItems;
-    private final SqlNode condition;
+    private final Map<String, ColumnSchema> comparableColumns;
+    private final List<SqlNode> filters;
 
-    private PreparedRelation(TableSchema table, List<SqlNode> selectItems, SqlNode condition) {
+    private PreparedRelation(TableSchema table, List<SqlNode> selectItems, Map<String, ColumnSchema> comparableColumns,
+        List<SqlNode> filters) {
       this.table = table;
       this.selectItems = List.copyOf(selectItems);
-      this.condition = condition;
+      this.comparableColumns = Collections.unmodifiableMap(new LinkedHashMap<>(comparableColumns));
+      this.filters = List.copyOf(filters);
+    }
+
+    /** The columns the client's values pass through unchanged: neither masked nor denied. */
+    Map<String, ColumnSchema> comparableColumns() {
+      return comparableColumns;
     }
 
     /** A new derived table; its base table name is a fresh node, see {@link DerivedTable}. */
     public DerivedTable newDerivedTable() {
+      return newDerivedTable(List.of());
+    }
+
+    /**
+     * A new derived table that also applies {@code copiedConditions} (see {@link PredicatePushdown}),
+     * after the row filters; without row filters there is no {@code OFFSET 0} and PostgreSQL moves
+     * the client's predicates in by itself, so the copies are left out.
+     */
+    DerivedTable newDerivedTable(List<SqlNode> copiedConditions) {
+      SqlNode condition = null;
+      if (!filters.isEmpty()) {
+        List<SqlNode> conditions = new ArrayList<>(filters);
+        conditions.addAll(copiedConditions);
+        condition = and(conditions);
+      }
       SqlIdentifier base = identifier(table.name().schema(), table.name().table());
       SqlSelect select = new SqlSelect(
           position(),

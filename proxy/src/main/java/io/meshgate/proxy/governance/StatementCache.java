@@ -1,0 +1,147 @@
+package io.meshgate.proxy.governance;
+
+import static java.util.Objects.requireNonNull;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.stats.CacheStats;
+import io.meshgate.policy.Decision;
+import io.meshgate.proxy.governance.RecordingSchemaCatalog.SchemaLookup;
+import io.meshgate.rewriter.AnalyzedStatement;
+import io.meshgate.rewriter.DiscoveryRows;
+import io.meshgate.rewriter.SchemaCatalog;
+import io.meshgate.rewriter.SqlRefusal;
+import io.meshgate.rewriter.StatementAnalyzer;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The statement cache of the architecture's three caches: analysed statements, and the SQL each
+ * was rewritten to under a decision. Parsing, resolving and rewriting are pure functions of their
+ * inputs, so they are cached exactly by those inputs:
+ *
+ * <ul>
+ *   <li>an analysis by SQL text, search path and end user (the user changes how {@code SET
+ *       application_name} is forwarded), and by the schema metadata it read: every catalog lookup
+ *       of the analysis is recorded, and the analysis is served again only while the schema
+ *       catalog gives the same answers. A DDL change that the catalog has seen (its time to live,
+ *       or an invalidation) therefore never meets a stale analysis;
+ *   <li>a rewrite by the analysed statement, the decision (its whole value: filters, masks,
+ *       denied columns), the rows of the {@code meshgate} schema it reads (their whole value: they
+ *       are computed per user and context, and are part of the SQL) and the policy revision. A
+ *       changed policy yields another decision, or at least another revision, and so another key.
+ * </ul>
+ *
+ * Refusals are not cached: they are rare, and a refused statement (an unknown table, say) may
+ * be fine after the next DDL. Both caches are bounded (least recently used entries go first).
+ * Thread-safe.
+ */
+public final class StatementCache {
+  public static final long DEFAULT_MAXIMUM_SIZE = 10_000;
+
+  private final StatementAnalyzer analyzer;
+  private final Optional<RecordingSchemaCatalog> recording;
+  private final Cache<AnalysisKey, CachedAnalysis> analyses;
+  private final Cache<RewriteKey, String> rewrites;
+
+  private StatementCache(StatementAnalyzer analyzer, Optional<RecordingSchemaCatalog> recording, long maximumSize) {
+    this.analyzer = analyzer;
+    this.recording = recording;
+    this.analyses = Caffeine.newBuilder().maximumSize(maximumSize).executor(Runnable::run).recordStats().build();
+    this.rewrites = Caffeine.newBuilder().maximumSize(maximumSize).executor(Runnable::run).recordStats().build();
+  }
+
+  /**
+   * A cache over an analyzer of its own, built on {@code catalog}.
+   *
+   * @param databaseName the database name, the first part of every relation name
+   */
+  public static StatementCache over(SchemaCatalog catalog, String databaseName, long maximumSize) {
+    requireNonNull(catalog, "catalog is null");
+    requireNonNull(databaseName, "databaseName is null");
+    if (maximumSize < 1) {
+      throw new IllegalArgumentException("the statement cache holds at least one statement");
+    }
+    RecordingSchemaCatalog recording = new RecordingSchemaCatalog(catalog);
+    return new StatementCache(new StatementAnalyzer(recording, databaseName), Optional.of(recording), maximumSize);
+  }
+
+  /** No caching: every statement is analysed and rewritten afresh by {@code analyzer}. */
+  public static StatementCache disabled(StatementAnalyzer analyzer) {
+    return new StatementCache(requireNonNull(analyzer, "analyzer is null"), Optional.empty(), 1);
+  }
+
+  public AnalyzedStatement analyze(String sql, List<String> searchPath, String endUser) throws SqlRefusal {
+    if (recording.isEmpty()) {
+      return analyzer.analyze(sql, searchPath, endUser);
+    }
+    RecordingSchemaCatalog catalog = recording.get();
+    AnalysisKey key = new AnalysisKey(sql, List.copyOf(searchPath), endUser);
+    CachedAnalysis cached = analyses.getIfPresent(key);
+    if (cached != null) {
+      if (catalog.stillAnswers(cached.lookups())) {
+        return cached.statement();
+      }
+      analyses.asMap().remove(key, cached);
+    }
+    AnalyzedStatement analyzed;
+    List<SchemaLookup> lookups;
+    catalog.start();
+    try {
+      analyzed = analyzer.analyze(sql, searchPath, endUser);
+    } finally {
+      lookups = catalog.stop();
+    }
+    analyses.put(key, new CachedAnalysis(analyzed, lookups));
+    return analyzed;
+  }
+
+  /** {@code analyzed.rewrite(decision)}, cached when {@code analyzed} came from this cache. */
+  public String rewrite(AnalyzedStatement analyzed, Decision decision, String policyRevision) throws SqlRefusal {
+    if (!analyzed.virtualRelations().isEmpty()) {
+      throw new IllegalStateException("this statement reads " + analyzed.virtualRelations() + "; pass its rows");
+    }
+    return rewrite(analyzed, decision, DiscoveryRows.empty(), policyRevision);
+  }
+
+  /** {@code analyzed.rewrite(decision, rows)}, cached when {@code analyzed} came from this cache. */
+  public String rewrite(AnalyzedStatement analyzed, Decision decision, DiscoveryRows rows, String policyRevision)
+      throws SqlRefusal {
+    if (recording.isEmpty()) {
+      return analyzed.rewrite(decision, rows);
+    }
+    RewriteKey key = new RewriteKey(analyzed, decision, rows, policyRevision);
+    String cached = rewrites.getIfPresent(key);
+    if (cached != null) {
+      return cached;
+    }
+    String rewritten = analyzed.rewrite(decision, rows);
+    rewrites.put(key, rewritten);
+    return rewritten;
+  }
+
+  /** Drops every cached analysis and rewrite. */
+  public void invalidateAll() {
+    analyses.invalidateAll();
+    rewrites.invalidateAll();
+  }
+
+  /** Hits and misses of the analysis and rewrite caches. */
+  public Statistics statistics() {
+    CacheStats analysis = analyses.stats();
+    CacheStats rewrite = rewrites.stats();
+    return new Statistics(analysis.hitCount(), analysis.missCount(), rewrite.hitCount(), rewrite.missCount(),
+        analyses.estimatedSize());
+  }
+
+  /** Counters since start. */
+  public record Statistics(long analysisHits, long analysisMisses, long rewriteHits, long rewriteMisses,
+      long cachedStatements) {}
+
+  private record AnalysisKey(String sql, List<String> searchPath, String endUser) {}
+
+  private record CachedAnalysis(AnalyzedStatement statement, List<SchemaLookup> lookups) {}
+
+  /** The analysed statement by identity (it does not override equals), the decision and rows by value. */
+  private record RewriteKey(AnalyzedStatement statement, Decision decision, DiscoveryRows rows, String policyRevision) {}
+}

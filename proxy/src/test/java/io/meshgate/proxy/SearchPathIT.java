@@ -1,0 +1,157 @@
+package io.meshgate.proxy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Unqualified table names mean what the backend's search path makes them mean, as the session
+ * changes it with SET, SET LOCAL, RESET, transactions and savepoints. The backend holds two
+ * tables named {@code stores}: the data product {@code sales.stores} and
+ * {@code weather.stores}, which is no data product (so the policy denies it): a Meshgate that
+ * resolved a name with the wrong search path would answer from the other table.
+ */
+class SearchPathIT {
+  @RegisterExtension static final DemoMesh mesh = DemoMesh.standard();
+
+  @BeforeAll
+  static void shadowTable() throws SQLException {
+    try (Connection backend = mesh.backendAsSuperuser(); Statement statement = backend.createStatement()) {
+      statement.execute("CREATE TABLE weather.stores (store_id integer, zip_code text, region text)");
+      statement.execute("GRANT SELECT ON weather.stores TO " + mesh.environment().backend().serviceUser());
+    }
+  }
+
+  private static long storeCount(Statement statement, String table) throws SQLException {
+    try (ResultSet rows = statement.executeQuery("SELECT count(*) FROM " + table)) {
+      assertTrue(rows.next());
+      return rows.getLong(1);
+    }
+  }
+
+  private static void assertDeniedNotAProduct(Statement statement) {
+    SQLException denied = assertThrows(SQLException.class, () -> storeCount(statement, "stores"));
+    assertEquals("42501", denied.getSQLState(), denied.getMessage());
+    assertTrue(denied.getMessage().contains("weather.stores"), denied.getMessage());
+  }
+
+  private static void assertUnresolved(Statement statement) {
+    SQLException unknown = assertThrows(SQLException.class, () -> storeCount(statement, "stores"));
+    assertEquals("42P01", unknown.getSQLState(), unknown.getMessage());
+  }
+
+  @Test
+  void setSearchPathDecidesWhichTableAnUnqualifiedNameMeans() throws SQLException {
+    for (String mode : new String[] {"simple", "extended"}) {
+      try (Connection alice = mesh.connect("alice", "preferQueryMode", mode);
+          Statement statement = alice.createStatement()) {
+        long governed = storeCount(statement, "sales.stores");
+        assertUnresolved(statement);
+        statement.execute("SET search_path TO sales, weather");
+        assertEquals(governed, storeCount(statement, "stores"), mode);
+        statement.execute("SET search_path = weather, sales");
+        assertDeniedNotAProduct(statement);
+        statement.execute("SET SESSION search_path TO \"sales\"");
+        assertEquals(governed, storeCount(statement, "stores"), mode);
+        statement.execute("RESET search_path");
+        assertUnresolved(statement);
+      }
+    }
+  }
+
+  @Test
+  void aRolledBackSetAndSetLocalEndWithTheirTransaction() throws SQLException {
+    try (Connection alice = mesh.connect("alice"); Statement statement = alice.createStatement()) {
+      long governed = storeCount(statement, "sales.stores");
+      statement.execute("SET search_path TO sales");
+
+      alice.setAutoCommit(false);
+      statement.execute("SET search_path TO weather");
+      assertDeniedNotAProduct(statement);
+      alice.rollback();
+      assertEquals(governed, storeCount(statement, "stores"));
+      alice.commit();
+
+      statement.execute("SET LOCAL search_path TO weather");
+      assertDeniedNotAProduct(statement);
+      alice.rollback(); // the refusal aborted the transaction; SET LOCAL ends with it anyway
+      statement.execute("SET LOCAL search_path TO weather");
+      alice.commit();
+      assertEquals(governed, storeCount(statement, "stores"));
+      alice.commit();
+
+      statement.execute("SET search_path TO weather");
+      alice.commit();
+      assertDeniedNotAProduct(statement);
+      alice.rollback();
+    }
+  }
+
+  @Test
+  void aSetFollowedByAnErrorInTheSameImplicitTransactionIsUndone() throws SQLException {
+    try (Connection alice = mesh.connect("alice"); Statement statement = alice.createStatement()) {
+      long governed = storeCount(statement, "sales.stores");
+      statement.execute("SET search_path TO sales");
+      // one batch, one Sync: the failing statement rolls the implicit transaction back,
+      // the SET included, as on PostgreSQL itself
+      statement.addBatch("SET search_path TO weather");
+      statement.addBatch("SELECT 1/0");
+      assertThrows(SQLException.class, statement::executeBatch);
+      assertEquals(governed, storeCount(statement, "stores"));
+    }
+  }
+
+  @Test
+  void afterRollbackToSavepointThePathIsUnknownUntilSetAgain() throws SQLException {
+    try (Connection alice = mesh.connect("alice"); Statement statement = alice.createStatement()) {
+      long governed = storeCount(statement, "sales.stores");
+      alice.setAutoCommit(false);
+      statement.execute("SET search_path TO sales");
+      statement.execute("SAVEPOINT before_change");
+      statement.execute("SET search_path TO weather");
+      statement.execute("ROLLBACK TO SAVEPOINT before_change");
+      // Meshgate does not follow savepoints: unqualified names resolve nowhere (fail closed)
+      assertUnresolved(statement);
+      alice.rollback();
+      alice.setAutoCommit(true);
+      assertEquals(governed, storeCount(statement, "sales.stores"));
+      statement.execute("SET search_path TO sales");
+      assertEquals(governed, storeCount(statement, "stores"));
+    }
+  }
+
+  @Test
+  void pgjdbcSetSchemaAndCurrentSchemaWork() throws SQLException {
+    try (Connection alice = mesh.connect("alice", "currentSchema", "sales");
+        PreparedStatement query = alice.prepareStatement("SELECT count(*) FROM stores WHERE store_id > ?")) {
+      long governed;
+      try (Statement statement = alice.createStatement()) {
+        governed = storeCount(statement, "sales.stores WHERE store_id > 0");
+      }
+      for (int round = 0; round < 6; round++) { // past prepareThreshold: a named server statement
+        query.setInt(1, 0);
+        try (ResultSet rows = query.executeQuery()) {
+          assertTrue(rows.next());
+          assertEquals(governed, rows.getLong(1));
+        }
+      }
+      alice.setSchema("weather");
+      try (Statement statement = alice.createStatement()) {
+        assertDeniedNotAProduct(statement);
+      }
+      alice.setSchema("sales");
+      try (Statement statement = alice.createStatement()) {
+        assertEquals(governed, storeCount(statement, "stores WHERE store_id > 0"));
+      }
+    }
+  }
+}
