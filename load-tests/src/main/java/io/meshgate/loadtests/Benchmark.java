@@ -343,8 +343,8 @@ public final class Benchmark {
         }
       }
       CacheStatistics statistics = cached.statistics();
-      collected.notes.add(String.format(Locale.ROOT, "Decision benchmark: the decision cache answered %.4f%% of %d "
-          + "lookups from memory; its %d misses were its first pass over the inputs.", statistics.hitRate() * 100,
+      collected.notes.add(String.format(Locale.ROOT, "Decision benchmark: the decision cache answered %d of %d "
+          + "lookups from memory; its %d misses were its first pass over the inputs.", statistics.hitCount(),
           statistics.requestCount(), statistics.missCount()));
     } catch (OpaStartException e) {
       throw new BenchmarkSetupException("cannot start OPA for the decision benchmark: " + e.getMessage(), e);
