@@ -2,7 +2,11 @@ package io.meshgate.loadtests;
 
 import static java.util.Objects.requireNonNull;
 
+import io.meshgate.loadtests.decision.DecisionInputs;
+import io.meshgate.loadtests.decision.DecisionLatency;
+import io.meshgate.loadtests.decision.DecisionLatencyScenario;
 import io.meshgate.loadtests.pgbench.Pgbench;
+import io.meshgate.loadtests.report.DecisionLatencyReport;
 import io.meshgate.loadtests.report.BenchmarkResults;
 import io.meshgate.loadtests.report.MachineDescription;
 import io.meshgate.loadtests.report.ReportWriter;
@@ -27,17 +31,25 @@ import io.meshgate.loadtests.systems.FlightRecorder;
 import io.meshgate.loadtests.systems.JavaHeap;
 import io.meshgate.loadtests.systems.MeshgateProcess;
 import io.meshgate.loadtests.systems.NativeGovernance;
+import io.meshgate.loadtests.systems.OpaServerProcess;
 import io.meshgate.loadtests.systems.PgBouncerProcess;
 import io.meshgate.loadtests.systems.ProcessMemory;
 import io.meshgate.loadtests.systems.SourceRevision;
+import io.meshgate.policy.cache.CacheStatistics;
+import io.meshgate.policy.cache.CachingPolicyEngine;
+import io.meshgate.policy.opa.ManagedOpaProcess;
 import io.meshgate.policy.opa.OpaBinary;
+import io.meshgate.policy.opa.OpaRestConfig;
+import io.meshgate.policy.opa.OpaRestPolicyEngine;
 import io.meshgate.policy.opa.OpaStartException;
 import io.meshgate.proxy.auth.ScramVerifier;
 import io.meshgate.proxy.auth.UserEntry;
 import io.meshgate.proxy.auth.UsersFile;
+import io.meshgate.proxy.backend.BackendEndpoint;
 import io.meshgate.proxy.demo.DemoBackend;
 import io.meshgate.proxy.demo.DemoDataMesh;
 import io.meshgate.proxy.demo.LocalPostgres;
+import io.meshgate.proxy.metadata.JdbcSchemaCatalog;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
@@ -58,6 +70,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -65,8 +78,8 @@ import java.util.stream.Stream;
 
 /**
  * One benchmark run, start to finish: PostgreSQL with the demo mesh and pgbench's database,
- * PgBouncer, Meshgate as a child process, the four scenarios, the report. Everything it starts
- * it stops, also when a step fails; only loopback addresses are loaded.
+ * PgBouncer, Meshgate as a child process, the four scenarios, the decision benchmark, the report.
+ * Everything it starts it stops, also when a step fails; only loopback addresses are loaded.
  */
 public final class Benchmark {
   /** What every idle connection runs once: a governed statement through Meshgate, a plain one elsewhere. */
@@ -108,6 +121,7 @@ public final class Benchmark {
     final List<Measurement> measurements = new ArrayList<>();
     final List<IdleMeasurement> idle = new ArrayList<>();
     Optional<EquivalenceCheck> equivalence = Optional.empty();
+    final List<DecisionLatency> decisions = new ArrayList<>();
   }
 
   /** Runs everything and writes the report; returns the path of report.md. */
@@ -161,13 +175,14 @@ public final class Benchmark {
       runBenchScenarios(databases, tools, runner, work, usersFile, policies, raw, collected);
       runGovernedWorkload(databases, tools, runner, work, usersFile, policies, alicePassword, workload, raw,
           collected);
+      runDecisionLatency(databases.mesh(), tools, policies, raw, collected);
 
       SoftwareVersions versions = new SoftwareVersions(revision, serverVersion(postgres),
           PgBouncerProcess.version(tools.pgbouncer()), databases.pgbench().version(), opaVersion(tools.opa()),
           javaVersion());
       BenchmarkResults results = new BenchmarkResults(plan.name(), started, Instant.now(), machine,
           MachineDescription.loadAverageNow(), versions, collected.settings, collected.measurements, collected.idle,
-          collected.equivalence, workload.template(), collected.notes);
+          collected.equivalence, workload.template(), collected.notes, collected.decisions);
       Path report = ReportWriter.write(results, outputDirectory);
       progress.step("report written: " + report);
       return report;
@@ -294,6 +309,48 @@ public final class Benchmark {
       } finally {
         keepOutput(meshgate.directory().resolve("meshgate.out"), raw.resolve("meshgate-mesh.out"));
       }
+    }
+  }
+
+  /**
+   * The policy decision benchmark, in this JVM: the decision cache (hits only), the REST engine
+   * against a managed OPA without a cache, and the same REST engine against a plain OPA server
+   * reached by URL, each at every thread count of the plan.
+   */
+  private void runDecisionLatency(DemoBackend mesh, Tools tools, Path policies, Path raw, Collected collected)
+      throws IOException {
+    progress.step("policy decision latency: decision cache, managed OPA, OPA server by URL");
+    try (ManagedOpaProcess managed = ManagedOpaProcess.start(tools.opa(), policies, 0);
+        OpaServerProcess server = OpaServerProcess.start(tools.opa(), policies, raw.resolve("opa-server.out"));
+        JdbcSchemaCatalog catalog = new JdbcSchemaCatalog(new BackendEndpoint(mesh.host(), mesh.port(),
+            mesh.database(), mesh.serviceUser(), mesh.servicePassword()), Duration.ofMinutes(10));
+        OpaRestPolicyEngine local = new OpaRestPolicyEngine(OpaRestConfig.of(managed.baseUri()), managed::revision);
+        OpaRestPolicyEngine remote = new OpaRestPolicyEngine(OpaRestConfig.of(server.baseUri()));
+        CachingPolicyEngine cached = new CachingPolicyEngine(
+            new OpaRestPolicyEngine(OpaRestConfig.of(managed.baseUri()), managed::revision), Duration.ofHours(1))) {
+      DecisionLatencyScenario scenario = new DecisionLatencyScenario(DecisionInputs.demoMesh(catalog, mesh.database()));
+      List<DecisionLatencyScenario.EngineUnderTest> engines = List.of(
+          new DecisionLatencyScenario.EngineUnderTest(DecisionLatencyReport.CACHED, cached),
+          new DecisionLatencyScenario.EngineUnderTest(DecisionLatencyReport.MANAGED, local),
+          new DecisionLatencyScenario.EngineUnderTest(DecisionLatencyReport.REMOTE, remote));
+      for (int threads : plan.decisionThreads()) {
+        for (DecisionLatencyScenario.EngineUnderTest engine : engines) {
+          DecisionLatency latency = scenario.measure(engine, threads, plan.warmup(), plan.decisionDuration());
+          progress.step(String.format(Locale.ROOT, "decision latency: %s, %d threads: %.0f/s, p50 %.1f µs, p99 %.1f µs",
+              engine.label(), threads, latency.decisionsPerSecond(), latency.p50Nanos() / 1e3,
+              latency.p99Nanos() / 1e3));
+          collected.decisions.add(latency);
+        }
+      }
+      CacheStatistics statistics = cached.statistics();
+      collected.notes.add(String.format(Locale.ROOT, "Decision benchmark: the decision cache answered %d of %d "
+          + "lookups from memory; its %d misses were its first pass over the inputs.", statistics.hitCount(),
+          statistics.requestCount(), statistics.missCount()));
+    } catch (OpaStartException e) {
+      throw new BenchmarkSetupException("cannot start OPA for the decision benchmark: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new BenchmarkSetupException("interrupted during the decision benchmark", e);
     }
   }
 

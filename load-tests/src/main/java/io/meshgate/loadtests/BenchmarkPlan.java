@@ -17,6 +17,8 @@ import java.util.stream.Stream;
  * @param warmup the unreported run against each target before a scenario
  * @param stormClients concurrent clients of the connection storm
  * @param idleConnections connections held open in the idle scenario
+ * @param decisionThreads caller thread counts of the policy decision benchmark
+ * @param decisionDuration how long each engine is timed at each thread count
  */
 public record BenchmarkPlan(
     String name,
@@ -30,7 +32,9 @@ public record BenchmarkPlan(
     Duration governedDuration,
     int stormClients,
     Duration stormDuration,
-    int idleConnections) {
+    int idleConnections,
+    List<Integer> decisionThreads,
+    Duration decisionDuration) {
   private static final int MAXIMUM_CLIENTS = 256;
   private static final int MAXIMUM_IDLE_CONNECTIONS = 2_000;
 
@@ -40,7 +44,13 @@ public record BenchmarkPlan(
     selectOnlyClients = List.copyOf(selectOnlyClients);
     governedModes = List.copyOf(governedModes);
     governedClients = List.copyOf(governedClients);
-    for (Duration duration : List.of(warmup, selectOnlyDuration, governedDuration, stormDuration)) {
+    decisionThreads = List.copyOf(decisionThreads);
+    for (int threads : decisionThreads) {
+      if (threads < 1 || threads > 64) {
+        throw new IllegalArgumentException("decision benchmark threads are 1-64, not " + threads);
+      }
+    }
+    for (Duration duration : List.of(warmup, selectOnlyDuration, governedDuration, stormDuration, decisionDuration)) {
       if (duration.toSeconds() < 1 || duration.toMinutes() > 10) {
         throw new IllegalArgumentException("every run lasts from 1 s to 10 min, not " + duration);
       }
@@ -64,7 +74,7 @@ public record BenchmarkPlan(
     return new BenchmarkPlan("quick", 1, Duration.ofSeconds(2),
         List.of(QueryMode.SIMPLE, QueryMode.EXTENDED, QueryMode.PREPARED), List.of(1, 32), Duration.ofSeconds(3),
         List.of(QueryMode.SIMPLE, QueryMode.PREPARED), List.of(8), Duration.ofSeconds(3),
-        4, Duration.ofSeconds(3), 1_000);
+        4, Duration.ofSeconds(3), 1_000, List.of(1, 8), Duration.ofSeconds(2));
   }
 
   /** About ten minutes: 1, 8, 32 and 128 clients in every query mode, 8 to 10 s per run. */
@@ -72,7 +82,7 @@ public record BenchmarkPlan(
     return new BenchmarkPlan("full", 10, Duration.ofSeconds(5),
         List.of(QueryMode.SIMPLE, QueryMode.EXTENDED, QueryMode.PREPARED), List.of(1, 8, 32, 128), Duration.ofSeconds(8),
         List.of(QueryMode.SIMPLE, QueryMode.PREPARED), List.of(1, 8, 32), Duration.ofSeconds(10),
-        4, Duration.ofSeconds(10), 1_000);
+        4, Duration.ofSeconds(10), 1_000, List.of(1, 8), Duration.ofSeconds(5));
   }
 
   /** The most clients any pgbench run of the plan opens at once. */

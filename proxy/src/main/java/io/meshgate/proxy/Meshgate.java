@@ -6,9 +6,12 @@ import io.meshgate.audit.AuditSink;
 import io.meshgate.audit.AuditSinkOptions;
 import io.meshgate.audit.JsonLinesAuditSink;
 import io.meshgate.policy.PolicyEngine;
+import io.meshgate.policy.ProductMetadataSource;
 import io.meshgate.policy.cache.CachingPolicyEngine;
+import io.meshgate.policy.cache.CachingProductMetadataSource;
 import io.meshgate.policy.opa.ManagedOpaProcess;
 import io.meshgate.policy.opa.OpaBinary;
+import io.meshgate.policy.opa.OpaProductMetadataSource;
 import io.meshgate.policy.opa.OpaRestConfig;
 import io.meshgate.policy.opa.OpaRestPolicyEngine;
 import io.meshgate.policy.reload.PolicyReloader;
@@ -18,6 +21,7 @@ import io.meshgate.proxy.auth.PasswordAuthenticator;
 import io.meshgate.proxy.auth.UsersFile;
 import io.meshgate.proxy.backend.BackendConnector;
 import io.meshgate.proxy.config.MeshgateConfig;
+import io.meshgate.proxy.discovery.DataProductDirectory;
 import io.meshgate.proxy.governance.StatementGovernor;
 import io.meshgate.proxy.metadata.JdbcSchemaCatalog;
 import io.meshgate.proxy.metrics.AuditSinkReadinessCheck;
@@ -125,9 +129,15 @@ public final class Meshgate implements AutoCloseable {
         }
       }
       resources.push(opaReadiness);
-      PolicyEngine opaEngine = new OpaRestPolicyEngine(
-          new OpaRestConfig(opaUrl, config.decisionPath(), config.policyTimeout(), bearerToken), revision);
+      OpaRestConfig opaConfig = new OpaRestConfig(opaUrl, config.decisionPath(), config.policyTimeout(), bearerToken);
+      PolicyEngine opaEngine = new OpaRestPolicyEngine(opaConfig, revision);
       resources.push(opaEngine);
+      // Discovery's product descriptions come from the same OPA, kept per revision like decisions.
+      ProductMetadataSource productMetadata = new OpaProductMetadataSource(opaConfig, revision);
+      if (!config.decisionCacheTtl().isZero()) {
+        productMetadata = new CachingProductMetadataSource(productMetadata, config.decisionCacheTtl());
+      }
+      resources.push(productMetadata);
       // decision_cache.ttl=0s turns the cache off: every statement asks OPA.
       Optional<CachingPolicyEngine> decisionCache = config.decisionCacheTtl().isZero()
           ? Optional.empty()
@@ -147,7 +157,9 @@ public final class Meshgate implements AutoCloseable {
       resources.push(catalog);
       StatementCache statements = StatementCache.over(catalog, config.backend().database(),
           StatementCache.DEFAULT_MAXIMUM_SIZE);
-      StatementGovernor governor = new StatementGovernor(statements, policyEngine, Clock.systemUTC());
+      StatementGovernor governor = new StatementGovernor(statements, policyEngine,
+          Optional.of(new DataProductDirectory(productMetadata, catalog, config.backend().database(), policyEngine)),
+          Clock.systemUTC());
 
       ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
       resources.push(workers::shutdownNow);

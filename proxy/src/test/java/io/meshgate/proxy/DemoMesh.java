@@ -2,14 +2,17 @@ package io.meshgate.proxy;
 
 import io.meshgate.proxy.cli.RepositoryRoot;
 import io.meshgate.proxy.demo.DemoEnvironment;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -19,30 +22,64 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * PostgreSQL, OPA and Meshgate exactly as {@code meshgate demo} runs them, on free ports.
  */
 public final class DemoMesh implements BeforeAllCallback, AfterAllCallback {
+  /** Changes a copy of policies/ before Meshgate serves it. */
+  @FunctionalInterface
+  public interface PolicyEdit {
+    void edit(Path policies) throws IOException;
+  }
+
   private final Duration decisionCacheTtl;
   private final Optional<Integer> metricsPort;
+  private final Optional<PolicyEdit> policyEdit;
   private Path work;
   private DemoEnvironment environment;
 
-  private DemoMesh(Duration decisionCacheTtl, Optional<Integer> metricsPort) {
+  private DemoMesh(Duration decisionCacheTtl, Optional<Integer> metricsPort, Optional<PolicyEdit> policyEdit) {
     this.decisionCacheTtl = decisionCacheTtl;
     this.metricsPort = metricsPort;
+    this.policyEdit = policyEdit;
   }
 
   public static DemoMesh standard() {
-    return new DemoMesh(Duration.ofSeconds(5), Optional.empty());
+    return new DemoMesh(Duration.ofSeconds(5), Optional.empty(), Optional.empty());
   }
 
   /** Every statement asks OPA, and metrics are served on a free port. */
   public static DemoMesh uncachedWithMetrics() {
-    return new DemoMesh(Duration.ZERO, Optional.of(0));
+    return new DemoMesh(Duration.ZERO, Optional.of(0), Optional.empty());
+  }
+
+  /** Every statement asks OPA, which serves a copy of policies/ changed by {@code edit}. */
+  public static DemoMesh uncachedWithEditedPolicies(PolicyEdit edit) {
+    return new DemoMesh(Duration.ZERO, Optional.empty(), Optional.of(edit));
   }
 
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
     work = Files.createTempDirectory("meshgate-it-");
+    Path root = RepositoryRoot.find().orElseThrow();
+    Optional<Path> policies = Optional.empty();
+    if (policyEdit.isPresent()) {
+      Path copy = work.resolve("policies");
+      copyPolicies(root.resolve("policies"), copy);
+      policyEdit.get().edit(copy);
+      policies = Optional.of(copy);
+    }
     environment = DemoEnvironment.start(new DemoEnvironment.Settings(
-        RepositoryRoot.find().orElseThrow(), work, 0, metricsPort, decisionCacheTtl));
+        root, work.resolve("demo"), 0, metricsPort, decisionCacheTtl, policies));
+  }
+
+  private static void copyPolicies(Path source, Path target) throws IOException {
+    try (Stream<Path> files = Files.walk(source)) {
+      for (Path file : files.filter(path -> !path.toString().contains("/target")).toList()) {
+        Path copied = target.resolve(source.relativize(file).toString());
+        if (Files.isDirectory(file)) {
+          Files.createDirectories(copied);
+        } else {
+          Files.copy(file, copied, StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    }
   }
 
   @Override

@@ -4,6 +4,7 @@ import io.meshgate.policy.Decision;
 import io.meshgate.policy.RelationAccess;
 import io.meshgate.policy.StatementKind;
 import java.util.List;
+import java.util.Set;
 
 /**
  * One analysed statement. Either it needs no decision (an allowlisted utility statement, a
@@ -30,6 +31,15 @@ public interface AnalyzedStatement {
   List<RelationAccess> relations();
 
   /**
+   * The relations of the {@code meshgate} schema the statement reads. When there are any, the
+   * statement requires a decision (even with no governed relation) and is rewritten with
+   * {@link #rewrite(Decision, DiscoveryRows)}.
+   */
+  default Set<VirtualRelation> virtualRelations() {
+    return Set.of();
+  }
+
+  /**
    * What to send when no decision is required: the client's text for utility statements,
    * the unparsed (analysed) SQL for queries.
    *
@@ -42,7 +52,8 @@ public interface AnalyzedStatement {
    *
    * @throws SqlRefusal if the decision does not allow the statement, a denied column is
    *     named, or the decision's filters or masks do not validate
-   * @throws IllegalStateException if the statement requires no decision
+   * @throws IllegalStateException if the statement requires no decision, or reads virtual
+   *     relations
    */
   String rewrite(Decision decision) throws SqlRefusal;
 
@@ -53,5 +64,20 @@ public interface AnalyzedStatement {
    */
   default RewrittenStatement rewriteWithChecks(Decision decision) throws SqlRefusal {
     return new RewrittenStatement(rewrite(decision), List.of());
+  }
+
+  /**
+   * Like {@link #rewrite(Decision)}, with {@code rows} as the contents of the virtual relations
+   * the statement reads, computed for the session's user.
+   */
+  default String rewrite(Decision decision, DiscoveryRows rows) throws SqlRefusal {
+    return rewrite(decision);
+  }
+
+  /** {@link #rewriteWithChecks(Decision)} with the contents of the virtual relations it reads. */
+  default RewrittenStatement rewriteWithChecks(Decision decision, DiscoveryRows rows) throws SqlRefusal {
+    return virtualRelations().isEmpty()
+        ? rewriteWithChecks(decision)
+        : new RewrittenStatement(rewrite(decision, rows), List.of());
   }
 }

@@ -60,13 +60,27 @@ final class CopyOutStatement implements AnalyzedStatement {
   }
 
   @Override
+  public Set<VirtualRelation> virtualRelations() {
+    return query.virtualRelations();
+  }
+
+  @Override
   public String passthroughSql() {
     return copy(query.passthroughSql());
   }
 
   @Override
   public String rewrite(Decision decision) throws SqlRefusal {
-    String rewritten = query.rewrite(decision);
+    return checkedCopy(decision, query.rewrite(decision));
+  }
+
+  @Override
+  public String rewrite(Decision decision, DiscoveryRows rows) throws SqlRefusal {
+    return checkedCopy(decision, query.rewrite(decision, rows));
+  }
+
+  /** {@code COPY (rewritten) TO STDOUT}, refused if a FORCE_QUOTE column is denied. */
+  private String checkedCopy(Decision decision, String rewritten) throws SqlRefusal {
     if (copiedTable.isPresent()) {
       Set<String> denied = decision.policyFor(copiedTable.get()).deniedColumns();
       List<String> named = forceQuoteColumns.stream().filter(denied::contains).distinct().toList();

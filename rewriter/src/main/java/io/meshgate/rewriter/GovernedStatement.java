@@ -14,21 +14,24 @@ import io.meshgate.rewriter.apply.DecisionApplier;
 import io.meshgate.rewriter.parse.NormalizedText;
 import io.meshgate.rewriter.parse.SqlParsing;
 import io.meshgate.rewriter.unparse.PostgresUnparser;
+import io.meshgate.rewriter.virtual.VirtualTableBuilder;
 import java.util.List;
 import java.util.Set;
 import org.apache.calcite.sql.SqlIdentifier;
 import org.apache.calcite.sql.SqlNode;
 
 /**
- * A query that reads governed relations. Each rewrite parses the normalized text again (parse
- * trees are mutable and rewritten in place), finds the same references with the names
- * resolved during analysis, applies the decision and checks that no governed table is left
- * outside a derived table before unparsing.
+ * A query that reads governed relations or relations of the {@code meshgate} schema. Each
+ * rewrite parses the normalized text again (parse trees are mutable and rewritten in place),
+ * finds the same references with the names resolved during analysis, applies the decision,
+ * puts the discovery rows in place of the virtual relations, and checks that no governed table
+ * is left outside a derived table and no virtual relation is left at all before unparsing.
  */
 final class GovernedStatement implements AnalyzedStatement {
   private final StatementKind kind;
   private final NormalizedText normalized;
   private final List<RelationAccess> relations;
+  private final Set<VirtualRelation> virtualRelations;
   private final NameResolver resolver;
   private final DecisionApplier applier;
 
@@ -40,11 +43,13 @@ final class GovernedStatement implements AnalyzedStatement {
       StatementKind kind,
       NormalizedText normalized,
       List<RelationAccess> relations,
+      Set<VirtualRelation> virtualRelations,
       NameResolver frozenResolver,
       DecisionApplier applier) {
     this.kind = requireNonNull(kind, "kind is null");
     this.normalized = requireNonNull(normalized, "normalized is null");
     this.relations = List.copyOf(requireNonNull(relations, "relations is null"));
+    this.virtualRelations = Set.copyOf(requireNonNull(virtualRelations, "virtualRelations is null"));
     this.resolver = requireNonNull(frozenResolver, "frozenResolver is null");
     this.applier = requireNonNull(applier, "applier is null");
   }
@@ -65,17 +70,33 @@ final class GovernedStatement implements AnalyzedStatement {
   }
 
   @Override
+  public Set<VirtualRelation> virtualRelations() {
+    return virtualRelations;
+  }
+
+  @Override
   public String passthroughSql() {
     throw new IllegalStateException("this statement needs a decision; call rewrite(decision)");
   }
 
   @Override
   public String rewrite(Decision decision) throws SqlRefusal {
+    if (!virtualRelations.isEmpty()) {
+      throw new IllegalStateException(
+          "this statement reads " + virtualRelations + "; call rewrite(decision, rows)");
+    }
+    return rewrite(decision, DiscoveryRows.empty());
+  }
+
+  @Override
+  public String rewrite(Decision decision, DiscoveryRows rows) throws SqlRefusal {
     requireNonNull(decision, "decision is null");
+    requireNonNull(rows, "rows is null");
     try {
       SqlNode root = SqlParsing.parseStatement(normalized);
       StatementAnalysis analysis = TableReferenceFinder.find(root, resolver);
       Set<SqlIdentifier> derivedBases = applier.apply(root, analysis, decision);
+      VirtualTableBuilder.replace(analysis.virtualReferences(), analysis.longColumnNames(), rows);
       verify(root, derivedBases);
       return PostgresUnparser.unparse(root, normalized.parameterNumbers());
     } catch (SqlRefusal refusal) {
@@ -87,7 +108,15 @@ final class GovernedStatement implements AnalyzedStatement {
 
   /** Fails closed if any governed table is still reachable other than through a derived table. */
   private void verify(SqlNode root, Set<SqlIdentifier> derivedBases) throws SqlRefusal {
-    for (TableReference reference : TableReferenceFinder.find(root, resolver).references()) {
+    StatementAnalysis rewritten = TableReferenceFinder.find(root, resolver);
+    if (!rewritten.virtualReferences().isEmpty()) {
+      throw new SqlRefusal(
+          Reason.NOT_GOVERNED,
+          "Meshgate could not answer every reference to the meshgate schema; the statement was"
+              + " not forwarded",
+          kind);
+    }
+    for (TableReference reference : rewritten.references()) {
       if (!derivedBases.contains(reference.name())) {
         throw new SqlRefusal(
             Reason.NOT_GOVERNED,

@@ -158,13 +158,13 @@ public final class StatementAnalyzer {
     ForbiddenFunctions.check(root);
     NameResolver resolver = new NameResolver(catalog, catalogName, searchPath);
     StatementAnalysis analysis = TableReferenceFinder.find(root, resolver);
-    if (!analysis.touchesGovernedRelations()) {
+    if (!analysis.touchesGovernedRelations() && analysis.virtualReferences().isEmpty()) {
       // what runs must be what was analysed: send the unparsed tree, not the client's text
       return new PassthroughStatement(
           kind, PostgresUnparser.unparse(root, normalized.parameterNumbers()));
     }
-    return new GovernedStatement(
-        kind, normalized, analysis.relationAccesses(), resolver.frozen(), applier);
+    return new GovernedStatement(kind, normalized, analysis.relationAccesses(),
+        analysis.virtualRelations(), resolver.frozen(), applier);
   }
 
   // ---- COPY
@@ -200,7 +200,7 @@ public final class StatementAnalyzer {
       case Source.Table table -> selectFrom(table);
     };
     AnalyzedStatement analyzed = analyzeQuery(query, searchPath, StatementKind.COPY_OUT);
-    boolean governedTable = command.source() instanceof Source.Table && analyzed.requiresDecision();
+    boolean governedTable = command.source() instanceof Source.Table && !analyzed.relations().isEmpty();
     return new CopyOutStatement(
         analyzed,
         command.options(),
@@ -257,6 +257,10 @@ public final class StatementAnalyzer {
           Reason.PERMISSION_DENIED,
           "writing to " + relation.schema() + "." + relation.table()
               + " is not allowed through Meshgate",
+          StatementKind.COPY_IN);
+      case Resolution.Virtual virtual -> throw new SqlRefusal(
+          Reason.PERMISSION_DENIED,
+          virtual.relation() + " is read-only: Meshgate answers it from the policies",
           StatementKind.COPY_IN);
       case Resolution.Governed governed -> {
         List<String> all = governed.table().columnNames();

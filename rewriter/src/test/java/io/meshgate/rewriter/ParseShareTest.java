@@ -113,8 +113,9 @@ class ParseShareTest {
       DISTINCT ON                | SELECT DISTINCT ON (region) region, store_id FROM sales.stores ORDER BY region   | refused 42601
       ->> on jsonb               | SELECT '{"a": 1}'::jsonb ->> 'a' AS a FROM sales.stores                          | refused 42601
       jsonb ? key                | SELECT '{"a": 1}'::jsonb ? 'a' AS a FROM sales.stores                            | refused 0A000
-      RETURNING                  | DELETE FROM sales.stores WHERE store_id = 1 RETURNING store_id                  | refused 0A000
-      INSERT ... ON CONFLICT     | INSERT INTO sales.stores VALUES (1, '1', 'EU') ON CONFLICT DO NOTHING            | refused 0A000
+      RETURNING                  | DELETE FROM sales.stores WHERE store_id = 1 RETURNING store_id                  | governed
+      INSERT ... ON CONFLICT     | INSERT INTO sales.stores VALUES (1, '1', 'EU') ON CONFLICT DO NOTHING            | governed
+      ON CONFLICT DO UPDATE      | INSERT INTO sales.stores VALUES (1, '1', 'EU') ON CONFLICT (store_id) DO UPDATE SET zip_code = '2' | refused 0A000
       TABLE t                    | TABLE sales.stores                                                              | refused 0A000
       FOR UPDATE                 | SELECT store_id FROM sales.stores FOR UPDATE                                    | refused 42601
       WITH ... AS MATERIALIZED   | WITH s AS MATERIALIZED (SELECT * FROM sales.stores) SELECT * FROM s             | refused 42601

@@ -2,6 +2,7 @@ package io.meshgate.loadtests.report;
 
 import static java.util.Objects.requireNonNull;
 
+import io.meshgate.loadtests.decision.DecisionLatency;
 import io.meshgate.loadtests.scenario.EquivalenceCheck;
 import io.meshgate.loadtests.scenario.IdleMeasurement;
 import io.meshgate.loadtests.scenario.Measurement;
@@ -20,6 +21,7 @@ import java.util.Optional;
  * @param workloadScript the governed workload's pgbench script template
  * @param loadAverageAtEnd /proc/loadavg when the runs had finished (the machine's at the start is in {@code machine})
  * @param notes anything the reader must know that is not a number (setup warnings)
+ * @param decisionLatencies the policy decision benchmark, per engine and thread count
  */
 public record BenchmarkResults(
     String plan,
@@ -33,7 +35,8 @@ public record BenchmarkResults(
     List<IdleMeasurement> idle,
     Optional<EquivalenceCheck> equivalence,
     String workloadScript,
-    List<String> notes) {
+    List<String> notes,
+    List<DecisionLatency> decisionLatencies) {
   public BenchmarkResults {
     requireNonNull(plan, "plan is null");
     requireNonNull(started, "started is null");
@@ -47,5 +50,6 @@ public record BenchmarkResults(
     requireNonNull(equivalence, "equivalence is null");
     requireNonNull(workloadScript, "workloadScript is null");
     notes = List.copyOf(requireNonNull(notes, "notes is null"));
+    decisionLatencies = List.copyOf(requireNonNull(decisionLatencies, "decisionLatencies is null"));
   }
 }

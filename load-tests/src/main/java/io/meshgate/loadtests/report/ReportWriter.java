@@ -57,10 +57,15 @@ public final class ReportWriter {
     governedWorkload(report, results, directory);
     connectionStorm(report, results, directory);
     idleConnections(report, results, directory);
+    DecisionLatencyReport.section(report, results.decisionLatencies());
     method(report, results);
     Path file = directory.resolve(REPORT);
     Files.writeString(file, report.toString(), StandardCharsets.UTF_8);
     Files.writeString(directory.resolve(RESULTS), csv(results), StandardCharsets.UTF_8);
+    if (!results.decisionLatencies().isEmpty()) {
+      Files.writeString(directory.resolve(DecisionLatencyReport.CSV_FILE),
+          DecisionLatencyReport.csv(results.decisionLatencies()), StandardCharsets.UTF_8);
+    }
     return file;
   }
 

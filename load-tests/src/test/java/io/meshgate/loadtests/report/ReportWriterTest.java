@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.meshgate.loadtests.Target;
+import io.meshgate.loadtests.decision.DecisionLatency;
 import io.meshgate.loadtests.pgbench.LatencySummary;
 import io.meshgate.loadtests.pgbench.QueryMode;
 import io.meshgate.loadtests.scenario.EquivalenceCheck;
@@ -59,6 +60,14 @@ class ReportWriterTest {
       assertTrue(Files.size(directory.resolve(chart)) > 1000, chart);
       assertTrue(text.contains("(" + chart + ")"), chart + " is linked from the report");
     }
+    // Decision latency: throughput, microseconds (two decimals below 10 µs), failures; and its CSV.
+    assertTrue(text.contains("## Policy decision latency"), text);
+    assertTrue(text.contains("| decision cache (hits) | 1 | 2,000,000 | 0.25 | 1.20 | 90 | 0 |"), text);
+    assertTrue(text.contains("| REST, managed local OPA, no cache | 8 | 3,000 | 1500 | 9000 | 20000 | 2 |"), text);
+    assertEquals(List.of("engine,threads,decisions,failures,seconds,decisions_per_second,p50_us,p99_us,max_us",
+            "\"decision cache (hits)\",1,4000000,0,2.000,2000000.0,0.250,1.200,90.000",
+            "\"REST, managed local OPA, no cache\",8,6000,2,2.000,3000.0,1500.000,9000.000,20000.000"),
+        Files.readAllLines(directory.resolve(DecisionLatencyReport.CSV_FILE), StandardCharsets.UTF_8));
     List<String> csv = Files.readAllLines(directory.resolve(ReportWriter.RESULTS), StandardCharsets.UTF_8);
     assertEquals(1 + results().measurements().size(), csv.size());
     assertTrue(csv.contains("select-only,direct,simple,1,8000.000,24000,0,1.000,0.900,2.000,3.000,,,,"), csv.toString());
@@ -89,7 +98,10 @@ class ReportWriterTest {
         new SoftwareVersions("commit 92daac2d1047", "PostgreSQL 15.18", "PgBouncer 1.18.0", "pgbench 15.18", "1.22.2",
             "OpenJDK 25"),
         Map.of("pgbench scale", "1"), measurements, idle, Optional.of(new EquivalenceCheck(25, List.of())),
-        "SELECT 1 FROM {sales}.stores;", List.of("a note"));
+        "SELECT 1 FROM {sales}.stores;", List.of("a note"), List.of(
+            new DecisionLatency(DecisionLatencyReport.CACHED, 1, 4_000_000, 0, 2_000_000_000L, 250, 1_200, 90_000),
+            new DecisionLatency(DecisionLatencyReport.MANAGED, 8, 6_000, 2, 2_000_000_000L, 1_500_000, 9_000_000,
+                20_000_000)));
   }
 
   private static Measurement run(Scenario scenario, Target target, QueryMode mode, int clients, double tps) {

@@ -9,6 +9,7 @@ import io.meshgate.policy.Decision;
 import io.meshgate.proxy.governance.RecordingSchemaCatalog.SchemaLookup;
 import io.meshgate.rewriter.AnalyzedStatement;
 import io.meshgate.rewriter.RewrittenStatement;
+import io.meshgate.rewriter.DiscoveryRows;
 import io.meshgate.rewriter.SchemaCatalog;
 import io.meshgate.rewriter.SqlRefusal;
 import io.meshgate.rewriter.StatementAnalyzer;
@@ -27,8 +28,9 @@ import java.util.Optional;
  *       catalog gives the same answers. A DDL change that the catalog has seen (its time to live,
  *       or an invalidation) therefore never meets a stale analysis;
  *   <li>a rewrite by the analysed statement, the decision (its whole value: filters, masks,
- *       denied columns) and the policy revision. A changed policy yields another decision, or at
- *       least another revision, and so another key.
+ *       denied columns), the rows of the {@code meshgate} schema it reads (their whole value: they
+ *       are computed per user and context, and are part of the SQL) and the policy revision. A
+ *       changed policy yields another decision, or at least another revision, and so another key.
  * </ul>
  *
  * Refusals are not cached: they are rare, and a refused statement (an unknown table, say) may
@@ -95,23 +97,33 @@ public final class StatementCache {
     return analyzed;
   }
 
+  /** {@link #rewrite(AnalyzedStatement, Decision, DiscoveryRows, String)} without virtual relations. */
+  public RewrittenStatement rewrite(AnalyzedStatement analyzed, Decision decision, String policyRevision)
+      throws SqlRefusal {
+    if (!analyzed.virtualRelations().isEmpty()) {
+      throw new IllegalStateException("this statement reads " + analyzed.virtualRelations() + "; pass its rows");
+    }
+    return rewrite(analyzed, decision, DiscoveryRows.empty(), policyRevision);
+  }
+
   /**
-   * {@code analyzed.rewriteWithChecks(decision)}, cached when {@code analyzed} came from this
-   * cache. A cached write reuses its row filter check markers: that stays safe because the
+   * {@code analyzed.rewriteWithChecks(decision, rows)}, cached when {@code analyzed} came from
+   * this cache. A cached write reuses its row filter check markers: that stays safe because the
    * session translates only the markers of the statement in flight, and a different statement
    * text is a different cache entry with markers of its own.
    */
-  public RewrittenStatement rewrite(AnalyzedStatement analyzed, Decision decision, String policyRevision)
+  public RewrittenStatement rewrite(
+      AnalyzedStatement analyzed, Decision decision, DiscoveryRows rows, String policyRevision)
       throws SqlRefusal {
     if (recording.isEmpty()) {
-      return analyzed.rewriteWithChecks(decision);
+      return analyzed.rewriteWithChecks(decision, rows);
     }
-    RewriteKey key = new RewriteKey(analyzed, decision, policyRevision);
+    RewriteKey key = new RewriteKey(analyzed, decision, rows, policyRevision);
     RewrittenStatement cached = rewrites.getIfPresent(key);
     if (cached != null) {
       return cached;
     }
-    RewrittenStatement rewritten = analyzed.rewriteWithChecks(decision);
+    RewrittenStatement rewritten = analyzed.rewriteWithChecks(decision, rows);
     rewrites.put(key, rewritten);
     return rewritten;
   }
@@ -138,6 +150,6 @@ public final class StatementCache {
 
   private record CachedAnalysis(AnalyzedStatement statement, List<SchemaLookup> lookups) {}
 
-  /** The analysed statement by identity (it does not override equals), the decision by value. */
-  private record RewriteKey(AnalyzedStatement statement, Decision decision, String policyRevision) {}
+  /** The analysed statement by identity (it does not override equals), the decision and rows by value. */
+  private record RewriteKey(AnalyzedStatement statement, Decision decision, DiscoveryRows rows, String policyRevision) {}
 }

@@ -9,10 +9,12 @@ import io.meshgate.policy.PolicyInput;
 import io.meshgate.policy.RelationAccess;
 import io.meshgate.policy.RequestContext;
 import io.meshgate.policy.StatementKind;
+import io.meshgate.proxy.discovery.DataProductDirectory;
 import io.meshgate.proxy.metadata.MetadataUnavailableException;
 import io.meshgate.proxy.protocol.ErrorFields;
 import io.meshgate.rewriter.AnalyzedStatement;
 import io.meshgate.rewriter.RewrittenStatement;
+import io.meshgate.rewriter.DiscoveryRows;
 import io.meshgate.rewriter.SqlRefusal;
 import io.meshgate.rewriter.StatementAnalyzer;
 import java.time.Clock;
@@ -35,16 +37,27 @@ public final class StatementGovernor {
 
   private final StatementCache statements;
   private final PolicyEngine policyEngine;
+  private final Optional<DataProductDirectory> discovery;
   private final Clock clock;
 
-  /** Without a statement cache: every statement is parsed and rewritten afresh. */
+  /** Without a statement cache or discovery: every statement is parsed and rewritten afresh. */
   public StatementGovernor(StatementAnalyzer analyzer, PolicyEngine policyEngine, Clock clock) {
-    this(StatementCache.disabled(analyzer), policyEngine, clock);
+    this(StatementCache.disabled(analyzer), policyEngine, Optional.empty(), clock);
   }
 
+  /** Without discovery: statements that read the meshgate schema are refused. */
   public StatementGovernor(StatementCache statements, PolicyEngine policyEngine, Clock clock) {
+    this(statements, policyEngine, Optional.empty(), clock);
+  }
+
+  /**
+   * @param discovery answers the meshgate schema's relations for the session's user
+   */
+  public StatementGovernor(
+      StatementCache statements, PolicyEngine policyEngine, Optional<DataProductDirectory> discovery, Clock clock) {
     this.statements = requireNonNull(statements, "statements is null");
     this.policyEngine = requireNonNull(policyEngine, "policyEngine is null");
+    this.discovery = requireNonNull(discovery, "discovery is null");
     this.clock = requireNonNull(clock, "clock is null");
   }
 
@@ -96,10 +109,7 @@ public final class StatementGovernor {
         case PolicyEngineException.Unavailable unavailable -> {
           LOG.warn("policy engine unavailable: {}", unavailable.getMessage());
           yield refused(sql, GovernedStatement.Outcome.FAILED, kind, relations, Optional.empty(), revision,
-              ErrorFields.error(POLICY_ENGINE_UNAVAILABLE,
-                      "statement refused: the policy engine is unavailable, and Meshgate does not run statements without a decision")
-                  .withHint("Retry when the policy engine (OPA) is back; operators: check /health/ready and the OPA process."),
-              timings(start, parsed, System.nanoTime()));
+              policyEngineUnavailable(), timings(start, parsed, System.nanoTime()));
         }
         case PolicyEngineException.MalformedDecision malformed -> {
           LOG.warn("malformed policy decision: {}", malformed.getMessage());
@@ -118,11 +128,40 @@ public final class StatementGovernor {
           ErrorFields.error(DENIED, "permission denied: " + reasons),
           timings(start, parsed, decided));
     }
+    DiscoveryRows discoveryRows = DiscoveryRows.empty();
+    if (!analyzed.virtualRelations().isEmpty()) {
+      // The meshgate schema's rows: decisions per data product for this user (cached like any).
+      Optional<ErrorFields> failure = Optional.empty();
+      try {
+        if (discovery.isEmpty()) {
+          failure = Optional.of(ErrorFields.error("0A000",
+              "the meshgate schema (data product discovery) is not available here; nothing was sent"));
+        } else {
+          discoveryRows = discovery.get().rows(session.subject(), input.context());
+        }
+      } catch (PolicyEngineException.Unavailable e) {
+        LOG.warn("discovery: policy engine unavailable: {}", e.getMessage());
+        failure = Optional.of(policyEngineUnavailable());
+      } catch (MetadataUnavailableException e) {
+        LOG.warn("discovery: schema metadata unavailable: {}", e.getMessage());
+        failure = Optional.of(ErrorFields.error(POLICY_ENGINE_UNAVAILABLE,
+            "statement refused: Meshgate cannot read the backend's schema metadata right now"));
+      } catch (RuntimeException e) {
+        LOG.warn("discovery failed in session {}", session.sessionId(), e);
+        failure = Optional.of(ErrorFields.error("XX000",
+            "statement refused: Meshgate could not list the data products (" + e.getClass().getSimpleName() + ")"));
+      }
+      if (failure.isPresent()) {
+        return refused(sql, GovernedStatement.Outcome.FAILED, kind, relations, Optional.of(decision), revision,
+            failure.get(), timings(start, parsed, System.nanoTime()));
+      }
+    }
+    long discovered = System.nanoTime();
     try {
-      RewrittenStatement rewritten = statements.rewrite(analyzed, decision, revision);
+      RewrittenStatement rewritten = statements.rewrite(analyzed, decision, discoveryRows, revision);
       return new GovernedStatement(sql, Optional.of(rewritten.sql()), Optional.empty(),
           GovernedStatement.Outcome.ALLOWED, kind, relations, Optional.of(decision), revision,
-          new GovernedStatement.StageTimings(parsed - start, decided - parsed, System.nanoTime() - decided),
+          new GovernedStatement.StageTimings(parsed - start, discovered - parsed, System.nanoTime() - discovered),
           rewritten.rowFilterChecks());
     } catch (SqlRefusal refusal) {
       GovernedStatement.Outcome outcome = DENIED.equals(refusal.sqlState())
@@ -137,6 +176,12 @@ public final class StatementGovernor {
           ErrorFields.error("XX000", "statement refused: Meshgate could not apply the policy to it"),
           new GovernedStatement.StageTimings(parsed - start, decided - parsed, System.nanoTime() - decided));
     }
+  }
+
+  private static ErrorFields policyEngineUnavailable() {
+    return ErrorFields.error(POLICY_ENGINE_UNAVAILABLE,
+            "statement refused: the policy engine is unavailable, and Meshgate does not run statements without a decision")
+        .withHint("Retry when the policy engine (OPA) is back; operators: check /health/ready and the OPA process.");
   }
 
   private String safeRevision() {

@@ -14,6 +14,8 @@ import io.meshgate.policy.RelationPolicy;
 import io.meshgate.policy.RowFilter;
 import io.meshgate.rewriter.AnalyzedStatement;
 import io.meshgate.rewriter.ColumnSchema;
+import io.meshgate.rewriter.DataProductRow;
+import io.meshgate.rewriter.DiscoveryRows;
 import io.meshgate.rewriter.SchemaCatalog;
 import io.meshgate.rewriter.SqlRefusal;
 import io.meshgate.rewriter.TableSchema;
@@ -134,6 +136,29 @@ class StatementCacheTest {
     Decision masked = allow(new RelationPolicy(List.of(new RowFilter.Expression("region = 'EU'")),
         Map.of("name", new ColumnMask.Redact()), Set.of()));
     assertNotEquals(first, cache.rewrite(analyzed, masked, "r3").sql());
+  }
+
+  /**
+   * The meshgate schema's rows are computed per user and context; a rewrite that holds them is
+   * served again only for the very same rows, so one user's (or one group membership's) listing
+   * is never another's, even though the statement's own decision (no relations) is the same.
+   */
+  @Test
+  void aRewriteHoldingDiscoveryRowsIsKeyedByThem() throws SqlRefusal {
+    StatementCache cache = StatementCache.over(new ChangingCatalog(), "mesh", 100);
+    AnalyzedStatement analyzed = cache.analyze("SELECT product FROM meshgate.data_products", SEARCH_PATH, "alice");
+    Decision noRelations = new Decision(true, List.of(), Map.of(), List.of());
+    DiscoveryRows sales = new DiscoveryRows(List.of(new DataProductRow("sales", "stores", Optional.empty(),
+        List.of("sales_team"), Optional.empty(), false)), List.of());
+    DiscoveryRows weather = new DiscoveryRows(List.of(new DataProductRow("weather", "daily_temperatures",
+        Optional.empty(), List.of("weather_team"), Optional.empty(), false)), List.of());
+    String salesSql = cache.rewrite(analyzed, noRelations, sales, "r1").sql();
+    assertTrue(salesSql.contains("'stores'"), salesSql);
+    String weatherSql = cache.rewrite(analyzed, noRelations, weather, "r1").sql();
+    assertTrue(weatherSql.contains("'daily_temperatures'") && !weatherSql.contains("'stores'"), weatherSql);
+    assertSame(salesSql, cache.rewrite(analyzed, noRelations, sales, "r1").sql());
+    assertThrows(IllegalStateException.class, () -> cache.rewrite(analyzed, noRelations, "r1"),
+        "a statement reading the meshgate schema is never rewritten without its rows");
   }
 
   @Test

@@ -7,6 +7,7 @@ import io.meshgate.rewriter.SchemaCatalog;
 import io.meshgate.rewriter.SqlRefusal;
 import io.meshgate.rewriter.SqlRefusal.Reason;
 import io.meshgate.rewriter.TableSchema;
+import io.meshgate.rewriter.VirtualRelation;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -74,6 +75,8 @@ public final class NameResolver {
             List.of(governed.relation().schema(), governed.relation().table()), governed);
         case Resolution.CatalogRelation catalogRelation -> copy.putIfAbsent(
             List.of(catalogRelation.schema(), catalogRelation.table()), catalogRelation);
+        case Resolution.Virtual virtual -> copy.putIfAbsent(
+            List.of(VirtualRelation.SCHEMA, virtual.relation().table()), virtual);
       }
     }
     return new NameResolver(catalog, catalogName, searchPath, Map.copyOf(copy), true);
@@ -117,6 +120,9 @@ public final class NameResolver {
     if (schema.equals(PG_CATALOG) || schema.equals(INFORMATION_SCHEMA)) {
       return catalogRelation(schema, table);
     }
+    if (schema.equals(VirtualRelation.SCHEMA)) {
+      return virtual(table).orElseThrow(() -> undefined(display));
+    }
     Optional<TableSchema> found = catalog.table(schema, table);
     if (found.isEmpty()) {
       throw undefined(display);
@@ -129,6 +135,13 @@ public final class NameResolver {
       return catalogRelation(PG_CATALOG, table);
     }
     for (String schema : searchPath) {
+      if (schema.equals(VirtualRelation.SCHEMA)) {
+        Optional<Resolution> virtual = virtual(table);
+        if (virtual.isPresent()) {
+          return virtual.get();
+        }
+        continue;
+      }
       Optional<TableSchema> found = catalog.table(schema, table);
       if (found.isPresent()) {
         if (schema.equals(PG_CATALOG) || schema.equals(INFORMATION_SCHEMA)) {
@@ -148,6 +161,14 @@ public final class NameResolver {
               + " is not allowed through Meshgate: it exposes column values");
     }
     return new Resolution.CatalogRelation(schema, table);
+  }
+
+  /**
+   * The schema {@value VirtualRelation#SCHEMA} is Meshgate's own: its names are never looked up
+   * in the backend, so a backend schema of that name cannot stand in for discovery.
+   */
+  private static Optional<Resolution> virtual(String table) {
+    return VirtualRelation.named(table).map(Resolution.Virtual::new);
   }
 
   private Resolution governed(String schema, String table, TableSchema found) {

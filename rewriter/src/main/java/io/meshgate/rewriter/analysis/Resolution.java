@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.meshgate.policy.RelationName;
 import io.meshgate.rewriter.TableSchema;
+import io.meshgate.rewriter.VirtualRelation;
 
 /** What a table name in a FROM clause refers to. */
 public sealed interface Resolution {
@@ -21,6 +22,13 @@ public sealed interface Resolution {
     public Governed {
       requireNonNull(relation, "relation is null");
       requireNonNull(table, "table is null");
+    }
+  }
+
+  /** A relation of the {@code meshgate} schema, which Meshgate answers itself. */
+  record Virtual(VirtualRelation relation) implements Resolution {
+    public Virtual {
+      requireNonNull(relation, "relation is null");
     }
   }
 }

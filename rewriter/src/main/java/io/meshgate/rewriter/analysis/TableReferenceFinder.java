@@ -45,6 +45,7 @@ public final class TableReferenceFinder {
 
   private final NameResolver resolver;
   private final List<TableReference> references = new ArrayList<>();
+  private final List<VirtualReference> virtualReferences = new ArrayList<>();
   private final Map<RelationName, ColumnUsage> usage = new LinkedHashMap<>();
   private final List<SqlIdentifier> longColumnNames = new ArrayList<>();
   private final List<ColumnReference> columnReferences = new ArrayList<>();
@@ -60,7 +61,8 @@ public final class TableReferenceFinder {
     finder.query(query, Scope.root());
     finder.checkEverySelectWasVisited(query);
     return new StatementAnalysis(
-        finder.references, finder.usage, finder.longColumnNames, finder.columnReferences);
+        finder.references, finder.usage, finder.longColumnNames, finder.columnReferences,
+        finder.virtualReferences);
   }
 
   /**
@@ -238,8 +240,8 @@ public final class TableReferenceFinder {
     } else if (kind == SqlKind.TABLESAMPLE) {
       SqlNode sampled = ((SqlCall) node).operand(0);
       if (sampled instanceof SqlIdentifier identifier && !isCte(identifier, block)
-          && resolver.resolve(identifier.names) instanceof Resolution.Governed) {
-        throw notGoverned("TABLESAMPLE on governed tables", null);
+          && !(resolver.resolve(identifier.names) instanceof Resolution.CatalogRelation)) {
+        throw notGoverned("TABLESAMPLE on governed tables and the meshgate schema", null);
       }
       fromItem(sampled, block, replacement -> ((SqlBasicCall) node).setOperand(0, replacement),
           deferred);
@@ -269,6 +271,12 @@ public final class TableReferenceFinder {
               List.of(position, position));
         }
         block.items.add(new FromItem(alias == null ? bareName : alias, null, null));
+      }
+      case Resolution.Virtual virtual -> {
+        String exposedName = alias == null ? bareName : alias;
+        virtualReferences.add(
+            new VirtualReference(virtual.relation(), aliasCall != null, exposedName, replacer));
+        block.items.add(new FromItem(exposedName, null, null));
       }
       case Resolution.Governed governed -> {
         TableReference reference = new TableReference(

@@ -227,6 +227,15 @@ public final class WriteStatement implements AnalyzedStatement {
           kind);
     }
     StatementAnalysis analysis = TableReferenceFinder.find(select, resolver);
+    if (!analysis.virtualRelations().isEmpty()) {
+      // the discovery tables are answered by Meshgate from literals: nothing to write, and a
+      // write that reads them would need the session's rows, which writes do not take
+      throw new SqlRefusal(
+          Reason.NOT_GOVERNED,
+          "the meshgate schema's discovery tables can be read only by queries, not named in "
+              + kind.name() + "; the statement was not forwarded",
+          kind);
+    }
     SqlIdentifier targetName = targetName(select.getFrom());
     for (TableReference reference : analysis.references()) {
       if (reference.name() == targetName) {

@@ -252,4 +252,15 @@ class WriteStatementTest {
         + " AND CASE WHEN ((\"store_transactions\".\"region\" IN ('EU')))"
         + " THEN (((\"store_id\" = 12) AND (\"day\" = DATE '2025-06-03'))) ELSE FALSE END", sql);
   }
+
+  @Test
+  void writesThatNameTheDiscoveryTablesAreRefused() {
+    for (String sql : List.of(
+        "insert into sales.stores (store_id, zip_code, region) select 1, product, 'EU' from meshgate.data_products",
+        "delete from sales.stores where zip_code in (select product from meshgate.data_products)",
+        "update meshgate.data_products set product = 'x'")) {
+      SqlRefusal refusal = assertThrows(SqlRefusal.class, () -> analyze(sql), sql);
+      assertEquals("0A000", refusal.sqlState(), sql);
+    }
+  }
 }
