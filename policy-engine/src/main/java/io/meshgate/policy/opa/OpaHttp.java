@@ -11,8 +11,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -58,10 +58,14 @@ final class OpaHttp implements AutoCloseable {
   }
 
   private HttpResponse<byte[]> send(HttpRequest request) throws Unavailable {
-    // The request timeout only covers waiting for the response headers; waiting on the future
-    // bounds the whole exchange, body included.
-    CompletableFuture<HttpResponse<byte[]>> exchange =
-        client.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
+    // The request timeout only covers waiting for the response headers; waiting on the task
+    // bounds the whole exchange, body included. Not sendAsync: its future completes through
+    // ForkJoinPool.commonPool(), so anything else in the JVM that blocks that pool (one thread
+    // on a 2-core machine) would turn every decision into a timeout. The blocking send on a
+    // virtual thread of its own depends on nothing shared.
+    FutureTask<HttpResponse<byte[]>> exchange =
+        new FutureTask<>(() -> client.send(request, HttpResponse.BodyHandlers.ofByteArray()));
+    Thread.ofVirtual().name("opa-request").start(exchange);
     try {
       return exchange.get(config.timeout().toNanos(), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {

@@ -207,6 +207,31 @@ class OpaRestPolicyEngineTest {
   }
 
   @Test
+  void decisionsDoNotDependOnTheCommonForkJoinPool() throws Exception {
+    // Something else in the JVM blocking every common-pool thread (a test, a library) must not
+    // turn decisions into timeouts.
+    CountDownLatch unblock = new CountDownLatch(1);
+    int threads = java.util.concurrent.ForkJoinPool.getCommonPoolParallelism();
+    CountDownLatch blocked = new CountDownLatch(threads);
+    for (int i = 0; i < threads; i++) {
+      java.util.concurrent.ForkJoinPool.commonPool().execute(() -> {
+        blocked.countDown();
+        try {
+          unblock.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+    }
+    try (OpaRestPolicyEngine engine = new OpaRestPolicyEngine(config().withTimeout(Duration.ofSeconds(2)))) {
+      assertTrue(blocked.await(10, TimeUnit.SECONDS));
+      assertTrue(engine.decide(INPUT).allow());
+    } finally {
+      unblock.countDown();
+    }
+  }
+
+  @Test
   void nobodyListeningIsUnavailable() throws Exception {
     int closedPort;
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
