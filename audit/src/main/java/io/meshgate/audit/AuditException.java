@@ -9,8 +9,7 @@ import static java.util.Objects.requireNonNull;
  * statement because of it; messages are for operators and may name files, never event data.
  */
 public abstract sealed class AuditException extends RuntimeException
-    permits AuditException.QueueFull,
-        AuditException.StorageFailure,
+    permits AuditException.StorageFailure,
         AuditException.Closed,
         AuditException.DamagedLog {
 
@@ -24,13 +23,6 @@ public abstract sealed class AuditException extends RuntimeException
   /** The SQLSTATE for a client whose statement is refused because of this. */
   public String sqlState() {
     return sqlState;
-  }
-
-  /** More events arrived than the writer could take: overload (53000 insufficient_resources). */
-  public static final class QueueFull extends AuditException {
-    public QueueFull(int capacity) {
-      super("53000", "audit queue is full (" + capacity + " events waiting)", null);
-    }
   }
 
   /**

@@ -12,7 +12,9 @@ public interface AuditSink extends AutoCloseable {
   /**
    * Hands an event to the sink. The future completes when the event is written (and forced to
    * stable storage if the sink is configured so), or fails with an {@link AuditException}: at
-   * once, already failed, when the queue is full, the sink is unhealthy or closed. Futures
+   * once, already failed, when the sink is unhealthy or closed. It is never refused for lack of
+   * room: a statement that has started must get its event, so capacity is enforced before
+   * statements start, by {@link #acceptsNewStatements()}. Futures
    * complete on the sink's writer thread, so attach continuations with the {@code *Async}
    * variants.
    */
@@ -20,6 +22,13 @@ public interface AuditSink extends AutoCloseable {
 
   /** False once writing has failed; stays false until the sink is reopened. */
   boolean isHealthy();
+
+  /**
+   * Whether a new statement may start: the sink is healthy and not behind (fewer events wait
+   * than its queue capacity). Callers ask before they run a statement, so a sink that falls
+   * behind refuses new work instead of dropping the events of work already done.
+   */
+  boolean acceptsNewStatements();
 
   /** Events accepted but not yet written. */
   int queueDepth();

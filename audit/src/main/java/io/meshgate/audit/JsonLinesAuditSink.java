@@ -31,8 +31,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -122,7 +122,9 @@ public final class JsonLinesAuditSink implements AuditSink {
     this.observer = observer;
     this.channel = channel;
     this.lock = lock;
-    this.queue = new ArrayBlockingQueue<>(options.queueCapacity());
+    // Unbounded on purpose: capacity is enforced before a statement starts
+    // (acceptsNewStatements), never by dropping the event of one that ran.
+    this.queue = new LinkedBlockingQueue<>();
     this.lastSeq = end.seq();
     this.lastHash = end.hash();
     this.committedSize = active.size();
@@ -396,9 +398,7 @@ public final class JsonLinesAuditSink implements AuditSink {
       if (closed) {
         return refuse(new AuditException.Closed());
       }
-      if (!queue.offer(new Append(event, written, System.nanoTime()))) {
-        return refuse(new AuditException.QueueFull(options.queueCapacity()));
-      }
+      queue.add(new Append(event, written, System.nanoTime()));
     } finally {
       admission.readLock().unlock();
     }
@@ -408,6 +408,11 @@ public final class JsonLinesAuditSink implements AuditSink {
   @Override
   public boolean isHealthy() {
     return failure == null && !closed;
+  }
+
+  @Override
+  public boolean acceptsNewStatements() {
+    return isHealthy() && queue.size() < options.queueCapacity();
   }
 
   @Override

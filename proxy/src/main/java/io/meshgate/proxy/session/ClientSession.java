@@ -494,10 +494,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
 
   /** Governs off the event loop, then continues on it with the session still open. */
   private void govern(String sql, long start, java.util.function.Consumer<GovernedStatement> then) {
-    if (!services.auditSink().isHealthy() && !services.serveWithoutAudit()) {
-      // Invariant 5: without an audit log there is no statement.
+    if (!services.auditSink().acceptsNewStatements() && !services.serveWithoutAudit()) {
+      // Invariant 5: without an audit log there is no statement. Asked before the statement
+      // starts: once it has run, its event is always accepted (never dropped for room).
       services.metrics().auditFailed();
-      then.accept(unauditable(sql));
+      then.accept(unauditable(sql, services.auditSink().isHealthy()));
       return;
     }
     List<String> path = searchPath.forAnalysis();
@@ -521,10 +522,14 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     });
   }
 
-  private GovernedStatement unauditable(String sql) {
-    return new GovernedStatement(sql, Optional.empty(), Optional.of(ErrorFields.error("58030",
+  private GovernedStatement unauditable(String sql, boolean sinkHealthy) {
+    ErrorFields error = sinkHealthy
+        ? ErrorFields.error("53000", "statement refused: the audit log is falling behind, and Meshgate does not run"
+            + " statements it could not audit").withHint("Retry shortly; operators: see meshgate_audit_queue_depth.")
+        : ErrorFields.error("58030",
             "statement refused: the audit log cannot be written, and Meshgate does not run unaudited statements")
-        .withHint("Operators: check the audit sink (disk, permissions) and /health/ready.")),
+            .withHint("Operators: check the audit sink (disk, permissions) and /health/ready.");
+    return new GovernedStatement(sql, Optional.empty(), Optional.of(error),
         GovernedStatement.Outcome.FAILED, "unknown", List.of(), Optional.empty(), "unknown",
         new GovernedStatement.StageTimings(0, 0, 0));
   }
