@@ -4,6 +4,7 @@ import io.meshgate.policy.Decision;
 import io.meshgate.policy.RelationAccess;
 import io.meshgate.policy.StatementKind;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * One analysed statement. Either it needs no decision (an allowlisted utility statement, a
@@ -44,4 +45,12 @@ public interface AnalyzedStatement {
    * @throws IllegalStateException if the statement requires no decision
    */
   String rewrite(Decision decision) throws SqlRefusal;
+
+  /**
+   * What the statement does to the session's prepared statements (PREPARE, EXECUTE,
+   * DEALLOCATE, DISCARD ALL); empty for every other statement.
+   */
+  default Optional<PreparedStatementUse> preparedStatementUse() {
+    return Optional.empty();
+  }
 }
