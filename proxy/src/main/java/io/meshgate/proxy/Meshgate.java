@@ -32,6 +32,7 @@ import io.meshgate.proxy.session.SessionServices;
 import io.meshgate.proxy.tls.ServerTls;
 import io.meshgate.proxy.tls.TlsMode;
 import io.meshgate.rewriter.StatementAnalyzer;
+import io.meshgate.rewriter.analysis.FunctionAllowlist;
 import io.prometheus.client.CollectorRegistry;
 import java.io.IOException;
 import java.net.URI;
@@ -143,7 +144,8 @@ public final class Meshgate implements AutoCloseable {
 
       JdbcSchemaCatalog catalog = new JdbcSchemaCatalog(config.backend(), config.metadataCacheTtl());
       resources.push(catalog);
-      StatementAnalyzer analyzer = new StatementAnalyzer(catalog, config.backend().database());
+      StatementAnalyzer analyzer = new StatementAnalyzer(catalog, config.backend().database(),
+          FunctionAllowlist.builtInAnd(config.allowedExtraFunctions()));
       StatementGovernor governor = new StatementGovernor(analyzer, policyEngine, Clock.systemUTC());
 
       ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();

@@ -21,28 +21,62 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class DemoMesh implements BeforeAllCallback, AfterAllCallback {
   private final Duration decisionCacheTtl;
   private final Optional<Integer> metricsPort;
+  private final boolean editablePolicies;
   private Path work;
   private DemoEnvironment environment;
 
-  private DemoMesh(Duration decisionCacheTtl, Optional<Integer> metricsPort) {
+  private DemoMesh(Duration decisionCacheTtl, Optional<Integer> metricsPort, boolean editablePolicies) {
     this.decisionCacheTtl = decisionCacheTtl;
     this.metricsPort = metricsPort;
+    this.editablePolicies = editablePolicies;
+  }
+
+  /**
+   * Every statement asks OPA, which serves a copy of {@code policies/} that the test may edit
+   * ({@link #policiesDirectory()}); Meshgate reloads it as in production.
+   */
+  public static DemoMesh withEditablePolicies() {
+    return new DemoMesh(Duration.ZERO, Optional.empty(), true);
+  }
+
+  /** The policies OPA serves: the repository's, or the editable copy. */
+  public Path policiesDirectory() {
+    return editablePolicies ? work.resolve("policies") : RepositoryRoot.find().orElseThrow().resolve("policies");
   }
 
   public static DemoMesh standard() {
-    return new DemoMesh(Duration.ofSeconds(5), Optional.empty());
+    return new DemoMesh(Duration.ofSeconds(5), Optional.empty(), false);
   }
 
   /** Every statement asks OPA, and metrics are served on a free port. */
   public static DemoMesh uncachedWithMetrics() {
-    return new DemoMesh(Duration.ZERO, Optional.of(0));
+    return new DemoMesh(Duration.ZERO, Optional.of(0), false);
   }
 
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
     work = Files.createTempDirectory("meshgate-it-");
-    environment = DemoEnvironment.start(new DemoEnvironment.Settings(
-        RepositoryRoot.find().orElseThrow(), work, 0, metricsPort, decisionCacheTtl));
+    Path root = RepositoryRoot.find().orElseThrow();
+    if (editablePolicies) {
+      copyPolicies(root.resolve("policies"), work.resolve("policies"));
+      environment = DemoEnvironment.start(new DemoEnvironment.Settings(
+          root, work.resolve("demo"), 0, metricsPort, decisionCacheTtl, Optional.of(work.resolve("policies"))));
+    } else {
+      environment = DemoEnvironment.start(new DemoEnvironment.Settings(root, work, 0, metricsPort, decisionCacheTtl));
+    }
+  }
+
+  private static void copyPolicies(Path source, Path target) throws java.io.IOException {
+    try (java.util.stream.Stream<Path> files = Files.walk(source)) {
+      for (Path file : files.filter(path -> !path.toString().contains("/target")).toList()) {
+        Path copy = target.resolve(source.relativize(file).toString());
+        if (Files.isDirectory(file)) {
+          Files.createDirectories(copy);
+        } else {
+          Files.copy(file, copy);
+        }
+      }
+    }
   }
 
   @Override

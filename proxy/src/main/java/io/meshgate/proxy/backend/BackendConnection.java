@@ -83,6 +83,10 @@ public final class BackendConnection {
     write(ClientMessages.parse(channel.alloc(), statementName, sql, parameterTypes));
   }
 
+  public void writeBind(String portalName, String statementName) {
+    write(ClientMessages.bind(channel.alloc(), portalName, statementName));
+  }
+
   public void flush() {
     channel.flush();
   }

@@ -5,12 +5,14 @@ import static java.util.Objects.requireNonNull;
 import io.meshgate.policy.Decision;
 import io.meshgate.policy.RelationAccess;
 import io.meshgate.proxy.protocol.ErrorFields;
+import io.meshgate.rewriter.PreparedStatementUse;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * The outcome of governing one statement: either SQL to forward or a refusal, with what the
- * audit event needs either way (kind, relations, decision, policy revision, timings).
+ * audit event needs either way (kind, relations, decision, policy revision, timings), and what
+ * the statement does to the session's prepared statements.
  */
 public record GovernedStatement(
     String originalSql,
@@ -21,7 +23,8 @@ public record GovernedStatement(
     List<RelationAccess> relations,
     Optional<Decision> decision,
     String policyRevision,
-    StageTimings timings) {
+    StageTimings timings,
+    Optional<PreparedStatementUse> preparedStatementUse) {
 
   /** Why a statement is forwarded or refused; drives metrics and the audit outcome. */
   public enum Outcome {
@@ -45,6 +48,7 @@ public record GovernedStatement(
     requireNonNull(decision, "decision is null");
     requireNonNull(policyRevision, "policyRevision is null");
     requireNonNull(timings, "timings is null");
+    requireNonNull(preparedStatementUse, "preparedStatementUse is null");
     if (forwardedSql.isPresent() == refusal.isPresent()) {
       throw new IllegalArgumentException("a governed statement is either forwarded or refused");
     }
@@ -52,6 +56,27 @@ public record GovernedStatement(
     if (forwarded != forwardedSql.isPresent()) {
       throw new IllegalArgumentException("outcome " + outcome + " does not match forwarding");
     }
+  }
+
+  /** A statement that does nothing to the session's prepared statements. */
+  public GovernedStatement(
+      String originalSql,
+      Optional<String> forwardedSql,
+      Optional<ErrorFields> refusal,
+      Outcome outcome,
+      String kind,
+      List<RelationAccess> relations,
+      Optional<Decision> decision,
+      String policyRevision,
+      StageTimings timings) {
+    this(originalSql, forwardedSql, refusal, outcome, kind, relations, decision, policyRevision, timings,
+        Optional.empty());
+  }
+
+  /** This statement refused with {@code error}, keeping what its audit event needs. */
+  public GovernedStatement refusedWith(ErrorFields error, Outcome refusedOutcome) {
+    return new GovernedStatement(originalSql, Optional.empty(), Optional.of(error), refusedOutcome, kind, relations,
+        decision, policyRevision, timings, Optional.empty());
   }
 
   public boolean isForwarded() {

@@ -73,7 +73,7 @@ public final class StatementGovernor {
     if (!analyzed.requiresDecision()) {
       return new GovernedStatement(sql, Optional.of(analyzed.passthroughSql()), Optional.empty(),
           GovernedStatement.Outcome.PASSTHROUGH, kind, List.of(), Optional.empty(), revision,
-          new GovernedStatement.StageTimings(parsed - start, 0, 0));
+          new GovernedStatement.StageTimings(parsed - start, 0, 0), analyzed.preparedStatementUse());
     }
     List<RelationAccess> relations = analyzed.relations();
     PolicyInput input = new PolicyInput(
@@ -123,7 +123,8 @@ public final class StatementGovernor {
       String rewritten = analyzed.rewrite(decision);
       return new GovernedStatement(sql, Optional.of(rewritten), Optional.empty(),
           GovernedStatement.Outcome.ALLOWED, kind, relations, Optional.of(decision), revision,
-          new GovernedStatement.StageTimings(parsed - start, decided - parsed, System.nanoTime() - decided));
+          new GovernedStatement.StageTimings(parsed - start, decided - parsed, System.nanoTime() - decided),
+          analyzed.preparedStatementUse());
     } catch (SqlRefusal refusal) {
       GovernedStatement.Outcome outcome = DENIED.equals(refusal.sqlState())
           ? GovernedStatement.Outcome.DENIED
@@ -137,6 +138,29 @@ public final class StatementGovernor {
           ErrorFields.error("XX000", "statement refused: Meshgate could not apply the policy to it"),
           new GovernedStatement.StageTimings(parsed - start, decided - parsed, System.nanoTime() - decided));
     }
+  }
+
+  /**
+   * Governs a simple Query message: each of its statements on its own (one decision each, as
+   * the contract has one statement per input), in order. The caller forwards them only if none
+   * is refused (see {@link SimpleQueryStatements#wholeOrNothing}).
+   */
+  public List<GovernedStatement> governQuery(SessionIdentity session, String sql, List<String> searchPath) {
+    List<String> statements;
+    try {
+      statements = StatementAnalyzer.split(sql);
+    } catch (SqlRefusal refusal) {
+      return List.of(govern(session, sql, searchPath));
+    }
+    if (statements.size() <= 1) {
+      return List.of(govern(session, sql, searchPath));
+    }
+    return statements.stream().map(statement -> govern(session, statement, searchPath)).toList();
+  }
+
+  /** The policy revision decisions are made under now (cheap; no call to the engine). */
+  public String policyRevision() {
+    return safeRevision();
   }
 
   private String safeRevision() {
