@@ -1,9 +1,11 @@
 package io.meshgate.rewriter.later;
 
+import io.meshgate.policy.StatementKind;
 import io.meshgate.rewriter.SqlRefusal;
 import io.meshgate.rewriter.lexer.StatementText;
 import io.meshgate.rewriter.lexer.Token;
 import io.meshgate.rewriter.lexer.TokenType;
+import io.meshgate.rewriter.parse.TokenCursor;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -47,7 +49,7 @@ public final class LaterCommandParser {
   }
 
   private static LaterCommand prepare(StatementText statement) throws SqlRefusal {
-    Tokens tokens = new Tokens(statement, "PREPARE");
+    TokenCursor tokens = new TokenCursor(statement, "PREPARE", StatementKind.UTILITY);
     tokens.expectWord("prepare");
     String name = tokens.name();
     String types = tokens.is(TokenType.OPEN_PAREN) ? tokens.parenthesized(TYPE_NAME_TOKENS).strip() : "";
@@ -56,7 +58,7 @@ public final class LaterCommandParser {
   }
 
   private static LaterCommand declare(StatementText statement) throws SqlRefusal {
-    Tokens tokens = new Tokens(statement, "DECLARE");
+    TokenCursor tokens = new TokenCursor(statement, "DECLARE", StatementKind.UTILITY);
     tokens.expectWord("declare");
     String name = tokens.name();
     List<String> options = new ArrayList<>();
@@ -80,7 +82,7 @@ public final class LaterCommandParser {
   }
 
   private static LaterCommand explain(StatementText statement) throws SqlRefusal {
-    Tokens tokens = new Tokens(statement, "EXPLAIN");
+    TokenCursor tokens = new TokenCursor(statement, "EXPLAIN", StatementKind.UTILITY);
     tokens.expectWord("explain");
     List<String> options = new ArrayList<>();
     boolean analyze = false;
@@ -121,7 +123,7 @@ public final class LaterCommandParser {
     return new LaterCommand.Explain(written, analyze, tokens.rest());
   }
 
-  private static String optionName(Tokens tokens) throws SqlRefusal {
+  private static String optionName(TokenCursor tokens) throws SqlRefusal {
     if (!tokens.is(TokenType.WORD) || !EXPLAIN_OPTIONS.contains(tokens.current().foldedWord())) {
       throw tokens.syntaxError("expected an EXPLAIN option (" + String.join(", ",
           EXPLAIN_OPTIONS.stream().sorted().toList()) + ")");
@@ -132,7 +134,7 @@ public final class LaterCommandParser {
   }
 
   /** A word, number or string value, written back as the client wrote it. */
-  private static String optionValue(Tokens tokens) throws SqlRefusal {
+  private static String optionValue(TokenCursor tokens) throws SqlRefusal {
     Token value = tokens.current();
     boolean plain = value.type() == TokenType.WORD || value.type() == TokenType.NUMBER
         || value.type() == TokenType.STRING;
@@ -144,7 +146,7 @@ public final class LaterCommandParser {
   }
 
   private static LaterCommand execute(StatementText statement) throws SqlRefusal {
-    Tokens tokens = new Tokens(statement, "EXECUTE");
+    TokenCursor tokens = new TokenCursor(statement, "EXECUTE", StatementKind.UTILITY);
     tokens.expectWord("execute");
     String name = tokens.name();
     Optional<String> parameters = Optional.empty();
