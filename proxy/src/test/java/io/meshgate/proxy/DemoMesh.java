@@ -40,6 +40,19 @@ public final class DemoMesh implements BeforeAllCallback, AfterAllCallback {
     this.policyEdit = policyEdit;
   }
 
+  /**
+   * Every statement asks OPA, which serves a copy of {@code policies/} that the test may edit
+   * ({@link #policiesDirectory()}); Meshgate reloads it as in production.
+   */
+  public static DemoMesh withEditablePolicies() {
+    return uncachedWithEditedPolicies(policies -> { });
+  }
+
+  /** The policies OPA serves: the repository's, or the editable copy. */
+  public Path policiesDirectory() {
+    return policyEdit.isPresent() ? work.resolve("policies") : RepositoryRoot.find().orElseThrow().resolve("policies");
+  }
+
   public static DemoMesh standard() {
     return new DemoMesh(Duration.ofSeconds(5), Optional.empty(), Optional.empty());
   }

@@ -5,6 +5,7 @@ import io.meshgate.policy.RelationAccess;
 import io.meshgate.policy.StatementKind;
 import java.util.List;
 import java.util.Set;
+import java.util.Optional;
 
 /**
  * One analysed statement. Either it needs no decision (an allowlisted utility statement, a
@@ -79,5 +80,13 @@ public interface AnalyzedStatement {
     return virtualRelations().isEmpty()
         ? rewriteWithChecks(decision)
         : new RewrittenStatement(rewrite(decision, rows), List.of());
+  }
+
+  /**
+   * What the statement does to the session's prepared statements (PREPARE, EXECUTE,
+   * DEALLOCATE, DISCARD ALL); empty for every other statement.
+   */
+  default Optional<PreparedStatementUse> preparedStatementUse() {
+    return Optional.empty();
   }
 }

@@ -6,7 +6,7 @@ import io.meshgate.policy.Access;
 import io.meshgate.policy.RelationAccess;
 import io.meshgate.policy.StatementKind;
 import io.meshgate.rewriter.SqlRefusal.Reason;
-import io.meshgate.rewriter.analysis.ForbiddenFunctions;
+import io.meshgate.rewriter.analysis.FunctionAllowlist;
 import io.meshgate.rewriter.analysis.NameResolver;
 import io.meshgate.rewriter.analysis.Resolution;
 import io.meshgate.rewriter.analysis.StatementAnalysis;
@@ -47,11 +47,20 @@ public final class StatementAnalyzer {
   private final SchemaCatalog catalog;
   private final String catalogName;
   private final DecisionApplier applier;
+  private final FunctionAllowlist functions;
 
   /**
    * @param catalogName the database name, the first part of every relation name (e.g. "mesh")
    */
   public StatementAnalyzer(SchemaCatalog catalog, String catalogName) {
+    this(catalog, catalogName, FunctionAllowlist.builtIn());
+  }
+
+  /**
+   * @param functions the functions statements may call (see {@link FunctionAllowlist})
+   */
+  public StatementAnalyzer(SchemaCatalog catalog, String catalogName, FunctionAllowlist functions) {
+    this.functions = requireNonNull(functions, "functions is null");
     this.catalog = requireNonNull(catalog, "catalog is null");
     this.catalogName = requireNonNull(catalogName, "catalogName is null");
     if (catalogName.isEmpty()) {
@@ -77,30 +86,55 @@ public final class StatementAnalyzer {
     return analyze(sql, searchPath, Optional.of(requireNonNull(endUser, "endUser is null")));
   }
 
-  private AnalyzedStatement analyze(String sql, List<String> searchPath, Optional<String> endUser)
-      throws SqlRefusal {
-    requireNonNull(sql, "sql is null");
-    requireNonNull(searchPath, "searchPath is null");
-    List<StatementText> statements;
+  /**
+   * The statements of a simple query message, to be analysed one by one: each from its first
+   * to its last significant token (no semicolon, no comment around it, so they can be joined
+   * again with {@code "; "}); empty for a query of only whitespace and comments.
+   */
+  public static List<String> split(String sql) throws SqlRefusal {
+    return statements(requireNonNull(sql, "sql is null")).stream()
+        .map(statement -> {
+          List<Token> significant = statement.significantTokens();
+          return sql.substring(significant.get(0).start(), significant.get(significant.size() - 1).end());
+        })
+        .toList();
+  }
+
+  private static List<StatementText> statements(String sql) throws SqlRefusal {
     try {
-      statements = StatementSplitter.split(sql);
+      return StatementSplitter.split(sql);
     } catch (LexicalException e) {
       throw new SqlRefusal(
           Reason.SYNTAX_ERROR,
           e.getMessage() + " at " + SourcePositions.describe(sql, e.offset())
               + "; the statement was not forwarded");
     }
+  }
+
+  private AnalyzedStatement analyze(String sql, List<String> searchPath, Optional<String> endUser)
+      throws SqlRefusal {
+    requireNonNull(sql, "sql is null");
+    requireNonNull(searchPath, "searchPath is null");
+    List<StatementText> statements = statements(sql);
     if (statements.isEmpty()) {
       // an empty query: PostgreSQL answers it with EmptyQueryResponse
       return new PassthroughStatement(StatementKind.UTILITY, sql);
     }
     if (statements.size() > 1) {
+      // a simple Query is split first (split); a prepared statement holds one, as in PostgreSQL
       throw new SqlRefusal(
-          Reason.NOT_GOVERNED,
-          "send one statement per query: Meshgate does not accept several statements in one"
-              + " query string yet; nothing was forwarded");
+          Reason.SYNTAX_ERROR,
+          "cannot insert multiple commands into a prepared statement; nothing was forwarded");
     }
-    StatementText statement = statements.get(0);
+    return analyzeOne(statements.get(0), sql, searchPath, endUser);
+  }
+
+  /**
+   * @param text what to forward for an allowlisted utility statement: the client's text
+   */
+  private AnalyzedStatement analyzeOne(
+      StatementText statement, String text, List<String> searchPath, Optional<String> endUser)
+      throws SqlRefusal {
     List<Token> significant = statement.significantTokens();
     if (UtilityStatements.isAllowed(significant)) {
       if (endUser.isPresent()) {
@@ -111,7 +145,13 @@ public final class StatementAnalyzer {
               StatementKind.UTILITY, ApplicationNames.setStatement(endUser.get(), change.get()));
         }
       }
-      return new PassthroughStatement(StatementKind.UTILITY, sql);
+      return new PassthroughStatement(
+          StatementKind.UTILITY, text, LaterStatements.utilityUse(significant));
+    }
+    Optional<AnalyzedStatement> later = LaterStatements.analyze(
+        statement, inner -> analyzeOne(inner, inner.text(), searchPath, Optional.empty()));
+    if (later.isPresent()) {
+      return later.get();
     }
     Token first = significant.get(0);
     StatementKind kind = first.isWord("copy") ? CopyCommandParser.kindOf(significant)
@@ -128,7 +168,7 @@ public final class StatementAnalyzer {
         case COPY_OUT, COPY_IN -> analyzeCopy(statement, searchPath);
         case SELECT -> analyzeQuery(statement, searchPath, StatementKind.SELECT);
         case INSERT, UPDATE, DELETE -> WriteStatement.analyze(
-            statement, kind, new NameResolver(catalog, catalogName, searchPath), applier);
+            statement, kind, new NameResolver(catalog, catalogName, searchPath), applier, functions);
         case MERGE, DDL, CALL, UTILITY ->
             throw new IllegalStateException("not a query or COPY: " + kind);
       };
@@ -155,7 +195,7 @@ public final class StatementAnalyzer {
     NormalizedText normalized = PostgresTextNormalizer.normalize(statement);
     SqlNode root = SqlParsing.parseStatement(normalized);
     StatementClassifier.refuseIfNotQuery(root);
-    ForbiddenFunctions.check(root);
+    functions.check(root);
     NameResolver resolver = new NameResolver(catalog, catalogName, searchPath);
     StatementAnalysis analysis = TableReferenceFinder.find(root, resolver);
     if (!analysis.touchesGovernedRelations() && analysis.virtualReferences().isEmpty()) {

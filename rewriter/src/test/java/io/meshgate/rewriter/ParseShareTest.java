@@ -120,7 +120,7 @@ class ParseShareTest {
       FOR UPDATE                 | SELECT store_id FROM sales.stores FOR UPDATE                                    | refused 42601
       WITH ... AS MATERIALIZED   | WITH s AS MATERIALIZED (SELECT * FROM sales.stores) SELECT * FROM s             | refused 42601
       typed literal text 'x'     | SELECT text 'x' AS t FROM sales.stores                                          | refused 42601
-      several statements         | SELECT 1; SELECT 2                                                              | refused 0A000
+      several statements         | SELECT 1; SELECT 2                                                              | refused 42601
       """)
   void constructDecisionsHold(String construct, String sql, String expected) {
     StatementAnalyzer analyzer = new StatementAnalyzer(meshCatalog(), DemoCatalog.DATABASE);

@@ -88,6 +88,10 @@ public final class BackendConnection {
     write(ClientMessages.copyFail(channel.alloc(), message));
   }
 
+  public void writeBind(String portalName, String statementName) {
+    write(ClientMessages.bind(channel.alloc(), portalName, statementName));
+  }
+
   public void flush() {
     channel.flush();
   }

@@ -22,6 +22,7 @@ import io.meshgate.proxy.governance.SessionIdentity;
 import io.meshgate.proxy.governance.StatementGovernor;
 import io.meshgate.proxy.metadata.JdbcSchemaCatalog;
 import io.meshgate.rewriter.StatementAnalyzer;
+import io.meshgate.rewriter.analysis.FunctionAllowlist;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -67,7 +68,8 @@ final class ExplainCommand {
     }
     try (JdbcSchemaCatalog catalog = new JdbcSchemaCatalog(config.backend(), Duration.ofMinutes(1))) {
       StatementGovernor governor = new StatementGovernor(
-          new StatementAnalyzer(catalog, config.backend().database()), engine, Clock.systemUTC());
+          new StatementAnalyzer(catalog, config.backend().database(),
+          FunctionAllowlist.builtInAnd(config.allowedExtraFunctions())), engine, Clock.systemUTC());
       SessionIdentity identity = new SessionIdentity(
           "explain-" + UUID.randomUUID(), subject, config.backend().database(), "127.0.0.1", "meshgate explain");
       print(out, governor.govern(identity, sql, searchPath), identity);

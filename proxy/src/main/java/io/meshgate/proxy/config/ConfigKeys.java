@@ -35,7 +35,8 @@ public enum ConfigKeys {
   MAX_MESSAGE_BYTES("protocol.max_message_bytes", "67108864", "largest protocol message accepted from a client"),
   AUTHENTICATION_TIMEOUT("auth.timeout", "30s", "time a client has to finish authenticating"),
   IDLE_TIMEOUT("session.idle_timeout", "0s", "close sessions idle (no statement under way) this long; 0s = never, as PostgreSQL's idle_session_timeout"),
-  METADATA_CACHE_TTL("metadata.cache_ttl", "60s", "how long table columns read from the backend are cached");
+  METADATA_CACHE_TTL("metadata.cache_ttl", "60s", "how long table columns read from the backend are cached"),
+  FUNCTIONS_ALLOWED_EXTRA("functions.allowed_extra", "", "functions users may call beyond the built-in allowlist, comma-separated: name (pg_catalog) or schema.name; add only functions that compute from their arguments (no SQL text, files, settings or other tables)");
 
   private final String key;
   private final String defaultValue;

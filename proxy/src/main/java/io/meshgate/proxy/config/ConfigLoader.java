@@ -7,6 +7,7 @@ import io.meshgate.proxy.auth.JwtSettings;
 import io.meshgate.proxy.backend.BackendEndpoint;
 import io.meshgate.proxy.tls.TlsMode;
 import io.meshgate.proxy.tls.TlsSettings;
+import io.meshgate.rewriter.analysis.FunctionAllowlist;
 import java.io.IOException;
 import java.io.Reader;
 import java.net.URI;
@@ -80,7 +81,24 @@ public final class ConfigLoader {
         positiveInt(ConfigKeys.MAX_MESSAGE_BYTES),
         duration(ConfigKeys.AUTHENTICATION_TIMEOUT),
         duration(ConfigKeys.IDLE_TIMEOUT),
-        duration(ConfigKeys.METADATA_CACHE_TTL));
+        duration(ConfigKeys.METADATA_CACHE_TTL),
+        allowedExtraFunctions());
+  }
+
+  private Set<String> allowedExtraFunctions() throws ConfigException {
+    String value = properties.getProperty(ConfigKeys.FUNCTIONS_ALLOWED_EXTRA.key(), "");
+    Set<String> names = new java.util.LinkedHashSet<>();
+    for (String part : value.split(",")) {
+      if (part.isBlank()) {
+        continue;
+      }
+      try {
+        names.add(FunctionAllowlist.validEntry(part.strip()));
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException("'" + ConfigKeys.FUNCTIONS_ALLOWED_EXTRA.key() + "': " + e.getMessage());
+      }
+    }
+    return Set.copyOf(names);
   }
 
   private void rejectUnknownKeys() throws ConfigException {

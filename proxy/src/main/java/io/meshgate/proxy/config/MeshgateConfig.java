@@ -11,6 +11,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
 
 /** Everything a Meshgate instance needs to start; built by {@link ConfigLoader} or the demo. */
 public record MeshgateConfig(
@@ -33,7 +34,8 @@ public record MeshgateConfig(
     int maxMessageBytes,
     Duration authenticationTimeout,
     Duration idleTimeout,
-    Duration metadataCacheTtl) {
+    Duration metadataCacheTtl,
+    Set<String> allowedExtraFunctions) {
 
   public MeshgateConfig {
     requireNonNull(listenHost, "listenHost is null");
@@ -55,6 +57,7 @@ public record MeshgateConfig(
     requireNonNull(authenticationTimeout, "authenticationTimeout is null");
     requireNonNull(idleTimeout, "idleTimeout is null");
     requireNonNull(metadataCacheTtl, "metadataCacheTtl is null");
+    allowedExtraFunctions = Set.copyOf(requireNonNull(allowedExtraFunctions, "allowedExtraFunctions is null"));
   }
 
   /** Where decisions come from. */

@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The whole demo data mesh running: a local PostgreSQL seeded with the demo data, a managed OPA
@@ -120,7 +121,8 @@ public final class DemoEnvironment implements AutoCloseable {
           64 * 1024 * 1024,
           Duration.ofSeconds(30),
           Duration.ZERO,
-          Duration.ofSeconds(60));
+          Duration.ofSeconds(60),
+          Set.of());
       Meshgate meshgate = Meshgate.start(config, Optional.of(settings.repositoryRoot()));
       return new DemoEnvironment(postgres, backend, meshgate, auditFile, usersFile, certificates.caCertificate());
     } catch (IOException | RuntimeException e) {

@@ -6,12 +6,14 @@ import io.meshgate.policy.Decision;
 import io.meshgate.policy.RelationAccess;
 import io.meshgate.proxy.protocol.ErrorFields;
 import io.meshgate.rewriter.RowFilterCheck;
+import io.meshgate.rewriter.PreparedStatementUse;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * The outcome of governing one statement: either SQL to forward or a refusal, with what the
- * audit event needs either way (kind, relations, decision, policy revision, timings).
+ * audit event needs either way (kind, relations, decision, policy revision, timings), and what
+ * the statement does to the session's prepared statements.
  */
 public record GovernedStatement(
     String originalSql,
@@ -23,7 +25,8 @@ public record GovernedStatement(
     Optional<Decision> decision,
     String policyRevision,
     StageTimings timings,
-    List<RowFilterCheck> rowFilterChecks) {
+    List<RowFilterCheck> rowFilterChecks,
+    Optional<PreparedStatementUse> preparedStatementUse) {
 
   /** Why a statement is forwarded or refused; drives metrics and the audit outcome. */
   public enum Outcome {
@@ -48,6 +51,7 @@ public record GovernedStatement(
     requireNonNull(policyRevision, "policyRevision is null");
     requireNonNull(timings, "timings is null");
     rowFilterChecks = List.copyOf(requireNonNull(rowFilterChecks, "rowFilterChecks is null"));
+    requireNonNull(preparedStatementUse, "preparedStatementUse is null");
     if (forwardedSql.isPresent() == refusal.isPresent()) {
       throw new IllegalArgumentException("a governed statement is either forwarded or refused");
     }
@@ -57,16 +61,7 @@ public record GovernedStatement(
     }
   }
 
-  /**
-   * This statement refused after all, for a reason found outside governance (how it was sent):
-   * the audit event shows the analysis and decision, and outcome FAILED.
-   */
-  public GovernedStatement refusedInstead(ErrorFields error) {
-    return new GovernedStatement(originalSql, Optional.empty(), Optional.of(error), Outcome.FAILED, kind,
-        relations, decision, policyRevision, timings);
-  }
-
-  /** A statement whose forwarded SQL raises no check of its own (every read). */
+  /** A read or utility statement: no check of its own, nothing done to prepared statements. */
   public GovernedStatement(
       String originalSql,
       Optional<String> forwardedSql,
@@ -77,8 +72,14 @@ public record GovernedStatement(
       Optional<Decision> decision,
       String policyRevision,
       StageTimings timings) {
-    this(originalSql, forwardedSql, refusal, outcome, kind, relations, decision, policyRevision,
-        timings, List.of());
+    this(originalSql, forwardedSql, refusal, outcome, kind, relations, decision, policyRevision, timings,
+        List.of(), Optional.empty());
+  }
+
+  /** This statement refused with {@code error}, keeping what its audit event needs. */
+  public GovernedStatement refusedWith(ErrorFields error, Outcome refusedOutcome) {
+    return new GovernedStatement(originalSql, Optional.empty(), Optional.of(error), refusedOutcome, kind, relations,
+        decision, policyRevision, timings, List.of(), Optional.empty());
   }
 
   /**

@@ -13,6 +13,7 @@ import io.meshgate.rewriter.DiscoveryRows;
 import io.meshgate.rewriter.SchemaCatalog;
 import io.meshgate.rewriter.SqlRefusal;
 import io.meshgate.rewriter.StatementAnalyzer;
+import io.meshgate.rewriter.analysis.FunctionAllowlist;
 import java.util.List;
 import java.util.Optional;
 
@@ -58,13 +59,20 @@ public final class StatementCache {
    * @param databaseName the database name, the first part of every relation name
    */
   public static StatementCache over(SchemaCatalog catalog, String databaseName, long maximumSize) {
+    return over(catalog, databaseName, FunctionAllowlist.builtIn(), maximumSize);
+  }
+
+  /** Like {@link #over(SchemaCatalog, String, long)}, allowing {@code functions}. */
+  public static StatementCache over(
+      SchemaCatalog catalog, String databaseName, FunctionAllowlist functions, long maximumSize) {
     requireNonNull(catalog, "catalog is null");
     requireNonNull(databaseName, "databaseName is null");
     if (maximumSize < 1) {
       throw new IllegalArgumentException("the statement cache holds at least one statement");
     }
     RecordingSchemaCatalog recording = new RecordingSchemaCatalog(catalog);
-    return new StatementCache(new StatementAnalyzer(recording, databaseName), Optional.of(recording), maximumSize);
+    return new StatementCache(new StatementAnalyzer(recording, databaseName, functions), Optional.of(recording),
+        maximumSize);
   }
 
   /** No caching: every statement is analysed and rewritten afresh by {@code analyzer}. */

@@ -17,7 +17,10 @@ import io.meshgate.rewriter.RewrittenStatement;
 import io.meshgate.rewriter.DiscoveryRows;
 import io.meshgate.rewriter.SqlRefusal;
 import io.meshgate.rewriter.StatementAnalyzer;
+import io.meshgate.rewriter.session.SearchPathChange;
+import io.meshgate.rewriter.session.SearchPathStatements;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -92,7 +95,7 @@ public final class StatementGovernor {
     if (!analyzed.requiresDecision()) {
       return new GovernedStatement(sql, Optional.of(analyzed.passthroughSql()), Optional.empty(),
           GovernedStatement.Outcome.PASSTHROUGH, kind, List.of(), Optional.empty(), revision,
-          new GovernedStatement.StageTimings(parsed - start, 0, 0));
+          new GovernedStatement.StageTimings(parsed - start, 0, 0), List.of(), analyzed.preparedStatementUse());
     }
     List<RelationAccess> relations = analyzed.relations();
     PolicyInput input = new PolicyInput(
@@ -162,7 +165,7 @@ public final class StatementGovernor {
       return new GovernedStatement(sql, Optional.of(rewritten.sql()), Optional.empty(),
           GovernedStatement.Outcome.ALLOWED, kind, relations, Optional.of(decision), revision,
           new GovernedStatement.StageTimings(parsed - start, discovered - parsed, System.nanoTime() - discovered),
-          rewritten.rowFilterChecks());
+          rewritten.rowFilterChecks(), analyzed.preparedStatementUse());
     } catch (SqlRefusal refusal) {
       GovernedStatement.Outcome outcome = DENIED.equals(refusal.sqlState())
           ? GovernedStatement.Outcome.DENIED
@@ -182,6 +185,50 @@ public final class StatementGovernor {
     return ErrorFields.error(POLICY_ENGINE_UNAVAILABLE,
             "statement refused: the policy engine is unavailable, and Meshgate does not run statements without a decision")
         .withHint("Retry when the policy engine (OPA) is back; operators: check /health/ready and the OPA process.");
+  }
+
+  /**
+   * Governs a simple Query message: each of its statements on its own (one decision each, as
+   * the contract has one statement per input), in order, each under the search path the
+   * statements before it leave (a {@code SET search_path} early in the message changes what the
+   * later ones' names mean, as it would at the backend). The caller forwards them only if none
+   * is refused (see {@link SimpleQueryStatements#wholeOrNothing}).
+   *
+   * @param resetSearchPath what RESET and DEFAULT set the search path to
+   */
+  public List<GovernedStatement> governQuery(
+      SessionIdentity session, String sql, List<String> searchPath, List<String> resetSearchPath) {
+    List<String> parts;
+    try {
+      parts = StatementAnalyzer.split(sql);
+    } catch (SqlRefusal refusal) {
+      return List.of(govern(session, sql, searchPath));
+    }
+    if (parts.size() <= 1) {
+      return List.of(govern(session, sql, searchPath));
+    }
+    List<GovernedStatement> governed = new ArrayList<>(parts.size());
+    List<String> path = searchPath;
+    for (String part : parts) {
+      GovernedStatement statement = govern(session, part, path);
+      governed.add(statement);
+      if (statement.isForwarded() && StatementKind.UTILITY.wireName().equals(statement.kind())) {
+        Optional<SearchPathChange> change = SearchPathStatements.changeOf(statement.forwardedSql().orElseThrow());
+        if (change.isPresent()) {
+          path = switch (change.get()) {
+            case SearchPathChange.SetTo set -> set.schemas();
+            case SearchPathChange.ResetToDefault reset -> resetSearchPath;
+            case SearchPathChange.Unrecognised unrecognised -> List.of();
+          };
+        }
+      }
+    }
+    return List.copyOf(governed);
+  }
+
+  /** The policy revision decisions are made under now (cheap; no call to the engine). */
+  public String policyRevision() {
+    return safeRevision();
   }
 
   private String safeRevision() {

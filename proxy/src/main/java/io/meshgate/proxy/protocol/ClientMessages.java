@@ -66,6 +66,17 @@ public final class ClientMessages {
     return buffer;
   }
 
+  /** Bind without parameters or result formats. */
+  public static ByteBuf bind(ByteBufAllocator allocator, String portalName, String statementName) {
+    ByteBuf buffer = allocator.buffer();
+    buffer.writeByte('B').writeInt(0);
+    ProtocolStrings.writeCString(buffer, portalName);
+    ProtocolStrings.writeCString(buffer, statementName);
+    buffer.writeShort(0).writeShort(0).writeShort(0);
+    buffer.setInt(1, buffer.writerIndex() - 1);
+    return buffer;
+  }
+
   public static ByteBuf terminate(ByteBufAllocator allocator) {
     return allocator.buffer(5).writeByte('X').writeInt(4);
   }

@@ -13,6 +13,7 @@ import io.meshgate.proxy.backend.BackendConnection;
 import io.meshgate.proxy.backend.BackendListener;
 import io.meshgate.proxy.governance.GovernedStatement;
 import io.meshgate.proxy.governance.SessionIdentity;
+import io.meshgate.proxy.governance.SimpleQueryStatements;
 import io.meshgate.proxy.protocol.BackendFrame;
 import io.meshgate.proxy.protocol.ErrorFields;
 import io.meshgate.proxy.protocol.FrontendMessage;
@@ -22,6 +23,7 @@ import io.meshgate.proxy.protocol.SaslInitialResponse;
 import io.meshgate.proxy.protocol.ServerMessages;
 import io.meshgate.proxy.protocol.TransactionStatus;
 import io.meshgate.rewriter.session.SearchPathStatements;
+import io.meshgate.rewriter.PreparedStatementUse;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -60,6 +62,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   private static final String COPY_IN = StatementKind.COPY_IN.wireName();
   /** How many client messages may wait while a statement is governed or run. */
   private static final int MAX_PENDING_MESSAGES = 1024;
+  /**
+   * invalid_sql_statement_name: what PostgreSQL says for a prepared statement that does not
+   * exist, and what drivers (pgjdbc) take as a cue to prepare the statement again.
+   */
+  private static final String PREPARED_STATEMENT_INVALID = "26000";
   /** Set on a channel once TLS is installed (SSLRequest or direct TLS). */
   public static final io.netty.util.AttributeKey<Boolean> TLS_ACTIVE = io.netty.util.AttributeKey.valueOf("meshgate.tls");
 
@@ -345,21 +352,53 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     // Reading goes on (messages queue in `pending`) so a client that leaves is noticed at
     // once and its backend query cancelled; see channelRead for the bound.
     state = State.GOVERNING;
-    govern(sql, start, governed -> {
-      Optional<Expectation.Refusal> refusal = governed.refusal().map(this::refusalPlaceholder);
-      StatementExecution execution = null;
+    governAll(sql, start, governedStatements -> {
+      SimpleQueryStatements.Message message = SimpleQueryStatements.wholeOrNothing(
+          governedStatements.stream().map(this::checkPreparedStatement).toList());
+      List<StatementExecution> executions = new ArrayList<>();
+      Optional<Expectation.Refusal> refusal = message.refusal().map(this::refusalPlaceholder);
       if (refusal.isPresent()) {
-        batchAudits.add(recordAudit(governed, start, null));
+        message.statements().forEach(governed -> batchAudits.add(recordAudit(governed, start, null)));
         backend.sendQuery(refusal.get().marker());
       } else {
-        execution = new StatementExecution(governed, start, System.nanoTime());
-        backend.sendQuery(governed.forwardedSql().orElseThrow());
-        followSearchPath(governed);
+        long forwarded = System.nanoTime();
+        message.statements().forEach(governed -> executions.add(new StatementExecution(governed, start, forwarded)));
+        backend.sendQuery(SimpleQueryStatements.joined(message.statements()));
+        message.statements().forEach(this::followSearchPath);
       }
-      expectations.add(new Expectation.SimpleQueryResponse(execution, refusal));
+      expectations.add(new Expectation.SimpleQueryResponse(new SimpleQueryExecutions(executions), refusal));
       // Reading resumes when the backend's ReadyForQuery has been passed on.
       state = State.SIMPLE_QUERY;
     });
+  }
+
+  /**
+   * EXECUTE runs what was prepared earlier, under the decision of that time: it is refused
+   * when the policy revision has changed since (prepare again), and audited with the prepared
+   * statement's relations and decision.
+   */
+  private GovernedStatement checkPreparedStatement(GovernedStatement governed) {
+    if (!(governed.preparedStatementUse().orElse(null) instanceof PreparedStatementUse.Execute execute)
+        || !governed.isForwarded()) {
+      return governed;
+    }
+    GovernedStatement prepared = statements.get(execute.name());
+    if (prepared == null) {
+      return governed.refusedWith(ErrorFields.error(PREPARED_STATEMENT_INVALID,
+          "prepared statement \"" + execute.name() + "\" does not exist"), GovernedStatement.Outcome.FAILED);
+    }
+    if (!prepared.policyRevision().equals(governed.policyRevision())) {
+      return governed.refusedWith(stalePreparedStatement(execute.name()), GovernedStatement.Outcome.FAILED);
+    }
+    return new GovernedStatement(governed.originalSql(), governed.forwardedSql(), Optional.empty(),
+        prepared.outcome(), prepared.kind(), prepared.relations(), prepared.decision(), prepared.policyRevision(),
+        governed.timings(), prepared.rowFilterChecks(), governed.preparedStatementUse());
+  }
+
+  private static ErrorFields stalePreparedStatement(String name) {
+    return ErrorFields.error(PREPARED_STATEMENT_INVALID, "prepared statement \"" + name
+            + "\" was governed under a policy that has changed since; Meshgate does not run it under the new policy")
+        .withHint("Prepare it again (DEALLOCATE it first if it was prepared with PREPARE).");
   }
 
   private void startParse(FrontendMessage.Parse parse) {
@@ -369,23 +408,25 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     long start = System.nanoTime();
     state = State.GOVERNING;
     govern(parse.sql(), start, parsed -> {
-      GovernedStatement governed = parsed.isForwarded() && COPY_IN.equals(parsed.kind())
-          ? parsed.refusedInstead(ErrorFields.error("0A000",
+      GovernedStatement checked = checkPreparedStatement(parsed);
+      GovernedStatement governed = checked.isForwarded() && COPY_IN.equals(checked.kind())
+          ? checked.refusedWith(ErrorFields.error("0A000",
               "COPY ... FROM STDIN through the extended query protocol is not supported by Meshgate; nothing was sent")
-              .withHint("Send COPY FROM STDIN as a simple query, as psql, pgjdbc's CopyManager, psycopg and pg-copy-streams do."))
-          : parsed;
+              .withHint("Send COPY FROM STDIN as a simple query, as psql, pgjdbc's CopyManager, psycopg and pg-copy-streams do."),
+              GovernedStatement.Outcome.FAILED)
+          : checked;
       if (governed.refusal().isPresent()) {
         Expectation.Refusal refusal = refusalPlaceholder(governed.refusal().get());
         batchAudits.add(recordAudit(governed, start, null));
         backend.writeParse(parse.statementName(), refusal.marker(), List.of());
-        expectations.add(new Expectation.ParseResponse(Optional.of(refusal)));
-        statements.remove(parse.statementName());
+        expectations.add(new Expectation.ParseResponse(Optional.of(refusal), parse.statementName(),
+            Optional.ofNullable(statements.remove(parse.statementName()))));
         // Like PostgreSQL after an error: everything up to Sync is skipped.
         discardUntilSync = true;
       } else {
         backend.writeParse(parse.statementName(), governed.forwardedSql().orElseThrow(), parse.parameterTypes());
-        expectations.add(new Expectation.ParseResponse(Optional.empty()));
-        statements.put(parse.statementName(), governed);
+        expectations.add(new Expectation.ParseResponse(Optional.empty(), parse.statementName(),
+            Optional.ofNullable(statements.put(parse.statementName(), governed))));
       }
       becomeReady();
     });
@@ -398,8 +439,19 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     }
     switch (message) {
       case FrontendMessage.Bind bind -> {
-        portals.put(bind.portalName(), statements.get(bind.statementName()));
-        expectations.add(new Expectation.BindResponse());
+        GovernedStatement prepared = statements.get(bind.statementName());
+        if (prepared == null) {
+          // Not a statement Meshgate governed: refused rather than run unaudited.
+          refuseBind(bind, ErrorFields.error(PREPARED_STATEMENT_INVALID,
+              "prepared statement \"" + bind.statementName() + "\" does not exist"));
+          return;
+        }
+        if (!prepared.policyRevision().equals(services.governor().policyRevision())) {
+          refuseBind(bind, stalePreparedStatement(bind.statementName()));
+          return;
+        }
+        portals.put(bind.portalName(), prepared);
+        expectations.add(new Expectation.BindResponse(Optional.empty()));
       }
       case FrontendMessage.Execute execute -> {
         GovernedStatement governed = portals.get(execute.portalName());
@@ -492,6 +544,20 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     }
   }
 
+  /**
+   * A Bind Meshgate will not let run: the backend gets a Bind of a statement that does not
+   * exist, named with a refusal marker, so it fails and skips to Sync as for any error, and
+   * the error is swapped for Meshgate's.
+   */
+  private void refuseBind(FrontendMessage.Bind bind, ErrorFields error) {
+    bind.frame().release();
+    Expectation.Refusal refusal = refusalPlaceholder(error);
+    backend.writeBind(bind.portalName(), refusal.marker());
+    expectations.add(new Expectation.BindResponse(Optional.of(refusal)));
+    portals.remove(bind.portalName());
+    discardUntilSync = true;
+  }
+
   /** Governs off the event loop, then continues on it with the session still open. */
   private void govern(String sql, long start, java.util.function.Consumer<GovernedStatement> then) {
     if (!services.auditSink().acceptsNewStatements() && !services.serveWithoutAudit()) {
@@ -517,6 +583,32 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
           return;
         }
         recordStageTimings(governed);
+        then.accept(governed);
+      });
+    });
+  }
+
+  /** {@link #govern} for the statements of a simple Query message. */
+  private void governAll(String sql, long start, java.util.function.Consumer<List<GovernedStatement>> then) {
+    if (!services.auditSink().acceptsNewStatements() && !services.serveWithoutAudit()) {
+      services.metrics().auditFailed();
+      then.accept(List.of(unauditable(sql, services.auditSink().isHealthy())));
+      return;
+    }
+    List<String> path = searchPath.forAnalysis();
+    List<String> resetPath = searchPath.resetValue();
+    SessionIdentity governedAs = identity;
+    submit(() -> {
+      List<GovernedStatement> governed = services.governor().governQuery(governedAs, sql, path, resetPath);
+      onLoop(() -> {
+        if (state == State.CLOSED || backend == null || !backend.isActive()) {
+          governed.forEach(statement -> recordAudit(statement, start, null));
+          if (state != State.CLOSED) {
+            backendLost(null);
+          }
+          return;
+        }
+        governed.forEach(this::recordStageTimings);
         then.accept(governed);
       });
     });
@@ -613,19 +705,40 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
           if (execute.execution() != null) {
             if (frame.type() == 'C') {
               execution(execute.execution(), frame);
+              preparedStatementChanged(execute.execution().governed());
             }
             services.metrics().stage("backend", System.nanoTime() - execute.execution().forwardedNanos());
             batchAudits.add(recordAudit(execute.execution().governed(), execute.execution().startNanos(),
                 execute.execution()));
           }
-        } else if (head instanceof Expectation.SimpleQueryResponse query && query.execution() != null
-            && frame.type() == 'C') {
-          execution(query.execution(), frame);
+        } else if (head instanceof Expectation.SimpleQueryResponse query && frame.type() != 's') {
+          SimpleQueryExecutions executions = query.executions();
+          executions.current().ifPresent(execution -> {
+            if (frame.type() == 'C') {
+              execution(execution, frame);
+              preparedStatementChanged(execution.governed());
+            }
+          });
+          executions.completed();
         }
         write(frame);
       }
       default -> write(frame);
     }
+  }
+
+  /** A PREPARE, DEALLOCATE or DISCARD ALL that succeeded changes what the names mean. */
+  private void preparedStatementChanged(GovernedStatement governed) {
+    governed.preparedStatementUse().ifPresent(use -> {
+      switch (use) {
+        case PreparedStatementUse.Prepare prepare -> statements.put(prepare.name(), governed);
+        case PreparedStatementUse.Deallocate deallocate -> statements.remove(deallocate.name());
+        case PreparedStatementUse.DeallocateAll all -> statements.keySet().removeIf(name -> !name.isEmpty());
+        case PreparedStatementUse.Execute execute -> {
+          // runs what is there; changes nothing
+        }
+      }
+    });
   }
 
   private static void execution(StatementExecution execution, BackendFrame commandComplete) {
@@ -644,20 +757,31 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     ErrorFields error = ErrorFields.parse(frame.body());
     Optional<Expectation.Refusal> refusal = switch (head) {
       case Expectation.ParseResponse parse -> parse.refusal();
+      case Expectation.BindResponse bind -> bind.refusal();
       case Expectation.SimpleQueryResponse query -> query.refusal();
       case null, default -> Optional.empty();
     };
     Optional<StatementExecution> running = head == null ? Optional.empty() : Expectation.executionOf(head);
     // A write's row filter check failing is shown as the refusal it stands for.
     ErrorFields shown = running.map(execution -> execution.governed().clientError(error)).orElse(error);
+    if (head instanceof Expectation.ParseResponse parse && refusal.isEmpty()) {
+      // The backend kept what the name meant before (e.g. "already exists"): so does Meshgate.
+      parse.replaced().ifPresentOrElse(
+          replaced -> statements.put(parse.statementName(), replaced), () -> statements.remove(parse.statementName()));
+    }
     if (refusal.isPresent() && error.message().contains(refusal.get().marker())) {
       context.write(ServerMessages.errorResponse(context.alloc(), refusal.get().error()));
-    } else if (shown != error) {
-      running.get().error(shown.sqlState(), shown.message());
-      context.write(ServerMessages.errorResponse(context.alloc(), shown));
     } else {
-      running.ifPresent(execution -> execution.error(error.sqlState(), error.message()));
-      write(frame);
+      if (head instanceof Expectation.SimpleQueryResponse query) {
+        query.executions().failed(shown.sqlState(), shown.message());
+      } else {
+        running.ifPresent(execution -> execution.error(shown.sqlState(), shown.message()));
+      }
+      if (shown != error) {
+        context.write(ServerMessages.errorResponse(context.alloc(), shown));
+      } else {
+        write(frame);
+      }
     }
     if (head instanceof Expectation.SimpleQueryResponse) {
       return; // the simple query ends at its ReadyForQuery
@@ -679,10 +803,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     transactionStatus = TransactionStatus.fromWire(frame.body().getByte(0));
     searchPath.readyForQuery(transactionStatus);
     Expectation head = expectations.poll();
-    if (head instanceof Expectation.SimpleQueryResponse query && query.execution() != null) {
-      StatementExecution execution = query.execution();
-      services.metrics().stage("backend", System.nanoTime() - execution.forwardedNanos());
-      batchAudits.add(recordAudit(execution.governed(), execution.startNanos(), execution));
+    if (head instanceof Expectation.SimpleQueryResponse query) {
+      for (StatementExecution execution : query.executions().all()) {
+        services.metrics().stage("backend", System.nanoTime() - execution.forwardedNanos());
+        batchAudits.add(recordAudit(execution.governed(), execution.startNanos(), execution));
+      }
     }
     boolean endsSimpleQuery = head instanceof Expectation.SimpleQueryResponse;
     List<CompletableFuture<Void>> audits = List.copyOf(batchAudits);
@@ -775,10 +900,14 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   /** Statements that were under way when the session or the backend went away. */
   private void auditUnfinished(String sqlState, String message) {
     while (!expectations.isEmpty()) {
-      Expectation.executionOf(expectations.poll()).ifPresent(execution -> {
+      Expectation expectation = expectations.poll();
+      List<StatementExecution> unfinished = expectation instanceof Expectation.SimpleQueryResponse query
+          ? query.executions().unfinished()
+          : Expectation.executionOf(expectation).stream().toList();
+      for (StatementExecution execution : unfinished) {
         execution.error(sqlState, message);
         recordAudit(execution.governed(), execution.startNanos(), execution);
-      });
+      }
     }
   }
 

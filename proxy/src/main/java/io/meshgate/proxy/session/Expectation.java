@@ -2,6 +2,7 @@ package io.meshgate.proxy.session;
 
 import static java.util.Objects.requireNonNull;
 
+import io.meshgate.proxy.governance.GovernedStatement;
 import io.meshgate.proxy.protocol.ErrorFields;
 import java.util.Optional;
 
@@ -24,11 +25,16 @@ sealed interface Expectation {
     }
   }
 
-  /** ParseComplete, or an error (possibly a refusal placeholder). */
-  record ParseResponse(Optional<Refusal> refusal) implements Expectation {}
+  /**
+   * ParseComplete, or an error (possibly a refusal placeholder). {@code replaced} is what the
+   * session knew under the statement's name before: if the backend refuses the Parse (the
+   * name is taken), the name still means that statement.
+   */
+  record ParseResponse(Optional<Refusal> refusal, String statementName, Optional<GovernedStatement> replaced)
+      implements Expectation {}
 
-  /** BindComplete. */
-  record BindResponse() implements Expectation {}
+  /** BindComplete, or the error of a refused Bind (a placeholder naming no statement). */
+  record BindResponse(Optional<Refusal> refusal) implements Expectation {}
 
   /** ParameterDescription then RowDescription/NoData (statement), or RowDescription/NoData (portal). */
   record DescribeResponse(boolean statement) implements Expectation {}
@@ -46,16 +52,16 @@ sealed interface Expectation {
   record SyncResponse() implements Expectation {}
 
   /**
-   * Everything up to ReadyForQuery for a simple Query; audited as one statement. A refusal
-   * is a placeholder Query whose error is swapped.
+   * Everything up to ReadyForQuery for a simple Query; each of its statements is audited. A
+   * refusal is a placeholder Query (no executions) whose error is swapped.
    */
-  record SimpleQueryResponse(StatementExecution execution, Optional<Refusal> refusal) implements Expectation {}
+  record SimpleQueryResponse(SimpleQueryExecutions executions, Optional<Refusal> refusal) implements Expectation {}
 
   /** The statement a response belongs to, for frames that carry results. */
   static Optional<StatementExecution> executionOf(Expectation expectation) {
     return switch (expectation) {
       case ExecuteResponse execute -> Optional.ofNullable(execute.execution());
-      case SimpleQueryResponse query -> Optional.ofNullable(query.execution());
+      case SimpleQueryResponse query -> query.executions().current();
       case ParseResponse parse -> Optional.empty();
       case BindResponse bind -> Optional.empty();
       case DescribeResponse describe -> Optional.empty();

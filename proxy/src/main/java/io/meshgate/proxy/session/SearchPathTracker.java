@@ -48,6 +48,11 @@ final class SearchPathTracker {
     return current.orElse(List.of());
   }
 
+  /** What RESET and DEFAULT go back to. */
+  List<String> resetValue() {
+    return resetValue;
+  }
+
   /** A statement that makes {@code change} was sent to the backend. */
   void forwarded(SearchPathChange change) {
     Optional<List<String>> value = switch (change) {

@@ -90,6 +90,22 @@ class ClientMatrixIT {
   }
 
   @Test
+  void psqlSendsSeveralStatementsAsOneQueryAndEachIsGoverned() throws IOException, SQLException {
+    ClientRun run = psql("alice", "-c", "SELECT count(*) FROM sales.store_transactions;"
+        + " SELECT customer_email FROM sales.store_transactions ORDER BY transaction_id LIMIT 20");
+    assertEquals(0, run.exitCode(), run.describe());
+    List<String> lines = run.stdout().lines().toList();
+    assertEquals(21, lines.size(), run.describe());
+    assertEquals(aliceTransactions(), Long.parseLong(lines.getFirst()), run.describe());
+    assertMasked(lines.subList(1, lines.size()));
+
+    ClientRun refused = psql("alice", "-c", "SELECT count(*) FROM sales.stores; SELECT * FROM weather.stations_raw");
+    assertEquals(1, refused.exitCode(), refused.describe());
+    assertEquals("", refused.stdout(), "nothing of the refused message ran: " + refused.describe());
+    assertTrue(refused.stderr().contains("statement 2 of 2"), refused.describe());
+  }
+
+  @Test
   void psqlRefusalExitsNonZeroWithTheSqlstate() throws IOException {
     ClientRun run = psql("alice", "-v", "VERBOSITY=verbose", "-c", "SELECT * FROM weather.stations_raw LIMIT 1");
     assertEquals(1, run.exitCode(), run.describe());

@@ -50,6 +50,16 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void extraAllowedFunctionsAreAListOfNames() throws ConfigException {
+    assertEquals(java.util.Set.of(), ConfigLoader.fromProperties(properties, directory).allowedExtraFunctions());
+    properties.setProperty("functions.allowed_extra", " similarity, analytics.safe_ratio ,");
+    assertEquals(java.util.Set.of("similarity", "analytics.safe_ratio"),
+        ConfigLoader.fromProperties(properties, directory).allowedExtraFunctions());
+    properties.setProperty("functions.allowed_extra", "similarity, dblink('x')");
+    assertMessage("'functions.allowed_extra': \"dblink('x')\" is not a function name: write name or schema.name");
+  }
+
+  @Test
   void namesTheKeyAndTheFix() {
     properties.remove("backend.user");
     assertMessage("backend.user");

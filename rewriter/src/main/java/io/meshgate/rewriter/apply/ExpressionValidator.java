@@ -3,7 +3,7 @@ package io.meshgate.rewriter.apply;
 import io.meshgate.rewriter.SqlRefusal;
 import io.meshgate.rewriter.SqlRefusal.Reason;
 import io.meshgate.rewriter.TableSchema;
-import io.meshgate.rewriter.analysis.ForbiddenFunctions;
+import io.meshgate.rewriter.analysis.FunctionAllowlist;
 import io.meshgate.rewriter.parse.NormalizedText;
 import io.meshgate.rewriter.parse.PostgresTextNormalizer;
 import io.meshgate.rewriter.parse.SqlParsing;
@@ -96,12 +96,13 @@ public final class ExpressionValidator {
     if (REFUSED_KINDS.contains(kind) || call.getOperator().isAggregator()) {
       throw policyError(context, "aggregate and window functions are not allowed");
     }
-    String function = ForbiddenFunctions.functionName(call);
-    if (function != null) {
-      if (ForbiddenFunctions.isForbidden(function)) {
-        throw policyError(context, "function " + function + " is not allowed");
+    List<String> function = FunctionAllowlist.functionName(call);
+    if (!function.isEmpty()) {
+      // policy expressions get the built-in allowlist, not the operator's extra functions
+      if (!FunctionAllowlist.builtIn().allows(function)) {
+        throw policyError(context, "function " + String.join(".", function) + " is not allowed");
       }
-      if (AGGREGATES.contains(function.toLowerCase(Locale.ROOT))) {
+      if (AGGREGATES.contains(function.get(function.size() - 1).toLowerCase(Locale.ROOT))) {
         throw policyError(context, "aggregate and window functions are not allowed");
       }
     }

@@ -8,6 +8,7 @@ import io.meshgate.rewriter.copy.CopyCommand.Source;
 import io.meshgate.rewriter.lexer.StatementText;
 import io.meshgate.rewriter.lexer.Token;
 import io.meshgate.rewriter.lexer.TokenType;
+import io.meshgate.rewriter.parse.TokenCursor;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -51,7 +52,7 @@ public final class CopyCommandParser {
    */
   public static CopyCommand parse(StatementText statement) throws SqlRefusal {
     StatementKind kind = kindOf(statement.significantTokens());
-    TokenCursor cursor = new TokenCursor(statement, kind);
+    TokenCursor cursor = new TokenCursor(statement, "COPY", kind);
     cursor.expectWord("copy");
     if (cursor.isWord("binary")) {
       throw cursor.notSupported("COPY BINARY name (write WITH (FORMAT binary) at the end instead)");

@@ -8,6 +8,7 @@ import io.meshgate.rewriter.lexer.PgIdentifiers;
 import io.meshgate.rewriter.lexer.PgStringLiterals;
 import io.meshgate.rewriter.lexer.Token;
 import io.meshgate.rewriter.lexer.TokenType;
+import io.meshgate.rewriter.parse.TokenCursor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

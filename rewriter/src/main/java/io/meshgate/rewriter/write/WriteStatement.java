@@ -13,7 +13,7 @@ import io.meshgate.rewriter.RowFilterCheck;
 import io.meshgate.rewriter.SqlRefusal;
 import io.meshgate.rewriter.SqlRefusal.Reason;
 import io.meshgate.rewriter.analysis.ColumnReference;
-import io.meshgate.rewriter.analysis.ForbiddenFunctions;
+import io.meshgate.rewriter.analysis.FunctionAllowlist;
 import io.meshgate.rewriter.analysis.NameResolver;
 import io.meshgate.rewriter.analysis.Resolution;
 import io.meshgate.rewriter.analysis.StatementAnalysis;
@@ -100,17 +100,20 @@ public final class WriteStatement implements AnalyzedStatement {
    * Analyses an INSERT, UPDATE or DELETE.
    *
    * @param kind INSERT, UPDATE or DELETE, as the statement's first keyword says
+   * @param functions the functions the statement may call (values, conditions, RETURNING)
    */
   public static AnalyzedStatement analyze(
-      StatementText statement, StatementKind kind, NameResolver resolver, DecisionApplier applier)
+      StatementText statement, StatementKind kind, NameResolver resolver, DecisionApplier applier,
+      FunctionAllowlist functions)
       throws SqlRefusal {
     requireNonNull(resolver, "resolver is null");
     requireNonNull(applier, "applier is null");
+    requireNonNull(functions, "functions is null");
     try {
       WriteClauses clauses = WriteStatementParser.parse(statement, kind);
       NormalizedText normalized = PostgresTextNormalizer.normalize(clauses.analysisQuery());
       Parsed parsed = parse(normalized, resolver, kind);
-      ForbiddenFunctions.check(parsed.select());
+      functions.check(parsed.select());
       List<String> written = writtenColumns(clauses, parsed);
       TableReference target = parsed.target();
       List<String> tableColumns = target.table().columnNames();
