@@ -154,4 +154,29 @@ class SearchPathIT {
       }
     }
   }
+
+  @Test
+  void aSetEarlierInTheSameQueryDecidesForTheStatementsAfterIt() throws SQLException {
+    try (Connection alice = mesh.connect("alice", "preferQueryMode", "simple");
+        Statement statement = alice.createStatement()) {
+      long governed = storeCount(statement, "sales.stores");
+      // one simple Query: the SET changes what "stores" means for the SELECT after it
+      boolean resultSet = statement.execute("SET search_path TO sales, weather; SELECT count(*) FROM stores");
+      while (!resultSet) {
+        assertTrue(statement.getUpdateCount() != -1, "no result set came back");
+        resultSet = statement.getMoreResults();
+      }
+      try (ResultSet rows = statement.getResultSet()) {
+        assertTrue(rows.next());
+        assertEquals(governed, rows.getLong(1));
+      }
+      // and the session keeps it afterwards
+      assertEquals(governed, storeCount(statement, "stores"));
+      SQLException denied = assertThrows(SQLException.class,
+          () -> statement.execute("SET search_path TO weather, sales; SELECT count(*) FROM stores"));
+      assertEquals("42501", denied.getSQLState(), denied.getMessage());
+      // refused whole: the SET did not run either
+      assertEquals(governed, storeCount(statement, "stores"));
+    }
+  }
 }
