@@ -12,6 +12,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -31,13 +32,25 @@ public final class DemoMesh implements BeforeAllCallback, AfterAllCallback {
   private final Duration decisionCacheTtl;
   private final Optional<Integer> metricsPort;
   private final Optional<PolicyEdit> policyEdit;
+  private final Set<String> allowedExtraFunctions;
   private Path work;
   private DemoEnvironment environment;
 
   private DemoMesh(Duration decisionCacheTtl, Optional<Integer> metricsPort, Optional<PolicyEdit> policyEdit) {
+    this(decisionCacheTtl, metricsPort, policyEdit, Set.of());
+  }
+
+  private DemoMesh(Duration decisionCacheTtl, Optional<Integer> metricsPort, Optional<PolicyEdit> policyEdit,
+      Set<String> allowedExtraFunctions) {
     this.decisionCacheTtl = decisionCacheTtl;
     this.metricsPort = metricsPort;
     this.policyEdit = policyEdit;
+    this.allowedExtraFunctions = allowedExtraFunctions;
+  }
+
+  /** The standard mesh with {@code functions} added to the allowlist (functions.allowed_extra). */
+  public static DemoMesh standardAllowing(String... functions) {
+    return new DemoMesh(Duration.ofSeconds(5), Optional.empty(), Optional.empty(), Set.of(functions));
   }
 
   /**
@@ -79,7 +92,7 @@ public final class DemoMesh implements BeforeAllCallback, AfterAllCallback {
       policies = Optional.of(copy);
     }
     environment = DemoEnvironment.start(new DemoEnvironment.Settings(
-        root, work.resolve("demo"), 0, metricsPort, decisionCacheTtl, policies));
+        root, work.resolve("demo"), 0, metricsPort, decisionCacheTtl, policies, allowedExtraFunctions));
   }
 
   private static void copyPolicies(Path source, Path target) throws IOException {

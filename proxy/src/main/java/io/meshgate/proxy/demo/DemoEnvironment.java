@@ -55,7 +55,15 @@ public final class DemoEnvironment implements AutoCloseable {
       int listenPort,
       Optional<Integer> metricsPort,
       Duration decisionCacheTtl,
-      Optional<Path> policiesDirectory) {
+      Optional<Path> policiesDirectory,
+      Set<String> allowedExtraFunctions) {
+    /** Only the built-in function allowlist. */
+    public Settings(
+        Path repositoryRoot, Path workDirectory, int listenPort, Optional<Integer> metricsPort, Duration decisionCacheTtl,
+        Optional<Path> policiesDirectory) {
+      this(repositoryRoot, workDirectory, listenPort, metricsPort, decisionCacheTtl, policiesDirectory, Set.of());
+    }
+
     /** Serving the checkout's own policies/. */
     public Settings(
         Path repositoryRoot, Path workDirectory, int listenPort, Optional<Integer> metricsPort, Duration decisionCacheTtl) {
@@ -68,6 +76,7 @@ public final class DemoEnvironment implements AutoCloseable {
       requireNonNull(workDirectory, "workDirectory is null");
       requireNonNull(metricsPort, "metricsPort is null");
       requireNonNull(decisionCacheTtl, "decisionCacheTtl is null");
+      allowedExtraFunctions = Set.copyOf(requireNonNull(allowedExtraFunctions, "allowedExtraFunctions is null"));
     }
   }
 
@@ -122,7 +131,7 @@ public final class DemoEnvironment implements AutoCloseable {
           Duration.ofSeconds(30),
           Duration.ZERO,
           Duration.ofSeconds(60),
-          Set.of());
+          settings.allowedExtraFunctions());
       Meshgate meshgate = Meshgate.start(config, Optional.of(settings.repositoryRoot()));
       return new DemoEnvironment(postgres, backend, meshgate, auditFile, usersFile, certificates.caCertificate());
     } catch (IOException | RuntimeException e) {

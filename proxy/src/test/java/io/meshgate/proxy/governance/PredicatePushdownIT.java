@@ -22,7 +22,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * exclude is never among the copies. alice is an analyst of region EU.
  */
 class PredicatePushdownIT {
-  @RegisterExtension static final DemoMesh mesh = DemoMesh.standard();
+  // The probe is a user function, so the function allowlist must name it for this test.
+  @RegisterExtension static final DemoMesh mesh = DemoMesh.standardAllowing("probes.reveals_other_regions");
 
   @BeforeAll
   static void createRevealingFunction() throws SQLException {
