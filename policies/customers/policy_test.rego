@@ -3,17 +3,18 @@ package meshgate.domains.customers_test
 import data.meshgate
 import data.meshgate_test.fixtures
 
+# Each mask names the rule it comes from (the audit log records it).
 pii_masks := {
-	"email": {"function": "email"},
-	"phone": {"function": "show_last", "n": 4},
-	"birth_date": {"function": "truncate_date", "unit": "year"},
+	"email": {"function": "email", "policy": "global.pii.email"},
+	"phone": {"function": "show_last", "n": 4, "policy": "global.pii.phone"},
+	"birth_date": {"function": "truncate_date", "unit": "year", "policy": "global.pii.birth_date"},
 }
 
 test_analysts_read_their_region_masked if {
 	decision := meshgate.decision with input as fixtures.read("alice", "customers", "customers")
 	decision.allow == true
 	decision.relations["mesh.customers.customers"] == {
-		"row_filters": [{"column": "region", "op": "in", "values": ["EU"]}],
+		"row_filters": [{"column": "region", "op": "in", "values": ["EU"], "policy": "customers.regional_readers"}],
 		"column_masks": pii_masks,
 		"denied_columns": [],
 	}
@@ -60,8 +61,8 @@ test_join_with_sales_applies_both_domains if {
 	decision := meshgate.decision with input as fixtures.statement(fixtures.users.alice, "select", relations)
 	decision.allow == true
 	decision.relations["mesh.customers.customers"].column_masks == pii_masks
-	decision.relations["mesh.sales.store_transactions"].column_masks == {"customer_email": {"function": "email"}}
-	decision.relations["mesh.sales.store_transactions"].row_filters == [{"column": "region", "op": "in", "values": ["EU"]}]
+	decision.relations["mesh.sales.store_transactions"].column_masks == {"customer_email": {"function": "email", "policy": "global.pii.email"}}
+	decision.relations["mesh.sales.store_transactions"].row_filters == [{"column": "region", "op": "in", "values": ["EU"], "policy": "sales.regional_readers"}]
 }
 
 test_every_product_column_is_declared if {

@@ -229,14 +229,20 @@ relation_policies[key] := policy if {
 	key := relation_key(relation)
 	conflicts := conflicting_masks(relation)
 	policy := {
-		"row_filters": [entry.filter | some entry in row_filter_entries(relation)],
-		"column_masks": {entry.column: entry.mask |
+		"row_filters": [with_policy(entry.filter, entry.rule) | some entry in row_filter_entries(relation)],
+		"column_masks": {entry.column: with_policy(entry.mask, entry.rule) |
 			some entry in mask_entries(relation)
 			not conflicts[entry.column]
 		},
 		"denied_columns": sort({entry.column | some entry in denied_column_entries(relation)}),
 	}
 }
+
+# A filter or mask as the decision states it: with the id of the rule it comes from, so the
+# audit log can say which rule produced which filter and mask. The rule id wins over a
+# "policy" the domain may have written into the filter or mask itself: the id is the one the
+# composition recorded, not one a contribution claims.
+with_policy(contribution, rule) := object.union(contribution, {"policy": rule})
 
 # The ids of every rule that shaped the decision, for the audit log.
 policies contains rule if {

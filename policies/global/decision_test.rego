@@ -146,8 +146,8 @@ test_rogue_domain_does_shape_its_own_relations if {
 		with data.meshgate.domains.rogue as rogue_domain
 	decision.allow == false
 	decision.deny_reasons == ["rogue.denial"]
-	decision.relations["mesh.rogue.stores"].row_filters == [{"expression": "false"}]
-	decision.relations["mesh.rogue.stores"].column_masks == {"region": {"function": "null"}}
+	decision.relations["mesh.rogue.stores"].row_filters == [{"expression": "false", "policy": "rogue.filter"}]
+	decision.relations["mesh.rogue.stores"].column_masks == {"region": {"function": "null", "policy": "rogue.mask"}}
 	decision.relations["mesh.rogue.stores"].denied_columns == ["store_id"]
 }
 
@@ -179,8 +179,47 @@ test_one_domain_mask_is_applied if {
 	decision := meshgate.decision with input as fixtures.read("carol", "customers", "customers")
 		with data.meshgate.domains.customers.column_masks as domain_masks
 	decision.allow == true
-	decision.relations["mesh.customers.customers"].column_masks.name == {"function": "show_first", "n": 1}
+	decision.relations["mesh.customers.customers"].column_masks.name == {"function": "show_first", "n": 1, "policy": "customers.name_initials"}
 	"customers.name_initials" in decision.policies
+}
+
+# --- policy ids per filter and mask ---------------------------------------------------------
+
+test_each_filter_and_mask_names_its_own_rule if {
+	filters := {"stores": {
+		{"rule": "sales.eu_only", "filter": {"column": "region", "op": "in", "values": ["EU"]}},
+		{"rule": "sales.known_zip", "filter": {"expression": "zip_code IS NOT NULL"}},
+	}}
+	masks := {"stores": {"zip_code": {{"rule": "sales.zip_prefix", "mask": {"function": "show_first", "n": 3}}}}}
+	decision := meshgate.decision with input as fixtures.read("carol", "sales", "stores")
+		with data.meshgate.domains.sales.row_filters as filters
+		with data.meshgate.domains.sales.column_masks as masks
+	decision.allow == true
+	{filter | some filter in decision.relations["mesh.sales.stores"].row_filters} == {
+		{"column": "region", "op": "in", "values": ["EU"], "policy": "sales.eu_only"},
+		{"expression": "zip_code IS NOT NULL", "policy": "sales.known_zip"},
+	}
+	decision.relations["mesh.sales.stores"].column_masks == {"zip_code": {"function": "show_first", "n": 3, "policy": "sales.zip_prefix"}}
+}
+
+test_a_contribution_cannot_claim_another_rules_id if {
+	# The id is the rule the composition recorded for the entry, whatever the filter or mask
+	# object says about itself.
+	filters := {"stores": {{"rule": "sales.eu_only", "filter": {"column": "region", "op": "in", "values": ["EU"], "policy": "global.pii.email"}}}}
+	masks := {"stores": {"zip_code": {{"rule": "sales.zip_hidden", "mask": {"function": "null", "policy": "weather.owners"}}}}}
+	decision := meshgate.decision with input as fixtures.read("carol", "sales", "stores")
+		with data.meshgate.domains.sales.row_filters as filters
+		with data.meshgate.domains.sales.column_masks as masks
+	decision.relations["mesh.sales.stores"].row_filters == [{"column": "region", "op": "in", "values": ["EU"], "policy": "sales.eu_only"}]
+	decision.relations["mesh.sales.stores"].column_masks == {"zip_code": {"function": "null", "policy": "sales.zip_hidden"}}
+}
+
+test_classification_masks_name_their_class_rule if {
+	decision := meshgate.decision with input as fixtures.read("carol", "customers", "customers")
+	every column, mask in decision.relations["mesh.customers.customers"].column_masks {
+		mask.policy == concat(".", ["global", data.customers.products.customers.columns[column].classification])
+	}
+	count(decision.relations["mesh.customers.customers"].column_masks) == 3
 }
 
 test_unknown_classification_denies if {

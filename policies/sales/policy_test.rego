@@ -3,7 +3,10 @@ package meshgate.domains.sales_test
 import data.meshgate
 import data.meshgate_test.fixtures
 
-eu_only := [{"column": "region", "op": "in", "values": ["EU"]}]
+# Each filter and mask names the rule it comes from (the audit log records it).
+eu_only := [{"column": "region", "op": "in", "values": ["EU"], "policy": "sales.regional_readers"}]
+
+email_masked := {"customer_email": {"function": "email", "policy": "global.pii.email"}}
 
 test_analysts_read_their_region if {
 	every table in ["stores", "store_transactions"] {
@@ -17,7 +20,7 @@ test_analysts_read_their_region if {
 test_region_comes_from_the_subject if {
 	subject := fixtures.subject("ulysses", ["analysts"], {"region": "US"})
 	decision := meshgate.decision with input as fixtures.read_as(subject, "sales", "stores")
-	decision.relations["mesh.sales.stores"].row_filters == [{"column": "region", "op": "in", "values": ["US"]}]
+	decision.relations["mesh.sales.stores"].row_filters == [{"column": "region", "op": "in", "values": ["US"], "policy": "sales.regional_readers"}]
 }
 
 test_analyst_without_region_is_denied if {
@@ -50,7 +53,7 @@ test_analyst_who_is_also_a_data_scientist_reads_every_region if {
 test_customer_email_is_masked_for_readers if {
 	every user in ["alice", "carol", "dave"] {
 		decision := meshgate.decision with input as fixtures.read(user, "sales", "store_transactions")
-		decision.relations["mesh.sales.store_transactions"].column_masks == {"customer_email": {"function": "email"}}
+		decision.relations["mesh.sales.store_transactions"].column_masks == email_masked
 		"global.pii.email" in decision.policies
 	}
 }
@@ -91,7 +94,7 @@ test_analysts_write_sales_of_their_region if {
 		decision := meshgate.decision with input as write(fixtures.users.alice, access, "store_transactions")
 		decision.allow == true
 		decision.relations["mesh.sales.store_transactions"].row_filters == eu_only
-		decision.relations["mesh.sales.store_transactions"].column_masks == {"customer_email": {"function": "email"}}
+		decision.relations["mesh.sales.store_transactions"].column_masks == email_masked
 		"sales.regional_writers" in decision.policies
 	}
 }

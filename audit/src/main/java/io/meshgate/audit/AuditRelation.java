@@ -2,8 +2,10 @@ package io.meshgate.audit;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -19,6 +21,10 @@ import java.util.regex.Pattern;
  *     {@code email} or {@code round(digits => -2)}; never secret mask parameters such as a hash
  *     salt
  * @param deniedColumns the columns the decision denied for this relation
+ * @param rowFilterPolicies the id of the policy rule behind each row filter, by position (one
+ *     per row filter); empty where the decision named none
+ * @param maskPolicies column to the id of the policy rule behind its mask, for the masked
+ *     columns whose mask the decision gave an id
  */
 public record AuditRelation(
     String relation,
@@ -26,7 +32,9 @@ public record AuditRelation(
     List<String> columns,
     List<String> rowFilters,
     Map<String, String> masks,
-    List<String> deniedColumns) {
+    List<String> deniedColumns,
+    List<Optional<String>> rowFilterPolicies,
+    Map<String, String> maskPolicies) {
 
   // The same shape as the policy contract's lowercase words; checked loosely so that an
   // access added to the contract does not need an audit release.
@@ -46,5 +54,35 @@ public record AuditRelation(
     rowFilters = List.copyOf(requireNonNull(rowFilters, "rowFilters is null"));
     masks = Map.copyOf(requireNonNull(masks, "masks is null"));
     deniedColumns = List.copyOf(requireNonNull(deniedColumns, "deniedColumns is null"));
+    rowFilterPolicies = List.copyOf(requireNonNull(rowFilterPolicies, "rowFilterPolicies is null"));
+    maskPolicies = Map.copyOf(requireNonNull(maskPolicies, "maskPolicies is null"));
+    if (rowFilterPolicies.size() != rowFilters.size()) {
+      throw new IllegalArgumentException("rowFilterPolicies must have one entry per row filter");
+    }
+    if (!masks.keySet().containsAll(maskPolicies.keySet())) {
+      throw new IllegalArgumentException("maskPolicies names a column without a mask");
+    }
+  }
+
+  /**
+   * A relation whose filters and masks have no policy ids: the decision named none, or the
+   * event was written before Meshgate recorded them.
+   */
+  public AuditRelation(
+      String relation,
+      String access,
+      List<String> columns,
+      List<String> rowFilters,
+      Map<String, String> masks,
+      List<String> deniedColumns) {
+    this(
+        relation,
+        access,
+        columns,
+        rowFilters,
+        masks,
+        deniedColumns,
+        Collections.nCopies(requireNonNull(rowFilters, "rowFilters is null").size(), Optional.empty()),
+        Map.of());
   }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.meshgate.audit.jsonl.ChainHash;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -152,6 +153,46 @@ class AuditChainVerifierTest {
     rewrite(lines.subList(0, 3));
 
     assertBroken(3, "invalid event: a refused statement has no rewritten SQL");
+  }
+
+  @Test
+  void aLogWrittenBeforePolicyIdsWereRecordedStillVerifiesAndReads() throws Exception {
+    // Lines of an earlier Meshgate have no row_filter_policies and mask_policies; they stay a
+    // valid chain of valid events, read as filters and masks without ids.
+    List<String> lines = lines();
+    List<String> older = new ArrayList<>();
+    String previousHash = ChainHash.GENESIS;
+    for (String line : lines) {
+      String withoutIds =
+          line.replaceAll(",\"row_filter_policies\":\\[[^\\]]*\\],\"mask_policies\":\\{[^}]*\\}", "")
+              .replaceFirst("\"prev_hash\":\"[0-9a-f]{64}\"", "\"prev_hash\":\"" + previousHash + "\"");
+      assertFalse(withoutIds.contains("_policies"), withoutIds);
+      String rehashed = rehash(withoutIds);
+      older.add(rehashed);
+      previousHash = hashOf(rehashed);
+    }
+    rewrite(older);
+
+    VerificationResult result = AuditChainVerifier.verify(log);
+    StringWriter exported = new StringWriter();
+    long events = AuditExport.export(AuditLog.of(log), AuditFilter.all(), AuditExport.Format.CSV, exported);
+
+    assertTrue(result.intact(), result::toString);
+    assertEquals(EVENTS, result.eventsChecked());
+    assertEquals(EVENTS, events);
+  }
+
+  @Test
+  void policyIdsThatDoNotMatchTheFiltersMakeAnInvalidEvent() throws Exception {
+    List<String> lines = lines();
+    String original = lines.get(0);
+    String edited =
+        original.replace("\"row_filter_policies\":[\"sales.orders.regional\",null]", "\"row_filter_policies\":[\"sales.orders.regional\"]");
+    assertFalse(original.equals(edited), "the edit must change the line");
+    lines.set(0, rehash(edited));
+    rewrite(lines.subList(0, 1));
+
+    assertBroken(1, "invalid event: field row_filter_policies must be an array with one entry per row filter");
   }
 
   private void assertBroken(long line, String problemStart) throws Exception {

@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class AuditEventTest {
@@ -100,6 +101,23 @@ class AuditEventTest {
     AuditEvent valid = SampleEvents.utility();
     assertThrows(IllegalArgumentException.class, () -> withKind(valid, "Select"));
     assertEquals("copy_out", withKind(valid, "copy_out").statementKind());
+  }
+
+  @Test
+  void policyIdsBelongToTheRelationsFiltersAndMasks() {
+    List<String> filters = List.of("region in ('EU')");
+    Map<String, String> masks = Map.of("email", "email");
+
+    AuditRelation withoutIds = new AuditRelation("mesh.a.b", "read", List.of(), filters, masks, List.of());
+    assertEquals(List.of(Optional.empty()), withoutIds.rowFilterPolicies());
+    assertEquals(Map.of(), withoutIds.maskPolicies());
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new AuditRelation("mesh.a.b", "read", List.of(), filters, masks, List.of(), List.of(), Map.of()));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new AuditRelation("mesh.a.b", "read", List.of(), filters, masks, List.of(),
+            List.of(Optional.of("a.rule")), Map.of("phone", "global.pii.phone")));
   }
 
   private static AuditEvent withGroups(List<String> groups, AuditRelation relation) {

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** Realistic events for tests: an allowed, filtered and masked read; a denial; a utility. */
 public final class SampleEvents {
@@ -30,7 +31,10 @@ public final class SampleEvents {
         List.of("order_id", "customer_email", "amount"),
         List.of("\"region\" IN ('EU')", "\"amount\" < 10000"),
         Map.of("customer_email", "email", "amount", "round(digits => -2)"),
-        List.of("card_number"));
+        List.of("card_number"),
+        // One filter and one mask without an id: a decision need not name them.
+        List.of(Optional.of("sales.orders.regional"), Optional.empty()),
+        Map.of("customer_email", "global.pii.email"));
   }
 
   public static AuditEvent allowedSelect(String user, String sql) {

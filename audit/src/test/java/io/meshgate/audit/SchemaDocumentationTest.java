@@ -131,6 +131,10 @@ class SchemaDocumentationTest {
       case "array of strings" -> value.isArray() && all(value, JsonNode::isTextual);
       case "array of objects" -> value.isArray() && all(value, JsonNode::isObject);
       case "object, string → string" -> value.isObject() && all(value, JsonNode::isTextual);
+      case "array of strings and nulls" ->
+          value.isArray() && all(value, element -> element.isTextual() || element.isNull());
+      case "object, string → string or null" ->
+          value.isObject() && all(value, element -> element.isTextual() || element.isNull());
       default -> throw new AssertionError("a JSON type this test does not know: " + type);
     };
   }

@@ -14,10 +14,14 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The fields of an {@link AuditEvent} in a log line, schema version 1: names, order, and how
@@ -119,6 +123,26 @@ public final class EventJson {
     }
     json.writeEndObject();
     writeStrings(json, "denied_columns", relation.deniedColumns());
+    writePolicies(json, relation);
+    json.writeEndObject();
+  }
+
+  /**
+   * The policy id of each row filter (by position) and of each mask (by column, sorted like
+   * {@code masks}); {@code null} where the decision named none, so both have the shape of what
+   * they describe.
+   */
+  private static void writePolicies(JsonGenerator json, AuditRelation relation)
+      throws IOException {
+    json.writeArrayFieldStart("row_filter_policies");
+    for (Optional<String> policy : relation.rowFilterPolicies()) {
+      json.writeString(policy.orElse(null));
+    }
+    json.writeEndArray();
+    json.writeObjectFieldStart("mask_policies");
+    for (String column : new TreeSet<>(relation.masks().keySet())) {
+      json.writeStringField(column, relation.maskPolicies().get(column));
+    }
     json.writeEndObject();
   }
 
@@ -163,13 +187,75 @@ public final class EventJson {
       }
       masks.put(mask.getKey(), mask.getValue().textValue());
     }
+    List<String> rowFilters = texts(relation, "row_filters");
     return new AuditRelation(
         text(relation, "relation"),
         text(relation, "access"),
         texts(relation, "columns"),
-        texts(relation, "row_filters"),
+        rowFilters,
         masks,
-        texts(relation, "denied_columns"));
+        texts(relation, "denied_columns"),
+        rowFilterPolicies(relation, rowFilters.size()),
+        maskPolicies(relation, masks.keySet()));
+  }
+
+  /**
+   * {@code row_filter_policies}, one per row filter. Lines written before Meshgate recorded
+   * policy ids lack the field: their filters have no ids.
+   */
+  private static List<Optional<String>> rowFilterPolicies(JsonNode relation, int rowFilters) {
+    JsonNode policies = relation.get("row_filter_policies");
+    if (policies == null) {
+      return Collections.nCopies(rowFilters, Optional.empty());
+    }
+    if (!policies.isArray() || policies.size() != rowFilters) {
+      throw new IllegalArgumentException(
+          "field row_filter_policies must be an array with one entry per row filter");
+    }
+    List<Optional<String>> ids = new ArrayList<>();
+    for (JsonNode policy : policies) {
+      ids.add(Optional.ofNullable(textOrNull(policy, "row_filter_policies")));
+    }
+    return ids;
+  }
+
+  /**
+   * {@code mask_policies}, keyed like {@code masks}. Lines written before Meshgate recorded
+   * policy ids lack the field: their masks have no ids.
+   */
+  private static Map<String, String> maskPolicies(JsonNode relation, Set<String> maskedColumns) {
+    JsonNode policies = relation.get("mask_policies");
+    if (policies == null) {
+      return Map.of();
+    }
+    if (!policies.isObject() || !maskedColumns.equals(Set.copyOf(names(policies)))) {
+      throw new IllegalArgumentException(
+          "field mask_policies must be an object with the columns of masks");
+    }
+    Map<String, String> ids = new LinkedHashMap<>();
+    for (Map.Entry<String, JsonNode> policy : policies.properties()) {
+      String id = textOrNull(policy.getValue(), "mask_policies");
+      if (id != null) {
+        ids.put(policy.getKey(), id);
+      }
+    }
+    return ids;
+  }
+
+  private static String textOrNull(JsonNode value, String name) {
+    if (value.isNull()) {
+      return null;
+    }
+    if (!value.isTextual()) {
+      throw new IllegalArgumentException("field " + name + " must hold strings or null only");
+    }
+    return value.textValue();
+  }
+
+  private static List<String> names(JsonNode object) {
+    List<String> names = new ArrayList<>();
+    object.fieldNames().forEachRemaining(names::add);
+    return names;
   }
 
   private static AuditDecision readDecision(JsonNode decision) {

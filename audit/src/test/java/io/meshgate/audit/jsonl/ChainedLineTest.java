@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.meshgate.audit.AuditEvent;
+import io.meshgate.audit.AuditRelation;
 import io.meshgate.audit.SampleEvents;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -15,6 +17,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class ChainedLineTest {
@@ -33,7 +37,9 @@ class ChainedLineTest {
             "rewritten_sql", "relations", "decision", "outcome", "backend", "hash"),
         names(line));
     assertEquals(
-        List.of("relation", "access", "columns", "row_filters", "masks", "denied_columns"),
+        List.of(
+            "relation", "access", "columns", "row_filters", "masks", "denied_columns",
+            "row_filter_policies", "mask_policies"),
         names(line.get("relations").get(0)));
     assertEquals(
         List.of("allow", "reasons", "policies", "policy_revision"), names(line.get("decision")));
@@ -59,6 +65,51 @@ class ChainedLineTest {
     assertEquals(
         List.of("amount", "customer_email"), names(line.get("relations").get(0).get("masks")));
     assertEquals("rev-42", line.get("decision").get("policy_revision").textValue());
+  }
+
+  @Test
+  void spellsPolicyIdsBesideTheFiltersAndMasksTheyProduced() throws Exception {
+    JsonNode relation =
+        parse(ChainedLine.encode(7, PREVIOUS, SampleEvents.allowedSelect())).get("relations").get(0);
+
+    // One id per filter, by position; masks' keys sorted like masks; null where none was named.
+    assertEquals(
+        JSON.readTree("[\"sales.orders.regional\", null]"), relation.get("row_filter_policies"));
+    assertEquals(
+        JSON.readTree("{\"amount\": null, \"customer_email\": \"global.pii.email\"}"),
+        relation.get("mask_policies"));
+    assertEquals(names(relation.get("masks")), names(relation.get("mask_policies")));
+  }
+
+  @Test
+  void aRelationWithoutPolicyIdsReadsBackWithoutThem() throws Exception {
+    ObjectNode line =
+        (ObjectNode) parse(ChainedLine.encode(1, ChainHash.GENESIS, SampleEvents.allowedSelect()));
+    ObjectNode relation = (ObjectNode) line.get("relations").get(0);
+    relation.remove(List.of("row_filter_policies", "mask_policies"));
+
+    AuditRelation read = EventJson.read(line).relations().get(0);
+
+    assertEquals(List.of(Optional.empty(), Optional.empty()), read.rowFilterPolicies());
+    assertEquals(Map.of(), read.maskPolicies());
+    assertEquals(SampleEvents.orders().masks(), read.masks());
+  }
+
+  @Test
+  void policyIdsMustMatchTheFiltersAndMasks() throws Exception {
+    ObjectNode line =
+        (ObjectNode) parse(ChainedLine.encode(1, ChainHash.GENESIS, SampleEvents.allowedSelect()));
+    ObjectNode relation = (ObjectNode) line.get("relations").get(0);
+
+    relation.set("row_filter_policies", JSON.readTree("[\"sales.orders.regional\"]"));
+    assertThrows(IllegalArgumentException.class, () -> EventJson.read(line));
+    relation.set("row_filter_policies", JSON.readTree("[1, null]"));
+    assertThrows(IllegalArgumentException.class, () -> EventJson.read(line));
+    relation.set("row_filter_policies", JSON.readTree("[null, null]"));
+    relation.set("mask_policies", JSON.readTree("{\"customer_email\": \"global.pii.email\"}"));
+    assertThrows(IllegalArgumentException.class, () -> EventJson.read(line));
+    relation.set("mask_policies", JSON.readTree("{\"amount\": null, \"customer_email\": null}"));
+    assertEquals(Map.of(), EventJson.read(line).relations().get(0).maskPolicies());
   }
 
   @Test

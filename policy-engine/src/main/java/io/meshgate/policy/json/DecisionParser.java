@@ -29,7 +29,8 @@ import java.util.stream.Collectors;
  * is a {@link MalformedDecision} that names the field, rather than a guess. Messages never
  * contain values from the decision, which may come from data. Unknown extra fields are
  * ignored so that the contract can grow additively; {@code deny_reasons}, {@code relations}
- * and {@code policies} default to empty, as do the three parts of a relation's entry.
+ * and {@code policies} default to empty, as do the three parts of a relation's entry, and the
+ * {@code policy} id of a row filter or mask is optional.
  */
 public final class DecisionParser {
 
@@ -136,22 +137,69 @@ public final class DecisionParser {
 
   private static RelationPolicy relation(JsonNode node, String path) throws MalformedDecision {
     requireObject(node, path);
+    List<RowFilter> rowFilters = new ArrayList<>();
+    List<Optional<String>> rowFilterPolicies = new ArrayList<>();
+    rowFilters(node.get("row_filters"), path + ".row_filters", rowFilters, rowFilterPolicies);
+    Map<String, ColumnMask> columnMasks = new LinkedHashMap<>();
+    Map<String, String> columnMaskPolicies = new LinkedHashMap<>();
+    columnMasks(node.get("column_masks"), path + ".column_masks", columnMasks, columnMaskPolicies);
     return new RelationPolicy(
-        rowFilters(node.get("row_filters"), path + ".row_filters"),
-        columnMasks(node.get("column_masks"), path + ".column_masks"),
-        deniedColumns(node.get("denied_columns"), path + ".denied_columns"));
+        rowFilters,
+        columnMasks,
+        deniedColumns(node.get("denied_columns"), path + ".denied_columns"),
+        rowFilterPolicies,
+        columnMaskPolicies);
   }
 
-  private static List<RowFilter> rowFilters(JsonNode node, String path) throws MalformedDecision {
+  /** Adds each filter to {@code filters} and its optional rule id to {@code policies}. */
+  private static void rowFilters(
+      JsonNode node, String path, List<RowFilter> filters, List<Optional<String>> policies)
+      throws MalformedDecision {
     if (node == null) {
-      return List.of();
+      return;
     }
     requireArray(node, path);
-    List<RowFilter> filters = new ArrayList<>();
     for (int index = 0; index < node.size(); index++) {
-      filters.add(rowFilter(node.get(index), path + "[" + index + "]"));
+      String filterPath = path + "[" + index + "]";
+      filters.add(rowFilter(node.get(index), filterPath));
+      policies.add(policyId(node.get(index), filterPath));
     }
-    return filters;
+  }
+
+  /** Puts each mask into {@code masks} and, where it names one, its rule id into {@code policies}. */
+  private static void columnMasks(
+      JsonNode node, String path, Map<String, ColumnMask> masks, Map<String, String> policies)
+      throws MalformedDecision {
+    if (node == null) {
+      return;
+    }
+    requireObject(node, path);
+    for (Map.Entry<String, JsonNode> entry : node.properties()) {
+      String maskPath = path + "[" + quote(entry.getKey()) + "]";
+      if (entry.getKey().isEmpty()) {
+        throw new MalformedDecision(maskPath + ": a column name must not be empty");
+      }
+      masks.put(entry.getKey(), columnMask(entry.getValue(), maskPath));
+      Optional<String> policy = policyId(entry.getValue(), maskPath);
+      policy.ifPresent(id -> policies.put(entry.getKey(), id));
+    }
+  }
+
+  /**
+   * The optional {@code policy} of a row filter or mask (already checked to be an object): the
+   * id of the rule that produced it, for the audit log. Added to contract v1 later, so absent is
+   * fine; present, it must be a non-empty string.
+   */
+  private static Optional<String> policyId(JsonNode node, String path) throws MalformedDecision {
+    JsonNode policy = node.get("policy");
+    if (policy == null) {
+      return Optional.empty();
+    }
+    String id = requiredString(policy, path + ".policy");
+    if (id.isEmpty()) {
+      throw new MalformedDecision(path + ".policy must not be empty");
+    }
+    return Optional.of(id);
   }
 
   private static RowFilter rowFilter(JsonNode node, String path) throws MalformedDecision {
@@ -235,23 +283,6 @@ public final class DecisionParser {
     // policy that emits null has a bug that SQL would hide.
     throw new MalformedDecision(
         path + " must be a string, number or boolean, not " + typeOf(node));
-  }
-
-  private static Map<String, ColumnMask> columnMasks(JsonNode node, String path)
-      throws MalformedDecision {
-    if (node == null) {
-      return Map.of();
-    }
-    requireObject(node, path);
-    Map<String, ColumnMask> masks = new LinkedHashMap<>();
-    for (Map.Entry<String, JsonNode> entry : node.properties()) {
-      String maskPath = path + "[" + quote(entry.getKey()) + "]";
-      if (entry.getKey().isEmpty()) {
-        throw new MalformedDecision(maskPath + ": a column name must not be empty");
-      }
-      masks.put(entry.getKey(), columnMask(entry.getValue(), maskPath));
-    }
-    return masks;
   }
 
   private static ColumnMask columnMask(JsonNode node, String path) throws MalformedDecision {

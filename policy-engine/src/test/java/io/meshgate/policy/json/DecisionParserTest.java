@@ -2,6 +2,7 @@ package io.meshgate.policy.json;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,6 +17,7 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -127,6 +129,82 @@ class DecisionParserTest {
     assertEquals(
         List.of(new RowFilter.Comparison("region", FilterOperator.EQUAL, List.of("EU"))), orders(decision).rowFilters());
     assertEquals(Map.of("amount", new ColumnMask.Null()), orders(decision).columnMasks());
+  }
+
+  @Test
+  void readsThePolicyIdOfEachFilterAndMask() throws Exception {
+    Decision decision =
+        parse(
+            withRelation(
+                """
+                {"row_filters": [
+                  {"column": "region", "op": "in", "values": ["EU"], "policy": "sales.regional_readers"},
+                  {"expression": "amount < 10000"},
+                  {"expression": "amount > 0", "policy": "sales.positive"}
+                ],
+                "column_masks": {
+                  "customer_email": {"function": "email", "policy": "global.pii.email"},
+                  "amount": {"function": "round", "digits": -2}
+                }}
+                """));
+
+    RelationPolicy orders = orders(decision);
+    assertEquals(
+        List.of(Optional.of("sales.regional_readers"), Optional.empty(), Optional.of("sales.positive")),
+        orders.rowFilterPolicies());
+    assertEquals(Optional.of("sales.positive"), orders.rowFilterPolicy(2));
+    assertEquals(Map.of("customer_email", "global.pii.email"), orders.columnMaskPolicies());
+    assertEquals(Optional.of("global.pii.email"), orders.columnMaskPolicy("customer_email"));
+    assertEquals(Optional.empty(), orders.columnMaskPolicy("amount"));
+    // The id is provenance only: the filters and masks themselves are what they were without it.
+    assertEquals(new RowFilter.Expression("amount > 0"), orders.rowFilters().get(2));
+    assertEquals(new ColumnMask.Email(), orders.columnMasks().get("customer_email"));
+  }
+
+  @Test
+  void decisionsThatDifferOnlyInAPolicyIdAreNotEqual() throws Exception {
+    // The decision cache and the rewrite cache compare decisions: an id must not be lost there.
+    Decision first = parse(withFilter("{\"expression\": \"a > 0\", \"policy\": \"sales.first\"}"));
+    Decision second = parse(withFilter("{\"expression\": \"a > 0\", \"policy\": \"sales.second\"}"));
+    Decision none = parse(withFilter("{\"expression\": \"a > 0\"}"));
+    Decision firstMask = parse(withMask("{\"function\": \"null\", \"policy\": \"sales.first\"}"));
+    Decision secondMask = parse(withMask("{\"function\": \"null\", \"policy\": \"sales.second\"}"));
+
+    assertNotEquals(first, second);
+    assertNotEquals(first, none);
+    assertNotEquals(firstMask, secondMask);
+    assertEquals(first, parse(withFilter("{\"expression\": \"a > 0\", \"policy\": \"sales.first\"}")));
+  }
+
+  @Test
+  void aRelationPolicyWithoutIdsHasAnEmptyIdPerFilter() {
+    RelationPolicy policy =
+        new RelationPolicy(
+            List.of(new RowFilter.Expression("a > 0"), new RowFilter.Expression("b > 0")),
+            Map.of("c", new ColumnMask.Null()),
+            Set.of());
+
+    assertEquals(List.of(Optional.empty(), Optional.empty()), policy.rowFilterPolicies());
+    assertEquals(Map.of(), policy.columnMaskPolicies());
+  }
+
+  @Test
+  void aRelationPolicyRefusesIdsThatDoNotMatchItsFiltersAndMasks() {
+    List<RowFilter> filters = List.of(new RowFilter.Expression("a > 0"));
+    Map<String, ColumnMask> masks = Map.of("c", new ColumnMask.Null());
+
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new RelationPolicy(filters, masks, Set.of(), List.of(), Map.of()));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new RelationPolicy(filters, masks, Set.of(), List.of(Optional.empty()), Map.of("d", "x.y")));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new RelationPolicy(filters, masks, Set.of(), List.of(Optional.of("")), Map.of()));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new RelationPolicy(filters, masks, Set.of(), List.of(Optional.empty()), Map.of("c", "")));
   }
 
   @Test
@@ -296,6 +374,11 @@ class DecisionParserTest {
         Arguments.of(withMask("{\"function\": \"round\", \"digits\": \"2\"}"), ".digits must be an integer, not a string"),
         Arguments.of(withMask("{\"function\": \"expression\"}"), ".expression is missing"),
         Arguments.of(withMask("{\"function\": \"expression\", \"expression\": \"\"}"), ".expression must not be blank"),
+        Arguments.of(withFilter("{\"expression\": \"a = 1\", \"policy\": 7}"), ".row_filters[0].policy must be a string, not a number"),
+        Arguments.of(withFilter("{\"column\": \"a\", \"op\": \"is_null\", \"policy\": null}"), ".row_filters[0].policy must be a string, not null"),
+        Arguments.of(withFilter("{\"column\": \"a\", \"op\": \"is_null\", \"policy\": \"\"}"), ".row_filters[0].policy must not be empty"),
+        Arguments.of(withMask("{\"function\": \"email\", \"policy\": [\"global.pii.email\"]}"), "column_masks[\"amount\"].policy must be a string, not an array"),
+        Arguments.of(withMask("{\"function\": \"email\", \"policy\": \"\"}"), "column_masks[\"amount\"].policy must not be empty"),
         Arguments.of(withRelation("{\"denied_columns\": \"card_number\"}"), ".denied_columns must be an array"),
         Arguments.of(withRelation("{\"denied_columns\": [1]}"), ".denied_columns[0] must be a string"),
         Arguments.of(withRelation("{\"denied_columns\": [\"\"]}"), ".denied_columns[0] must not be empty"));
@@ -319,7 +402,8 @@ class DecisionParserTest {
             withFilter("{\"column\": \"card\", \"op\": \"" + secret + "\", \"value\": 1}"),
             withFilter("{\"column\": \"card\", \"op\": \"in\", \"values\": [\"" + secret + "\", null]}"),
             withMask("{\"function\": \"" + secret + "\"}"),
-            withMask("{\"function\": \"truncate_date\", \"unit\": \"" + secret + "\"}"));
+            withMask("{\"function\": \"truncate_date\", \"unit\": \"" + secret + "\"}"),
+            withMask("{\"function\": \"email\", \"policy\": [\"" + secret + "\"]}"));
 
     for (String json : decisions) {
       MalformedDecision error = assertThrows(MalformedDecision.class, () -> parse(json));

@@ -24,6 +24,7 @@ import io.meshgate.policy.cache.CachingPolicyEngine;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -61,6 +62,11 @@ class DemoPolicyDecisionsIT {
           "email", new ColumnMask.Email(),
           "phone", new ColumnMask.ShowLast(4),
           "birth_date", new ColumnMask.TruncateDate(ColumnMask.DateUnit.YEAR));
+  // Each filter and mask carries the id of the rule it comes from, for the audit log.
+  private static final Map<String, String> CUSTOMER_MASK_POLICIES =
+      Map.of("email", "global.pii.email", "phone", "global.pii.phone", "birth_date", "global.pii.birth_date");
+  private static final Map<String, ColumnMask> EMAIL_MASK = Map.of("customer_email", new ColumnMask.Email());
+  private static final Map<String, String> EMAIL_MASK_POLICY = Map.of("customer_email", "global.pii.email");
 
   private static ManagedOpaProcess opa;
   private static OpaRestPolicyEngine engine;
@@ -138,11 +144,18 @@ class DemoPolicyDecisionsIT {
     Decision decision = read(ALICE, "sales.stores", "sales.store_transactions", "customers.customers");
 
     assertTrue(decision.allow(), decision::toString);
-    assertEquals(new RelationPolicy(List.of(EU_ONLY), Map.of(), Set.of()), policy(decision, "sales.stores"));
+    List<Optional<String>> salesRegion = List.of(Optional.of("sales.regional_readers"));
     assertEquals(
-        new RelationPolicy(List.of(EU_ONLY), Map.of("customer_email", new ColumnMask.Email()), Set.of()),
+        new RelationPolicy(List.of(EU_ONLY), Map.of(), Set.of(), salesRegion, Map.of()),
+        policy(decision, "sales.stores"));
+    assertEquals(
+        new RelationPolicy(List.of(EU_ONLY), EMAIL_MASK, Set.of(), salesRegion, EMAIL_MASK_POLICY),
         policy(decision, "sales.store_transactions"));
-    assertEquals(new RelationPolicy(List.of(EU_ONLY), CUSTOMER_MASKS, Set.of()), policy(decision, "customers.customers"));
+    assertEquals(
+        new RelationPolicy(
+            List.of(EU_ONLY), CUSTOMER_MASKS, Set.of(), List.of(Optional.of("customers.regional_readers")),
+            CUSTOMER_MASK_POLICIES),
+        policy(decision, "customers.customers"));
     assertTrue(decision.policies().containsAll(List.of("sales.regional_readers", "customers.regional_readers", "global.pii.email")));
   }
 
@@ -153,9 +166,11 @@ class DemoPolicyDecisionsIT {
 
       assertTrue(decision.allow(), subject.user());
       assertEquals(
-          new RelationPolicy(List.of(), Map.of("customer_email", new ColumnMask.Email()), Set.of()),
+          new RelationPolicy(List.of(), EMAIL_MASK, Set.of(), List.of(), EMAIL_MASK_POLICY),
           policy(decision, "sales.store_transactions"));
-      assertEquals(new RelationPolicy(List.of(), CUSTOMER_MASKS, Set.of()), policy(decision, "customers.customers"));
+      assertEquals(
+          new RelationPolicy(List.of(), CUSTOMER_MASKS, Set.of(), List.of(), CUSTOMER_MASK_POLICIES),
+          policy(decision, "customers.customers"));
     }
   }
 

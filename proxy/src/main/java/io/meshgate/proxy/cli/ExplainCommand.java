@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 
 /**
@@ -125,19 +126,27 @@ final class ExplainCommand {
     });
   }
 
-  private static void printDecision(PrintStream out, Decision decision, List<RelationAccess> relations) {
+  static void printDecision(PrintStream out, Decision decision, List<RelationAccess> relations) {
     out.println("decision: " + (decision.allow() ? "allow" : "deny")
         + (decision.denyReasons().isEmpty() ? "" : " — " + String.join("; ", decision.denyReasons())));
     out.println("  policies: " + (decision.policies().isEmpty() ? "(none)" : String.join(", ", decision.policies())));
     for (RelationAccess access : relations) {
       RelationPolicy policy = decision.policyFor(access.relation());
       out.println("  " + access.relation().key() + " (" + access.access().wireName() + ")");
-      policy.rowFilters().forEach(filter -> out.println("    row filter: " + filter));
-      policy.columnMasks().forEach((column, mask) -> out.println("    mask: " + column + " -> " + mask));
-      policy.deniedColumns().forEach(column -> out.println("    denied column: " + column));
+      for (int index = 0; index < policy.rowFilters().size(); index++) {
+        out.println("    row filter: " + policy.rowFilters().get(index) + fromRule(policy.rowFilterPolicy(index)));
+      }
+      new TreeMap<>(policy.columnMasks()).forEach((column, mask) -> out.println(
+          "    mask: " + column + " -> " + mask + fromRule(policy.columnMaskPolicy(column))));
+      policy.deniedColumns().stream().sorted().forEach(column -> out.println("    denied column: " + column));
       if (policy.isUnrestricted()) {
         out.println("    no filters, masks or denied columns");
       }
     }
+  }
+
+  /** The rule a filter or mask comes from, where the decision names it. */
+  private static String fromRule(Optional<String> policy) {
+    return policy.map(id -> " (policy " + id + ")").orElse("");
   }
 }

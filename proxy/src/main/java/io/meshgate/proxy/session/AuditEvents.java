@@ -94,7 +94,9 @@ final class AuditEvents {
         access.referencedColumns(),
         policy.rowFilters().stream().map(AuditEvents::describe).toList(),
         masks,
-        policy.deniedColumns().stream().sorted().toList());
+        policy.deniedColumns().stream().sorted().toList(),
+        policy.rowFilterPolicies(),
+        policy.columnMaskPolicies());
   }
 
   private static String describe(RowFilter filter) {

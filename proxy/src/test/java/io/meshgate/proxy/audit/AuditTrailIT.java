@@ -51,7 +51,8 @@ class AuditTrailIT {
       "time", "session_id", "user", "groups", "client_address", "application_name", "database",
       "statement_kind", "sql", "rewritten_sql", "relations", "decision", "outcome", "backend", "hash");
   private static final List<String> RELATION_FIELDS =
-      List.of("relation", "access", "columns", "row_filters", "masks", "denied_columns");
+      List.of("relation", "access", "columns", "row_filters", "masks", "denied_columns", "row_filter_policies",
+          "mask_policies");
   private static final List<String> DECISION_FIELDS = List.of("allow", "reasons", "policies", "policy_revision");
   private static final List<String> OUTCOME_FIELDS =
       List.of("status", "sql_state", "rows", "bytes", "duration_micros", "message");
@@ -127,9 +128,12 @@ class AuditTrailIT {
 
   private static void assertAllowed(JsonNode event, Observed observed, String revision) throws SQLException {
     assertEquals("select", event.path("statement_kind").asText());
+    // Each filter and mask with the rule that produced it: the region filter from the sales
+    // domain's grant to analysts, the e-mail mask from the mesh-wide pii.email classification.
     assertRelations(event, List.of(relation("mesh.sales.store_transactions", "read",
         List.of("transaction_id", "customer_email", "region"), List.of("region in ('EU')"),
-        "{\"customer_email\":\"email\"}")));
+        List.of("sales.regional_readers"), "{\"customer_email\":\"email\"}",
+        "{\"customer_email\":\"global.pii.email\"}")));
     assertDecision(event, List.of(), List.of("global.pii.email", "sales.regional_readers"), revision);
     String rewritten = event.path("rewritten_sql").textValue();
     assertEquals(observed.backendQuery(), rewritten, "rewritten_sql is what the backend ran");
@@ -147,7 +151,7 @@ class AuditTrailIT {
   private static void assertDenied(JsonNode event, Observed observed, String revision) {
     assertEquals("select", event.path("statement_kind").asText());
     assertRelations(event, List.of(relation("mesh.weather.stations_raw", "read",
-        List.of("station_id", "temperature_c"), List.of(), "{}")));
+        List.of("station_id", "temperature_c"), List.of(), List.of(), "{}", "{}")));
     assertDecision(event, List.of("weather.stations_raw is restricted to the weather domain team"), List.of(), revision);
     assertEquals(false, event.at("/decision/allow").booleanValue());
     assertTrue(event.path("rewritten_sql").isNull(), "a denied statement is not forwarded: " + event);
@@ -161,7 +165,8 @@ class AuditTrailIT {
   private static void assertFailed(JsonNode event, Observed observed, String revision) {
     assertEquals("select", event.path("statement_kind").asText());
     assertRelations(event, List.of(relation("mesh.sales.store_transactions", "read",
-        List.of("transaction_id", "amount"), List.of("region in ('EU')"), "{\"customer_email\":\"email\"}")));
+        List.of("transaction_id", "amount"), List.of("region in ('EU')"), List.of("sales.regional_readers"),
+        "{\"customer_email\":\"email\"}", "{\"customer_email\":\"global.pii.email\"}")));
     // The mask is applied in the derived table whether or not the statement names the column.
     assertDecision(event, List.of(), List.of("global.pii.email", "sales.regional_readers"), revision);
     assertEquals(observed.backendQuery(), event.path("rewritten_sql").textValue(), "rewritten_sql is what the backend ran");
@@ -173,7 +178,7 @@ class AuditTrailIT {
   private static void assertCancelled(JsonNode event, Observed observed, String revision) {
     assertEquals("select", event.path("statement_kind").asText());
     assertRelations(event, List.of(relation("mesh.sales.stores", "read",
-        List.of("store_id"), List.of("region in ('EU')"), "{}")));
+        List.of("store_id"), List.of("region in ('EU')"), List.of("sales.regional_readers"), "{}", "{}")));
     assertDecision(event, List.of(), List.of("sales.regional_readers"), revision);
     assertEquals(observed.backendQuery(), event.path("rewritten_sql").textValue(), "rewritten_sql is what the backend ran");
     PSQLException error = observed.result().error().orElseThrow();
@@ -228,9 +233,10 @@ class AuditTrailIT {
 
   /** One relation entry as the log spells it. */
   private static String relation(String name, String access, List<String> columns, List<String> rowFilters,
-      String masks) {
+      List<String> rowFilterPolicies, String masks, String maskPolicies) {
     return "{\"relation\":" + quote(name) + ",\"access\":" + quote(access) + ",\"columns\":" + quoteAll(columns)
-        + ",\"row_filters\":" + quoteAll(rowFilters) + ",\"masks\":" + masks + ",\"denied_columns\":[]}";
+        + ",\"row_filters\":" + quoteAll(rowFilters) + ",\"masks\":" + masks + ",\"denied_columns\":[]"
+        + ",\"row_filter_policies\":" + quoteAll(rowFilterPolicies) + ",\"mask_policies\":" + maskPolicies + "}";
   }
 
   private static void assertDecision(JsonNode event, List<String> reasons, List<String> policies, String revision) {

@@ -70,6 +70,11 @@ class ExplainCommandIT {
     assertTrue(output.contains("global.pii.email"), output);
     assertTrue(output.contains("row filter:") && output.contains("EU"), output);
     assertTrue(output.contains("mask: customer_email"), output);
+    // Each filter and mask names the rule it comes from.
+    assertTrue(output.lines().anyMatch(line -> line.startsWith("    row filter: ")
+        && line.endsWith(" (policy sales.regional_readers)")), output);
+    assertTrue(output.lines().anyMatch(line -> line.startsWith("    mask: customer_email -> ")
+        && line.endsWith(" (policy global.pii.email)")), output);
     assertTrue(output.contains("rewritten SQL sent to the backend:"), output);
     assertTrue(output.contains("\"sales\".\"store_transactions\""), output);
     // explain runs nothing: no audit log is written

@@ -41,7 +41,9 @@ class AuditEventsTest {
             new RowFilter.Expression("day > current_date - 7")),
         Map.of("email", new ColumnMask.Email(), "card", new ColumnMask.ShowLast(4),
             "salt", new ColumnMask.Hash("secret-salt")),
-        Set.of("ssn", "iban"))), List.of("sales.readers", "global.pii.email"));
+        Set.of("ssn", "iban"),
+        List.of(Optional.of("sales.regional"), Optional.empty(), Optional.of("sales.live_rows"), Optional.of("sales.recent")),
+        Map.of("email", "global.pii.email", "card", "sales.card_digits"))), List.of("sales.readers", "global.pii.email"));
     StatementExecution execution = new StatementExecution(allowed(decision), 0, 0);
     execution.dataRow(20);
     execution.dataRow(22);
@@ -64,7 +66,9 @@ class AuditEventsTest {
     assertEquals(List.of(new AuditRelation("mesh.sales.orders", "read", List.of("id", "email"),
         List.of("region in ('EU', 'it''s')", "amount < (100.50)", "deleted_at is_null", "day > current_date - 7"),
         Map.of("email", "email", "card", "show_last(n => 4)", "salt", "hash"),
-        List.of("iban", "ssn"))), event.relations());
+        List.of("iban", "ssn"),
+        List.of(Optional.of("sales.regional"), Optional.empty(), Optional.of("sales.live_rows"), Optional.of("sales.recent")),
+        Map.of("email", "global.pii.email", "card", "sales.card_digits"))), event.relations());
     assertEquals(List.of("sales.readers", "global.pii.email"), event.decision().policies());
     assertEquals("rev-7", event.decision().policyRevision());
     assertEquals(AuditOutcome.ok(2, 42, 1_234), event.outcome());

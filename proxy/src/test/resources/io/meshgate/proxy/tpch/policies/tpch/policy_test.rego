@@ -15,9 +15,9 @@ test_analysts_read_filtered_rows if {
 	decision := meshgate.decision with input as fixtures.read("alice", "tpch", "lineitem")
 	decision.allow == true
 	count(decision.relations["mesh.tpch.lineitem"].row_filters) == 2
-	{"expression": "l_discount <= 0.08"} in decision.relations["mesh.tpch.lineitem"].row_filters
+	{"expression": "l_discount <= 0.08", "policy": "tpch.filtered_readers"} in decision.relations["mesh.tpch.lineitem"].row_filters
 	orders := meshgate.decision with input as fixtures.read("alice", "tpch", "orders")
-	orders.relations["mesh.tpch.orders"].row_filters == [{"column": "o_orderdate", "op": ">=", "value": "1993-01-01"}]
+	orders.relations["mesh.tpch.orders"].row_filters == [{"column": "o_orderdate", "op": ">=", "value": "1993-01-01", "policy": "tpch.filtered_readers"}]
 	nation := meshgate.decision with input as fixtures.read("alice", "tpch", "nation")
 	nation.relations["mesh.tpch.nation"].row_filters == []
 }
