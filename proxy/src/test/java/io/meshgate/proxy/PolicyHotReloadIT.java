@@ -100,7 +100,9 @@ class PolicyHotReloadIT {
       assertEquals("allowed", awaitOutcome(statement, "allowed", Duration.ofSeconds(5)),
           "the edit is served to the open session within 5 s");
       assertTrue(System.nanoTime() - edit < Duration.ofSeconds(5).toNanos());
-      String servedRevision = demo.meshgate().policyReloader().orElseThrow().status().activeRevision();
+      // OPA may serve the edit a moment before the reloader records it as active: wait until
+      // the status says OPA serves what the folder holds.
+      String servedRevision = awaitUpToDate().activeRevision();
 
       // A broken edit: the last good revision stays active, and the failure is reported.
       Path rego = policies.resolve("weather/policy.rego");
@@ -110,6 +112,17 @@ class PolicyHotReloadIT {
       assertEquals(servedRevision, status.activeRevision());
       assertEquals("allowed", outcome(statement), "the old behaviour stays");
     }
+  }
+
+  private static PolicyReloadStatus awaitUpToDate() throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    PolicyReloadStatus status = demo.meshgate().policyReloader().orElseThrow().status();
+    while (!status.upToDate() && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+      status = demo.meshgate().policyReloader().orElseThrow().status();
+    }
+    assertTrue(status.upToDate(), status.toString());
+    return status;
   }
 
   private static PolicyReloadStatus awaitFailure() throws InterruptedException {
