@@ -172,10 +172,16 @@ public final class Benchmark {
       PgbenchRunner runner = new PgbenchRunner(databases.pgbench(), raw, keepTransactionLogs, machine.processors(),
           progress, recorder.isPresent() ? recorder.get() : RunRecorder.NONE);
 
-      runBenchScenarios(databases, tools, runner, work, usersFile, policies, raw, collected);
-      runGovernedWorkload(databases, tools, runner, work, usersFile, policies, alicePassword, workload, raw,
-          collected);
-      runDecisionLatency(databases.mesh(), tools, policies, raw, collected);
+      if (plan.runs(Scenario.SELECT_ONLY)) {
+        runBenchScenarios(databases, tools, runner, work, usersFile, policies, raw, collected);
+      }
+      if (plan.runs(Scenario.GOVERNED_WORKLOAD)) {
+        runGovernedWorkload(databases, tools, runner, work, usersFile, policies, alicePassword, workload, raw,
+            collected);
+      }
+      if (plan.complete()) {
+        runDecisionLatency(databases.mesh(), tools, policies, raw, collected);
+      }
 
       SoftwareVersions versions = new SoftwareVersions(revision, serverVersion(postgres),
           PgBouncerProcess.version(tools.pgbouncer()), databases.pgbench().version(), opaVersion(tools.opa()),
@@ -238,9 +244,11 @@ public final class Benchmark {
       targets.put(Target.MESHGATE, throughMeshgate);
       collected.measurements.addAll(new SelectOnlyScenario(runner, targets)
           .run(plan.selectOnlyModes(), plan.selectOnlyClients(), plan.selectOnlyDuration(), plan.warmup()));
-      collected.measurements.addAll(new ConnectionStormScenario(runner, targets)
-          .run(plan.stormClients(), plan.stormDuration()));
-      measureIdleConnections(databases.postgres(), direct, throughMeshgate, meshgate, pgbouncer, collected);
+      if (plan.complete()) {
+        collected.measurements.addAll(new ConnectionStormScenario(runner, targets)
+            .run(plan.stormClients(), plan.stormDuration()));
+        measureIdleConnections(databases.postgres(), direct, throughMeshgate, meshgate, pgbouncer, collected);
+      }
 
       meshgate.children().stream().filter(ProcessHandle::isAlive).findFirst().ifPresent(child ->
           collected.notes.add("Meshgate's managed OPA (a separate process, not in the figures) used "

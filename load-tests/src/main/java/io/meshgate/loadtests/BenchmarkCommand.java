@@ -12,19 +12,22 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * {@code load-tests/bin/run [--quick] [--output DIR] [--keep-transaction-logs] [--profile]}: runs the
+ * {@code load-tests/bin/run [--quick] [--output DIR] [--keep-transaction-logs] [--profile] [--only ...]}: runs the
  * benchmark and writes its report, by default to {@code load-tests/reports/<UTC timestamp>/}.
  * Exit status 0 when the report was written, 1 when the benchmark could not run, 2 for wrong
  * usage.
  */
 public final class BenchmarkCommand {
   static final String USAGE = """
-      Usage: load-tests/bin/run [--quick] [--output DIR] [--keep-transaction-logs] [--profile]
+      Usage: load-tests/bin/run [--quick] [--output DIR] [--keep-transaction-logs] [--profile] [--only SCENARIO[:MODE[:CLIENTS]]]
         --quick                  about 2 minutes: fewer client counts, 3 s runs (default: the full plan, about 10 minutes)
         --output DIR             where the report goes (default: load-tests/reports/<UTC timestamp>/)
         --keep-transaction-logs  keep pgbench's per-transaction logs in DIR/raw (large)
         --profile                a JDK Flight Recorder recording of Meshgate per measured run, with a summary,
                                  in DIR/raw/profiles (the recording itself costs Meshgate a little throughput)
+        --only SCENARIO[:MODE[:CLIENTS]]  one scenario of the plan (select-only or governed-workload), optionally one
+                                 query mode (simple, extended, prepared) and one client count, e.g.
+                                 select-only:prepared:32; for measuring one change, not for a report to quote
       Starts PostgreSQL, PgBouncer and Meshgate on 127.0.0.1, runs every scenario against each in turn,
       and writes DIR/report.md with PNG charts and results.csv.""";
   private static final DateTimeFormatter DIRECTORY_NAME =
@@ -32,7 +35,8 @@ public final class BenchmarkCommand {
   private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss", Locale.ROOT);
 
   /** The parsed command line. */
-  record Arguments(boolean quick, Optional<Path> output, boolean keepTransactionLogs, boolean profile) {}
+  record Arguments(boolean quick, Optional<Path> output, boolean keepTransactionLogs, boolean profile,
+      Optional<PlanFocus> only) {}
 
   private BenchmarkCommand() {}
 
@@ -62,7 +66,8 @@ public final class BenchmarkCommand {
     }
     Path output = parsed.output().orElseGet(() ->
         root.get().resolve("load-tests/reports").resolve(DIRECTORY_NAME.format(Instant.now())));
-    BenchmarkPlan plan = parsed.quick() ? BenchmarkPlan.quick() : BenchmarkPlan.full();
+    BenchmarkPlan whole = parsed.quick() ? BenchmarkPlan.quick() : BenchmarkPlan.full();
+    BenchmarkPlan plan = parsed.only().map(whole::focusedOn).orElse(whole);
     err.println("load-tests: " + plan.name() + " plan, report in " + output);
     try {
       Path report = new Benchmark(plan, root.get(), output.toAbsolutePath(), parsed.keepTransactionLogs(),
@@ -82,6 +87,7 @@ public final class BenchmarkCommand {
     boolean keep = false;
     boolean profile = false;
     Optional<Path> output = Optional.empty();
+    Optional<PlanFocus> only = Optional.empty();
     for (int index = 0; index < arguments.size(); index++) {
       String argument = arguments.get(index);
       switch (argument) {
@@ -94,12 +100,18 @@ public final class BenchmarkCommand {
           }
           output = Optional.of(Path.of(arguments.get(++index)));
         }
+        case "--only" -> {
+          if (index + 1 >= arguments.size()) {
+            throw new IllegalArgumentException("--only needs a scenario, e.g. select-only:prepared:32");
+          }
+          only = Optional.of(PlanFocus.parse(arguments.get(++index)));
+        }
         case "-h", "--help" -> {
           return Optional.empty();
         }
         default -> throw new IllegalArgumentException("unknown argument " + argument);
       }
     }
-    return Optional.of(new Arguments(quick, output, keep, profile));
+    return Optional.of(new Arguments(quick, output, keep, profile, only));
   }
 }

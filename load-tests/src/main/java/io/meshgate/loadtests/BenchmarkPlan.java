@@ -3,9 +3,11 @@ package io.meshgate.loadtests;
 import static java.util.Objects.requireNonNull;
 
 import io.meshgate.loadtests.pgbench.QueryMode;
+import io.meshgate.loadtests.scenario.Scenario;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -19,6 +21,7 @@ import java.util.stream.Stream;
  * @param idleConnections connections held open in the idle scenario
  * @param decisionThreads caller thread counts of the policy decision benchmark
  * @param decisionDuration how long each engine is timed at each thread count
+ * @param only the one scenario to run ({@code --only}), or empty for all of them
  */
 public record BenchmarkPlan(
     String name,
@@ -34,7 +37,8 @@ public record BenchmarkPlan(
     Duration stormDuration,
     int idleConnections,
     List<Integer> decisionThreads,
-    Duration decisionDuration) {
+    Duration decisionDuration,
+    Optional<Scenario> only) {
   private static final int MAXIMUM_CLIENTS = 256;
   private static final int MAXIMUM_IDLE_CONNECTIONS = 2_000;
 
@@ -45,6 +49,7 @@ public record BenchmarkPlan(
     governedModes = List.copyOf(governedModes);
     governedClients = List.copyOf(governedClients);
     decisionThreads = List.copyOf(decisionThreads);
+    requireNonNull(only, "only is null");
     for (int threads : decisionThreads) {
       if (threads < 1 || threads > 64) {
         throw new IllegalArgumentException("decision benchmark threads are 1-64, not " + threads);
@@ -74,7 +79,7 @@ public record BenchmarkPlan(
     return new BenchmarkPlan("quick", 1, Duration.ofSeconds(2),
         List.of(QueryMode.SIMPLE, QueryMode.EXTENDED, QueryMode.PREPARED), List.of(1, 32), Duration.ofSeconds(3),
         List.of(QueryMode.SIMPLE, QueryMode.PREPARED), List.of(8), Duration.ofSeconds(3),
-        4, Duration.ofSeconds(3), 1_000, List.of(1, 8), Duration.ofSeconds(2));
+        4, Duration.ofSeconds(3), 1_000, List.of(1, 8), Duration.ofSeconds(2), Optional.empty());
   }
 
   /** About ten minutes: 1, 8, 32 and 128 clients in every query mode, 8 to 10 s per run. */
@@ -82,7 +87,29 @@ public record BenchmarkPlan(
     return new BenchmarkPlan("full", 10, Duration.ofSeconds(5),
         List.of(QueryMode.SIMPLE, QueryMode.EXTENDED, QueryMode.PREPARED), List.of(1, 8, 32, 128), Duration.ofSeconds(8),
         List.of(QueryMode.SIMPLE, QueryMode.PREPARED), List.of(1, 8, 32), Duration.ofSeconds(10),
-        4, Duration.ofSeconds(10), 1_000, List.of(1, 8), Duration.ofSeconds(5));
+        4, Duration.ofSeconds(10), 1_000, List.of(1, 8), Duration.ofSeconds(5), Optional.empty());
+  }
+
+  /** This plan reduced to one scenario, and to one query mode and client count when given. */
+  public BenchmarkPlan focusedOn(PlanFocus focus) {
+    boolean selectOnly = focus.scenario() == Scenario.SELECT_ONLY;
+    List<QueryMode> modes = focus.mode().map(List::of).orElse(selectOnly ? selectOnlyModes : governedModes);
+    List<Integer> clients = focus.clients().isPresent() ? List.of(focus.clients().getAsInt())
+        : selectOnly ? selectOnlyClients : governedClients;
+    return new BenchmarkPlan(name + ", only " + focus.scenario().slug(), scale, warmup,
+        selectOnly ? modes : selectOnlyModes, selectOnly ? clients : selectOnlyClients, selectOnlyDuration,
+        selectOnly ? governedModes : modes, selectOnly ? governedClients : clients, governedDuration,
+        stormClients, stormDuration, idleConnections, decisionThreads, decisionDuration, Optional.of(focus.scenario()));
+  }
+
+  /** Whether the plan runs {@code scenario} (and, for the select-only database, the storm and idle scenarios). */
+  public boolean runs(Scenario scenario) {
+    return only.map(scenario::equals).orElse(true);
+  }
+
+  /** Whether the plan runs everything: the storm, idle connections and the decision benchmark too. */
+  public boolean complete() {
+    return only.isEmpty();
   }
 
   /** The most clients any pgbench run of the plan opens at once. */

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.meshgate.loadtests.pgbench.QueryMode;
+import io.meshgate.loadtests.scenario.Scenario;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -28,6 +30,29 @@ class BenchmarkCommandTest {
     assertEquals(Optional.empty(), defaults.output());
     assertFalse(defaults.profile());
     assertTrue(BenchmarkCommand.parse(List.of("--help")).isEmpty());
+  }
+
+  @Test
+  void onlyNarrowsThePlanToOneScenarioModeAndClientCount() {
+    PlanFocus focus = BenchmarkCommand.parse(List.of("--quick", "--only", "select-only:prepared:32"))
+        .orElseThrow().only().orElseThrow();
+    BenchmarkPlan plan = BenchmarkPlan.quick().focusedOn(focus);
+    assertEquals(List.of(QueryMode.PREPARED), plan.selectOnlyModes());
+    assertEquals(List.of(32), plan.selectOnlyClients());
+    assertTrue(plan.runs(Scenario.SELECT_ONLY));
+    assertFalse(plan.runs(Scenario.GOVERNED_WORKLOAD));
+    assertFalse(plan.complete());
+    BenchmarkPlan governed = BenchmarkPlan.full().focusedOn(PlanFocus.parse("governed-workload:simple"));
+    assertEquals(List.of(QueryMode.SIMPLE), governed.governedModes());
+    assertEquals(BenchmarkPlan.full().governedClients(), governed.governedClients());
+    assertTrue(governed.runs(Scenario.GOVERNED_WORKLOAD));
+    assertFalse(governed.runs(Scenario.SELECT_ONLY));
+    assertTrue(BenchmarkPlan.full().complete());
+    assertThrows(IllegalArgumentException.class, () -> PlanFocus.parse("connection-storm"));
+    assertThrows(IllegalArgumentException.class, () -> PlanFocus.parse("select-only:fast"));
+    assertThrows(IllegalArgumentException.class, () -> PlanFocus.parse("select-only:prepared:many"));
+    PlanFocus tooMany = PlanFocus.parse("select-only:prepared:999");
+    assertThrows(IllegalArgumentException.class, () -> BenchmarkPlan.quick().focusedOn(tooMany));
   }
 
   @Test
