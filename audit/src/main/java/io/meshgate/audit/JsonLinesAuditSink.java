@@ -43,7 +43,9 @@ import org.slf4j.LoggerFactory;
  * An {@link AuditSink} that appends one JSON object per line to a file, each line chained to
  * the one before by a SHA-256 hash ({@code audit/README.md} defines the format).
  *
- * <p>One dedicated writer thread owns the file. Callers only enqueue; the writer drains
+ * <p>One dedicated writer thread owns the file. Callers encode their event's fields (JSON, on
+ * their own threads, in parallel) and enqueue them; the writer adds the chain (seq, previous
+ * hash, hash) in queue order, drains
  * whatever is queued, writes it as one batch, forces it to disk once if {@link Fsync#ALWAYS},
  * and only then completes the batch's futures (group commit). The first I/O error makes the
  * sink unhealthy for good: the batch's futures fail, the bytes of the failed batch are cut off
@@ -99,6 +101,7 @@ public final class JsonLinesAuditSink implements AuditSink {
   private final AtomicLong rotations = new AtomicLong();
 
   // Owned by the writer thread after start.
+  private final ChainedLine.Encoder encoder = new ChainedLine.Encoder();
   private boolean observerFailureLogged;
   private long lastSeq;
   private String lastHash;
@@ -392,13 +395,22 @@ public final class JsonLinesAuditSink implements AuditSink {
     if (failed != null) {
       return refuse(unhealthy(failed));
     }
+    ChainedLine.EventFields fields;
+    try {
+      // On the caller's thread, so that callers on many threads encode in parallel and the one
+      // writer thread is left the chain (seq, hash) and the I/O.
+      fields = ChainedLine.encodeFields(event);
+    } catch (RuntimeException unencodable) {
+      // A validated event always encodes; should one not, only it is lost, not the sink.
+      return refuse(new AuditException.StorageFailure("cannot encode audit event", unencodable));
+    }
     CompletableFuture<Void> written = new CompletableFuture<>();
     admission.readLock().lock();
     try {
       if (closed) {
         return refuse(new AuditException.Closed());
       }
-      queue.add(new Append(event, written, System.nanoTime()));
+      queue.add(new Append(fields, event.time(), written, System.nanoTime()));
     } finally {
       admission.readLock().unlock();
     }
@@ -528,30 +540,18 @@ public final class JsonLinesAuditSink implements AuditSink {
         return;
       }
     }
-    List<Append> encoded = new ArrayList<>(batch.size());
+    // The fields were encoded by the callers; only the chain is left, in queue order.
+    List<Append> encoded = batch;
     List<ByteBuffer> lines = new ArrayList<>(batch.size());
     long seq = lastSeq;
     String hash = lastHash;
     long batchBytes = 0;
     for (Append append : batch) {
-      ChainedLine.Encoded line;
-      try {
-        line = ChainedLine.encode(seq + 1, hash, append.event());
-      } catch (RuntimeException unencodable) {
-        // A validated event always encodes; should one not, only it is lost, not the sink.
-        failedEvents.incrementAndGet();
-        append.written().completeExceptionally(
-            new AuditException.StorageFailure("cannot encode audit event", unencodable));
-        continue;
-      }
+      ChainedLine.Encoded line = encoder.encode(seq + 1, hash, append.fields());
       seq++;
       hash = line.hash();
-      encoded.add(append);
       lines.add(ByteBuffer.wrap(line.bytes()));
       batchBytes += line.bytes().length;
-    }
-    if (encoded.isEmpty()) {
-      return;
     }
     // An interrupt would close the channel in the middle of a write; nobody should interrupt
     // this thread, but a stray one must not cost the log.
@@ -578,7 +578,7 @@ public final class JsonLinesAuditSink implements AuditSink {
     lastBatchWriteNanos = writeNanos;
     if (fileFirstSeq == 0) {
       fileFirstSeq = lastSeq + 1;
-      fileFirstEventTime = encoded.get(0).event().time();
+      fileFirstEventTime = encoded.get(0).eventTime();
     }
     lastSeq = seq;
     lastHash = hash;
@@ -771,8 +771,15 @@ public final class JsonLinesAuditSink implements AuditSink {
 
   private sealed interface QueueEntry permits Append, Wake {}
 
-  /** An event, its caller's future, and when it was appended ({@link System#nanoTime()}). */
-  private record Append(AuditEvent event, CompletableFuture<Void> written, long appendedNanos)
+  /**
+   * An event's encoded fields, its time, its caller's future, and when it was appended ({@link
+   * System#nanoTime()}).
+   */
+  private record Append(
+      ChainedLine.EventFields fields,
+      Instant eventTime,
+      CompletableFuture<Void> written,
+      long appendedNanos)
       implements QueueEntry {}
 
   /** Only wakes the writer so that it notices the sink was closed. */

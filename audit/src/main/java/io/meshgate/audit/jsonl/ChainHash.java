@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.regex.Pattern;
 
 /**
  * The hash that links each line to the one before it: lowercase hex SHA-256 over the previous
@@ -17,7 +16,7 @@ public final class ChainHash {
   /** The previous hash of the first line of a log. */
   public static final String GENESIS = "0".repeat(64);
 
-  private static final Pattern WELL_FORMED = Pattern.compile("[0-9a-f]{64}");
+  private static final HexFormat HEX = HexFormat.of();
 
   private ChainHash() {}
 
@@ -27,12 +26,40 @@ public final class ChainHash {
     MessageDigest digest = newSha256();
     digest.update(previousHash.getBytes(StandardCharsets.US_ASCII));
     digest.update(canonical);
-    return HexFormat.of().formatHex(digest.digest());
+    return HEX.formatHex(digest.digest());
   }
 
   /** Whether {@code text} looks like a hash of this chain: 64 lowercase hex digits. */
   public static boolean isWellFormed(String text) {
-    return text != null && WELL_FORMED.matcher(text).matches();
+    if (text == null || text.length() != 64) {
+      return false;
+    }
+    for (int index = 0; index < text.length(); index++) {
+      char character = text.charAt(index);
+      if (!(character >= '0' && character <= '9') && !(character >= 'a' && character <= 'f')) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * The chain's hash over canonical bytes given in parts, with one reused SHA-256 instance:
+   * for the thread that writes a log, which hashes every line. Not thread-safe.
+   */
+  public static final class Digest {
+    private final MessageDigest digest = newSha256();
+
+    /** The same as {@link ChainHash#of} over the concatenation of {@code canonicalParts}. */
+    public String of(String previousHash, byte[]... canonicalParts) {
+      requireNonNull(previousHash, "previousHash is null");
+      digest.reset();
+      digest.update(previousHash.getBytes(StandardCharsets.US_ASCII));
+      for (byte[] part : canonicalParts) {
+        digest.update(part);
+      }
+      return HEX.formatHex(digest.digest());
+    }
   }
 
   private static MessageDigest newSha256() {

@@ -32,6 +32,7 @@ public final class ChainedLine {
 
   private static final byte[] HASH_MEMBER_START = ",\"hash\":\"".getBytes(StandardCharsets.UTF_8);
   private static final byte[] HASH_MEMBER_END = "\"}".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] CLOSING_BRACE = {'}'};
   private static final int HASH_MEMBER_LENGTH =
       HASH_MEMBER_START.length + 64 + HASH_MEMBER_END.length;
 
@@ -86,41 +87,92 @@ public final class ChainedLine {
     }
   }
 
-  public static Encoded encode(long seq, String previousHash, AuditEvent event) {
+  /**
+   * An event's own fields as they stand in its line, from the comma before {@code event_id} to
+   * the end of {@code backend}: everything of the line but the chain fields, which only the
+   * writer knows. Encoding them is most of the work of a line and needs nothing from the chain,
+   * so callers can do it on their own threads and leave the writer only the chain.
+   */
+  public static final class EventFields {
+    private final byte[] bytes;
+
+    private EventFields(byte[] bytes) {
+      this.bytes = bytes;
+    }
+
+    /** How many bytes the fields take in the line. */
+    public int length() {
+      return bytes.length;
+    }
+  }
+
+  /**
+   * Encodes an event's fields, exactly as {@link #encode(long, String, AuditEvent)} writes them
+   * after {@code prev_hash}.
+   */
+  public static EventFields encodeFields(AuditEvent event) {
     requireNonNull(event, "event is null");
-    if (seq < 1) {
-      throw new IllegalArgumentException("seq starts at 1");
-    }
-    if (!ChainHash.isWellFormed(previousHash)) {
-      throw new IllegalArgumentException("previousHash must be 64 lowercase hex digits");
-    }
-    ByteArrayOutputStream canonical = new ByteArrayOutputStream(1024);
-    try (JsonGenerator json = WRITER_FACTORY.createGenerator(canonical, JsonEncoding.UTF8)) {
+    ByteArrayOutputStream object = new ByteArrayOutputStream(1024);
+    try (JsonGenerator json = WRITER_FACTORY.createGenerator(object, JsonEncoding.UTF8)) {
+      // Written as an object of their own, the fields are `{...}`; inside the line they follow
+      // prev_hash, so the same bytes start with a comma instead of the brace. Jackson spells a
+      // member the same wherever the object stands.
       json.writeStartObject();
-      json.writeNumberField("schema_version", AuditEvent.SCHEMA_VERSION);
-      json.writeNumberField("seq", seq);
-      json.writeStringField("prev_hash", previousHash);
       EventJson.writeFields(json, event);
       json.writeEndObject();
     } catch (IOException impossible) {
       // Only the in-memory stream is written here.
       throw new UncheckedIOException(impossible);
     }
-    byte[] canonicalBytes = canonical.toByteArray();
-    String hash = ChainHash.of(previousHash, canonicalBytes);
-    byte[] hashBytes = hash.getBytes(StandardCharsets.US_ASCII);
+    byte[] bytes = object.toByteArray();
+    if (bytes.length < 3 || bytes[0] != '{' || bytes[bytes.length - 1] != '}') {
+      throw new IllegalStateException("an event's fields did not encode as a non-empty object");
+    }
+    bytes[0] = ',';
+    return new EventFields(Arrays.copyOf(bytes, bytes.length - 1));
+  }
 
-    // The canonical object minus its closing brace, the hash member, then the end of line.
-    int bodyLength = canonicalBytes.length - 1;
-    byte[] line = Arrays.copyOf(canonicalBytes, bodyLength + HASH_MEMBER_LENGTH + 1);
-    int position = bodyLength;
-    System.arraycopy(HASH_MEMBER_START, 0, line, position, HASH_MEMBER_START.length);
-    position += HASH_MEMBER_START.length;
-    System.arraycopy(hashBytes, 0, line, position, hashBytes.length);
-    position += hashBytes.length;
-    System.arraycopy(HASH_MEMBER_END, 0, line, position, HASH_MEMBER_END.length);
-    line[line.length - 1] = '\n';
-    return new Encoded(line, hash);
+  public static Encoded encode(long seq, String previousHash, AuditEvent event) {
+    return new Encoder().encode(seq, previousHash, encodeFields(event));
+  }
+
+  /**
+   * Puts lines together from encoded fields and the chain: what the one thread that owns a log
+   * does per event. Not thread-safe (it reuses its digest).
+   */
+  public static final class Encoder {
+    private final ChainHash.Digest digest = new ChainHash.Digest();
+
+    /** The line {@code seq} after {@code previousHash}, holding {@code fields}. */
+    public Encoded encode(long seq, String previousHash, EventFields fields) {
+      requireNonNull(fields, "fields is null");
+      if (seq < 1) {
+        throw new IllegalArgumentException("seq starts at 1");
+      }
+      if (!ChainHash.isWellFormed(previousHash)) {
+        throw new IllegalArgumentException("previousHash must be 64 lowercase hex digits");
+      }
+      byte[] prefix =
+          ("{\"schema_version\":" + AuditEvent.SCHEMA_VERSION + ",\"seq\":" + seq
+                  + ",\"prev_hash\":\"" + previousHash + "\"")
+              .getBytes(StandardCharsets.US_ASCII);
+      // The canonical bytes are prefix, fields and the closing brace; the line puts the hash
+      // member before that brace.
+      String hash = digest.of(previousHash, prefix, fields.bytes, CLOSING_BRACE);
+      byte[] hashBytes = hash.getBytes(StandardCharsets.US_ASCII);
+      int bodyLength = prefix.length + fields.bytes.length;
+      byte[] line = new byte[bodyLength + HASH_MEMBER_LENGTH + 1];
+      System.arraycopy(prefix, 0, line, 0, prefix.length);
+      System.arraycopy(fields.bytes, 0, line, prefix.length, fields.bytes.length);
+      int position = bodyLength;
+      System.arraycopy(HASH_MEMBER_START, 0, line, position, HASH_MEMBER_START.length);
+      position += HASH_MEMBER_START.length;
+      System.arraycopy(hashBytes, 0, line, position, hashBytes.length);
+      position += hashBytes.length;
+      System.arraycopy(HASH_MEMBER_END, 0, line, position, HASH_MEMBER_END.length);
+      line[line.length - 1] = '\n';
+      return new Encoded(line, hash);
+    }
   }
 
   /**

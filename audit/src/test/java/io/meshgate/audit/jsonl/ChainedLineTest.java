@@ -48,6 +48,54 @@ class ChainedLineTest {
         names(line.get("outcome")));
   }
 
+  /**
+   * Fields encoded apart from the chain (on the callers' threads) must give the very bytes that
+   * one generator writing the whole line gives, or lines written before and after the change
+   * would be spelled differently and a verifier in another language might disagree.
+   */
+  @Test
+  void fieldsEncodedApartGiveTheSameBytesAsOneGeneratorForTheWholeLine() throws Exception {
+    List<AuditEvent> events = List.of(
+        SampleEvents.allowedSelect(),
+        SampleEvents.denied(),
+        SampleEvents.utility(),
+        SampleEvents.allowedSelect("zoë", "SELECT '\u00e9\ud83d\ude00 \"quoted\" \\ back\tslash\n\u0001', '\ud800'"),
+        SampleEvents.allowedSelect("u", "SELECT '</script>' -- \u2028 \u007f"));
+    ChainedLine.Encoder encoder = new ChainedLine.Encoder();
+    String previous = ChainHash.GENESIS;
+    long seq = 41;
+    for (AuditEvent event : events) {
+      seq++;
+      ChainedLine.Encoded apart = encoder.encode(seq, previous, ChainedLine.encodeFields(event));
+      byte[] whole = wholeLineWithOneGenerator(seq, previous, event);
+      assertEquals(new String(whole, StandardCharsets.UTF_8), new String(apart.bytes(), StandardCharsets.UTF_8));
+      assertTrue(Arrays.equals(whole, apart.bytes()));
+      assertTrue(ChainedLine.decode(withoutNewline(apart)).hashMatches());
+      assertEquals(apart.hash(), ChainedLine.decode(withoutNewline(apart)).hash());
+      previous = apart.hash();
+    }
+  }
+
+  /** How lines were written before fields were encoded apart: one generator, hash appended. */
+  private static byte[] wholeLineWithOneGenerator(long seq, String previous, AuditEvent event) throws Exception {
+    java.io.ByteArrayOutputStream canonical = new java.io.ByteArrayOutputStream();
+    com.fasterxml.jackson.core.JsonFactory factory = com.fasterxml.jackson.core.JsonFactory.builder()
+        .enable(com.fasterxml.jackson.core.json.JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8).build();
+    try (com.fasterxml.jackson.core.JsonGenerator json =
+        factory.createGenerator(canonical, com.fasterxml.jackson.core.JsonEncoding.UTF8)) {
+      json.writeStartObject();
+      json.writeNumberField("schema_version", AuditEvent.SCHEMA_VERSION);
+      json.writeNumberField("seq", seq);
+      json.writeStringField("prev_hash", previous);
+      EventJson.writeFields(json, event);
+      json.writeEndObject();
+    }
+    byte[] bytes = canonical.toByteArray();
+    String hash = ChainHash.of(previous, bytes);
+    String body = new String(bytes, 0, bytes.length - 1, StandardCharsets.UTF_8);
+    return (body + ",\"hash\":\"" + hash + "\"}\n").getBytes(StandardCharsets.UTF_8);
+  }
+
   @Test
   void spellsValuesAsDocumented() throws Exception {
     AuditEvent event = SampleEvents.allowedSelect();
