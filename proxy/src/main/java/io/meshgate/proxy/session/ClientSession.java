@@ -862,7 +862,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
 
   @Override
   public void onReadComplete() {
-    if (state != State.CLOSED) {
+    // While a ReadyForQuery waits for its audit events, the frames before it go out with it in
+    // one write: the client cannot go on before the ReadyForQuery anyway, and a write (and a
+    // wake-up of the client) per statement less is what the prepared-statement path feels most.
+    // Only frames this read wrote wait, so the client's outbound buffer stays bounded.
+    if (state != State.CLOSED && !holdingReadyForQuery) {
       context.flush();
     }
   }
