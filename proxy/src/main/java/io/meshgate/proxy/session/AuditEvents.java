@@ -14,6 +14,7 @@ import io.meshgate.proxy.governance.SessionIdentity;
 import io.meshgate.proxy.protocol.ErrorFields;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,13 +35,17 @@ final class AuditEvents {
       long durationNanos,
       Instant time,
       String backend) {
-    Decision decision = governed.decision().orElse(null);
-    List<AuditRelation> relations = governed.relations().stream()
-        .map(relation -> relation(relation, decision))
-        .toList();
-    AuditDecision auditDecision = decision == null
-        ? null
-        : new AuditDecision(decision.allow(), decision.denyReasons(), decision.policies(), governed.policyRevision());
+    return of(identity, governed, StatementParts.of(governed), execution, durationNanos, time, backend);
+  }
+
+  private static AuditEvent of(
+      SessionIdentity identity,
+      GovernedStatement governed,
+      StatementParts parts,
+      StatementExecution execution,
+      long durationNanos,
+      Instant time,
+      String backend) {
     return new AuditEvent(
         UUID.randomUUID().toString(),
         time,
@@ -53,10 +58,57 @@ final class AuditEvents {
         governed.kind(),
         governed.originalSql(),
         governed.forwardedSql().orElse(null),
-        relations,
-        auditDecision,
+        parts.relations(),
+        parts.decision(),
         outcome(governed, execution, durationNanos / 1_000),
         backend);
+  }
+
+  /**
+   * What a statement's events share however often it runs: its relations with their policies
+   * and its decision. A prepared statement executed again and again reuses them instead of
+   * mapping its relations per Execute.
+   */
+  private record StatementParts(List<AuditRelation> relations, AuditDecision decision) {
+    static StatementParts of(GovernedStatement governed) {
+      Decision decision = governed.decision().orElse(null);
+      List<AuditRelation> relations = governed.relations().stream()
+          .map(relation -> relation(relation, decision))
+          .toList();
+      AuditDecision auditDecision = decision == null
+          ? null
+          : new AuditDecision(decision.allow(), decision.denyReasons(), decision.policies(), governed.policyRevision());
+      return new StatementParts(relations, auditDecision);
+    }
+  }
+
+  /**
+   * One session's events, with the parts of its recent statements kept by identity: a governed
+   * statement never changes, so the same object always maps to the same parts. Bounded, since
+   * every Parse of an unnamed statement governs a new one. Used on the session's event loop
+   * only.
+   */
+  static final class SessionEvents {
+    private static final int REMEMBERED_STATEMENTS = 32;
+    private final Map<GovernedStatement, StatementParts> parts = new IdentityHashMap<>();
+
+    AuditEvent of(
+        SessionIdentity identity,
+        GovernedStatement governed,
+        StatementExecution execution,
+        long durationNanos,
+        Instant time,
+        String backend) {
+      StatementParts known = parts.get(governed);
+      if (known == null) {
+        if (parts.size() >= REMEMBERED_STATEMENTS) {
+          parts.clear();
+        }
+        known = StatementParts.of(governed);
+        parts.put(governed, known);
+      }
+      return AuditEvents.of(identity, governed, known, execution, durationNanos, time, backend);
+    }
   }
 
   private static AuditOutcome outcome(GovernedStatement governed, StatementExecution execution, long micros) {

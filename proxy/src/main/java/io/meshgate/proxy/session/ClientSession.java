@@ -101,6 +101,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   private final Deque<Expectation> expectations = new ArrayDeque<>();
   private final Map<String, GovernedStatement> statements = new HashMap<>();
   private final Map<String, GovernedStatement> portals = new HashMap<>();
+  private final AuditEvents.SessionEvents auditEvents = new AuditEvents.SessionEvents();
+  /** The backend as audit events name it, spelled once per session. */
+  private String backendName;
   /** Audit appends since the last ReadyForQuery; the next one waits for them. */
   private final List<CompletableFuture<Void>> batchAudits = new ArrayList<>();
   private final Deque<BackendFrame> held = new ArrayDeque<>();
@@ -926,14 +929,21 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       services.metrics().policyEngineError();
     }
     try {
-      AuditEvent event = AuditEvents.of(identity, governed, execution, durationNanos,
-          services.clock().instant(), services.backendConnector().endpoint().displayName());
+      AuditEvent event = auditEvents.of(identity, governed, execution, durationNanos,
+          services.clock().instant(), backendName());
       return services.auditSink().append(event);
     } catch (RuntimeException e) {
       // An event the audit schema rejects is an audit failure like any other: never silent.
       LOG.error("session {}: cannot build or append the audit event", sessionId, e);
       return CompletableFuture.failedFuture(e);
     }
+  }
+
+  private String backendName() {
+    if (backendName == null) {
+      backendName = services.backendConnector().endpoint().displayName();
+    }
+    return backendName;
   }
 
   private void becomeReady() {

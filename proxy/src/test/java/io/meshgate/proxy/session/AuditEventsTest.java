@@ -113,6 +113,37 @@ class AuditEventsTest {
     assertEquals("57014", outcome.sqlState());
   }
 
+  /**
+   * A session keeps the mapped relations and decision of the statements it runs again; each
+   * statement must still get its own, never the parts of another statement it ran before.
+   */
+  @Test
+  void aSessionReusesTheRelationsOfAStatementRunAgainButNeverAnotherStatements() {
+    AuditEvents.SessionEvents session = new AuditEvents.SessionEvents();
+    Decision filtered = new Decision(true, List.of(), Map.of(ORDERS.key(), new RelationPolicy(
+        List.of(new RowFilter.Comparison("region", FilterOperator.EQUAL, List.of("EU"))), Map.of(), Set.of(),
+        List.of(Optional.of("sales.regional")), Map.of())), List.of("sales.regional"));
+    GovernedStatement unrestrictedStatement = allowed(unrestricted());
+    GovernedStatement filteredStatement = allowed(filtered);
+    for (int round = 0; round < 3; round++) {
+      for (GovernedStatement statement : List.of(unrestrictedStatement, filteredStatement)) {
+        AuditEvent remembered = session.of(IDENTITY, statement, null, 5_000, TIME, "b");
+        AuditEvent fresh = AuditEvents.of(IDENTITY, statement, null, 5_000, TIME, "b");
+        assertEquals(fresh.relations(), remembered.relations());
+        assertEquals(fresh.decision(), remembered.decision());
+      }
+    }
+    assertEquals(List.of("region = ('EU')"),
+        session.of(IDENTITY, filteredStatement, null, 0, TIME, "b").relations().get(0).rowFilters());
+    assertEquals(List.of(), session.of(IDENTITY, unrestrictedStatement, null, 0, TIME, "b").relations().get(0).rowFilters());
+    // More statements than it remembers: still each its own.
+    for (int index = 0; index < 100; index++) {
+      GovernedStatement statement = index % 2 == 0 ? allowed(filtered) : allowed(unrestricted());
+      assertEquals(index % 2 == 0 ? 1 : 0,
+          session.of(IDENTITY, statement, null, 0, TIME, "b").relations().get(0).rowFilters().size());
+    }
+  }
+
   private static Decision unrestricted() {
     return new Decision(true, List.of(), Map.of(), List.of("sales.readers"));
   }
