@@ -1,0 +1,107 @@
+package io.meshgate.rewriter.shape;
+
+import static java.util.Objects.requireNonNull;
+
+import io.meshgate.rewriter.lexer.LexicalException;
+import io.meshgate.rewriter.lexer.PgLexer;
+import io.meshgate.rewriter.lexer.Token;
+import io.meshgate.rewriter.lexer.TokenType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * One statement's shape: its tokens with the lifted literals replaced by their {@link
+ * LiteralClass}, and the lifted literals themselves, in order. Two statements have equal keys
+ * exactly when they differ in nothing but the values of lifted literals of the same classes:
+ * the key compares token types and texts, so no literal's content can make it equal to the key
+ * of a statement of another structure (a string holding quotes, {@code $1} or a comment is
+ * still one string token).
+ *
+ * <p>A literal is lifted only where it can be nothing but a value: right after a comparison
+ * operator ({@code = <> != < <= > >=}) and followed by a word, a closing parenthesis, a comma,
+ * a semicolon or the end, in a SELECT, WITH, INSERT, UPDATE or DELETE statement. So {@code
+ * ORDER BY 1}, {@code LIMIT 10}, typed literals ({@code DATE '...'}, {@code interval '...'}),
+ * casts ({@code '...'::date}), type modifiers and every literal of a utility statement stay in
+ * the key.
+ *
+ * @param key the statement's significant tokens, lifted literals standing as their class
+ * @param literals the lifted literal tokens, in the order of the text
+ */
+public record StatementShape(List<Part> key, List<Token> literals) {
+
+  /** One element of a key: a token kept verbatim, or the class of a lifted literal. */
+  public sealed interface Part permits Kept, Lifted {}
+
+  /** A significant token, kept with its type and exact text. */
+  public record Kept(TokenType type, String text) implements Part {
+    public Kept {
+      requireNonNull(type, "type is null");
+      requireNonNull(text, "text is null");
+    }
+  }
+
+  /** A lifted literal: only its class is part of the key. */
+  public record Lifted(LiteralClass literalClass) implements Part {
+    public Lifted {
+      requireNonNull(literalClass, "literalClass is null");
+    }
+  }
+
+  private static final Set<String> COMPARISONS = Set.of("=", "<>", "!=", "<", "<=", ">", ">=");
+  private static final Set<String> STATEMENTS = Set.of("select", "with", "insert", "update", "delete");
+
+  public StatementShape {
+    key = List.copyOf(requireNonNull(key, "key is null"));
+    literals = List.copyOf(requireNonNull(literals, "literals is null"));
+  }
+
+  /**
+   * The shape of one statement (not a multi-statement text: a semicolon is kept in the key like
+   * any token), or empty when it is not a statement whose literals may be lifted (a utility
+   * statement, text that does not lex) or has none to lift.
+   */
+  public static Optional<StatementShape> of(String sql) {
+    requireNonNull(sql, "sql is null");
+    List<Token> significant;
+    try {
+      significant = PgLexer.tokenize(sql).stream().filter(token -> token.type().isSignificant()).toList();
+    } catch (LexicalException unreadable) {
+      return Optional.empty();
+    }
+    if (significant.isEmpty() || significant.get(0).type() != TokenType.WORD
+        || !STATEMENTS.contains(significant.get(0).foldedWord())) {
+      return Optional.empty();
+    }
+    List<Part> key = new ArrayList<>(significant.size());
+    List<Token> literals = new ArrayList<>();
+    for (int index = 0; index < significant.size(); index++) {
+      Token token = significant.get(index);
+      Optional<LiteralClass> literalClass = LiteralClass.of(token);
+      if (literalClass.isPresent() && isValuePosition(significant, index)) {
+        key.add(new Lifted(literalClass.get()));
+        literals.add(token);
+      } else {
+        key.add(new Kept(token.type(), token.text()));
+      }
+    }
+    return literals.isEmpty() ? Optional.empty() : Optional.of(new StatementShape(key, literals));
+  }
+
+  private static boolean isValuePosition(List<Token> significant, int index) {
+    if (index == 0) {
+      return false;
+    }
+    Token before = significant.get(index - 1);
+    if (before.type() != TokenType.OPERATOR || !COMPARISONS.contains(before.text())) {
+      return false;
+    }
+    if (index + 1 == significant.size()) {
+      return true;
+    }
+    TokenType after = significant.get(index + 1).type();
+    return after == TokenType.WORD || after == TokenType.CLOSE_PAREN || after == TokenType.COMMA
+        || after == TokenType.SEMICOLON;
+  }
+}
