@@ -31,9 +31,10 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
@@ -43,7 +44,6 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,7 +54,11 @@ class ServerTlsTest {
   private static SelfSignedCertificates certificates;
   private static EventLoopGroup group;
   private static Channel serverChannel;
-  private static final BlockingQueue<String> serverResults = new LinkedBlockingQueue<>();
+  /**
+   * What the server saw, by the client's port: a refused handshake is recorded only after the
+   * test that caused it may have ended, so results are matched to their own connection.
+   */
+  private static final Map<Integer, CompletableFuture<String>> serverResults = new ConcurrentHashMap<>();
 
   @BeforeAll
   static void startServer() throws Exception {
@@ -82,11 +86,6 @@ class ServerTlsTest {
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
   }
 
-  @BeforeEach
-  void forgetEarlierHandshakes() {
-    serverResults.clear();
-  }
-
   /** Records what the server saw and, on success, sends one byte so the client knows data flows. */
   private static final class HandshakeRecorder extends ChannelInboundHandlerAdapter {
     private final SslHandler ssl;
@@ -99,11 +98,11 @@ class ServerTlsTest {
     public void userEventTriggered(ChannelHandlerContext context, Object event) {
       if (event instanceof SslHandshakeCompletionEvent completion) {
         if (completion.isSuccess()) {
-          serverResults.add("ok " + ssl.engine().getSession().getProtocol() + " alpn=" + ssl.applicationProtocol()
+          record(context, "ok " + ssl.engine().getSession().getProtocol() + " alpn=" + ssl.applicationProtocol()
               + " postgresql=" + ServerTls.negotiatedPostgresql(ssl));
           context.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {READY}));
         } else {
-          serverResults.add("failed");
+          record(context, "failed");
           context.close();
         }
       }
@@ -114,6 +113,16 @@ class ServerTlsTest {
     public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
       context.close();
     }
+  }
+
+  private static void record(ChannelHandlerContext context, String result) {
+    int clientPort = ((InetSocketAddress) context.channel().remoteAddress()).getPort();
+    serverResults.computeIfAbsent(clientPort, port -> new CompletableFuture<>()).complete(result);
+  }
+
+  private static String serverResult(int clientPort) throws Exception {
+    return serverResults.computeIfAbsent(clientPort, port -> new CompletableFuture<>())
+        .get(5, TimeUnit.SECONDS);
   }
 
   private static int port() {
@@ -156,58 +165,72 @@ class ServerTlsTest {
   @Test
   void clientVerifyingTheHostNameNegotiatesPostgresqlOverAlpn() throws Exception {
     for (String hostName : List.of("127.0.0.1", "localhost")) {
+      int clientPort;
       try (SSLSocket socket = connect(trustingTheCa(), hostName, List.of("postgresql"))) {
+        clientPort = socket.getLocalPort();
         handshakeAndReadReady(socket);
         assertEquals("postgresql", socket.getApplicationProtocol(), hostName);
         assertEquals("TLSv1.3", socket.getSession().getProtocol());
       }
-      assertEquals("ok TLSv1.3 alpn=postgresql postgresql=true", serverResults.poll(5, TimeUnit.SECONDS));
+      assertEquals("ok TLSv1.3 alpn=postgresql postgresql=true", serverResult(clientPort));
     }
   }
 
   @Test
   void tls12ClientIsServed() throws Exception {
+    int clientPort;
     try (SSLSocket socket = connect(trustingTheCa(), "localhost", List.of("postgresql"), "TLSv1.2")) {
+      clientPort = socket.getLocalPort();
       handshakeAndReadReady(socket);
       assertEquals("TLSv1.2", socket.getSession().getProtocol());
     }
-    assertEquals("ok TLSv1.2 alpn=postgresql postgresql=true", serverResults.poll(5, TimeUnit.SECONDS));
+    assertEquals("ok TLSv1.2 alpn=postgresql postgresql=true", serverResult(clientPort));
   }
 
   @Test
   void clientWithoutAlpnIsServedWithoutAProtocol() throws Exception {
     // libpq before 17 and most drivers after SSLRequest offer no ALPN at all.
+    int clientPort;
     try (SSLSocket socket = connect(trustingTheCa(), "localhost", List.of())) {
+      clientPort = socket.getLocalPort();
       handshakeAndReadReady(socket);
       assertEquals("", socket.getApplicationProtocol());
     }
-    String result = serverResults.poll(5, TimeUnit.SECONDS);
+    String result = serverResult(clientPort);
     assertNotNull(result);
     assertTrue(result.endsWith("postgresql=false"), result);
   }
 
   @Test
   void clientOfferingOnlyAnotherProtocolIsRefused() throws Exception {
+    int clientPort;
     try (SSLSocket socket = connect(trustingTheCa(), "localhost", List.of("http/1.1"))) {
+      clientPort = socket.getLocalPort();
       assertThrows(SSLException.class, () -> handshakeAndReadReady(socket));
     }
-    assertEquals("failed", serverResults.poll(5, TimeUnit.SECONDS));
+    assertEquals("failed", serverResult(clientPort));
   }
 
   @Test
   void hostNameNotInTheCertificateFailsVerification() throws Exception {
+    int clientPort;
     try (SSLSocket socket = connect(trustingTheCa(), "db.example.com", List.of("postgresql"))) {
+      clientPort = socket.getLocalPort();
       assertThrows(SSLException.class, () -> handshakeAndReadReady(socket));
     }
+    assertEquals("failed", serverResult(clientPort));
   }
 
   @Test
   void clientThatDoesNotTrustTheCaRejectsTheServer() throws Exception {
     SSLContext defaults = SSLContext.getInstance("TLS");
     defaults.init(null, null, null);
+    int clientPort;
     try (SSLSocket socket = connect(defaults, "localhost", List.of("postgresql"))) {
+      clientPort = socket.getLocalPort();
       assertThrows(SSLException.class, () -> handshakeAndReadReady(socket));
     }
+    assertEquals("failed", serverResult(clientPort));
   }
 
   @Test
