@@ -40,7 +40,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PolicyReloaderIT {
 
+  /** The promise measured by the tests that time a reload. */
   private static final Duration SERVED_WITHIN = Duration.ofSeconds(5);
+  /**
+   * How long the other tests wait for a reload before failing: they check what is served, not
+   * how fast, so a machine busy with other builds must not fail them.
+   */
+  private static final Duration AWAIT_AT_MOST = Duration.ofSeconds(60);
   private static final String OLD_REASON = "weather.stations_raw is restricted to the weather domain team";
   private static final String NEW_REASON = "weather.stations_raw is restricted to the weather domain team (ask in #weather)";
 
@@ -333,11 +339,11 @@ class PolicyReloaderIT {
   }
 
   private void awaitDecision(List<String> expectedReasons) throws Exception {
-    long deadline = System.nanoTime() + SERVED_WITHIN.toNanos();
+    long deadline = System.nanoTime() + AWAIT_AT_MOST.toNanos();
     List<String> seen = reasons();
     while (!seen.equals(expectedReasons)) {
       if (System.nanoTime() > deadline) {
-        fail("within " + SERVED_WITHIN + " the decision still says " + seen + "; reload status: " + reloader.status());
+        fail("within " + AWAIT_AT_MOST + " the decision still says " + seen + "; reload status: " + reloader.status());
       }
       Thread.sleep(25);
       seen = reasons();
@@ -352,10 +358,10 @@ class PolicyReloaderIT {
   }
 
   private void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + SERVED_WITHIN.toNanos();
+    long deadline = System.nanoTime() + AWAIT_AT_MOST.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
-        fail("not within " + SERVED_WITHIN + ": " + what + "; reload status: " + reloader.status());
+        fail("not within " + AWAIT_AT_MOST + ": " + what + "; reload status: " + reloader.status());
       }
       Thread.sleep(25);
     }
