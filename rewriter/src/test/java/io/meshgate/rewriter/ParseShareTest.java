@@ -116,7 +116,9 @@ class ParseShareTest {
       RETURNING                  | DELETE FROM sales.stores WHERE store_id = 1 RETURNING store_id                  | governed
       INSERT ... ON CONFLICT     | INSERT INTO sales.stores VALUES (1, '1', 'EU') ON CONFLICT DO NOTHING            | governed
       ON CONFLICT DO UPDATE      | INSERT INTO sales.stores VALUES (1, '1', 'EU') ON CONFLICT (store_id) DO UPDATE SET zip_code = '2' | refused 0A000
-      TABLE t                    | TABLE sales.stores                                                              | refused 0A000
+      TABLE t                    | TABLE sales.stores                                                              | governed
+      ONLY t                     | SELECT * FROM ONLY sales.stores                                                 | governed
+      TABLESAMPLE                | SELECT * FROM sales.stores TABLESAMPLE BERNOULLI (10) REPEATABLE (1)            | governed
       FOR UPDATE                 | SELECT store_id FROM sales.stores FOR UPDATE                                    | refused 42601
       WITH ... AS MATERIALIZED   | WITH s AS MATERIALIZED (SELECT * FROM sales.stores) SELECT * FROM s             | refused 42601
       typed literal text 'x'     | SELECT text 'x' AS t FROM sales.stores                                          | refused 42601

@@ -95,7 +95,7 @@ public final class RewriteAssertions {
     if (!GOVERNED.contains(key)) {
       return;
     }
-    assertSame(table, select.getFrom(),
+    assertSame(table, unwrapped(select.getFrom()),
         "a derived table must read only its base table: " + key + " in " + sql);
     // the derived table is (SELECT ... [OFFSET 0]) AS name; Calcite parses OFFSET as a wrapper
     java.util.Iterator<SqlNode> up = ancestors.iterator();
@@ -143,7 +143,21 @@ public final class RewriteAssertions {
     if (from.getKind() == SqlKind.AS) {
       return fromTables(((SqlCall) from).operand(0));
     }
-    return List.of();
+    SqlNode unwrapped = unwrapped(from);
+    return unwrapped == from ? List.of() : fromTables(unwrapped);
+  }
+
+  /** The table under {@code ONLY} and {@code TABLESAMPLE}, which read it too; else the node itself. */
+  private static SqlNode unwrapped(SqlNode from) {
+    if (from.getKind() == SqlKind.TABLESAMPLE) {
+      return unwrapped(((SqlCall) from).operand(0));
+    }
+    if (from.getKind() == SqlKind.COLLECTION_TABLE) {
+      SqlIdentifier only = io.meshgate.rewriter.tree.OnlyOperator.tableOf(((SqlCall) from).operand(0));
+      return only == null ? from : only;
+    }
+    SqlIdentifier only = io.meshgate.rewriter.tree.OnlyOperator.tableOf(from);
+    return only == null ? from : only;
   }
 
   private static List<SqlNode> children(SqlNode node) {

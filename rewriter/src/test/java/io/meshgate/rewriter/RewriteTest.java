@@ -82,6 +82,18 @@ class RewriteTest {
       "subquery in window|select row_number() over (order by (select 1 from sales.stores limit 1)) from store_transactions|2",
       "table function join|select * from generate_series(1, 3) as g(x) join sales.stores s on s.store_id = g.x|1",
       "self join|select * from sales.stores a join sales.stores b on a.region = b.region|2",
+      "table statement|table sales.stores|1",
+      "table with order and limit|table store_transactions order by 1 limit 3|1",
+      "table in set operation|table sales.stores union all table sales.stores|2",
+      "table in cte and body|with c as (table sales.stores) table c|1",
+      "table in subquery|select * from sales.stores where store_id in (table store_transactions)|2",
+      "table as derived table|select * from (table sales.stores) x join store_transactions t using (store_id)|2",
+      "only|select * from only sales.stores|1",
+      "only parenthesized with alias|select s.region from only (stores) s|1",
+      "only in join and comma list|select 1 from only sales.stores a join only store_transactions b using (store_id), only sales.stores c|3",
+      "tablesample|select * from sales.stores tablesample bernoulli (50) repeatable (7)|1",
+      "tablesample with alias list|select a from store_transactions as t(a, b) tablesample system (10)|1",
+      "only and tablesample|select * from only sales.stores s tablesample system (10) join store_transactions t using (store_id)|2",
       "in list of subqueries|select * from sales.stores where region in ('EU', (select region from store_transactions limit 1))|2",
       "deeply nested|select * from sales.stores where store_id in (select store_id from store_transactions where region in (select region from sales.stores where zip_code in (select zip_code from weather.daily_temperatures)))|4"})
   void everyTableReferenceIsReplaced(String name, String sql, int references) throws SqlRefusal {
@@ -250,10 +262,31 @@ class RewriteTest {
   }
 
   @Test
-  void tablesampleOnGovernedTablesIsRefused() {
-    SqlRefusal refusal = assertThrows(SqlRefusal.class, () -> analyzer.analyze(
-        "select * from sales.stores tablesample system (10)", DemoCatalog.SEARCH_PATH));
-    assertEquals("0A000", refusal.sqlState());
+  void tablesampleAndOnlyStayWithTheTableBeneathTheFilters() throws SqlRefusal {
+    assertEquals("SELECT \"s\".\"region\" FROM (SELECT \"store_id\", \"zip_code\", \"region\""
+            + " FROM ONLY \"sales\".\"stores\" TABLESAMPLE BERNOULLI(50.0) REPEATABLE(7)"
+            + " WHERE " + STORES_FILTER + " OFFSET 0) AS \"s\"",
+        rewrite("select s.region from only stores s tablesample bernoulli (50) repeatable (7)"));
+  }
+
+  @Test
+  void tableIsSelectStarFromWithoutDeniedColumns() throws SqlRefusal {
+    Decision denying = Decisions.allow().relation(STORES, List.of(), Map.of(), Set.of("zip_code")).build();
+    AnalyzedStatement statement = analyzer.analyze("table sales.stores", DemoCatalog.SEARCH_PATH);
+    assertEquals(statement.rewrite(denying),
+        analyzer.analyze("select * from sales.stores", DemoCatalog.SEARCH_PATH).rewrite(denying));
+    assertFalse(statement.rewrite(denying).contains("zip_code"), statement.rewrite(denying));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "substitute method|select * from sales.stores tablesample substitute ('x')|0A000",
+      "only a subquery|select * from only (select 1) x|42601",
+      "only a cte|with s as (select 1) select * from only s|0A000",
+      "only without a name|select * from only|42601"})
+  void onlyAndTablesampleFormsMeshgateCannotGovernAreRefused(String name, String sql, String sqlState) {
+    SqlRefusal refusal = assertThrows(SqlRefusal.class, () -> rewrite(sql));
+    assertEquals(sqlState, refusal.sqlState(), refusal.getMessage());
   }
 
   @Test

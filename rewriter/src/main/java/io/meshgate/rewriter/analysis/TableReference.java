@@ -20,6 +20,7 @@ public final class TableReference {
   private final RelationName relation;
   private final TableSchema table;
   private final String exposedName;
+  private final TableModifiers modifiers;
 
   TableReference(
       SqlIdentifier name,
@@ -27,13 +28,15 @@ public final class TableReference {
       SqlCall aliasCall,
       RelationName relation,
       TableSchema table,
-      String exposedName) {
+      String exposedName,
+      TableModifiers modifiers) {
     this.name = requireNonNull(name, "name is null");
     this.replacer = requireNonNull(replacer, "replacer is null");
     this.aliasCall = aliasCall;
     this.relation = requireNonNull(relation, "relation is null");
     this.table = requireNonNull(table, "table is null");
     this.exposedName = requireNonNull(exposedName, "exposedName is null");
+    this.modifiers = requireNonNull(modifiers, "modifiers is null");
   }
 
   /** The identifier as the client wrote it. */
@@ -52,6 +55,11 @@ public final class TableReference {
   /** The alias, or the bare table name when the client gave none. */
   public String exposedName() {
     return exposedName;
+  }
+
+  /** ONLY and TABLESAMPLE as the client wrote them for this reference. */
+  public TableModifiers modifiers() {
+    return modifiers;
   }
 
   /** Whether the client gave an alias ({@code FROM t AS x} or {@code FROM t x}). */

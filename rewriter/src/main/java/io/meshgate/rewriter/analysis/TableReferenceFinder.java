@@ -3,6 +3,7 @@ package io.meshgate.rewriter.analysis;
 import io.meshgate.policy.RelationName;
 import io.meshgate.rewriter.SqlRefusal;
 import io.meshgate.rewriter.SqlRefusal.Reason;
+import io.meshgate.rewriter.tree.OnlyOperator;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -22,6 +23,7 @@ import org.apache.calcite.sql.SqlLiteral;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlNodeList;
 import org.apache.calcite.sql.SqlOrderBy;
+import org.apache.calcite.sql.SqlSampleSpec;
 import org.apache.calcite.sql.SqlSelect;
 import org.apache.calcite.sql.SqlWindow;
 import org.apache.calcite.sql.SqlWith;
@@ -180,7 +182,12 @@ public final class TableReferenceFinder {
       SqlNode node, Scope block, Consumer<SqlNode> replacer, List<Deferred> deferred)
       throws SqlRefusal {
     if (node instanceof SqlIdentifier identifier) {
-      tableName(identifier, block, replacer, null);
+      tableName(identifier, block, replacer, null, TableModifiers.NONE);
+      return;
+    }
+    SqlIdentifier onlyTable = onlyTable(node);
+    if (onlyTable != null) {
+      tableName(onlyTable, block, replacer, null, TableModifiers.ONLY);
       return;
     }
     if (node instanceof SqlJoin join) {
@@ -203,6 +210,10 @@ public final class TableReferenceFinder {
       aliased((SqlCall) node, block, deferred);
       return;
     }
+    if (kind == SqlKind.TABLESAMPLE) {
+      sampled((SqlCall) node, block, replacer, deferred);
+      return;
+    }
     unaliasedItem(node, block, deferred, null);
   }
 
@@ -210,10 +221,64 @@ public final class TableReferenceFinder {
     SqlNode target = as.operand(0);
     String alias = ((SqlIdentifier) as.operand(1)).getSimple();
     if (target instanceof SqlIdentifier identifier) {
-      tableName(identifier, block, replacement -> as.setOperand(0, replacement), as);
+      tableName(identifier, block, replacement -> as.setOperand(0, replacement), as, TableModifiers.NONE);
+      return;
+    }
+    SqlIdentifier onlyTable = onlyTable(target);
+    if (onlyTable != null) {
+      tableName(onlyTable, block, replacement -> as.setOperand(0, replacement), as, TableModifiers.ONLY);
       return;
     }
     unaliasedItem(target, block, deferred, alias);
+  }
+
+  /**
+   * {@code item TABLESAMPLE method (percentage) [REPEATABLE (seed)]}. PostgreSQL samples only
+   * tables, so on a governed table the sample moves into the derived table, beneath the row
+   * filters, and the derived table takes the whole item's place; on anything else it stays.
+   */
+  private void sampled(SqlCall sample, Scope block, Consumer<SqlNode> replacer, List<Deferred> deferred)
+      throws SqlRefusal {
+    SqlNode sampled = sample.operand(0);
+    SqlCall as = sampled.getKind() == SqlKind.AS ? (SqlCall) sampled : null;
+    SqlNode target = as == null ? sampled : as.operand(0);
+    SqlIdentifier onlyTable = onlyTable(target);
+    SqlIdentifier table = target instanceof SqlIdentifier identifier ? identifier : onlyTable;
+    Resolution resolution = table == null || isCte(table, block) ? null : resolver.resolve(table.names);
+    if (resolution instanceof Resolution.Virtual) {
+      throw notGoverned("TABLESAMPLE on the meshgate schema", null);
+    }
+    if (resolution instanceof Resolution.Governed) {
+      TableModifiers modifiers = (onlyTable == null ? TableModifiers.NONE : TableModifiers.ONLY)
+          .sampled(sampleSpecification(sample.operand(1)));
+      if (as == null) {
+        tableName(table, block, replacer, null, modifiers);
+      } else {
+        tableName(table, block, replacement -> {
+          as.setOperand(0, replacement);
+          replacer.accept(as);
+        }, as, modifiers);
+      }
+      return;
+    }
+    fromItem(sampled, block, replacement -> sample.setOperand(0, replacement), deferred);
+  }
+
+  /** PostgreSQL's built-in methods only; Calcite also reads its own SUBSTITUTE. */
+  private static SqlLiteral sampleSpecification(SqlNode node) throws SqlRefusal {
+    if (node instanceof SqlLiteral literal
+        && literal.getValue() instanceof SqlSampleSpec.SqlTableSampleSpec) {
+      return literal;
+    }
+    throw notGoverned("this TABLESAMPLE method", "use BERNOULLI or SYSTEM");
+  }
+
+  /** The table of {@code ONLY table} (as parsed, or as a derived table writes it); else null. */
+  private static SqlIdentifier onlyTable(SqlNode node) {
+    SqlNode inner = node != null && node.getKind() == SqlKind.COLLECTION_TABLE
+        ? ((SqlCall) node).operand(0)
+        : node;
+    return OnlyOperator.tableOf(inner);
   }
 
   /** A FROM item that is not a table name; {@code alias} is its name if it has one. */
@@ -237,27 +302,26 @@ public final class TableReferenceFinder {
     } else if (kind == SqlKind.COLLECTION_TABLE || kind == SqlKind.UNNEST) {
       // set-returning functions: their arguments are expressions
       expression(node, block);
-    } else if (kind == SqlKind.TABLESAMPLE) {
-      SqlNode sampled = ((SqlCall) node).operand(0);
-      if (sampled instanceof SqlIdentifier identifier && !isCte(identifier, block)
-          && !(resolver.resolve(identifier.names) instanceof Resolution.CatalogRelation)) {
-        throw notGoverned("TABLESAMPLE on governed tables and the meshgate schema", null);
-      }
-      fromItem(sampled, block, replacement -> ((SqlBasicCall) node).setOperand(0, replacement),
-          deferred);
-      return;
     } else {
       throw notGoverned(describe(kind) + " in FROM", null);
     }
     block.items.add(new FromItem(alias == null ? "" : alias, null, null));
   }
 
+  /**
+   * A table name in FROM. {@code replacer} puts a derived table in place of the whole item
+   * (with its ONLY and TABLESAMPLE), {@code aliasCall} is the client's {@code AS}, if any.
+   */
   private void tableName(
-      SqlIdentifier identifier, Scope block, Consumer<SqlNode> replacer, SqlCall aliasCall)
+      SqlIdentifier identifier, Scope block, Consumer<SqlNode> replacer, SqlCall aliasCall,
+      TableModifiers modifiers)
       throws SqlRefusal {
     String alias = aliasCall == null ? null : ((SqlIdentifier) aliasCall.operand(1)).getSimple();
     String bareName = identifier.names.get(identifier.names.size() - 1);
     if (isCte(identifier, block)) {
+      if (modifiers.only()) {
+        throw notGoverned("ONLY on the name of a WITH query", null);
+      }
       block.items.add(new FromItem(alias == null ? bareName : alias, null, null));
       return;
     }
@@ -273,6 +337,9 @@ public final class TableReferenceFinder {
         block.items.add(new FromItem(alias == null ? bareName : alias, null, null));
       }
       case Resolution.Virtual virtual -> {
+        if (modifiers.only()) {
+          throw notGoverned("ONLY on the meshgate schema", null);
+        }
         String exposedName = alias == null ? bareName : alias;
         virtualReferences.add(
             new VirtualReference(virtual.relation(), aliasCall != null, exposedName, replacer));
@@ -281,7 +348,7 @@ public final class TableReferenceFinder {
       case Resolution.Governed governed -> {
         TableReference reference = new TableReference(
             identifier, replacer, aliasCall, governed.relation(), governed.table(),
-            alias == null ? bareName : alias);
+            alias == null ? bareName : alias, modifiers);
         references.add(reference);
         ColumnUsage columns = usage.computeIfAbsent(
             governed.relation(), relation -> new ColumnUsage(governed.table()));

@@ -103,7 +103,7 @@ public final class DecisionApplier {
       DerivedTableBuilder.PreparedRelation relation = prepared.get(reference.relation());
       DerivedTableBuilder.DerivedTable derived = relation.newDerivedTable(pushdown == null
           ? List.of()
-          : pushdown.conditionsFor(reference, relation.comparableColumns()));
+          : pushdown.conditionsFor(reference, relation.comparableColumns()), reference.modifiers());
       bases.add(derived.base());
       reference.replaceWith(
           reference.isAliased() ? derived.select() : as(derived.select(), reference.exposedName()));

@@ -15,8 +15,10 @@ import io.meshgate.rewriter.ColumnSchema;
 import io.meshgate.rewriter.SqlRefusal;
 import io.meshgate.rewriter.SqlRefusal.Reason;
 import io.meshgate.rewriter.TableSchema;
+import io.meshgate.rewriter.analysis.TableModifiers;
 import io.meshgate.rewriter.mask.MaskRenderer;
 import io.meshgate.rewriter.mask.MaskTarget;
+import io.meshgate.rewriter.tree.OnlyOperator;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -25,6 +27,7 @@ import java.util.Map;
 import org.apache.calcite.sql.SqlIdentifier;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlSelect;
+import org.apache.calcite.sql.fun.SqlStdOperatorTable;
 
 /**
  * Builds the derived table that stands in for a governed table:
@@ -113,15 +116,16 @@ public final class DerivedTableBuilder {
 
     /** A new derived table; its base table name is a fresh node, see {@link DerivedTable}. */
     public DerivedTable newDerivedTable() {
-      return newDerivedTable(List.of());
+      return newDerivedTable(List.of(), TableModifiers.NONE);
     }
 
     /**
-     * A new derived table that also applies {@code copiedConditions} (see {@link PredicatePushdown}),
+     * A new derived table reading the table as {@code modifiers} say (ONLY, TABLESAMPLE) that also
+     * applies {@code copiedConditions} (see {@link PredicatePushdown}),
      * after the row filters; without row filters there is no {@code OFFSET 0} and PostgreSQL moves
      * the client's predicates in by itself, so the copies are left out.
      */
-    DerivedTable newDerivedTable(List<SqlNode> copiedConditions) {
+    DerivedTable newDerivedTable(List<SqlNode> copiedConditions, TableModifiers modifiers) {
       SqlNode condition = null;
       if (!filters.isEmpty()) {
         List<SqlNode> conditions = new ArrayList<>(filters);
@@ -129,11 +133,16 @@ public final class DerivedTableBuilder {
         condition = and(conditions);
       }
       SqlIdentifier base = identifier(table.name().schema(), table.name().table());
+      SqlNode from = modifiers.only() ? OnlyOperator.of(base) : base;
+      if (modifiers.sample().isPresent()) {
+        // sampled first, then filtered: the order PostgreSQL's row-level security gives
+        from = SqlStdOperatorTable.TABLESAMPLE.createCall(position(), from, modifiers.sample().get());
+      }
       SqlSelect select = new SqlSelect(
           position(),
           null,
           list(selectItems),
-          base,
+          from,
           condition,
           null,
           null,

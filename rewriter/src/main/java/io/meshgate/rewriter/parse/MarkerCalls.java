@@ -1,6 +1,7 @@
 package io.meshgate.rewriter.parse;
 
 import io.meshgate.rewriter.tree.CollateOperator;
+import io.meshgate.rewriter.tree.OnlyOperator;
 import io.meshgate.rewriter.tree.WithOrdinalityOperator;
 import java.util.List;
 import java.util.Locale;
@@ -27,11 +28,14 @@ final class MarkerCalls {
   /** {@code marker(function(...))} for {@code function(...) WITH ORDINALITY}. */
   static final String WITH_ORDINALITY = "meshgate$with_ordinality";
 
+  /** {@code marker(table)} for {@code ONLY table} in FROM. */
+  static final String ONLY = "meshgate$only";
+
   private MarkerCalls() {}
 
   static boolean isMarkerName(String name) {
     String lower = name.toLowerCase(Locale.ROOT);
-    return lower.equals(COLLATE) || lower.equals(WITH_ORDINALITY);
+    return lower.equals(COLLATE) || lower.equals(WITH_ORDINALITY) || lower.equals(ONLY);
   }
 
   /** Replaces, in place, every marker call below {@code node} by its operator. */
@@ -65,6 +69,9 @@ final class MarkerCalls {
       } else if (simple.equals(WITH_ORDINALITY)) {
         checkWithOrdinality(basic.getOperandList());
         basic.setOperator(WithOrdinalityOperator.INSTANCE);
+      } else if (simple.equals(ONLY)) {
+        checkOnly(basic.getOperandList());
+        basic.setOperator(OnlyOperator.INSTANCE);
       }
     }
   }
@@ -75,6 +82,13 @@ final class MarkerCalls {
             operand instanceof SqlLiteral literal && literal.getTypeName() == SqlTypeName.CHAR);
     if (!valid) {
       throw new IllegalStateException("malformed COLLATE marker: " + operands);
+    }
+  }
+
+  /** {@code ONLY (select ...)} or {@code ONLY f(x)} are not PostgreSQL: only a table name. */
+  private static void checkOnly(List<SqlNode> operands) {
+    if (operands.size() != 1 || !(operands.get(0) instanceof SqlIdentifier)) {
+      throw new IllegalStateException("ONLY must be followed by a table name");
     }
   }
 

@@ -230,6 +230,8 @@ public final class PostgresTextNormalizer {
       collate(token);
     } else if (word.equals("with") && isWithOrdinality()) {
       withOrdinality(token);
+    } else if (word.equals("only") && isRelationOnly()) {
+      relationOnly(token);
     } else if (word.equals("interval")) {
       interval(token);
     } else if (word.equals("as") && Boolean.TRUE.equals(castParentheses.peek())) {
@@ -475,6 +477,46 @@ public final class PostgresTextNormalizer {
     emitSkipped(index + 1, ordinality);
     emit(")", tokens.get(ordinality), PieceKind.CLOSE_PAREN);
     index = ordinality;
+  }
+
+  /**
+   * {@code ONLY} right after FROM, JOIN or a comma: it is a reserved word, so there it can only
+   * be the table modifier ({@code FETCH FIRST n ROWS ONLY} follows ROWS).
+   */
+  private boolean isRelationOnly() {
+    return previousSignificantIsWord("from") || previousSignificantIsWord("join")
+        || previousSignificantIs(TokenType.COMMA);
+  }
+
+  /**
+   * {@code ONLY name} and {@code ONLY (name)} become {@code meshgate$only(name)}; what stands
+   * inside is checked to be a table name once parsed.
+   */
+  private void relationOnly(Token token) throws SqlRefusal, LexicalException {
+    pieces.add(new Piece(MarkerCalls.ONLY, token.start(), token.text().length(), PieceKind.WORD,
+        MarkerCalls.ONLY));
+    int next = nextSignificant(index);
+    if (next >= 0 && tokens.get(next).type() == TokenType.OPEN_PAREN) {
+      return; // the client's parentheses become the call's
+    }
+    pieces.add(new Piece("(", token.end(), 0, PieceKind.OPEN_PAREN, ""));
+    while (true) {
+      if (next < 0 || !isName(tokens.get(next))) {
+        throw syntaxError("ONLY must be followed by a table name", token.end());
+      }
+      emitSkipped(index + 1, next);
+      index = next;
+      normalizeToken(tokens.get(next));
+      int dot = nextSignificant(index);
+      if (dot < 0 || tokens.get(dot).type() != TokenType.DOT) {
+        break;
+      }
+      emitSkipped(index + 1, dot);
+      index = dot;
+      normalizeToken(tokens.get(dot));
+      next = nextSignificant(dot);
+    }
+    pieces.add(new Piece(")", tokens.get(index).end(), 0, PieceKind.CLOSE_PAREN, ""));
   }
 
   private void insertMarkerOpening(String marker, int at) {

@@ -30,7 +30,7 @@ public final class SqlParsing {
       SqlNode parsed = SqlParser.create(statement.text(), CONFIG).parseStmt();
       SqlNode repaired = PrecedenceRepair.repair(parsed, statement.text());
       MarkerCalls.restore(repaired);
-      return repaired;
+      return ExplicitTables.expand(repaired);
     } catch (SqlParseException e) {
       throw syntaxError(statement, e.getPos(), firstLine(e.getMessage()));
     } catch (RuntimeException e) {
