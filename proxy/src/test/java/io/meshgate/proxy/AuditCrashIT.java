@@ -1,7 +1,9 @@
 package io.meshgate.proxy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -83,7 +85,8 @@ class AuditCrashIT {
       List<ProcessHandle> children = new ArrayList<>();
       try {
         int port = awaitPort(meshgate);
-        children.addAll(meshgate.descendants().toList()); // the managed OPA outlives a SIGKILL
+        children.addAll(meshgate.descendants().toList()); // the managed OPA and its watcher
+        assertFalse(children.isEmpty(), "Meshgate runs a managed OPA");
         Set<String> acknowledged = ConcurrentHashMap.newKeySet();
         AtomicBoolean killed = new AtomicBoolean();
         List<Thread> clients = new ArrayList<>();
@@ -100,6 +103,15 @@ class AuditCrashIT {
         killed.set(true);
         meshgate.destroyForcibly(); // SIGKILL
         assertTrue(meshgate.waitFor(10, TimeUnit.SECONDS));
+        for (ProcessHandle child : children) {
+          // no shutdown hook ran: the managed OPA must stop because its parent's pipe closed
+          try {
+            child.onExit().get(30, TimeUnit.SECONDS);
+          } catch (java.util.concurrent.TimeoutException e) {
+            fail("left running after Meshgate was killed: pid " + child.pid() + " "
+                + child.info().commandLine().orElse(""));
+          }
+        }
         for (Thread thread : clients) {
           thread.join(10_000);
         }

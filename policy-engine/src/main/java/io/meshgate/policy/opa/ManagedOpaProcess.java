@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.meshgate.policy.command.StopWithParent;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -351,13 +352,14 @@ public final class ManagedOpaProcess implements AutoCloseable {
     stopping = false;
     Process started;
     try {
+      // OPA itself reads /dev/null, never the terminal or the proxy's standard input; the pipe
+      // stays open for the life of the process, and its closing (Meshgate dying, even by
+      // SIGKILL) stops OPA rather than leaving it running.
       started =
-          new ProcessBuilder(command)
+          new ProcessBuilder(StopWithParent.wrap(command, "TERM"))
               .redirectErrorStream(true)
-              // Not inherited: OPA must never read the terminal or the proxy's standard input.
               .redirectInput(ProcessBuilder.Redirect.PIPE)
               .start();
-      started.getOutputStream().close();
     } catch (IOException e) {
       throw new OpaStartException("could not start " + opaBinary + ": " + e.getMessage(), e);
     }

@@ -2,6 +2,7 @@ package io.meshgate.proxy.demo;
 
 import static java.util.Objects.requireNonNull;
 
+import io.meshgate.policy.command.StopWithParent;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -340,13 +341,15 @@ public final class LocalPostgres implements AutoCloseable {
     long logOffset = dataDirectory.logSize();
     Process started;
     try {
-      ProcessBuilder builder = new ProcessBuilder(account.command(serverCommand()))
+      // The standard input pipe stays open for the life of the server: its closing (this JVM
+      // dying, even by SIGKILL) makes PostgreSQL shut down fast rather than run on, orphaned.
+      ProcessBuilder builder = new ProcessBuilder(StopWithParent.wrap(account.command(serverCommand()), "INT"))
           .directory(dataDirectory.workingDirectory().toFile())
           .redirectErrorStream(true)
+          .redirectInput(ProcessBuilder.Redirect.PIPE)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()));
       builder.environment().remove("PGDATA");
       started = builder.start();
-      started.getOutputStream().close();
     } catch (IOException e) {
       throw new LocalPostgresException("cannot start " + binDirectory.resolve("postgres") + ": " + e.getMessage(), e);
     }
