@@ -56,6 +56,7 @@ class PredicatePushdownTest {
       "literal on the left|select zip_code from sales.stores where 5 <> store_id|(5 <> \"store_id\")",
       "text literal|select zip_code from sales.stores where zip_code = '10115'|(\"zip_code\" = '10115')",
       "date literal|select amount from sales.store_transactions where day > '2024-01-01'|(\"day\" > '2024-01-01')",
+      "typed date literal|select amount from sales.store_transactions where day = date '2024-01-01'|(\"day\" = DATE '2024-01-01')",
       "bigint column|select amount from sales.store_transactions where transaction_id = 7|(\"transaction_id\" = 7)",
       "parameter, cast to the column's type|select zip_code from sales.stores where store_id = $1|(\"store_id\" = CAST($1 AS integer))",
       "aggregate query|select count(*), sum(amount) from sales.store_transactions where store_id = 3|(\"store_id\" = 3)",
@@ -87,7 +88,8 @@ class PredicatePushdownTest {
       "column against column|select zip_code from sales.stores where store_id = store_id",
       "subquery|select zip_code from sales.stores where store_id = (select 1)",
       "parameter with another operator|select zip_code from sales.stores where store_id < $1",
-      "typed literal|select amount from sales.store_transactions where day = date '2024-01-01'",
+      "typed literal of another type|select zip_code from sales.stores where store_id = interval '1 day'",
+      "date literal on a text column|select zip_code from sales.stores where zip_code = date '2024-01-01'",
       "cast literal|select zip_code from sales.stores where store_id = '5'::numeric",
       "join: a name may mean either table|select s.zip_code from sales.stores s join weather.daily_temperatures w on w.zip_code = s.zip_code where s.store_id = 5",
       "another table's alias|select 1 from sales.stores s where exists (select 1 from weather.daily_temperatures w where s.store_id = 5)"})

@@ -77,6 +77,54 @@ class PredicatePushdownIT {
     }
   }
 
+  /**
+   * An UPDATE guards the client's condition with a CASE over the filters, which no index can
+   * serve; the copies of its leakproof comparisons stand beside the filters. The plan uses the
+   * (store_id, day) index, and the raising probe in the same condition still never sees a row of
+   * another region.
+   */
+  @Test
+  void aKeyedUpdateUsesAnIndexAndItsRaisingPredicateNeverSeesFilteredRows() throws Exception {
+    int store = firstStoreOutsideAndInside();
+    String update = "UPDATE sales.store_transactions SET amount = amount WHERE store_id = " + store
+        + " AND day >= DATE '2000-01-01' AND probes.reveals_other_regions(region)";
+    int expected;
+    try (Connection backend = mesh.backendAsSuperuser(); Statement statement = backend.createStatement()) {
+      expected = ints(statement.executeQuery("SELECT count(*) FROM sales.store_transactions WHERE store_id = "
+          + store + " AND region = 'EU'")).get(0);
+      assertTrue(ints(statement.executeQuery("SELECT count(*) FROM sales.store_transactions WHERE store_id = "
+          + store + " AND region <> 'EU'")).get(0) > 0, "the store has rows the probe must never see");
+    }
+    try (Connection alice = mesh.connect("alice"); Statement statement = alice.createStatement()) {
+      assertEquals(expected, statement.executeUpdate(update));
+    }
+
+    String forwarded = forwardedSql(update);
+    try (Connection backend = mesh.backendAsSuperuser(); Statement statement = backend.createStatement()) {
+      statement.execute("SET enable_seqscan = off"); // a sequential scan only if nothing else can serve it
+      List<String> plan = new ArrayList<>();
+      try (ResultSet rows = statement.executeQuery("EXPLAIN " + forwarded)) {
+        while (rows.next()) {
+          plan.add(rows.getString(1));
+        }
+      }
+      assertTrue(plan.stream().anyMatch(line -> line.contains("Index Scan") || line.contains("Index Only Scan")),
+          "the forwarded UPDATE cannot use an index: " + forwarded + "\n" + String.join("\n", plan));
+    }
+  }
+
+  /** The SQL Meshgate forwarded for {@code sql}, from the audit log. */
+  private static String forwardedSql(String sql) throws java.io.IOException {
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    for (String line : java.nio.file.Files.readAllLines(mesh.environment().auditFile())) {
+      com.fasterxml.jackson.databind.JsonNode event = json.readTree(line);
+      if (sql.equals(event.path("sql").textValue())) {
+        return event.path("rewritten_sql").textValue();
+      }
+    }
+    throw new AssertionError("no audit event for " + sql);
+  }
+
   /** A parameter ($1) is copied with a cast to the column's type; declared as numeric it must still work. */
   @Test
   void parametersOfAnotherDeclaredTypeStillAnswerTheSame() throws SQLException {

@@ -23,6 +23,7 @@ import org.apache.calcite.sql.SqlNodeList;
 import org.apache.calcite.sql.SqlNumericLiteral;
 import org.apache.calcite.sql.SqlOperator;
 import org.apache.calcite.sql.SqlSelect;
+import org.apache.calcite.sql.SqlUnknownLiteral;
 
 /**
  * Copies the client's simple comparisons into the derived table that replaces a governed table,
@@ -39,7 +40,8 @@ import org.apache.calcite.sql.SqlSelect;
  *   <li>the column is neither masked nor denied, so the copy compares the same raw value the
  *       client's predicate sees outside;
  *   <li>the column is {@code smallint}, {@code integer}, {@code bigint}, {@code text} or {@code
- *       date}, and the literal an integer (for integer columns) or a string: the operators
+ *       date}, and the literal an integer (for integer columns), a string, or for a date column
+ *       {@code DATE '...'}: the operators
  *       PostgreSQL then uses ({@code int2/int4/int8} in any mix, {@code text}, {@code date}) are
  *       all marked {@code LEAKPROOF} in {@code pg_proc} ({@code numeric}'s are not, so numeric
  *       columns and decimal literals are never copied); a string literal is converted to the
@@ -55,7 +57,7 @@ import org.apache.calcite.sql.SqlSelect;
  * The client's predicate stays where it was; the copy only narrows the rows the derived table
  * returns to ones the predicate keeps anyway, so results do not change.
  */
-final class PredicatePushdown {
+public final class PredicatePushdown {
   private static final Set<SqlKind> COMPARISONS = Set.of(SqlKind.EQUALS, SqlKind.NOT_EQUALS,
       SqlKind.LESS_THAN, SqlKind.LESS_THAN_OR_EQUAL, SqlKind.GREATER_THAN, SqlKind.GREATER_THAN_OR_EQUAL);
   private static final Set<String> INTEGER_TYPES = Set.of("smallint", "integer", "bigint");
@@ -87,12 +89,31 @@ final class PredicatePushdown {
     }
     List<SqlNode> copies = new ArrayList<>();
     for (SqlNode conjunct : conjuncts(select.getWhere())) {
-      copy(conjunct, reference.exposedName(), copyable).ifPresent(copies::add);
+      copy(conjunct, reference.exposedName(), copyable, false).ifPresent(copies::add);
     }
     return copies;
   }
 
-  private static Optional<SqlNode> copy(SqlNode conjunct, String exposedName, Map<String, ColumnSchema> copyable) {
+  /**
+   * For an UPDATE or DELETE: the comparisons among the top-level conjuncts of the client's
+   * {@code condition} that PostgreSQL may evaluate on any row of the target (named {@code alias}),
+   * by the rules above, qualified by the alias (the statement may join other tables). The write
+   * evaluates the client's condition only on rows that pass the filters; these copies may stand
+   * outside that guard, next to the filters, where an index can serve them.
+   *
+   * @param copyable the target's columns that may be compared: neither masked nor denied
+   */
+  public static List<SqlNode> leakproofConjuncts(SqlNode condition, String alias,
+      Map<String, ColumnSchema> copyable) {
+    List<SqlNode> copies = new ArrayList<>();
+    for (SqlNode conjunct : conjuncts(condition)) {
+      copy(conjunct, alias, copyable, true).ifPresent(copies::add);
+    }
+    return copies;
+  }
+
+  private static Optional<SqlNode> copy(SqlNode conjunct, String exposedName, Map<String, ColumnSchema> copyable,
+      boolean qualified) {
     if (!(conjunct instanceof SqlBasicCall comparison) || !COMPARISONS.contains(comparison.getKind())
         || comparison.operandCount() != 2) {
       return Optional.empty();
@@ -100,18 +121,19 @@ final class PredicatePushdown {
     SqlNode left = comparison.operand(0);
     SqlNode right = comparison.operand(1);
     Optional<ColumnSchema> leftColumn = column(left, exposedName, copyable);
+    String qualifier = qualified ? exposedName : null;
     if (leftColumn.isPresent()) {
-      return copy(comparison.getOperator(), leftColumn.get(), right, false);
+      return copy(comparison.getOperator(), leftColumn.get(), qualifier, right, false);
     }
     Optional<ColumnSchema> rightColumn = column(right, exposedName, copyable);
     if (rightColumn.isPresent()) {
-      return copy(comparison.getOperator(), rightColumn.get(), left, true);
+      return copy(comparison.getOperator(), rightColumn.get(), qualifier, left, true);
     }
     return Optional.empty();
   }
 
-  private static Optional<SqlNode> copy(SqlOperator operator, ColumnSchema column, SqlNode value,
-      boolean columnOnTheRight) {
+  private static Optional<SqlNode> copy(SqlOperator operator, ColumnSchema column, String qualifier,
+      SqlNode value, boolean columnOnTheRight) {
     String type = column.type();
     SqlNode copiedValue;
     if (value instanceof SqlNumericLiteral number && INTEGER_TYPES.contains(type) && number.isInteger()) {
@@ -119,13 +141,19 @@ final class PredicatePushdown {
     } else if (value instanceof SqlCharStringLiteral string
         && (INTEGER_TYPES.contains(type) || STRING_COMPARED_TYPES.contains(type))) {
       copiedValue = string.clone(string.getParserPosition());
+    } else if (value instanceof SqlUnknownLiteral typed && typed.tag.equalsIgnoreCase("date")
+        && type.equals("date")) {
+      // DATE '...', a constant of the column's own type: date_eq and the like
+      copiedValue = typed.clone(typed.getParserPosition());
     } else if (value instanceof SqlDynamicParam parameter && operator.getKind() == SqlKind.EQUALS
         && (INTEGER_TYPES.contains(type) || STRING_COMPARED_TYPES.contains(type))) {
       copiedValue = cast(new SqlDynamicParam(parameter.getIndex(), parameter.getParserPosition()), type);
     } else {
       return Optional.empty();
     }
-    SqlNode columnName = identifier(column.name());
+    SqlNode columnName = qualifier == null
+        ? identifier(column.name())
+        : identifier(qualifier, column.name());
     return Optional.of(columnOnTheRight ? call(operator, copiedValue, columnName) : call(operator, columnName,
         copiedValue));
   }

@@ -14,8 +14,10 @@ import io.meshgate.rewriter.apply.FilterRenderer;
 import io.meshgate.rewriter.mask.MaskTarget;
 import io.meshgate.rewriter.mask.PostgresMaskRenderer;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -51,6 +53,17 @@ final class TargetPolicy {
 
   boolean hasFilters() {
     return !policy.rowFilters().isEmpty();
+  }
+
+  /** The target's columns whose raw values the client sees: neither masked nor denied. */
+  Map<String, ColumnSchema> comparableColumns() {
+    Map<String, ColumnSchema> comparable = new LinkedHashMap<>();
+    for (ColumnSchema column : table.columns()) {
+      if (!policy.columnMasks().containsKey(column.name()) && !policy.deniedColumns().contains(column.name())) {
+        comparable.put(column.name(), column);
+      }
+    }
+    return comparable;
   }
 
   /** The mask of {@code column} over the target row, or empty when it is not masked. */

@@ -20,6 +20,7 @@ import io.meshgate.rewriter.analysis.StatementAnalysis;
 import io.meshgate.rewriter.analysis.TableReference;
 import io.meshgate.rewriter.analysis.TableReferenceFinder;
 import io.meshgate.rewriter.apply.DecisionApplier;
+import io.meshgate.rewriter.apply.PredicatePushdown;
 import io.meshgate.rewriter.lexer.PgIdentifiers;
 import io.meshgate.rewriter.lexer.StatementText;
 import io.meshgate.rewriter.lexer.Token;
@@ -59,6 +60,8 @@ import org.apache.calcite.sql.SqlWith;
  *   <li>UPDATE and DELETE touch only rows that pass the filters: {@code WHERE filters AND CASE
  *       WHEN filters THEN <client's condition> ELSE false END} (the CASE keeps PostgreSQL from
  *       evaluating the client's condition on other rows, where an error could reveal them);
+ *       copies of the condition's leakproof comparisons ({@link PredicatePushdown}) stand beside
+ *       the filters, so {@code WHERE id = 42} can still use an index;
  *   <li>a new row (INSERT, or an UPDATE assigning a column the filters read) is checked like
  *       PostgreSQL's WITH CHECK: the values are computed once in a derived table ({@code OFFSET
  *       0} keeps it from being merged, so a volatile expression is not evaluated twice), and
@@ -634,6 +637,12 @@ public final class WriteStatement implements AnalyzedStatement {
       String filters = sql(policy.filtersOverTarget());
       sql.append(" WHERE (").append(filters).append(')');
       if (condition != null) {
+        // Copies of the condition's leakproof comparisons stand beside the filters, where an
+        // index can serve them; the CASE still keeps the rest of it from other rows.
+        for (SqlNode copy : PredicatePushdown.leakproofConjuncts(select.getWhere(), alias,
+            policy.comparableColumns())) {
+          sql.append(" AND ").append(sql(copy));
+        }
         sql.append(" AND CASE WHEN (").append(filters).append(") THEN (").append(condition)
             .append(") ELSE FALSE END");
       }

@@ -154,6 +154,22 @@ class WriteStatementTest {
     assertTrue(rewritten.rowFilterChecks().isEmpty(), "no filter column is assigned");
   }
 
+  /**
+   * Only comparisons PostgreSQL may evaluate on any row leave the CASE: unmasked integer or text
+   * columns against a literal or parameter; masked columns, numeric comparisons, functions and
+   * OR stay inside it.
+   */
+  @Test
+  void leakproofComparisonsStandBesideTheFiltersWhereAnIndexCanServeThem() throws SqlRefusal {
+    String sql = rewrite("delete from store_transactions t where t.store_id = 7 and day >= '2025-01-01'"
+        + " and amount = 1.5 and customer_email = 'a@b.c' and lower(region) = 'eu'"
+        + " and (store_id = 1 or store_id = 2)").sql();
+    String outsideTheCase = sql.substring(0, sql.indexOf(" AND CASE WHEN "));
+    assertEquals("DELETE FROM \"sales\".\"store_transactions\" AS \"t\" WHERE " + EU
+        + " AND (\"t\".\"store_id\" = 7) AND (\"t\".\"day\" >= '2025-01-01')", outsideTheCase);
+    assertTrue(sql.contains(" THEN (((((((\"t\".\"store_id\" = 7)"), sql);
+  }
+
   @Test
   void updateOfAFilteredColumnChecksTheNewRow() throws SqlRefusal {
     RewrittenStatement rewritten = rewrite(
@@ -162,7 +178,7 @@ class WriteStatementTest {
         + " (\"region\") = (SELECT \"meshgate_new\".\"region\" FROM (SELECT CAST(lower(\"region\") AS text)"
         + " AS \"region\" OFFSET 0) AS \"meshgate_new\" WHERE CAST(CASE WHEN ((\"meshgate_new\".\"region\""
         + " IN ('EU'))) IS TRUE THEN NULL ELSE '" + marker(rewritten) + "' END AS integer) IS NULL)"
-        + " WHERE " + EU + " AND CASE WHEN " + EU + " THEN ((\"store_id\" = 3)) ELSE FALSE END"
+        + " WHERE " + EU + " AND (\"t\".\"store_id\" = 3) AND CASE WHEN " + EU + " THEN ((\"store_id\" = 3)) ELSE FALSE END"
         + " RETURNING " + EMAIL_MASK + " AS \"customer_email\"", rewritten.sql());
   }
 
@@ -249,6 +265,7 @@ class WriteStatementTest {
         + "WHERE store_id = 12 AND day = DATE '2025-06-03'").rewrite(DECISION);
     assertEquals("UPDATE \"sales\".\"store_transactions\" AS \"store_transactions\" SET \"amount\" = (\"amount\" * 1.1)"
         + " WHERE ((\"store_transactions\".\"region\" IN ('EU')))"
+        + " AND (\"store_transactions\".\"store_id\" = 12) AND (\"store_transactions\".\"day\" = DATE '2025-06-03')"
         + " AND CASE WHEN ((\"store_transactions\".\"region\" IN ('EU')))"
         + " THEN (((\"store_id\" = 12) AND (\"day\" = DATE '2025-06-03'))) ELSE FALSE END", sql);
   }
