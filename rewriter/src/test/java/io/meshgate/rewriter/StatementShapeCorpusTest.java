@@ -30,8 +30,10 @@ import org.junit.jupiter.api.Test;
  * exactly, character for character, the fresh rewrite of the variant.
  */
 class StatementShapeCorpusTest {
-  private static final List<String> INTEGERS = List.of("0", "1", "7", "42", "007", "2147483647", "1000000000");
-  private static final List<String> BIGINTS = List.of("2147483648", "5000000000", "9223372036854775807");
+  private static final List<String> INTEGERS = List.of("0", "00", "1", "7", "42", "007", "2147483647", "1000000000",
+      "000000000000000000042");
+  private static final List<String> BIGINTS = List.of("2147483648", "5000000000", "9223372036854775807",
+      "0009223372036854775807");
   private static final List<String> NUMERICS = List.of("0.5", ".25", "12.50", "0.000001", "0.0000001", "3.0");
   private static final List<String> STRINGS = List.of("'EU'", "''", "'it''s'", "'x'' OR 1=1 --'", "'$1'",
       "'/* not a comment'", "'-- not a comment'", "'; DROP TABLE t; --'", "'back\\slash\\'", "'E''x'''",

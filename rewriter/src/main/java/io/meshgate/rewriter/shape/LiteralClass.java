@@ -3,7 +3,6 @@ package io.meshgate.rewriter.shape;
 import io.meshgate.rewriter.lexer.Token;
 import java.math.BigInteger;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * The type PostgreSQL gives a bare literal, which a shape keeps: {@code 42}, {@code 5000000000}
@@ -25,8 +24,6 @@ public enum LiteralClass {
 
   private static final BigInteger INTEGER_MAX = BigInteger.valueOf(Integer.MAX_VALUE);
   private static final BigInteger BIGINT_MAX = BigInteger.valueOf(Long.MAX_VALUE);
-  private static final Pattern PLAIN_INTEGER = Pattern.compile("[0-9]+");
-  private static final Pattern PLAIN_DECIMAL = Pattern.compile("[0-9]*\\.[0-9]+");
 
   /** The class of a literal token a shape may lift, or empty for any other token. */
   static Optional<LiteralClass> of(Token token) {
@@ -43,13 +40,25 @@ public enum LiteralClass {
   }
 
   private static Optional<LiteralClass> ofNumber(String text) {
-    if (PLAIN_DECIMAL.matcher(text).matches()) {
-      return Optional.of(NUMERIC);
+    // A hand-written scan, not a regular expression: this runs for every literal of every
+    // simple-protocol statement.
+    int dot = -1;
+    for (int index = 0; index < text.length(); index++) {
+      char character = text.charAt(index);
+      if (character == '.' && dot < 0) {
+        dot = index;
+      } else if (character < '0' || character > '9') {
+        // An exponent, or PostgreSQL 16's 0x/0o/0b and underscores (which 15 does not read as
+        // one number): kept verbatim.
+        return Optional.empty();
+      }
     }
-    if (!PLAIN_INTEGER.matcher(text).matches()) {
-      // An exponent, or PostgreSQL 16's 0x/0o/0b and underscores (which 15 does not read as
-      // one number): kept verbatim.
-      return Optional.empty();
+    if (dot >= 0) {
+      // 4.2 and .2 are plain decimals; 4. stays in the key.
+      return dot == text.length() - 1 ? Optional.empty() : Optional.of(NUMERIC);
+    }
+    if (text.length() <= 9) {
+      return Optional.of(INTEGER);
     }
     BigInteger value = new BigInteger(text);
     if (value.compareTo(INTEGER_MAX) <= 0) {

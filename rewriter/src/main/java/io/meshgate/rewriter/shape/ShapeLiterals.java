@@ -45,7 +45,10 @@ final class ShapeLiterals {
         PostgresDialect.INSTANCE.quoteStringLiteral(quoted, null, value);
         yield quoted.toString();
       }
-      case INTEGER, BIGINT, NUMERIC ->
+      // A plain integer in bigint's range: Calcite writes its value's digits, leading zeros
+      // dropped; computed here, since this runs for every spliced statement.
+      case INTEGER, BIGINT -> Long.toString(Long.parseLong(literal.text()));
+      case NUMERIC ->
           PostgresUnparser.unparse(SqlLiteral.createExactNumeric(literal.text(), SqlParserPos.ZERO), List.of());
     };
   }

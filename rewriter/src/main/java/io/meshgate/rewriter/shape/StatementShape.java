@@ -78,8 +78,10 @@ public record StatementShape(List<Part> key, List<Token> literals) {
     List<Token> literals = new ArrayList<>();
     for (int index = 0; index < significant.size(); index++) {
       Token token = significant.get(index);
-      Optional<LiteralClass> literalClass = LiteralClass.of(token);
-      if (literalClass.isPresent() && isValuePosition(significant, index)) {
+      Optional<LiteralClass> literalClass = isValuePosition(significant, index)
+          ? LiteralClass.of(token)
+          : Optional.empty();
+      if (literalClass.isPresent()) {
         key.add(new Lifted(literalClass.get()));
         literals.add(token);
       } else {
