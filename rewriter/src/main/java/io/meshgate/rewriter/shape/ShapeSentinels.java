@@ -2,10 +2,15 @@ package io.meshgate.rewriter.shape;
 
 import static java.util.Objects.requireNonNull;
 
+import io.meshgate.rewriter.lexer.LexicalException;
+import io.meshgate.rewriter.lexer.PgLexer;
 import io.meshgate.rewriter.lexer.Token;
+import io.meshgate.rewriter.lexer.TokenType;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.random.RandomGenerator;
@@ -26,31 +31,48 @@ public record ShapeSentinels(String sql, List<String> renderings) {
 
   /**
    * The sentinel statement of {@code shape}, built from {@code sql}, the statement it is the
-   * shape of; empty in the unexpected case that the sentinel text is not of the same shape.
+   * shape of, without its comments; empty in the unexpected case that the sentinel text is not
+   * of the same shape.
    */
   public static Optional<ShapeSentinels> of(String sql, StatementShape shape, RandomGenerator random) {
     requireNonNull(sql, "sql is null");
     requireNonNull(shape, "shape is null");
     requireNonNull(random, "random is null");
+    List<Token> tokens;
+    try {
+      tokens = PgLexer.tokenize(sql);
+    } catch (LexicalException unreadable) {
+      return Optional.empty();
+    }
     List<LiteralClass> classes = shape.literalClasses();
+    Map<Integer, Integer> literalAt = new HashMap<>();
+    for (int index = 0; index < shape.literals().size(); index++) {
+      literalAt.put(shape.literals().get(index).start(), index);
+    }
+    // The sentinel statement is shared by every session whose statements have this shape, so
+    // it keeps nothing of the first statement but its key: comments become spaces.
     StringBuilder text = new StringBuilder(sql.length() + 16 * classes.size());
     List<String> renderings = new ArrayList<>(classes.size());
     Set<String> used = new HashSet<>();
-    int copied = 0;
-    for (int index = 0; index < classes.size(); index++) {
-      Token literal = shape.literals().get(index);
-      String sentinel;
-      do {
-        sentinel = ShapeLiterals.sentinel(classes.get(index), random);
-      } while (!used.add(sentinel) || sql.contains(core(sentinel)));
-      text.append(sql, copied, literal.start()).append(sentinel);
-      copied = literal.end();
-      renderings.add(ShapeLiterals.render(new Token(literal.type(), sentinel, 0), classes.get(index)));
+    for (Token token : tokens) {
+      Integer literal = literalAt.get(token.start());
+      if (literal != null) {
+        String sentinel;
+        do {
+          sentinel = ShapeLiterals.sentinel(classes.get(literal), random);
+        } while (!used.add(sentinel) || sql.contains(core(sentinel)));
+        text.append(sentinel);
+        renderings.add(ShapeLiterals.render(new Token(token.type(), sentinel, 0), classes.get(literal)));
+      } else if (token.type() == TokenType.LINE_COMMENT || token.type() == TokenType.BLOCK_COMMENT) {
+        text.append(token.type() == TokenType.LINE_COMMENT ? '\n' : ' ');
+      } else {
+        text.append(token.text());
+      }
     }
-    text.append(sql, copied, sql.length());
     String sentinelSql = text.toString();
     Optional<StatementShape> sentinelShape = StatementShape.of(sentinelSql);
-    if (sentinelShape.isEmpty() || !sentinelShape.get().key().equals(shape.key())) {
+    if (renderings.size() != classes.size() || sentinelShape.isEmpty()
+        || !sentinelShape.get().key().equals(shape.key())) {
       return Optional.empty();
     }
     return Optional.of(new ShapeSentinels(sentinelSql, renderings));

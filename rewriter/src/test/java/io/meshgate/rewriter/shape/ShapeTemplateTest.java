@@ -102,6 +102,21 @@ class ShapeTemplateTest {
     }
   }
 
+  /**
+   * The sentinel statement is shared by every session with statements of the shape, so it keeps
+   * nothing of the first statement but its key: no literal value, no comment.
+   */
+  @Test
+  void theSentinelStatementKeepsOnlyTheKey() {
+    String sql = "SELECT a FROM t /* alice's note */ WHERE a = 'secret' -- more\n AND b = 1234";
+    StatementShape shape = StatementShape.of(sql).orElseThrow();
+    ShapeSentinels sentinels = ShapeSentinels.of(sql, shape, RANDOM).orElseThrow();
+    assertEquals(shape.key(), StatementShape.of(sentinels.sql()).orElseThrow().key());
+    for (String kept : List.of("alice", "more", "secret", "1234")) {
+      assertTrue(!sentinels.sql().contains(kept), sentinels.sql());
+    }
+  }
+
   /** E'' strings, dollar strings and other literals are not lifted at all: they stay in the key. */
   @Test
   void literalsWithEscapesAreNotLifted() {
