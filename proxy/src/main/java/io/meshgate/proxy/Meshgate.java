@@ -166,6 +166,7 @@ public final class Meshgate implements AutoCloseable {
       resources.push(workers::shutdownNow);
 
       decisionCache.ifPresent(cache -> metrics.registerDecisionCache(cache::statistics));
+      metrics.registerStatementCache(statements::statistics);
       metrics.registerAuditSink(auditSink);
       policyReloader.ifPresent(reloader -> metrics.registerPolicyReload(reloader::status));
       Optional<MetricsHttpServer> metricsServer = Optional.empty();

@@ -14,8 +14,13 @@ import io.meshgate.rewriter.SchemaCatalog;
 import io.meshgate.rewriter.SqlRefusal;
 import io.meshgate.rewriter.StatementAnalyzer;
 import io.meshgate.rewriter.analysis.FunctionAllowlist;
+import io.meshgate.rewriter.shape.ShapeSentinels;
+import io.meshgate.rewriter.shape.ShapeTemplate;
+import io.meshgate.rewriter.shape.StatementShape;
+import java.security.SecureRandom;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The statement cache of the architecture's three caches: analysed statements, and the SQL each
@@ -36,7 +41,21 @@ import java.util.Optional;
  *
  * Refusals are not cached: they are rare, and a refused statement (an unknown table, say) may
  * be fine after the next DDL. Both caches are bounded (least recently used entries go first).
- * Thread-safe.
+ *
+ * <p><b>Shapes.</b> Simple-protocol clients write their values into the text, so the same
+ * statement with another value is another text. A statement whose value literals can be lifted
+ * ({@link StatementShape}) is governed as its shape's <em>sentinel statement</em> (the first such
+ * text with each literal replaced by a random sentinel of the same class, one per shape), through
+ * the two caches above exactly like any text: so the analysis is checked against the catalog, the
+ * decision is asked for this session's subject, and the rewrite is keyed by decision, rows and
+ * revision as always. The rewrite of the sentinel statement is then cut at the sentinels into a
+ * {@link ShapeTemplate} (cached per rewrite, so it goes when the rewrite goes) and filled with the
+ * statement's own literals. Nothing literal-dependent is decided on the way: the policy input
+ * holds relations and columns, never values. A rewrite with row filter checks (a write to a
+ * filtered table) is not spliced: its markers are per rewrite, and sharing them between texts is
+ * not worth the argument. Anything that cannot be templated falls back to the text itself.
+ *
+ * <p>Thread-safe.
  */
 public final class StatementCache {
   public static final long DEFAULT_MAXIMUM_SIZE = 10_000;
@@ -45,12 +64,29 @@ public final class StatementCache {
   private final Optional<RecordingSchemaCatalog> recording;
   private final Cache<AnalysisKey, CachedAnalysis> analyses;
   private final Cache<RewriteKey, RewrittenStatement> rewrites;
+  private final Shapes shapes;
+  private final Cache<List<StatementShape.Part>, Optional<ShapeSentinels>> sentinels;
+  /** By the rewrite's identity (weak keys compare by identity), so a template lives as long as its rewrite. */
+  private final Cache<RewrittenStatement, Optional<ShapeTemplate>> templates;
+  private final LongAdder shapeHits = new LongAdder();
+  private final LongAdder shapeMisses = new LongAdder();
+  private final SecureRandom random = new SecureRandom();
 
-  private StatementCache(StatementAnalyzer analyzer, Optional<RecordingSchemaCatalog> recording, long maximumSize) {
+  /** Whether statements are governed by shape; off only to compare, the results are the same. */
+  public enum Shapes {
+    ON,
+    OFF
+  }
+
+  private StatementCache(StatementAnalyzer analyzer, Optional<RecordingSchemaCatalog> recording, long maximumSize,
+      Shapes shapes) {
     this.analyzer = analyzer;
     this.recording = recording;
+    this.shapes = recording.isPresent() ? shapes : Shapes.OFF;
     this.analyses = Caffeine.newBuilder().maximumSize(maximumSize).executor(Runnable::run).recordStats().build();
     this.rewrites = Caffeine.newBuilder().maximumSize(maximumSize).executor(Runnable::run).recordStats().build();
+    this.sentinels = Caffeine.newBuilder().maximumSize(maximumSize).executor(Runnable::run).build();
+    this.templates = Caffeine.newBuilder().weakKeys().maximumSize(maximumSize).executor(Runnable::run).build();
   }
 
   /**
@@ -65,19 +101,65 @@ public final class StatementCache {
   /** Like {@link #over(SchemaCatalog, String, long)}, allowing {@code functions}. */
   public static StatementCache over(
       SchemaCatalog catalog, String databaseName, FunctionAllowlist functions, long maximumSize) {
+    return over(catalog, databaseName, functions, maximumSize, Shapes.ON);
+  }
+
+  /** Like {@link #over(SchemaCatalog, String, FunctionAllowlist, long)}, with or without shapes. */
+  public static StatementCache over(
+      SchemaCatalog catalog, String databaseName, FunctionAllowlist functions, long maximumSize, Shapes shapes) {
     requireNonNull(catalog, "catalog is null");
+    requireNonNull(shapes, "shapes is null");
     requireNonNull(databaseName, "databaseName is null");
     if (maximumSize < 1) {
       throw new IllegalArgumentException("the statement cache holds at least one statement");
     }
     RecordingSchemaCatalog recording = new RecordingSchemaCatalog(catalog);
     return new StatementCache(new StatementAnalyzer(recording, databaseName, functions), Optional.of(recording),
-        maximumSize);
+        maximumSize, shapes);
   }
 
   /** No caching: every statement is analysed and rewritten afresh by {@code analyzer}. */
   public static StatementCache disabled(StatementAnalyzer analyzer) {
-    return new StatementCache(requireNonNull(analyzer, "analyzer is null"), Optional.empty(), 1);
+    return new StatementCache(requireNonNull(analyzer, "analyzer is null"), Optional.empty(), 1, Shapes.OFF);
+  }
+
+  /**
+   * The shape of {@code sql} with its sentinel statement, to govern in place of {@code sql} and
+   * {@link #splice} afterwards; empty when shapes are off, or {@code sql} has no literal to lift.
+   */
+  public Optional<ShapedStatement> shape(String sql) {
+    if (shapes == Shapes.OFF) {
+      return Optional.empty();
+    }
+    Optional<StatementShape> shape = StatementShape.of(sql);
+    if (shape.isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<ShapeSentinels> sentinel = sentinels.get(shape.get().key(),
+        key -> ShapeSentinels.of(sql, shape.get(), random));
+    return sentinel.map(found -> new ShapedStatement(shape.get(), found));
+  }
+
+  /**
+   * The rewrite of {@code statement} itself, from {@code sentinelRewrite}, the rewrite of its
+   * sentinel statement; empty when that rewrite cannot be templated (then govern the text).
+   */
+  public Optional<String> splice(RewrittenStatement sentinelRewrite, ShapedStatement statement) {
+    if (!sentinelRewrite.rowFilterChecks().isEmpty()) {
+      shapeMisses.increment();
+      return Optional.empty();
+    }
+    Optional<ShapeTemplate> template = templates.getIfPresent(sentinelRewrite);
+    if (template == null) {
+      shapeMisses.increment();
+      template = ShapeTemplate.of(sentinelRewrite.sql(), statement.sentinels());
+      templates.put(sentinelRewrite, template);
+    } else if (template.isPresent()) {
+      shapeHits.increment();
+    } else {
+      shapeMisses.increment();
+    }
+    return template.map(found -> found.fill(statement.shape().renderedLiterals()));
   }
 
   public AnalyzedStatement analyze(String sql, List<String> searchPath, String endUser) throws SqlRefusal {
@@ -140,6 +222,7 @@ public final class StatementCache {
   public void invalidateAll() {
     analyses.invalidateAll();
     rewrites.invalidateAll();
+    templates.invalidateAll();
   }
 
   /** Hits and misses of the analysis and rewrite caches. */
@@ -147,12 +230,24 @@ public final class StatementCache {
     CacheStats analysis = analyses.stats();
     CacheStats rewrite = rewrites.stats();
     return new Statistics(analysis.hitCount(), analysis.missCount(), rewrite.hitCount(), rewrite.missCount(),
-        analyses.estimatedSize());
+        analyses.estimatedSize(), shapeHits.sum(), shapeMisses.sum());
   }
 
-  /** Counters since start. */
+  /**
+   * Counters since start. A shape hit is a statement spliced into a template already made; a
+   * shape miss one whose template was made now, or that could not be spliced and was governed
+   * as its own text.
+   */
   public record Statistics(long analysisHits, long analysisMisses, long rewriteHits, long rewriteMisses,
-      long cachedStatements) {}
+      long cachedStatements, long shapeHits, long shapeMisses) {}
+
+  /** A statement and its shape's sentinel statement (from {@link #shape}). */
+  public record ShapedStatement(StatementShape shape, ShapeSentinels sentinels) {
+    public ShapedStatement {
+      requireNonNull(shape, "shape is null");
+      requireNonNull(sentinels, "sentinels is null");
+    }
+  }
 
   private record AnalysisKey(String sql, List<String> searchPath, String endUser) {}
 

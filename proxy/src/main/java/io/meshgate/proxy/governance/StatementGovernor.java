@@ -65,11 +65,33 @@ public final class StatementGovernor {
   }
 
   public GovernedStatement govern(SessionIdentity session, String sql, List<String> searchPath) {
+    Optional<StatementCache.ShapedStatement> shaped = statements.shape(sql);
+    if (shaped.isPresent()) {
+      // Governed as its shape's sentinel statement and spliced (see StatementCache). Only an
+      // allowed, spliced statement is taken; anything else (a refusal, a catalog read, a rewrite
+      // that cannot be templated) is governed again as the client's own text, so refusals and
+      // passthrough statements are exactly what they are without shapes.
+      GovernedStatement spliced = govern(session, sql, searchPath, shaped);
+      if (spliced.outcome() == GovernedStatement.Outcome.ALLOWED) {
+        return spliced;
+      }
+    }
+    return govern(session, sql, searchPath, Optional.empty());
+  }
+
+  /**
+   * Governs {@code sql}, or with {@code shaped}, its sentinel statement, splicing {@code sql}'s
+   * literals into the rewrite; empty only when {@code shaped} is given and cannot be spliced.
+   * The governed statement always carries the client's own text, for the audit event.
+   */
+  private GovernedStatement govern(SessionIdentity session, String sql, List<String> searchPath,
+      Optional<StatementCache.ShapedStatement> shaped) {
     String revision = safeRevision();
     long start = System.nanoTime();
+    String analysedSql = shaped.map(statement -> statement.sentinels().sql()).orElse(sql);
     AnalyzedStatement analyzed;
     try {
-      analyzed = statements.analyze(sql, searchPath, session.subject().user());
+      analyzed = statements.analyze(analysedSql, searchPath, session.subject().user());
     } catch (SqlRefusal refusal) {
       GovernedStatement.Outcome outcome = DENIED.equals(refusal.sqlState())
           ? GovernedStatement.Outcome.DENIED
@@ -162,7 +184,15 @@ public final class StatementGovernor {
     long discovered = System.nanoTime();
     try {
       RewrittenStatement rewritten = statements.rewrite(analyzed, decision, discoveryRows, revision);
-      return new GovernedStatement(sql, Optional.of(rewritten.sql()), Optional.empty(),
+      Optional<String> forwarded = shaped.isEmpty()
+          ? Optional.of(rewritten.sql())
+          : statements.splice(rewritten, shaped.get());
+      if (forwarded.isEmpty()) {
+        // No template for this rewrite: never sent, the caller governs the client's own text.
+        return refused(sql, GovernedStatement.Outcome.FAILED, kind, relations, Optional.of(decision), revision,
+            ErrorFields.error("XX000", "statement shape not spliced"), timings(start, parsed, decided));
+      }
+      return new GovernedStatement(sql, forwarded, Optional.empty(),
           GovernedStatement.Outcome.ALLOWED, kind, relations, Optional.of(decision), revision,
           new GovernedStatement.StageTimings(parsed - start, discovered - parsed, System.nanoTime() - discovered),
           rewritten.rowFilterChecks(), analyzed.preparedStatementUse());

@@ -4,6 +4,7 @@ import io.meshgate.audit.AuditSink;
 import io.meshgate.audit.AuditWriteObserver;
 import io.meshgate.policy.cache.CacheStatistics;
 import io.meshgate.policy.reload.PolicyReloadStatus;
+import io.meshgate.proxy.governance.StatementCache;
 import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.Counter;
 import io.prometheus.client.Gauge;
@@ -66,6 +67,11 @@ public final class ProxyMetrics {
   /** Publishes the decision cache's hits, misses, evictions and size, read at scrape time. */
   public void registerDecisionCache(Supplier<CacheStatistics> statistics) {
     new DecisionCacheCollector(statistics).register(registry);
+  }
+
+  /** Publishes the statement cache's hits and misses (analyses, rewrites, shapes), read when scraped. */
+  public void registerStatementCache(Supplier<StatementCache.Statistics> statistics) {
+    new StatementCacheCollector(statistics).register(registry);
   }
 
   /** Publishes the audit sink's queue depth, last write latency, written and failed events. */

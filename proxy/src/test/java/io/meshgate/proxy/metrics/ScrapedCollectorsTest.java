@@ -11,6 +11,7 @@ import io.meshgate.audit.AuditSinkOptions;
 import io.meshgate.audit.JsonLinesAuditSink;
 import io.meshgate.policy.cache.CacheStatistics;
 import io.meshgate.policy.reload.PolicyReloadStatus;
+import io.meshgate.proxy.governance.StatementCache;
 import io.prometheus.client.CollectorRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,6 +54,22 @@ class ScrapedCollectorsTest {
     assertEquals(3.0, sample("meshgate_decision_cache_misses_total"));
     assertEquals(2.0, sample("meshgate_decision_cache_evictions_total"));
     assertEquals(5.0, sample("meshgate_decision_cache_size"));
+  }
+
+  @Test
+  void statementCacheCountersAreReadAtEveryScrape() {
+    AtomicReference<StatementCache.Statistics> statistics =
+        new AtomicReference<>(new StatementCache.Statistics(0, 0, 0, 0, 0, 0, 0));
+    metrics.registerStatementCache(statistics::get);
+    assertEquals(0.0, sample("meshgate_statement_cache_shape_hits_total"));
+    statistics.set(new StatementCache.Statistics(1, 2, 3, 4, 5, 6, 7));
+    assertEquals(1.0, sample("meshgate_statement_cache_analysis_hits_total"));
+    assertEquals(2.0, sample("meshgate_statement_cache_analysis_misses_total"));
+    assertEquals(3.0, sample("meshgate_statement_cache_rewrite_hits_total"));
+    assertEquals(4.0, sample("meshgate_statement_cache_rewrite_misses_total"));
+    assertEquals(5.0, sample("meshgate_statement_cache_analyses"));
+    assertEquals(6.0, sample("meshgate_statement_cache_shape_hits_total"));
+    assertEquals(7.0, sample("meshgate_statement_cache_shape_misses_total"));
   }
 
   @Test

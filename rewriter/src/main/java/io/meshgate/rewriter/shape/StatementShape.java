@@ -78,8 +78,10 @@ public record StatementShape(List<Part> key, List<Token> literals) {
     List<Token> literals = new ArrayList<>();
     for (int index = 0; index < significant.size(); index++) {
       Token token = significant.get(index);
-      Optional<LiteralClass> literalClass = LiteralClass.of(token);
-      if (literalClass.isPresent() && isValuePosition(significant, index)) {
+      Optional<LiteralClass> literalClass = isValuePosition(significant, index)
+          ? LiteralClass.of(token)
+          : Optional.empty();
+      if (literalClass.isPresent()) {
         key.add(new Lifted(literalClass.get()));
         literals.add(token);
       } else {
@@ -87,6 +89,31 @@ public record StatementShape(List<Part> key, List<Token> literals) {
       }
     }
     return literals.isEmpty() ? Optional.empty() : Optional.of(new StatementShape(key, literals));
+  }
+
+  /** The class of each lifted literal, in the order of {@link #literals()}. */
+  public List<LiteralClass> literalClasses() {
+    List<LiteralClass> classes = new ArrayList<>(literals.size());
+    for (Part part : key) {
+      switch (part) {
+        case Lifted lifted -> classes.add(lifted.literalClass());
+        case Kept kept -> { }
+      }
+    }
+    return List.copyOf(classes);
+  }
+
+  /**
+   * Each lifted literal as the rewriter writes it (a string re-quoted from its decoded value, a
+   * number as Calcite unparses it): what fills a {@link ShapeTemplate}'s holes.
+   */
+  public List<String> renderedLiterals() {
+    List<LiteralClass> classes = literalClasses();
+    List<String> rendered = new ArrayList<>(literals.size());
+    for (int index = 0; index < literals.size(); index++) {
+      rendered.add(ShapeLiterals.render(literals.get(index), classes.get(index)));
+    }
+    return List.copyOf(rendered);
   }
 
   private static boolean isValuePosition(List<Token> significant, int index) {

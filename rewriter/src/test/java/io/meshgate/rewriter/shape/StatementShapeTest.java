@@ -30,8 +30,11 @@ class StatementShapeTest {
   void aLiteralsTypeIsPartOfTheShape() {
     assertNotEquals(shape("SELECT * FROM t WHERE a = 1").key(), shape("SELECT * FROM t WHERE a = 1.0").key());
     assertNotEquals(shape("SELECT * FROM t WHERE a = 1").key(), shape("SELECT * FROM t WHERE a = 5000000000").key());
-    assertNotEquals(shape("SELECT * FROM t WHERE a = 5000000000").key(),
-        shape("SELECT * FROM t WHERE a = 50000000000000000000").key());
+    // Beyond bigint, and exponents, stay in the key: predicate pushdown treats a huge integer as
+    // an integer, a decimal not, so they must not share the numeric class.
+    assertEquals(Optional.empty(), StatementShape.of("SELECT * FROM t WHERE a = 50000000000000000000"));
+    assertEquals(Optional.empty(), StatementShape.of("SELECT * FROM t WHERE a = 1e5"));
+    assertEquals(shape("SELECT * FROM t WHERE a = 1.5").key(), shape("SELECT * FROM t WHERE a = .25").key());
     assertNotEquals(shape("SELECT * FROM t WHERE a = 1").key(), shape("SELECT * FROM t WHERE a = '1'").key());
     assertEquals(shape("SELECT * FROM t WHERE a = 2147483647").key(), shape("SELECT * FROM t WHERE a = 0").key());
     assertNotEquals(shape("SELECT * FROM t WHERE a = 2147483647").key(),
