@@ -14,6 +14,7 @@ import io.meshgate.rewriter.SchemaCatalog;
 import io.meshgate.rewriter.SqlRefusal;
 import io.meshgate.rewriter.StatementAnalyzer;
 import io.meshgate.rewriter.analysis.FunctionAllowlist;
+import io.meshgate.rewriter.lexer.Token;
 import io.meshgate.rewriter.shape.ShapeSentinels;
 import io.meshgate.rewriter.shape.ShapeTemplate;
 import io.meshgate.rewriter.shape.StatementShape;
@@ -131,7 +132,21 @@ public final class StatementCache {
     if (shapes == Shapes.OFF) {
       return Optional.empty();
     }
-    Optional<StatementShape> shape = StatementShape.of(sql);
+    return shape(sql, StatementShape.of(sql));
+  }
+
+  /**
+   * Like {@link #shape(String)}, from {@code tokens}, all of {@code sql}'s tokens (offsets
+   * relative to {@code sql}), for a caller that has lexed it already.
+   */
+  public Optional<ShapedStatement> shape(String sql, List<Token> tokens) {
+    if (shapes == Shapes.OFF) {
+      return Optional.empty();
+    }
+    return shape(sql, StatementShape.of(tokens));
+  }
+
+  private Optional<ShapedStatement> shape(String sql, Optional<StatementShape> shape) {
     if (shape.isEmpty()) {
       return Optional.empty();
     }

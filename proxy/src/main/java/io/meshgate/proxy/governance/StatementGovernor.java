@@ -17,6 +17,11 @@ import io.meshgate.rewriter.RewrittenStatement;
 import io.meshgate.rewriter.DiscoveryRows;
 import io.meshgate.rewriter.SqlRefusal;
 import io.meshgate.rewriter.StatementAnalyzer;
+import io.meshgate.rewriter.lexer.LexicalException;
+import io.meshgate.rewriter.lexer.PgLexer;
+import io.meshgate.rewriter.lexer.StatementSplitter;
+import io.meshgate.rewriter.lexer.StatementText;
+import io.meshgate.rewriter.lexer.Token;
 import io.meshgate.rewriter.session.SearchPathChange;
 import io.meshgate.rewriter.session.SearchPathStatements;
 import java.time.Clock;
@@ -65,7 +70,16 @@ public final class StatementGovernor {
   }
 
   public GovernedStatement govern(SessionIdentity session, String sql, List<String> searchPath) {
-    Optional<StatementCache.ShapedStatement> shaped = statements.shape(sql);
+    return governShaped(session, sql, statements.shape(sql), searchPath);
+  }
+
+  /** {@link #govern(SessionIdentity, String, List)} with {@code sql}'s tokens, lexed by the caller. */
+  private GovernedStatement govern(SessionIdentity session, String sql, List<Token> tokens, List<String> searchPath) {
+    return governShaped(session, sql, statements.shape(sql, tokens), searchPath);
+  }
+
+  private GovernedStatement governShaped(SessionIdentity session, String sql,
+      Optional<StatementCache.ShapedStatement> shaped, List<String> searchPath) {
     if (shaped.isPresent()) {
       // Governed as its shape's sentinel statement and spliced (see StatementCache). Only an
       // allowed, spliced statement is taken; anything else (a refusal, a catalog read, a rewrite
@@ -228,19 +242,24 @@ public final class StatementGovernor {
    */
   public List<GovernedStatement> governQuery(
       SessionIdentity session, String sql, List<String> searchPath, List<String> resetSearchPath) {
-    List<String> parts;
+    // Lexed once here: the split and every statement's shape use these tokens.
+    List<Token> tokens;
     try {
-      parts = StatementAnalyzer.split(sql);
-    } catch (SqlRefusal refusal) {
+      tokens = PgLexer.tokenize(sql);
+    } catch (LexicalException unreadable) {
+      // Refused by the analysis, with the position of what does not lex.
       return List.of(govern(session, sql, searchPath));
     }
+    List<StatementText> parts = StatementSplitter.split(sql, tokens);
     if (parts.size() <= 1) {
-      return List.of(govern(session, sql, searchPath));
+      return List.of(govern(session, sql, tokens, searchPath));
     }
     List<GovernedStatement> governed = new ArrayList<>(parts.size());
     List<String> path = searchPath;
-    for (String part : parts) {
-      GovernedStatement statement = govern(session, part, path);
+    for (StatementText part : parts) {
+      // Each statement from its first to its last significant token, so they join with "; ".
+      StatementText alone = part.alone();
+      GovernedStatement statement = govern(session, alone.query(), alone.tokens(), path);
       governed.add(statement);
       if (statement.isForwarded() && StatementKind.UTILITY.wireName().equals(statement.kind())) {
         Optional<SearchPathChange> change = SearchPathStatements.changeOf(statement.forwardedSql().orElseThrow());

@@ -185,4 +185,30 @@ class StatementShapesTest {
     same("alice", "SELECT zip_code FROM sales.stores WHERE store_id = 5 AND");
     same("alice", "SELECT no_such_column FROM sales.stores WHERE store_id = 5");
   }
+
+  @Test
+  void theStatementsOfAQueryAreShapedFromTheQuerysOwnTokens() {
+    // governQuery lexes the message once and shapes each statement from its share of the tokens.
+    String[] queries = {
+        "SELECT zip_code FROM sales.stores WHERE store_id = 4;",
+        "/* a */ SELECT zip_code FROM sales.stores WHERE store_id = 5 -- b",
+        "SELECT region FROM sales.stores WHERE zip_code = 'x;y'; /* c */ SELECT zip_code FROM sales.stores"
+            + " WHERE store_id = 6 ;; SET search_path = sales; SELECT zip_code FROM stores WHERE store_id = 7",
+        "SELECT zip_code FROM sales.stores WHERE store_id = 8; SELECT 'unterminated",
+    };
+    for (int round = 0; round < 2; round++) {
+      for (String query : queries) {
+        List<GovernedStatement> expected = withoutShapes.governQuery(session("alice"), query, SEARCH_PATH, SEARCH_PATH);
+        List<GovernedStatement> actual = withShapes.governQuery(session("alice"), query, SEARCH_PATH, SEARCH_PATH);
+        assertEquals(expected.size(), actual.size(), query);
+        for (int index = 0; index < expected.size(); index++) {
+          assertEquals(expected.get(index).forwardedSql(), actual.get(index).forwardedSql(), query);
+          assertEquals(expected.get(index).refusal(), actual.get(index).refusal(), query);
+          assertEquals(expected.get(index).originalSql(), actual.get(index).originalSql(), query);
+        }
+      }
+    }
+    // The second round's statements were spliced into templates of the first round.
+    assertTrue(shaped.statistics().shapeHits() >= 5, shaped.statistics().toString());
+  }
 }

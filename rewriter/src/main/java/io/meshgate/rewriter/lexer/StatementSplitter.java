@@ -9,9 +9,17 @@ public final class StatementSplitter {
 
   /** The non-empty statements of {@code query}; a statement of only comments is empty. */
   public static List<StatementText> split(String query) throws LexicalException {
+    return split(query, PgLexer.tokenize(query));
+  }
+
+  /**
+   * Like {@link #split(String)}, from {@code tokens}, all of {@code query}'s tokens as {@link
+   * PgLexer#tokenize} gives them: for a caller that needs the tokens too and lexes only once.
+   */
+  public static List<StatementText> split(String query, List<Token> tokens) {
     List<StatementText> statements = new ArrayList<>();
     List<Token> current = new ArrayList<>();
-    for (Token token : PgLexer.tokenize(query)) {
+    for (Token token : tokens) {
       if (token.type() == TokenType.SEMICOLON) {
         addIfNotEmpty(query, current, statements);
         current = new ArrayList<>();

@@ -2,6 +2,7 @@ package io.meshgate.rewriter.lexer;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -25,6 +26,33 @@ public record StatementText(String query, List<Token> tokens) {
       return "";
     }
     return query.substring(tokens.get(0).start(), tokens.get(tokens.size() - 1).end());
+  }
+
+  /**
+   * This statement as a query string of its own: its text from its first to its last
+   * significant token (no comment or whitespace around it), with its tokens' offsets relative
+   * to that text. What a multi-statement query's statement is governed as, without lexing it
+   * again.
+   */
+  public StatementText alone() {
+    int first = 0;
+    while (first < tokens.size() && !tokens.get(first).type().isSignificant()) {
+      first++;
+    }
+    int last = tokens.size() - 1;
+    while (last >= first && !tokens.get(last).type().isSignificant()) {
+      last--;
+    }
+    if (first > last) {
+      return new StatementText("", List.of());
+    }
+    int offset = tokens.get(first).start();
+    List<Token> rebased = new ArrayList<>(last - first + 1);
+    for (int index = first; index <= last; index++) {
+      Token token = tokens.get(index);
+      rebased.add(new Token(token.type(), token.text(), token.start() - offset));
+    }
+    return new StatementText(query.substring(offset, tokens.get(last).end()), rebased);
   }
 
   /** Where the statement starts in the query string. */

@@ -64,11 +64,25 @@ public record StatementShape(List<Part> key, List<Token> literals) {
    */
   public static Optional<StatementShape> of(String sql) {
     requireNonNull(sql, "sql is null");
-    List<Token> significant;
     try {
-      significant = PgLexer.tokenize(sql).stream().filter(token -> token.type().isSignificant()).toList();
+      return of(PgLexer.tokenize(sql));
     } catch (LexicalException unreadable) {
       return Optional.empty();
+    }
+  }
+
+  /**
+   * Like {@link #of(String)}, from the statement's tokens as {@link PgLexer#tokenize} gives
+   * them (offsets relative to the statement's own text, as {@link ShapeSentinels} needs them):
+   * for a caller that has lexed the text already.
+   */
+  public static Optional<StatementShape> of(List<Token> tokens) {
+    requireNonNull(tokens, "tokens is null");
+    List<Token> significant = new ArrayList<>(tokens.size());
+    for (Token token : tokens) {
+      if (token.type().isSignificant()) {
+        significant.add(token);
+      }
     }
     if (significant.isEmpty() || significant.get(0).type() != TokenType.WORD
         || !STATEMENTS.contains(significant.get(0).foldedWord())) {

@@ -35,4 +35,19 @@ class StatementSplitterTest {
     assertEquals(9, statements.get(1).offset());
     assertEquals("select", statements.get(1).significantTokens().get(0).text());
   }
+
+  @Test
+  void aStatementAloneIsItsTrimmedTextWithTokensRelativeToIt() throws LexicalException {
+    String query = "select 1; /* a */ SELECT 'x;' /* b */ FROM t -- c\n;";
+    List<Token> tokens = PgLexer.tokenize(query);
+    List<StatementText> statements = StatementSplitter.split(query, tokens);
+    assertEquals(StatementSplitter.split(query), statements);
+    StatementText alone = statements.get(1).alone();
+    assertEquals("SELECT 'x;' /* b */ FROM t", alone.query());
+    // The same tokens as lexing the statement's text on its own would give.
+    assertEquals(PgLexer.tokenize(alone.query()), alone.tokens());
+    assertEquals(alone.query(), alone.text());
+    assertEquals(new StatementText("select 1", PgLexer.tokenize("select 1")),
+        StatementSplitter.split("  select 1 ;").get(0).alone());
+  }
 }

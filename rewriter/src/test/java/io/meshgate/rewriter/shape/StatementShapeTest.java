@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.meshgate.rewriter.lexer.LexicalException;
+import io.meshgate.rewriter.lexer.PgLexer;
 import io.meshgate.rewriter.lexer.Token;
 import java.util.List;
 import java.util.Optional;
@@ -24,6 +26,14 @@ class StatementShapeTest {
         texts(shape("SELECT * FROM s.t WHERE a = 'x' AND b >= 3 AND c <> 'it''s'")));
     // Whitespace and comments are not part of the shape.
     assertEquals(first.key(), shape("SELECT abalance /* c */ FROM pgbench_accounts\n WHERE aid =  1 -- x").key());
+  }
+
+  @Test
+  void theShapeOfTokensIsTheShapeOfTheirText() throws LexicalException {
+    for (String sql : List.of("SELECT abalance FROM pgbench_accounts WHERE aid = 42;",
+        "SELECT * FROM s.t /* c */ WHERE a = 'x' AND b >= 3 -- d", "SET a = 1", "SELECT 1")) {
+      assertEquals(StatementShape.of(sql), StatementShape.of(PgLexer.tokenize(sql)), sql);
+    }
   }
 
   @Test
