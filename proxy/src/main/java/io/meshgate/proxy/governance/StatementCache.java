@@ -35,9 +35,10 @@ import java.util.concurrent.atomic.LongAdder;
  *       catalog gives the same answers. A DDL change that the catalog has seen (its time to live,
  *       or an invalidation) therefore never meets a stale analysis;
  *   <li>a rewrite by the analysed statement, the decision (its whole value: filters, masks,
- *       denied columns), the rows of the {@code meshgate} schema it reads (their whole value: they
- *       are computed per user and context, and are part of the SQL) and the policy revision. A
- *       changed policy yields another decision, or at least another revision, and so another key.
+ *       denied columns; its hash is computed once per decision object), the rows of the {@code
+ *       meshgate} schema it reads (their whole value: they are computed per user and context, and
+ *       are part of the SQL) and the policy revision. A changed policy yields another decision,
+ *       or at least another revision, and so another key.
  * </ul>
  *
  * Refusals are not cached: they are rare, and a refused statement (an unknown table, say) may
@@ -69,6 +70,8 @@ public final class StatementCache {
   private final Cache<List<StatementShape.Part>, Optional<ShapeSentinels>> sentinels;
   /** By the rewrite's identity (weak keys compare by identity), so a template lives as long as its rewrite. */
   private final Cache<RewrittenStatement, Optional<ShapeTemplate>> templates;
+  /** By the decision's identity (weak keys), so a hash lives as long as its decision object. */
+  private final Cache<Decision, Integer> decisionHashes;
   private final LongAdder shapeHits = new LongAdder();
   private final LongAdder shapeMisses = new LongAdder();
   private final SecureRandom random = new SecureRandom();
@@ -88,6 +91,7 @@ public final class StatementCache {
     this.rewrites = Caffeine.newBuilder().maximumSize(maximumSize).executor(Runnable::run).recordStats().build();
     this.sentinels = Caffeine.newBuilder().maximumSize(maximumSize).executor(Runnable::run).build();
     this.templates = Caffeine.newBuilder().weakKeys().maximumSize(maximumSize).executor(Runnable::run).build();
+    this.decisionHashes = Caffeine.newBuilder().weakKeys().maximumSize(maximumSize).executor(Runnable::run).build();
   }
 
   /**
@@ -223,7 +227,7 @@ public final class StatementCache {
     if (recording.isEmpty()) {
       return analyzed.rewriteWithChecks(decision, rows);
     }
-    RewriteKey key = new RewriteKey(analyzed, decision, rows, policyRevision);
+    RewriteKey key = new RewriteKey(analyzed, decision, decisionHash(decision), rows, policyRevision);
     RewrittenStatement cached = rewrites.getIfPresent(key);
     if (cached != null) {
       return cached;
@@ -233,11 +237,17 @@ public final class StatementCache {
     return rewritten;
   }
 
+  /** {@code decision.hashCode()}, computed once per decision object. */
+  private int decisionHash(Decision decision) {
+    return decisionHashes.get(decision, Decision::hashCode);
+  }
+
   /** Drops every cached analysis and rewrite. */
   public void invalidateAll() {
     analyses.invalidateAll();
     rewrites.invalidateAll();
     templates.invalidateAll();
+    decisionHashes.invalidateAll();
   }
 
   /** Hits and misses of the analysis and rewrite caches. */
@@ -268,6 +278,45 @@ public final class StatementCache {
 
   private record CachedAnalysis(AnalyzedStatement statement, List<SchemaLookup> lookups) {}
 
-  /** The analysed statement by identity (it does not override equals), the decision and rows by value. */
-  private record RewriteKey(AnalyzedStatement statement, Decision decision, DiscoveryRows rows, String policyRevision) {}
+  /**
+   * The analysed statement by identity (it does not override equals), the decision and rows by
+   * value. Hashing a decision walks all its filters and masks, so its hash is computed once per
+   * decision object ({@link #decisionHash}), and equality tries identity first: the decision
+   * cache hands out the same object for the same decision. Two equal decisions that are distinct
+   * objects still compare by value, so the key is exactly the decision's value, as before.
+   */
+  private static final class RewriteKey {
+    private final AnalyzedStatement statement;
+    private final Decision decision;
+    private final DiscoveryRows rows;
+    private final String policyRevision;
+    private final int hash;
+
+    RewriteKey(AnalyzedStatement statement, Decision decision, int decisionHash, DiscoveryRows rows,
+        String policyRevision) {
+      this.statement = statement;
+      this.decision = decision;
+      this.rows = rows;
+      this.policyRevision = policyRevision;
+      int combined = System.identityHashCode(statement);
+      combined = 31 * combined + decisionHash;
+      combined = 31 * combined + rows.hashCode();
+      this.hash = 31 * combined + policyRevision.hashCode();
+    }
+
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof RewriteKey key
+          && statement == key.statement
+          && hash == key.hash
+          && (decision == key.decision || decision.equals(key.decision))
+          && (rows == key.rows || rows.equals(key.rows))
+          && policyRevision.equals(key.policyRevision);
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
+  }
 }

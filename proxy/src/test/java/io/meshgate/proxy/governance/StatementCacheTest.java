@@ -136,6 +136,16 @@ class StatementCacheTest {
     Decision masked = allow(new RelationPolicy(List.of(new RowFilter.Expression("region = 'EU'")),
         Map.of("name", new ColumnMask.Redact()), Set.of()));
     assertNotEquals(first, cache.rewrite(analyzed, masked, "r3").sql());
+    // The key is the decision's value, not the object: an equal decision made anew is a hit,
+    // and one differing only deep inside (a mask's kind on one column) is not.
+    Decision maskedAgain = allow(new RelationPolicy(List.of(new RowFilter.Expression("region = 'EU'")),
+        Map.of("name", new ColumnMask.Redact()), Set.of()));
+    long hitsBefore = cache.statistics().rewriteHits();
+    assertSame(cache.rewrite(analyzed, masked, "r3").sql(), cache.rewrite(analyzed, maskedAgain, "r3").sql());
+    assertEquals(hitsBefore + 2, cache.statistics().rewriteHits());
+    Decision hashed = allow(new RelationPolicy(List.of(new RowFilter.Expression("region = 'EU'")),
+        Map.of("name", new ColumnMask.Null()), Set.of()));
+    assertNotEquals(cache.rewrite(analyzed, masked, "r3").sql(), cache.rewrite(analyzed, hashed, "r3").sql());
   }
 
   /**
