@@ -1,11 +1,26 @@
 package io.meshgate.loadtests.rewrite;
 
 import io.meshgate.policy.Decision;
+import io.meshgate.policy.PolicyEngine;
+import io.meshgate.policy.PolicyInput;
+import io.meshgate.policy.Subject;
+import io.meshgate.policy.cache.CachingPolicyEngine;
 import io.meshgate.proxy.cli.RepositoryRoot;
+import io.meshgate.proxy.governance.GovernedStatement;
+import io.meshgate.proxy.governance.SessionIdentity;
+import io.meshgate.proxy.governance.StatementCache;
+import io.meshgate.proxy.governance.StatementGovernor;
 import io.meshgate.rewriter.AnalyzedStatement;
 import io.meshgate.rewriter.SqlRefusal;
 import io.meshgate.rewriter.StatementAnalyzer;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -27,9 +42,14 @@ import org.openjdk.jmh.annotations.Warmup;
  *       statement seen for the first time. Schema metadata comes from memory, i.e. as from
  *       the proxy's metadata cache once warm (no JDBC round trip is measured).
  *   <li>{@code cachedAnalysis}: rewrite + unparse of an {@link AnalyzedStatement} analysed once,
- *       what remains per statement when analyses are cached by SQL text and search path (as the
- *       rewriter's README recommends). Meshgate has no statement cache yet; a cache of the
- *       rewritten text as well would leave only its lookup.
+ *       what remains per statement when only analyses are cached by SQL text and search path.
+ *   <li>{@code cached}: what a repeated statement costs Meshgate's governance today, through
+ *       the proxy's own {@link StatementGovernor} and {@link StatementCache}: the statement's
+ *       shape, the analysis cache (with its check of the schema catalog), the policy input and a
+ *       decision-cache hit ({@link CachingPolicyEngine} over a fixed decision, standing in for
+ *       OPA), the rewrite cache, and for a query with literals the shape lifts, the splice of
+ *       the statement's own literals. Each call governs the next of {@value #VARIANTS} texts of
+ *       the query that differ in those literals, as a simple-protocol client sends them.
  * </ul>
  *
  * <p>Run it with {@code load-tests/bin/jmh} (arguments go to JMH, e.g. {@code -p query=q01}).
@@ -49,12 +69,17 @@ public class RewriteBenchmark {
   private Decision decision;
   private String sql;
   private AnalyzedStatement analyzed;
+  private StatementGovernor governor;
+  private SessionIdentity session;
+  private List<String> variants;
+  private int next;
+
+  /** How many texts of a query, differing in their lifted literals, {@link #cached} cycles through. */
+  static final int VARIANTS = 16;
 
   @Setup
   public void setUp() throws SqlRefusal {
-    String root = System.getProperty("meshgate.root");
-    TpchWorkload workload = new TpchWorkload(root != null ? Path.of(root) : RepositoryRoot.find().orElseThrow(
-        () -> new IllegalStateException("run from a Meshgate checkout or set -Dmeshgate.root")));
+    TpchWorkload workload = workload();
     analyzer = new StatementAnalyzer(workload.catalog(), TpchWorkload.DATABASE);
     decision = TpchWorkload.analystDecision();
     sql = workload.query(query);
@@ -62,6 +87,53 @@ public class RewriteBenchmark {
     if (!analyzed.requiresDecision()) {
       throw new IllegalStateException(query + " reads no governed table: nothing would be rewritten");
     }
+  }
+
+  @Setup
+  public void setUpGovernor() {
+    TpchWorkload workload = workload();
+    Decision fixed = TpchWorkload.analystDecision();
+    PolicyEngine engine = new PolicyEngine() {
+      @Override
+      public Decision decide(PolicyInput input) {
+        return fixed;
+      }
+
+      @Override
+      public String revision() {
+        return "benchmark";
+      }
+    };
+    StatementCache statements =
+        StatementCache.over(workload.catalog(), TpchWorkload.DATABASE, StatementCache.DEFAULT_MAXIMUM_SIZE);
+    governor = new StatementGovernor(
+        statements, new CachingPolicyEngine(engine, Duration.ofDays(1)), Clock.fixed(Instant.EPOCH, ZoneOffset.UTC));
+    session = new SessionIdentity("benchmark", new Subject("alice", List.of("analysts"), Map.of()),
+        TpchWorkload.DATABASE, "127.0.0.1", "jmh");
+    variants = LiteralVariants.of(workload.query(query), VARIANTS);
+    for (String variant : variants) {
+      // Warms every cache, and proves the governed statement is the rewrite, not a refusal.
+      GovernedStatement governed = governor.govern(session, variant, TpchWorkload.SEARCH_PATH);
+      if (governed.outcome() != GovernedStatement.Outcome.ALLOWED) {
+        throw new IllegalStateException(query + " is not allowed: " + governed.refusal());
+      }
+    }
+    // Which path the measured calls take: spliced into the shape's template, or the text's own.
+    System.out.println(query + ": " + variants.size() + " text(s), " + statements.statistics());
+  }
+
+  private static TpchWorkload workload() {
+    String root = System.getProperty("meshgate.root");
+    return new TpchWorkload(root != null ? Path.of(root) : RepositoryRoot.find().orElseThrow(
+        () -> new IllegalStateException("run from a Meshgate checkout or set -Dmeshgate.root")));
+  }
+
+  /** See the class comment; returns what would be forwarded. */
+  @Benchmark
+  public Optional<String> cached() {
+    String variant = variants.get(next);
+    next = (next + 1) % variants.size();
+    return governor.govern(session, variant, TpchWorkload.SEARCH_PATH).forwardedSql();
   }
 
   @Benchmark
