@@ -19,6 +19,7 @@ import io.meshgate.rewriter.shape.ShapeSentinels;
 import io.meshgate.rewriter.shape.ShapeTemplate;
 import io.meshgate.rewriter.shape.StatementShape;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
@@ -42,7 +43,8 @@ import java.util.concurrent.atomic.LongAdder;
  * </ul>
  *
  * Refusals are not cached: they are rare, and a refused statement (an unknown table, say) may
- * be fine after the next DDL. Both caches are bounded (least recently used entries go first).
+ * be fine after the next DDL. (A shape that was not spliced is remembered for a few seconds,
+ * but only as a hint to skip its sentinel statement: see {@link #recentlyUnspliced}.) Both caches are bounded (least recently used entries go first).
  *
  * <p><b>Shapes.</b> Simple-protocol clients write their values into the text, so the same
  * statement with another value is another text. A statement whose value literals can be lifted
@@ -61,6 +63,12 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class StatementCache {
   public static final long DEFAULT_MAXIMUM_SIZE = 10_000;
+  /**
+   * How long a shape that was not spliced for a user is governed as text without trying again:
+   * as long as the decision cache keeps a decision by default, so a refusal that goes away (a
+   * grant, a created table) costs the shape at most this long.
+   */
+  static final Duration UNSPLICED_HINT = Duration.ofSeconds(5);
 
   private final StatementAnalyzer analyzer;
   private final Optional<RecordingSchemaCatalog> recording;
@@ -70,6 +78,8 @@ public final class StatementCache {
   private final Cache<List<StatementShape.Part>, Optional<ShapeSentinels>> sentinels;
   /** By the rewrite's identity (weak keys compare by identity), so a template lives as long as its rewrite. */
   private final Cache<RewrittenStatement, Optional<ShapeTemplate>> templates;
+  /** Shapes recently not spliced for a user and search path (see {@link #recentlyUnspliced}). */
+  private final Cache<UnsplicedKey, Boolean> unspliced;
   /** By the decision's identity (weak keys), so a hash lives as long as its decision object. */
   private final Cache<Decision, Integer> decisionHashes;
   private final LongAdder shapeHits = new LongAdder();
@@ -91,6 +101,8 @@ public final class StatementCache {
     this.rewrites = Caffeine.newBuilder().maximumSize(maximumSize).executor(Runnable::run).recordStats().build();
     this.sentinels = Caffeine.newBuilder().maximumSize(maximumSize).executor(Runnable::run).build();
     this.templates = Caffeine.newBuilder().weakKeys().maximumSize(maximumSize).executor(Runnable::run).build();
+    this.unspliced = Caffeine.newBuilder().expireAfterWrite(UNSPLICED_HINT).maximumSize(maximumSize)
+        .executor(Runnable::run).build();
     this.decisionHashes = Caffeine.newBuilder().weakKeys().maximumSize(maximumSize).executor(Runnable::run).build();
   }
 
@@ -181,6 +193,23 @@ public final class StatementCache {
     return template.map(found -> found.fill(statement.shape().renderedLiterals()));
   }
 
+  /**
+   * Whether {@code statement}'s shape was recently not spliced for {@code endUser} under {@code
+   * searchPath} (its sentinel statement refused, passed through, or not templated): then govern
+   * the text straight away rather than the sentinel statement first. Only a hint, never a
+   * verdict: governing the text is exactly what happens after a shape is not spliced, so a
+   * stale hint costs time, never a different outcome. Costs nothing while no shape was refused.
+   */
+  public boolean recentlyUnspliced(ShapedStatement statement, String endUser, List<String> searchPath) {
+    return unspliced.estimatedSize() > 0
+        && unspliced.getIfPresent(new UnsplicedKey(statement.sentinels().sql(), endUser, searchPath)) != null;
+  }
+
+  /** Notes that {@code statement}'s shape was not spliced for {@code endUser} under {@code searchPath}. */
+  public void unspliced(ShapedStatement statement, String endUser, List<String> searchPath) {
+    unspliced.put(new UnsplicedKey(statement.sentinels().sql(), endUser, List.copyOf(searchPath)), Boolean.TRUE);
+  }
+
   public AnalyzedStatement analyze(String sql, List<String> searchPath, String endUser) throws SqlRefusal {
     if (recording.isEmpty()) {
       return analyzer.analyze(sql, searchPath, endUser);
@@ -248,6 +277,7 @@ public final class StatementCache {
     rewrites.invalidateAll();
     templates.invalidateAll();
     decisionHashes.invalidateAll();
+    unspliced.invalidateAll();
   }
 
   /** Hits and misses of the analysis and rewrite caches. */
@@ -273,6 +303,8 @@ public final class StatementCache {
       requireNonNull(sentinels, "sentinels is null");
     }
   }
+
+  private record UnsplicedKey(String sentinelSql, String endUser, List<String> searchPath) {}
 
   private record AnalysisKey(String sql, List<String> searchPath, String endUser) {}
 

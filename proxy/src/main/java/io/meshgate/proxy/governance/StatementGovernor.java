@@ -80,15 +80,18 @@ public final class StatementGovernor {
 
   private GovernedStatement governShaped(SessionIdentity session, String sql,
       Optional<StatementCache.ShapedStatement> shaped, List<String> searchPath) {
-    if (shaped.isPresent()) {
+    String user = session.subject().user();
+    if (shaped.isPresent() && !statements.recentlyUnspliced(shaped.get(), user, searchPath)) {
       // Governed as its shape's sentinel statement and spliced (see StatementCache). Only an
       // allowed, spliced statement is taken; anything else (a refusal, a catalog read, a rewrite
       // that cannot be templated) is governed again as the client's own text, so refusals and
-      // passthrough statements are exactly what they are without shapes.
+      // passthrough statements are exactly what they are without shapes. The next statements of
+      // the shape skip the sentinel statement for a while (a hint: the outcome is the same).
       GovernedStatement spliced = govern(session, sql, searchPath, shaped);
       if (spliced.outcome() == GovernedStatement.Outcome.ALLOWED) {
         return spliced;
       }
+      statements.unspliced(shaped.get(), user, searchPath);
     }
     return govern(session, sql, searchPath, Optional.empty());
   }

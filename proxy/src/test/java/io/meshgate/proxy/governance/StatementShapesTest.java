@@ -211,4 +211,26 @@ class StatementShapesTest {
     // The second round's statements were spliced into templates of the first round.
     assertTrue(shaped.statistics().shapeHits() >= 5, shaped.statistics().toString());
   }
+
+  @Test
+  void aShapeThatWasNotSplicedIsGovernedAsTextWithoutTryingItsSentinelAgain() {
+    // carol has no grant: the sentinel statement is refused, then the text; the next
+    // statements of the shape go straight to their text (one decision each, not two).
+    same("carol", "SELECT zip_code FROM sales.stores WHERE store_id = 1");
+    long asked = policy.inputs.stream().filter(input -> input.subject().user().equals("carol")).count();
+    for (int store = 2; store <= 5; store++) {
+      assertFalse(same("carol", "SELECT zip_code FROM sales.stores WHERE store_id = " + store).isForwarded());
+    }
+    long askedAfter = policy.inputs.stream().filter(input -> input.subject().user().equals("carol")).count();
+    // same() asks once without shapes and once with, per statement.
+    assertEquals(asked + 4 * 2, askedAfter);
+    // The hint is per user: alice's statements of the same shape are still spliced.
+    long hits = shaped.statistics().shapeHits();
+    same("alice", "SELECT zip_code FROM sales.stores WHERE store_id = 6");
+    same("alice", "SELECT zip_code FROM sales.stores WHERE store_id = 7");
+    assertTrue(shaped.statistics().shapeHits() > hits, shaped.statistics().toString());
+    // And a hint never changes an outcome: once carol is granted, her statements are allowed.
+    policy.decisions.set(Map.of("carol", filtered("EU", Map.of())));
+    assertTrue(same("carol", "SELECT zip_code FROM sales.stores WHERE store_id = 8").isForwarded());
+  }
 }
