@@ -44,7 +44,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code cachedAnalysis}: rewrite + unparse of an {@link AnalyzedStatement} analysed once,
  *       what remains per statement when only analyses are cached by SQL text and search path.
  *   <li>{@code cached}: what a repeated statement costs Meshgate's governance today, through
- *       the proxy's own {@link StatementGovernor} and {@link StatementCache}: the statement's
+ *       the proxy's own {@link StatementGovernor} (as a simple Query message: split and shape)
+ *       and {@link StatementCache}: the statement's
  *       shape, the analysis cache (with its check of the schema catalog), the policy input and a
  *       decision-cache hit ({@link CachingPolicyEngine} over a fixed decision, standing in for
  *       OPA), the rewrite cache, and for a query with literals the shape lifts, the splice of
@@ -113,7 +114,8 @@ public class RewriteBenchmark {
     variants = LiteralVariants.of(workload.query(query), VARIANTS);
     for (String variant : variants) {
       // Warms every cache, and proves the governed statement is the rewrite, not a refusal.
-      GovernedStatement governed = governor.govern(session, variant, TpchWorkload.SEARCH_PATH);
+      GovernedStatement governed =
+          governor.governQuery(session, variant, TpchWorkload.SEARCH_PATH, TpchWorkload.SEARCH_PATH).get(0);
       if (governed.outcome() != GovernedStatement.Outcome.ALLOWED) {
         throw new IllegalStateException(query + " is not allowed: " + governed.refusal());
       }
@@ -128,12 +130,13 @@ public class RewriteBenchmark {
         () -> new IllegalStateException("run from a Meshgate checkout or set -Dmeshgate.root")));
   }
 
-  /** See the class comment; returns what would be forwarded. */
+  /** See the class comment; governed as a simple Query message is. Returns what would be forwarded. */
   @Benchmark
   public Optional<String> cached() {
     String variant = variants.get(next);
     next = (next + 1) % variants.size();
-    return governor.govern(session, variant, TpchWorkload.SEARCH_PATH).forwardedSql();
+    return governor.governQuery(session, variant, TpchWorkload.SEARCH_PATH, TpchWorkload.SEARCH_PATH).get(0)
+        .forwardedSql();
   }
 
   @Benchmark
