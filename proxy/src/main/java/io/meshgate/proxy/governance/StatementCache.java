@@ -20,6 +20,7 @@ import io.meshgate.rewriter.shape.ShapeTemplate;
 import io.meshgate.rewriter.shape.StatementShape;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
@@ -69,6 +70,7 @@ public final class StatementCache {
    * grant, a created table) costs the shape at most this long.
    */
   static final Duration UNSPLICED_HINT = Duration.ofSeconds(5);
+  private static final int DECISION_HASH_SLOTS = 64;
 
   private final StatementAnalyzer analyzer;
   private final Optional<RecordingSchemaCatalog> recording;
@@ -80,8 +82,14 @@ public final class StatementCache {
   private final Cache<RewrittenStatement, Optional<ShapeTemplate>> templates;
   /** Shapes recently not spliced for a user and search path (see {@link #recentlyUnspliced}). */
   private final Cache<UnsplicedKey, Boolean> unspliced;
-  /** By the decision's identity (weak keys), so a hash lives as long as its decision object. */
-  private final Cache<Decision, Integer> decisionHashes;
+  /**
+   * Decisions' hashes by the decision's identity, direct-mapped (see {@link #decisionHash}): the
+   * decision cache hands out the same few objects again and again. Not a Caffeine cache: its
+   * bookkeeping on every read cost more than the hash it saved.
+   */
+  private final DecisionHash[] decisionHashes = new DecisionHash[DECISION_HASH_SLOTS];
+  /** {@link System#nanoTime()} after which no hint of {@link #unspliced} is alive any more. */
+  private volatile long unsplicedUntil;
   private final LongAdder shapeHits = new LongAdder();
   private final LongAdder shapeMisses = new LongAdder();
   private final SecureRandom random = new SecureRandom();
@@ -103,7 +111,7 @@ public final class StatementCache {
     this.templates = Caffeine.newBuilder().weakKeys().maximumSize(maximumSize).executor(Runnable::run).build();
     this.unspliced = Caffeine.newBuilder().expireAfterWrite(UNSPLICED_HINT).maximumSize(maximumSize)
         .executor(Runnable::run).build();
-    this.decisionHashes = Caffeine.newBuilder().weakKeys().maximumSize(maximumSize).executor(Runnable::run).build();
+    this.unsplicedUntil = System.nanoTime();
   }
 
   /**
@@ -198,15 +206,17 @@ public final class StatementCache {
    * searchPath} (its sentinel statement refused, passed through, or not templated): then govern
    * the text straight away rather than the sentinel statement first. Only a hint, never a
    * verdict: governing the text is exactly what happens after a shape is not spliced, so a
-   * stale hint costs time, never a different outcome. Costs nothing while no shape was refused.
+   * stale hint costs time, never a different outcome. Costs a clock read while no shape was
+   * refused in the last seconds.
    */
   public boolean recentlyUnspliced(ShapedStatement statement, String endUser, List<String> searchPath) {
-    return unspliced.estimatedSize() > 0
+    return System.nanoTime() - unsplicedUntil < 0
         && unspliced.getIfPresent(new UnsplicedKey(statement.sentinels().sql(), endUser, searchPath)) != null;
   }
 
   /** Notes that {@code statement}'s shape was not spliced for {@code endUser} under {@code searchPath}. */
   public void unspliced(ShapedStatement statement, String endUser, List<String> searchPath) {
+    unsplicedUntil = System.nanoTime() + UNSPLICED_HINT.toNanos();
     unspliced.put(new UnsplicedKey(statement.sentinels().sql(), endUser, List.copyOf(searchPath)), Boolean.TRUE);
   }
 
@@ -266,17 +276,31 @@ public final class StatementCache {
     return rewritten;
   }
 
-  /** {@code decision.hashCode()}, computed once per decision object. */
+  /**
+   * {@code decision.hashCode()}, computed once per decision object while it keeps its slot.
+   * Racy by design and still exact: a slot holds an immutable pair (final fields, safely
+   * published), the object is compared by identity, and a lost or overwritten slot only means
+   * hashing that decision again.
+   */
   private int decisionHash(Decision decision) {
-    return decisionHashes.get(decision, Decision::hashCode);
+    int slot = System.identityHashCode(decision) & (DECISION_HASH_SLOTS - 1);
+    DecisionHash remembered = decisionHashes[slot];
+    if (remembered != null && remembered.decision() == decision) {
+      return remembered.hash();
+    }
+    int hash = decision.hashCode();
+    decisionHashes[slot] = new DecisionHash(decision, hash);
+    return hash;
   }
+
+  private record DecisionHash(Decision decision, int hash) {}
 
   /** Drops every cached analysis and rewrite. */
   public void invalidateAll() {
     analyses.invalidateAll();
     rewrites.invalidateAll();
     templates.invalidateAll();
-    decisionHashes.invalidateAll();
+    Arrays.fill(decisionHashes, null);
     unspliced.invalidateAll();
   }
 
