@@ -170,6 +170,14 @@ class DdlStatementsTest {
   }
 
   @Test
+  void literalsAndNamesAreWrittenInOneForm() throws SqlRefusal {
+    assertDdl("CREATE TABLE sales.\"select\" (U&\"d\\0061ta\" text DEFAULT $$it's$$, \"from\" int CHECK (\"from\" <> 0))",
+        DdlAction.CREATE_TABLE,
+        List.of(target("sales", "select", List.of(), List.of("data", "from"))),
+        "CREATE TABLE \"sales\".\"select\" (\"data\" text DEFAULT ('it''s'), \"from\" int CHECK ((\"from\" <> 0)))");
+  }
+
+  @Test
   void unqualifiedTargetsResolveWithTheSearchPath() throws SqlRefusal {
     SqlRefusal missing = assertThrows(SqlRefusal.class,
         () -> analyzer.analyze("ALTER TABLE stores ADD COLUMN a int", List.of("customers")));
@@ -215,6 +223,9 @@ class DdlStatementsTest {
       "CREATE TABLE sales.x (a bigint DEFAULT nextval('sales.seq'))",
       "CREATE TABLE sales.x (a int, CHECK (public.my_check(a)))",
       "CREATE TABLE sales.x (a int DEFAULT count(*))",
+      "CREATE TABLE sales.x (a int DEFAULT 1 + (SELECT 1))",
+      "CREATE TABLE sales.x (a text DEFAULT lower((SELECT region FROM sales.stores LIMIT 1)))",
+      "CREATE TABLE sales.x (a int, b int GENERATED ALWAYS AS (sales.stores.store_id) STORED)",
       "CREATE TABLE pg_catalog.x (a int)",
       "CREATE TABLE meshgate.data_products (a int)",
       "ALTER TABLE pg_class ADD COLUMN a int",
@@ -320,6 +331,8 @@ class DdlStatementsTest {
       "ALTER TABLE sales.stores ADD COLUMN a int NOT NULL garbage",
       "COMMENT ON TABLE sales.stores IS 'x' 'y' z",
       "DROP TABLE sales.stores junk",
+      "CREATE TABLE sales.x (a int CHECK (a > 0) NO INHERIT)",
+      "CREATE TABLE sales.x (a int UNIQUE NULLS NOT DISTINCT)",
   })
   void malformedFormsAreSyntaxErrors(String sql) {
     refused(sql, "42601");
