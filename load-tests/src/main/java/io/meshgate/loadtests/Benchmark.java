@@ -174,7 +174,7 @@ public final class Benchmark {
       PgbenchRunner runner = new PgbenchRunner(databases.pgbench(), raw, keepTransactionLogs, machine.processors(),
           progress, recorder.isPresent() ? recorder.get() : RunRecorder.NONE, processorTimes);
 
-      if (plan.runs(Scenario.SELECT_ONLY)) {
+      if (plan.runs(Scenario.SELECT_ONLY) || plan.runs(Scenario.CONNECTION_STORM)) {
         runBenchScenarios(databases, tools, runner, work, usersFile, policies, raw, collected);
       }
       if (plan.runs(Scenario.GOVERNED_WORKLOAD)) {
@@ -245,11 +245,15 @@ public final class Benchmark {
       targets.put(Target.DIRECT, direct);
       targets.put(Target.PGBOUNCER, pgbouncer.endpoint());
       targets.put(Target.MESHGATE, throughMeshgate);
-      collected.measurements.addAll(new SelectOnlyScenario(runner, targets)
-          .run(plan.selectOnlyModes(), plan.selectOnlyClients(), plan.selectOnlyDuration(), plan.warmup()));
-      if (plan.complete()) {
+      if (plan.runs(Scenario.SELECT_ONLY)) {
+        collected.measurements.addAll(new SelectOnlyScenario(runner, targets)
+            .run(plan.selectOnlyModes(), plan.selectOnlyClients(), plan.selectOnlyDuration(), plan.warmup()));
+      }
+      if (plan.runs(Scenario.CONNECTION_STORM)) {
         collected.measurements.addAll(new ConnectionStormScenario(runner, targets)
-            .run(plan.stormClients(), plan.stormDuration()));
+            .run(plan.stormClients(), plan.stormDuration(), plan.warmup()));
+      }
+      if (plan.complete()) {
         measureIdleConnections(databases.postgres(), direct, throughMeshgate, meshgate, pgbouncer, collected);
       }
 

@@ -25,9 +25,10 @@ public final class BenchmarkCommand {
         --keep-transaction-logs  keep pgbench's per-transaction logs in DIR/raw (large)
         --profile                a JDK Flight Recorder recording of Meshgate per measured run, with a summary,
                                  in DIR/raw/profiles (the recording itself costs Meshgate a little throughput)
-        --only SCENARIO[:MODE[:CLIENTS]]  one scenario of the plan (select-only or governed-workload), optionally one
-                                 query mode (simple, extended, prepared) and one client count, e.g.
-                                 select-only:prepared:32; for measuring one change, not for a report to quote
+        --only SCENARIO[:MODE[:CLIENTS]]  one scenario of the plan (select-only, governed-workload or
+                                 connection-storm), optionally one query mode (simple, extended, prepared;
+                                 none for the storm) and one client count, e.g. select-only:prepared:32 or
+                                 connection-storm::8; for measuring one change, not for a report to quote
       Starts PostgreSQL, PgBouncer and Meshgate on 127.0.0.1, runs every scenario against each in turn,
       and writes DIR/report.md with PNG charts and results.csv.""";
   private static final DateTimeFormatter DIRECTORY_NAME =

@@ -93,13 +93,15 @@ public record BenchmarkPlan(
   /** This plan reduced to one scenario, and to one query mode and client count when given. */
   public BenchmarkPlan focusedOn(PlanFocus focus) {
     boolean selectOnly = focus.scenario() == Scenario.SELECT_ONLY;
+    boolean governed = focus.scenario() == Scenario.GOVERNED_WORKLOAD;
     List<QueryMode> modes = focus.mode().map(List::of).orElse(selectOnly ? selectOnlyModes : governedModes);
     List<Integer> clients = focus.clients().isPresent() ? List.of(focus.clients().getAsInt())
         : selectOnly ? selectOnlyClients : governedClients;
     return new BenchmarkPlan(name + ", only " + focus.scenario().slug(), scale, warmup,
         selectOnly ? modes : selectOnlyModes, selectOnly ? clients : selectOnlyClients, selectOnlyDuration,
-        selectOnly ? governedModes : modes, selectOnly ? governedClients : clients, governedDuration,
-        stormClients, stormDuration, idleConnections, decisionThreads, decisionDuration, Optional.of(focus.scenario()));
+        governed ? modes : governedModes, governed ? clients : governedClients, governedDuration,
+        focus.scenario() == Scenario.CONNECTION_STORM ? focus.clients().orElse(stormClients) : stormClients,
+        stormDuration, idleConnections, decisionThreads, decisionDuration, Optional.of(focus.scenario()));
   }
 
   /** Whether the plan runs {@code scenario} (and, for the select-only database, the storm and idle scenarios). */

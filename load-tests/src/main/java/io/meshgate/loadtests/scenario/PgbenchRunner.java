@@ -92,12 +92,17 @@ public final class PgbenchRunner {
    * the measured run, about half of them on a two-processor machine, a one-off that a proxy which
    * has been running for a while no longer pays. A failure is reported, since the measured runs
    * will most likely fail too.
+   *
+   * @param connectPerTransaction warm up the way the connection storm runs (pgbench {@code
+   *     --connect}, simple protocol, one thread per client) rather than with prepared statements
    */
-  public void warmUp(String scenario, Target target, Endpoint endpoint, PgbenchScript script, Duration duration) {
+  public void warmUp(String scenario, Target target, Endpoint endpoint, PgbenchScript script, Duration duration,
+      boolean connectPerTransaction) {
     int clients = Math.min(8, 2 * processors);
     Duration half = Duration.ofSeconds(Math.max(1, duration.toSeconds() / 2));
-    PgbenchInvocation invocation = new PgbenchInvocation(endpoint, script, QueryMode.PREPARED, clients,
-        threadsFor(clients), half, false);
+    PgbenchInvocation invocation = new PgbenchInvocation(endpoint, script,
+        connectPerTransaction ? QueryMode.SIMPLE : QueryMode.PREPARED, clients,
+        connectPerTransaction ? clients : threadsFor(clients), half, connectPerTransaction);
     String name = "warmup-" + target.name().toLowerCase(Locale.ROOT);
     try {
       pgbench.run(invocation, prefix(scenario, name + "-1"), false);
