@@ -104,6 +104,13 @@ public record BenchmarkPlan(
         stormDuration, idleConnections, decisionThreads, decisionDuration, Optional.of(focus.scenario()));
   }
 
+  /** This plan with another warm-up (validated like any run length). */
+  public BenchmarkPlan withWarmup(Duration newWarmup) {
+    return new BenchmarkPlan(name, scale, newWarmup, selectOnlyModes, selectOnlyClients, selectOnlyDuration,
+        governedModes, governedClients, governedDuration, stormClients, stormDuration, idleConnections,
+        decisionThreads, decisionDuration, only);
+  }
+
   /** Whether the plan runs {@code scenario} (and, for the select-only database, the storm and idle scenarios). */
   public boolean runs(Scenario scenario) {
     return only.map(scenario::equals).orElse(true);

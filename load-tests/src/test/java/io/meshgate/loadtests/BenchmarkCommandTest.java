@@ -56,6 +56,13 @@ class BenchmarkCommandTest {
         BenchmarkPlan.quick().focusedOn(PlanFocus.parse("connection-storm")).stormClients());
     assertThrows(IllegalArgumentException.class, () -> PlanFocus.parse("connection-storm:prepared"));
     assertThrows(IllegalArgumentException.class, () -> PlanFocus.parse("idle-connections"));
+    assertEquals(java.time.Duration.ofSeconds(15), BenchmarkCommand.parse(List.of("--warmup", "15")).orElseThrow()
+        .warmup().orElseThrow());
+    assertEquals(java.time.Duration.ofSeconds(15),
+        BenchmarkPlan.quick().withWarmup(java.time.Duration.ofSeconds(15)).warmup());
+    assertThrows(IllegalArgumentException.class, () -> BenchmarkCommand.parse(List.of("--warmup", "soon")));
+    assertThrows(IllegalArgumentException.class,
+        () -> BenchmarkPlan.quick().withWarmup(java.time.Duration.ZERO));
     assertThrows(IllegalArgumentException.class, () -> PlanFocus.parse("select-only:fast"));
     assertThrows(IllegalArgumentException.class, () -> PlanFocus.parse("select-only:prepared:many"));
     PlanFocus tooMany = PlanFocus.parse("select-only:prepared:999");
