@@ -45,3 +45,10 @@ denials[table].read contains sprintf("customers.%s: analysts need a region attri
 	regional_only
 	not lib.subject_region
 }
+
+# --- DDL --------------------------------------------------------------------------------------
+
+# The domain's owners change the tables of its own schema (create, alter, drop, truncate,
+# index, comment), data products or not; nobody else runs DDL here. Which forms Meshgate
+# forwards at all is fixed by Meshgate (CONTRACT.md, DDL).
+ddl_grants contains "customers.owners_ddl" if lib.in_any_group(metadata.owners)

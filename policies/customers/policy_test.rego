@@ -72,3 +72,16 @@ test_every_product_column_is_declared if {
 	columns.phone.classification == "pii.phone"
 	columns.birth_date.classification == "pii.birth_date"
 }
+
+# --- DDL ------------------------------------------------------------------------------------
+
+test_only_the_customers_team_runs_ddl_on_customers if {
+	target := fixtures.ddl_target("customers", "customers", [], ["email"])
+	owner := fixtures.subject("cora", ["customers_team"], {})
+	allowed := meshgate.decision with input as fixtures.ddl(owner, "comment", [target])
+	allowed.allow == true
+	every user in ["alice", "bob", "carol", "dave"] {
+		denied := meshgate.decision with input as fixtures.ddl(fixtures.users[user], "comment", [target])
+		denied.allow == false
+	}
+}

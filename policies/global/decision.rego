@@ -5,7 +5,8 @@
 #   for (policy contract v1). Each relation is judged only by the domain its schema names,
 #   so a domain cannot shape another domain's relations; mesh-wide rules (statement kinds,
 #   classification masks, undeclared columns) apply on top. Anything no rule grants is
-#   denied, writes included: a domain grants insert, update or delete on its own products.
+#   denied, writes and DDL included: a domain grants insert, update or delete on its own
+#   products, and ddl on its products (grants) or on its whole schema (ddl_grants).
 package meshgate
 
 import data.meshgate.classification
@@ -14,12 +15,12 @@ import data.meshgate.domains
 # The databases whose schemas are the domains of the mesh.
 governed_catalogs := {"mesh"}
 
-# The statement kinds the mesh serves; which relations they may read or write is up to the
-# domains' grants. The others (merge, ddl, call, utility) cannot be shaped per relation.
-served_statement_kinds := {"select", "copy_out", "insert", "update", "delete", "copy_in"}
+# The statement kinds the mesh serves; which relations they may read, write or change is up
+# to the domains' grants. The others (merge, call, utility) cannot be shaped per relation.
+served_statement_kinds := {"select", "copy_out", "insert", "update", "delete", "copy_in", "ddl"}
 
 # The write access each served kind may carry; every kind may also read.
-kind_write_access := {"insert": "insert", "copy_in": "insert", "update": "update", "delete": "delete"}
+kind_write_access := {"insert": "insert", "copy_in": "insert", "update": "update", "delete": "delete", "ddl": "ddl"}
 
 decision := {
 	"allow": allow,
@@ -48,7 +49,7 @@ reported_deny_reasons := sort(deny_reasons) if {
 } else := ["the statement is denied because no rule allows it (default deny)"]
 
 relation_allowed(relation) if {
-	data_product(relation)
+	judged(relation)
 	access_fits_kind(relation)
 	count(grant_rules(relation)) > 0
 	count(domain_denials(relation)) == 0
@@ -81,13 +82,29 @@ domain_metadata(relation) := domains[relation.schema].metadata if {
 
 data_product(relation) := domain_metadata(relation).products[relation.table]
 
+# A relation its domain may grant: a data product, or, for DDL, any table of the domain's
+# schema (CREATE TABLE names a table that is no product yet; an owner may drop a table they
+# created before describing it).
+judged(relation) if data_product(relation)
+
+judged(relation) if {
+	relation.access == "ddl"
+	domain_metadata(relation)
+}
+
+# A domain grants an access per data product (grants[table][access], ddl included), and ddl on
+# every table of its schema at once (ddl_grants, a set of rule ids).
 grant_rules(relation) := {rule |
 	data_product(relation)
 	some rule in domains[relation.schema].grants[relation.table][relation.access]
+} | {rule |
+	relation.access == "ddl"
+	domain_metadata(relation)
+	some rule in domains[relation.schema].ddl_grants
 }
 
 domain_denials(relation) := {reason |
-	data_product(relation)
+	judged(relation)
 	some reason in domains[relation.schema].denials[relation.table][relation.access]
 }
 
@@ -111,10 +128,13 @@ mask_entries(relation) := classification.column_masks(domain_metadata(relation),
 
 # Columns the data product does not declare are denied: a column added to a table without
 # being described (and classified) in data.json must not leak before someone looks at it.
+# DDL reads no column values, and is how an owner adds the column data.json will describe, so
+# the rule does not deny it (per statement, so that one relation key has one entry).
 denied_column_entries(relation) := {entry |
 	data_product(relation)
 	some entry in domains[relation.schema].denied_columns[relation.table]
 } | {entry |
+	input.statement.kind != "ddl"
 	declared := object.keys(object.get(data_product(relation), "columns", {}))
 	some column in relation.columns
 	not column in declared
@@ -201,7 +221,7 @@ deny_reasons contains sprintf("%s: schema %s is not a domain of the mesh (defaul
 deny_reasons contains sprintf("%s: table %s is not a data product of domain %s (default deny)", [relation_key(relation), relation.table, relation.schema]) if {
 	some relation in valid_relations
 	domain_metadata(relation)
-	not data_product(relation)
+	not judged(relation)
 }
 
 deny_reasons contains reason if {
@@ -211,7 +231,7 @@ deny_reasons contains reason if {
 
 deny_reasons contains sprintf("%s: no rule of domain %s grants %s access (default deny)", [relation_key(relation), relation.schema, relation.access]) if {
 	some relation in valid_relations
-	data_product(relation)
+	judged(relation)
 	count(grant_rules(relation)) == 0
 	count(domain_denials(relation)) == 0
 }

@@ -87,10 +87,59 @@ test_write_access_inside_a_select_is_denied if {
 }
 
 test_statement_kinds_the_mesh_does_not_serve_are_denied if {
-	every kind in ["merge", "ddl", "call", "utility"] {
+	every kind in ["merge", "call", "utility"] {
 		decision := meshgate.decision with input as fixtures.statement(fixtures.users.carol, kind, [])
 		decision.allow == false
 		decision.deny_reasons == [sprintf("%s statements are not allowed through the mesh (rule global.statement_kinds)", [kind])]
+	}
+}
+
+# --- DDL ---------------------------------------------------------------------------------
+
+test_ddl_needs_a_grant_of_ddl if {
+	# ddl is served, but only where a domain grants it: a grant to read or write is not one
+	target := fixtures.ddl_target("sales", "store_transactions", [], [])
+	decision := meshgate.decision with input as fixtures.ddl(fixtures.users.alice, "drop_table", [target])
+	decision.allow == false
+	decision.deny_reasons == ["mesh.sales.store_transactions: no rule of domain sales grants ddl access (default deny)"]
+}
+
+test_ddl_access_in_another_kind_is_denied if {
+	subject := fixtures.subject("sam", ["sales_team"], {})
+	decision := meshgate.decision with input as fixtures.statement(subject, "select", [fixtures.ddl_target("sales", "stores", [], [])])
+	decision.allow == false
+	decision.deny_reasons == ["mesh.sales.stores: ddl access in a select statement is not allowed (rule global.statement_kinds)"]
+}
+
+test_a_write_access_in_ddl_is_denied if {
+	subject := fixtures.subject("sam", ["sales_team"], {})
+	relations := [fixtures.ddl_target("sales", "store_transactions", [], []), fixtures.relation("sales", "store_transactions", "delete")]
+	decision := meshgate.decision with input as fixtures.ddl(subject, "truncate", relations)
+	decision.allow == false
+	decision.deny_reasons == ["mesh.sales.store_transactions: delete access in a ddl statement is not allowed (rule global.statement_kinds)"]
+}
+
+test_ddl_outside_the_domains_is_denied if {
+	subject := fixtures.subject("sam", ["sales_team"], {})
+	target := object.union(fixtures.ddl_target("public", "scratch", [], []), {})
+	decision := meshgate.decision with input as fixtures.ddl(subject, "create_table", [target])
+	decision.allow == false
+	decision.deny_reasons == ["mesh.public.scratch: schema public is not a domain of the mesh (default deny)"]
+}
+
+test_the_ddl_action_must_fit_the_kind if {
+	subject := fixtures.subject("sam", ["sales_team"], {})
+	target := fixtures.ddl_target("sales", "stores", [], [])
+	problem := "policy input: statement.ddl_action must be a DDL action of contract v1 for kind ddl, and empty for every other kind"
+	every statement in [
+		fixtures.ddl(subject, "", [target]),
+		fixtures.ddl(subject, "grant", [target]),
+		object.union(fixtures.read("carol", "sales", "stores"), {"statement": {"ddl_action": "drop_table"}}),
+		object.remove(fixtures.read("carol", "sales", "stores"), ["statement"]),
+	] {
+		decision := meshgate.decision with input as statement
+		decision.allow == false
+		problem in decision.deny_reasons
 	}
 }
 
@@ -264,7 +313,7 @@ test_malformed_input_is_denied_with_a_reason if {
 test_empty_input_is_denied if {
 	decision := meshgate.decision with input as {}
 	decision.allow == false
-	count(decision.deny_reasons) == 7
+	count(decision.deny_reasons) == 8
 }
 
 test_denied_decisions_always_have_a_reason if {

@@ -42,7 +42,27 @@ statement(subject, kind, relations) := {
 	"version": 1,
 	"subject": subject,
 	"context": context,
-	"statement": {"kind": kind, "relations": relations},
+	"statement": {"kind": kind, "ddl_action": "", "relations": relations},
+}
+
+# ddl(subject, action, relations) is a DDL statement as Meshgate sends it: every target with
+# access ddl.
+ddl(subject, action, relations) := {
+	"version": 1,
+	"subject": subject,
+	"context": context,
+	"statement": {"kind": "ddl", "ddl_action": action, "relations": relations},
+}
+
+# ddl_target(schema, table, columns, referenced) is a target of a DDL statement: the table's
+# columns as they are now (none for a table being created) and the columns the statement names.
+ddl_target(schema, table, columns, referenced) := {
+	"catalog": "mesh",
+	"schema": schema,
+	"table": table,
+	"access": "ddl",
+	"columns": columns,
+	"referenced_columns": referenced,
 }
 
 # read(user, schema, table) is a SELECT by a demo user of one data product.

@@ -10,7 +10,13 @@ package meshgate
 
 statement_kinds := {"select", "insert", "update", "delete", "merge", "copy_out", "copy_in", "ddl", "call", "utility"}
 
-accesses := {"read", "insert", "update", "delete"}
+accesses := {"read", "insert", "update", "delete", "ddl"}
+
+# What a statement of kind ddl does to its targets (statement.ddl_action); "" for every other kind.
+ddl_actions := {
+	"create_table", "drop_table", "truncate", "rename_table", "add_column", "drop_column",
+	"rename_column", "create_index", "drop_index", "comment",
+}
 
 input_problems contains "policy input: version must be 1" if not version_valid
 
@@ -23,6 +29,8 @@ input_problems contains "policy input: subject.attributes must be an object" if 
 input_problems contains "policy input: context.database must be a non-empty string" if not database_valid
 
 input_problems contains "policy input: statement.kind is not a statement kind of contract v1" if not kind_valid
+
+input_problems contains "policy input: statement.ddl_action must be a DDL action of contract v1 for kind ddl, and empty for every other kind" if not ddl_action_valid
 
 input_problems contains "policy input: statement.relations must be an array" if not relations_valid
 
@@ -42,6 +50,16 @@ attributes_valid if is_object(input.subject.attributes)
 database_valid if non_empty_string(input.context.database)
 
 kind_valid if input.statement.kind in statement_kinds
+
+ddl_action_valid if {
+	input.statement.kind == "ddl"
+	input.statement.ddl_action in ddl_actions
+}
+
+ddl_action_valid if {
+	input.statement.kind != "ddl"
+	input.statement.ddl_action == ""
+}
 
 relations_valid if is_array(input.statement.relations)
 

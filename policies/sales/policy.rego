@@ -69,3 +69,10 @@ grants[table][access] contains "sales.owners_write" if {
 	some access in write_accesses
 	lib.in_any_group(metadata.owners)
 }
+
+# --- DDL --------------------------------------------------------------------------------------
+
+# The domain's owners change the tables of its own schema (create, alter, drop, truncate,
+# index, comment), data products or not; nobody else runs DDL here. Which forms Meshgate
+# forwards at all is fixed by Meshgate (CONTRACT.md, DDL).
+ddl_grants contains "sales.owners_ddl" if lib.in_any_group(metadata.owners)

@@ -133,3 +133,54 @@ test_sales_team_writes_every_region_unmasked if {
 	decision.relations["mesh.sales.store_transactions"].column_masks == {}
 	decision.policies == ["sales.owners_write"]
 }
+
+# --- DDL ------------------------------------------------------------------------------------
+
+sam := fixtures.subject("sam", ["sales_team"], {})
+
+test_owners_create_a_table_in_their_schema if {
+	target := fixtures.ddl_target("sales", "returns", [], ["return_id", "amount"])
+	decision := meshgate.decision with input as fixtures.ddl(sam, "create_table", [target])
+	decision.allow == true
+	decision.policies == ["sales.owners_ddl"]
+
+	# not a data product (yet): no entry, so nothing restricts it
+	decision.relations == {}
+}
+
+test_owners_alter_a_data_product_with_undeclared_columns if {
+	# an owner adds a column data.json does not describe yet: DDL reads no values, so the
+	# undeclared-columns rule does not make the table restricted
+	columns := ["amount", "customer_email", "day", "note", "region", "store_id", "transaction_id"]
+	target := fixtures.ddl_target("sales", "store_transactions", columns, ["note"])
+	every action in ["drop_column", "rename_column", "comment", "create_index", "truncate", "drop_table"] {
+		decision := meshgate.decision with input as fixtures.ddl(sam, action, [target])
+		decision.allow == true
+		decision.relations["mesh.sales.store_transactions"] == {"row_filters": [], "column_masks": {}, "denied_columns": []}
+	}
+}
+
+test_readers_and_writers_run_no_ddl if {
+	target := fixtures.ddl_target("sales", "store_transactions", [], [])
+	every user in ["alice", "bob", "carol", "dave"] {
+		decision := meshgate.decision with input as fixtures.ddl(fixtures.users[user], "truncate", [target])
+		decision.allow == false
+		decision.deny_reasons == ["mesh.sales.store_transactions: no rule of domain sales grants ddl access (default deny)"]
+	}
+}
+
+test_owners_run_no_ddl_in_another_domain if {
+	every schema in ["weather", "customers"] {
+		target := fixtures.ddl_target(schema, "scratch", [], ["a"])
+		decision := meshgate.decision with input as fixtures.ddl(sam, "create_table", [target])
+		decision.allow == false
+		decision.deny_reasons == [sprintf("mesh.%s.scratch: no rule of domain %s grants ddl access (default deny)", [schema, schema])]
+	}
+}
+
+test_one_target_in_another_domain_denies_the_whole_statement if {
+	own := fixtures.ddl_target("sales", "stores", [], [])
+	other := fixtures.ddl_target("weather", "stations_raw", [], [])
+	decision := meshgate.decision with input as fixtures.ddl(sam, "drop_table", [own, other])
+	decision.allow == false
+}

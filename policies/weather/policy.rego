@@ -26,3 +26,10 @@ grants.stations_raw.read contains "weather.owners" if {
 denials.stations_raw.read contains "weather.stations_raw is restricted to the weather domain team" if {
 	not lib.in_any_group(metadata.owners)
 }
+
+# --- DDL --------------------------------------------------------------------------------------
+
+# The domain's owners change the tables of its own schema (create, alter, drop, truncate,
+# index, comment), data products or not; nobody else runs DDL here. Which forms Meshgate
+# forwards at all is fixed by Meshgate (CONTRACT.md, DDL).
+ddl_grants contains "weather.owners_ddl" if lib.in_any_group(metadata.owners)

@@ -59,3 +59,24 @@ test_every_product_column_is_declared if {
 	object.keys(weather.metadata.products.daily_temperatures.columns) == {"zip_code", "day", "min_temp", "max_temp", "avg_temp"}
 	object.keys(weather.metadata.products.hourly_temperatures.columns) == {"zip_code", "hour", "min_temp", "max_temp", "avg_temp"}
 }
+
+# --- DDL ------------------------------------------------------------------------------------
+
+test_weather_team_runs_ddl_on_its_schema_only if {
+	own := fixtures.ddl_target("weather", "forecasts", [], ["zip_code"])
+	allowed := meshgate.decision with input as fixtures.ddl(fixtures.users.bob, "create_table", [own])
+	allowed.allow == true
+	allowed.policies == ["weather.owners_ddl"]
+
+	other := fixtures.ddl_target("sales", "forecasts", [], ["zip_code"])
+	denied := meshgate.decision with input as fixtures.ddl(fixtures.users.bob, "create_table", [other])
+	denied.allow == false
+}
+
+test_others_run_no_ddl_on_weather if {
+	target := fixtures.ddl_target("weather", "daily_temperatures", [], [])
+	every user in ["alice", "carol", "dave"] {
+		decision := meshgate.decision with input as fixtures.ddl(fixtures.users[user], "drop_table", [target])
+		decision.allow == false
+	}
+}

@@ -28,6 +28,7 @@ import io.meshgate.loadtests.systems.BenchDatabase;
 import io.meshgate.loadtests.systems.BenchPolicies;
 import io.meshgate.loadtests.systems.BenchmarkSetupException;
 import io.meshgate.loadtests.systems.FlightRecorder;
+import io.meshgate.loadtests.systems.ProcessorTimes;
 import io.meshgate.loadtests.systems.JavaHeap;
 import io.meshgate.loadtests.systems.MeshgateProcess;
 import io.meshgate.loadtests.systems.NativeGovernance;
@@ -93,6 +94,7 @@ public final class Benchmark {
   private final boolean profile;
   private final Progress progress;
   private Optional<FlightRecorder> recorder = Optional.empty();
+  private final ProcessorTimes processorTimes = new ProcessorTimes();
 
   /**
    * @param profile record Meshgate with JDK Flight Recorder during each of its measured runs
@@ -170,9 +172,9 @@ public final class Benchmark {
             + "runs, which costs it some throughput; recordings and summaries are in raw/profiles.");
       }
       PgbenchRunner runner = new PgbenchRunner(databases.pgbench(), raw, keepTransactionLogs, machine.processors(),
-          progress, recorder.isPresent() ? recorder.get() : RunRecorder.NONE);
+          progress, recorder.isPresent() ? recorder.get() : RunRecorder.NONE, processorTimes);
 
-      if (plan.runs(Scenario.SELECT_ONLY)) {
+      if (plan.runs(Scenario.SELECT_ONLY) || plan.runs(Scenario.CONNECTION_STORM)) {
         runBenchScenarios(databases, tools, runner, work, usersFile, policies, raw, collected);
       }
       if (plan.runs(Scenario.GOVERNED_WORKLOAD)) {
@@ -225,6 +227,7 @@ public final class Benchmark {
       pgbouncer = PgBouncerProcess.start(tools.pgbouncer(), work.resolve("pgbouncer"),
           new PgBouncerProcess.Settings(direct, databases.bench().scramSecret(), plan.idleConnections() + 100,
               plan.idleConnections() + 50));
+      processorTimes.watch(Target.PGBOUNCER, pgbouncer.processId());
       collected.settings.put("PgBouncer configuration",
           pgbouncer.configurationText().replace(work.toString(), "<work directory>"));
       progress.step("starting Meshgate for database " + BenchDatabase.DATABASE);
@@ -242,11 +245,15 @@ public final class Benchmark {
       targets.put(Target.DIRECT, direct);
       targets.put(Target.PGBOUNCER, pgbouncer.endpoint());
       targets.put(Target.MESHGATE, throughMeshgate);
-      collected.measurements.addAll(new SelectOnlyScenario(runner, targets)
-          .run(plan.selectOnlyModes(), plan.selectOnlyClients(), plan.selectOnlyDuration(), plan.warmup()));
-      if (plan.complete()) {
+      if (plan.runs(Scenario.SELECT_ONLY)) {
+        collected.measurements.addAll(new SelectOnlyScenario(runner, targets)
+            .run(plan.selectOnlyModes(), plan.selectOnlyClients(), plan.selectOnlyDuration(), plan.warmup()));
+      }
+      if (plan.runs(Scenario.CONNECTION_STORM)) {
         collected.measurements.addAll(new ConnectionStormScenario(runner, targets)
-            .run(plan.stormClients(), plan.stormDuration()));
+            .run(plan.stormClients(), plan.stormDuration(), plan.warmup()));
+      }
+      if (plan.complete()) {
         measureIdleConnections(databases.postgres(), direct, throughMeshgate, meshgate, pgbouncer, collected);
       }
 
@@ -363,6 +370,7 @@ public final class Benchmark {
   }
 
   private void watch(MeshgateProcess meshgate) {
+    processorTimes.watch(Target.MESHGATE, meshgate.processId());
     recorder.ifPresent(flightRecorder -> flightRecorder.watch(meshgate));
   }
 

@@ -3,6 +3,7 @@ package io.meshgate.loadtests;
 import io.meshgate.proxy.cli.RepositoryRoot;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
 import java.time.ZoneOffset;
@@ -19,15 +20,18 @@ import java.util.Optional;
  */
 public final class BenchmarkCommand {
   static final String USAGE = """
-      Usage: load-tests/bin/run [--quick] [--output DIR] [--keep-transaction-logs] [--profile] [--only SCENARIO[:MODE[:CLIENTS]]]
+      Usage: load-tests/bin/run [--quick] [--output DIR] [--keep-transaction-logs] [--profile] [--only SCENARIO[:MODE[:CLIENTS]]] [--warmup SECONDS]
         --quick                  about 2 minutes: fewer client counts, 3 s runs (default: the full plan, about 10 minutes)
         --output DIR             where the report goes (default: load-tests/reports/<UTC timestamp>/)
         --keep-transaction-logs  keep pgbench's per-transaction logs in DIR/raw (large)
         --profile                a JDK Flight Recorder recording of Meshgate per measured run, with a summary,
                                  in DIR/raw/profiles (the recording itself costs Meshgate a little throughput)
-        --only SCENARIO[:MODE[:CLIENTS]]  one scenario of the plan (select-only or governed-workload), optionally one
-                                 query mode (simple, extended, prepared) and one client count, e.g.
-                                 select-only:prepared:32; for measuring one change, not for a report to quote
+        --only SCENARIO[:MODE[:CLIENTS]]  one scenario of the plan (select-only, governed-workload or
+                                 connection-storm), optionally one query mode (simple, extended, prepared;
+                                 none for the storm) and one client count, e.g. select-only:prepared:32 or
+                                 connection-storm::8; for measuring one change, not for a report to quote
+        --warmup SECONDS         the warm-up against each target before a scenario (default: 2 quick, 5 full);
+                                 Meshgate's JIT needs 10-20 s on a busy 2-processor machine to stop compiling
       Starts PostgreSQL, PgBouncer and Meshgate on 127.0.0.1, runs every scenario against each in turn,
       and writes DIR/report.md with PNG charts and results.csv.""";
   private static final DateTimeFormatter DIRECTORY_NAME =
@@ -36,7 +40,7 @@ public final class BenchmarkCommand {
 
   /** The parsed command line. */
   record Arguments(boolean quick, Optional<Path> output, boolean keepTransactionLogs, boolean profile,
-      Optional<PlanFocus> only) {}
+      Optional<PlanFocus> only, Optional<Duration> warmup) {}
 
   private BenchmarkCommand() {}
 
@@ -67,7 +71,8 @@ public final class BenchmarkCommand {
     Path output = parsed.output().orElseGet(() ->
         root.get().resolve("load-tests/reports").resolve(DIRECTORY_NAME.format(Instant.now())));
     BenchmarkPlan whole = parsed.quick() ? BenchmarkPlan.quick() : BenchmarkPlan.full();
-    BenchmarkPlan plan = parsed.only().map(whole::focusedOn).orElse(whole);
+    BenchmarkPlan focused = parsed.only().map(whole::focusedOn).orElse(whole);
+    BenchmarkPlan plan = parsed.warmup().map(focused::withWarmup).orElse(focused);
     err.println("load-tests: " + plan.name() + " plan, report in " + output);
     try {
       Path report = new Benchmark(plan, root.get(), output.toAbsolutePath(), parsed.keepTransactionLogs(),
@@ -88,6 +93,7 @@ public final class BenchmarkCommand {
     boolean profile = false;
     Optional<Path> output = Optional.empty();
     Optional<PlanFocus> only = Optional.empty();
+    Optional<Duration> warmup = Optional.empty();
     for (int index = 0; index < arguments.size(); index++) {
       String argument = arguments.get(index);
       switch (argument) {
@@ -106,12 +112,22 @@ public final class BenchmarkCommand {
           }
           only = Optional.of(PlanFocus.parse(arguments.get(++index)));
         }
+        case "--warmup" -> {
+          if (index + 1 >= arguments.size()) {
+            throw new IllegalArgumentException("--warmup needs a number of seconds, e.g. 15");
+          }
+          try {
+            warmup = Optional.of(Duration.ofSeconds(Long.parseLong(arguments.get(++index))));
+          } catch (NumberFormatException notNumber) {
+            throw new IllegalArgumentException("--warmup takes whole seconds, not " + arguments.get(index));
+          }
+        }
         case "-h", "--help" -> {
           return Optional.empty();
         }
         default -> throw new IllegalArgumentException("unknown argument " + argument);
       }
     }
-    return Optional.of(new Arguments(quick, output, keep, profile, only));
+    return Optional.of(new Arguments(quick, output, keep, profile, only, warmup));
   }
 }

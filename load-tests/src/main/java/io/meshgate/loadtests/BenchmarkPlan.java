@@ -93,13 +93,22 @@ public record BenchmarkPlan(
   /** This plan reduced to one scenario, and to one query mode and client count when given. */
   public BenchmarkPlan focusedOn(PlanFocus focus) {
     boolean selectOnly = focus.scenario() == Scenario.SELECT_ONLY;
+    boolean governed = focus.scenario() == Scenario.GOVERNED_WORKLOAD;
     List<QueryMode> modes = focus.mode().map(List::of).orElse(selectOnly ? selectOnlyModes : governedModes);
     List<Integer> clients = focus.clients().isPresent() ? List.of(focus.clients().getAsInt())
         : selectOnly ? selectOnlyClients : governedClients;
     return new BenchmarkPlan(name + ", only " + focus.scenario().slug(), scale, warmup,
         selectOnly ? modes : selectOnlyModes, selectOnly ? clients : selectOnlyClients, selectOnlyDuration,
-        selectOnly ? governedModes : modes, selectOnly ? governedClients : clients, governedDuration,
-        stormClients, stormDuration, idleConnections, decisionThreads, decisionDuration, Optional.of(focus.scenario()));
+        governed ? modes : governedModes, governed ? clients : governedClients, governedDuration,
+        focus.scenario() == Scenario.CONNECTION_STORM ? focus.clients().orElse(stormClients) : stormClients,
+        stormDuration, idleConnections, decisionThreads, decisionDuration, Optional.of(focus.scenario()));
+  }
+
+  /** This plan with another warm-up (validated like any run length). */
+  public BenchmarkPlan withWarmup(Duration newWarmup) {
+    return new BenchmarkPlan(name, scale, newWarmup, selectOnlyModes, selectOnlyClients, selectOnlyDuration,
+        governedModes, governedClients, governedDuration, stormClients, stormDuration, idleConnections,
+        decisionThreads, decisionDuration, only);
   }
 
   /** Whether the plan runs {@code scenario} (and, for the select-only database, the storm and idle scenarios). */

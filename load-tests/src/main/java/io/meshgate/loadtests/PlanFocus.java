@@ -12,7 +12,8 @@ import java.util.stream.Collectors;
 
 /**
  * A part of a plan to run alone ({@code --only select-only:prepared:32}): one pgbench scenario,
- * optionally one query mode and one client count. Measuring one change takes seconds this way
+ * optionally one query mode and one client count (the connection storm takes no mode:
+ * {@code connection-storm} or {@code connection-storm::8}). Measuring one change takes seconds this way
  * instead of the whole plan's minutes; such a report is not one to quote.
  */
 public record PlanFocus(Scenario scenario, Optional<QueryMode> mode, OptionalInt clients) {
@@ -20,8 +21,8 @@ public record PlanFocus(Scenario scenario, Optional<QueryMode> mode, OptionalInt
     requireNonNull(scenario, "scenario is null");
     requireNonNull(mode, "mode is null");
     requireNonNull(clients, "clients is null");
-    if (scenario == Scenario.CONNECTION_STORM) {
-      throw new IllegalArgumentException("--only takes select-only or governed-workload");
+    if (scenario == Scenario.CONNECTION_STORM && mode.isPresent()) {
+      throw new IllegalArgumentException("the connection storm has no query mode (pgbench -C with -M simple)");
     }
   }
 
@@ -32,12 +33,12 @@ public record PlanFocus(Scenario scenario, Optional<QueryMode> mode, OptionalInt
       throw new IllegalArgumentException("--only takes SCENARIO[:MODE[:CLIENTS]], not " + text);
     }
     Scenario scenario = Arrays.stream(Scenario.values())
-        .filter(candidate -> candidate.slug().equals(parts[0]) && candidate != Scenario.CONNECTION_STORM)
+        .filter(candidate -> candidate.slug().equals(parts[0]))
         .findFirst()
-        .orElseThrow(() -> new IllegalArgumentException("--only takes select-only or governed-workload, not "
-            + parts[0]));
+        .orElseThrow(() -> new IllegalArgumentException(
+            "--only takes select-only, governed-workload or connection-storm, not " + parts[0]));
     Optional<QueryMode> mode = Optional.empty();
-    if (parts.length > 1) {
+    if (parts.length > 1 && !parts[1].isEmpty()) {
       mode = Optional.of(Arrays.stream(QueryMode.values())
           .filter(candidate -> candidate.flag().equals(parts[1].toLowerCase(Locale.ROOT)))
           .findFirst()

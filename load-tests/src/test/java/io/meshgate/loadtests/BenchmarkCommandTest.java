@@ -48,7 +48,21 @@ class BenchmarkCommandTest {
     assertTrue(governed.runs(Scenario.GOVERNED_WORKLOAD));
     assertFalse(governed.runs(Scenario.SELECT_ONLY));
     assertTrue(BenchmarkPlan.full().complete());
-    assertThrows(IllegalArgumentException.class, () -> PlanFocus.parse("connection-storm"));
+    BenchmarkPlan storm = BenchmarkPlan.quick().focusedOn(PlanFocus.parse("connection-storm::8"));
+    assertEquals(8, storm.stormClients());
+    assertTrue(storm.runs(Scenario.CONNECTION_STORM));
+    assertFalse(storm.runs(Scenario.SELECT_ONLY));
+    assertEquals(BenchmarkPlan.quick().stormClients(),
+        BenchmarkPlan.quick().focusedOn(PlanFocus.parse("connection-storm")).stormClients());
+    assertThrows(IllegalArgumentException.class, () -> PlanFocus.parse("connection-storm:prepared"));
+    assertThrows(IllegalArgumentException.class, () -> PlanFocus.parse("idle-connections"));
+    assertEquals(java.time.Duration.ofSeconds(15), BenchmarkCommand.parse(List.of("--warmup", "15")).orElseThrow()
+        .warmup().orElseThrow());
+    assertEquals(java.time.Duration.ofSeconds(15),
+        BenchmarkPlan.quick().withWarmup(java.time.Duration.ofSeconds(15)).warmup());
+    assertThrows(IllegalArgumentException.class, () -> BenchmarkCommand.parse(List.of("--warmup", "soon")));
+    assertThrows(IllegalArgumentException.class,
+        () -> BenchmarkPlan.quick().withWarmup(java.time.Duration.ZERO));
     assertThrows(IllegalArgumentException.class, () -> PlanFocus.parse("select-only:fast"));
     assertThrows(IllegalArgumentException.class, () -> PlanFocus.parse("select-only:prepared:many"));
     PlanFocus tooMany = PlanFocus.parse("select-only:prepared:999");

@@ -5,7 +5,13 @@ public enum Access {
   READ,
   INSERT,
   UPDATE,
-  DELETE;
+  DELETE,
+  /**
+   * The target of a statement of kind {@code ddl}: the statement changes the table's definition
+   * or, for {@code TRUNCATE} and {@code DROP TABLE}, removes all of its rows. What exactly is
+   * {@link DdlAction the input's ddl_action}.
+   */
+  DDL;
 
   /** The contract's spelling. */
   public String wireName() {

@@ -1,5 +1,6 @@
 package io.meshgate.rewriter;
 
+import io.meshgate.policy.DdlAction;
 import io.meshgate.policy.Decision;
 import io.meshgate.policy.RelationAccess;
 import io.meshgate.policy.StatementKind;
@@ -17,8 +18,8 @@ import java.util.Optional;
 public interface AnalyzedStatement {
   /**
    * {@code UTILITY}, {@code SELECT}, {@code INSERT}, {@code UPDATE}, {@code DELETE}, {@code
-   * COPY_OUT} ({@code COPY ... TO STDOUT}) or {@code COPY_IN} ({@code COPY ... FROM STDIN});
-   * other kinds are refused during analysis.
+   * COPY_OUT} ({@code COPY ... TO STDOUT}), {@code COPY_IN} ({@code COPY ... FROM STDIN}) or
+   * {@code DDL} (the forms of the {@code ddl} package); other kinds are refused during analysis.
    */
   StatementKind kind();
 
@@ -87,6 +88,14 @@ public interface AnalyzedStatement {
    * DEALLOCATE, DISCARD ALL); empty for every other statement.
    */
   default Optional<PreparedStatementUse> preparedStatementUse() {
+    return Optional.empty();
+  }
+
+  /**
+   * What a statement of kind {@code DDL} does to its targets (the policy input's {@code
+   * ddl_action}); empty for every other kind.
+   */
+  default Optional<DdlAction> ddlAction() {
     return Optional.empty();
   }
 }

@@ -60,12 +60,7 @@ final class CopyInStatement implements AnalyzedStatement {
     requireNonNull(decision, "decision is null");
     RelationName relation = access.relation();
     if (!decision.allow()) {
-      throw new SqlRefusal(
-          Reason.PERMISSION_DENIED,
-          decision.denyReasons().isEmpty()
-              ? "permission denied by policy"
-              : "permission denied by policy: " + String.join("; ", decision.denyReasons()),
-          StatementKind.COPY_IN);
+      throw SqlRefusal.deniedByPolicy(decision.denyReasons(), StatementKind.COPY_IN);
     }
     RelationPolicy policy = decision.policyFor(relation);
     if (!policy.isUnrestricted()) {

@@ -3,6 +3,7 @@ package io.meshgate.rewriter;
 import static java.util.Objects.requireNonNull;
 
 import io.meshgate.policy.StatementKind;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -48,6 +49,20 @@ public final class SqlRefusal extends Exception {
     super(requireNonNull(message, "message is null"));
     this.reason = requireNonNull(reason, "reason is null");
     this.statementKind = statementKind;
+  }
+
+  /**
+   * The refusal of a statement whose decision does not allow it, showing the policy's reasons.
+   *
+   * @param statementKind the kind of the refused statement, or null when the caller adds it
+   */
+  public static SqlRefusal deniedByPolicy(List<String> denyReasons, StatementKind statementKind) {
+    return new SqlRefusal(
+        Reason.PERMISSION_DENIED,
+        denyReasons.isEmpty()
+            ? "permission denied by policy"
+            : "permission denied by policy: " + String.join("; ", denyReasons),
+        statementKind);
   }
 
   public Reason reason() {

@@ -19,6 +19,7 @@ import io.meshgate.rewriter.copy.CopyCommand;
 import io.meshgate.rewriter.copy.CopyCommand.Direction;
 import io.meshgate.rewriter.copy.CopyCommand.Source;
 import io.meshgate.rewriter.copy.CopyCommandParser;
+import io.meshgate.rewriter.ddl.DdlStatements;
 import io.meshgate.rewriter.lexer.LexicalException;
 import io.meshgate.rewriter.lexer.PgIdentifiers;
 import io.meshgate.rewriter.lexer.StatementSplitter;
@@ -152,6 +153,9 @@ public final class StatementAnalyzer {
         statement, inner -> analyzeOne(inner, inner.text(), searchPath, Optional.empty()));
     if (later.isPresent()) {
       return later.get();
+    }
+    if (DdlStatements.startsLikeDdl(significant)) {
+      return DdlStatements.analyze(statement, catalog, catalogName, searchPath, functions);
     }
     Token first = significant.get(0);
     StatementKind kind = first.isWord("copy") ? CopyCommandParser.kindOf(significant)

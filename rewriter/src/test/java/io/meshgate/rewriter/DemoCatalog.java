@@ -13,6 +13,7 @@ public final class DemoCatalog implements SchemaCatalog {
 
   private final Map<String, TableSchema> tables = new LinkedHashMap<>();
   private final List<String> lookups = new ArrayList<>();
+  private final Map<String, String> indexes = new LinkedHashMap<>();
 
   public DemoCatalog() {
     add("sales", "stores", "store_id", "integer", "zip_code", "text", "region", "text");
@@ -42,6 +43,26 @@ public final class DemoCatalog implements SchemaCatalog {
   public synchronized Optional<TableSchema> table(String schema, String table) {
     lookups.add(schema + "." + table);
     return Optional.ofNullable(tables.get(schema + "." + table));
+  }
+
+  /** Adds an index of a table (both in {@code schema}), for DROP INDEX. */
+  public DemoCatalog addIndex(String schema, String index, String table) {
+    indexes.put(schema + "." + index, table);
+    return this;
+  }
+
+  /** A schema exists when a table of it was added; {@code $user} names none. */
+  @Override
+  public synchronized Optional<String> schema(String searchPathEntry) {
+    return tables.values().stream()
+        .map(table -> table.name().schema())
+        .filter(searchPathEntry::equals)
+        .findFirst();
+  }
+
+  @Override
+  public synchronized Optional<String> indexTable(String schema, String index) {
+    return Optional.ofNullable(indexes.get(schema + "." + index));
   }
 
   public synchronized List<String> lookups() {

@@ -102,7 +102,8 @@ public final class GovernedWorkloadScenario {
     }
     for (int index = 0; index < participants.size(); index++) {
       Participant participant = participants.get(index);
-      runner.warmUp(Scenario.GOVERNED_WORKLOAD.slug(), participant.target(), participant.endpoint(), scripts.get(index), warmup);
+      runner.warmUp(Scenario.GOVERNED_WORKLOAD.slug(), participant.target(), participant.endpoint(), scripts.get(index), warmup,
+          false);
     }
     List<Measurement> measurements = new ArrayList<>();
     for (QueryMode mode : modes) {

@@ -30,7 +30,7 @@ public final class SelectOnlyScenario {
   public List<Measurement> run(List<QueryMode> modes, List<Integer> clientCounts, Duration duration, Duration warmup) {
     PgbenchScript script = new PgbenchScript.SelectOnly();
     targets.forEach((target, endpoint) ->
-        runner.warmUp(Scenario.SELECT_ONLY.slug(), target, endpoint, script, warmup));
+        runner.warmUp(Scenario.SELECT_ONLY.slug(), target, endpoint, script, warmup, false));
     List<Measurement> measurements = new ArrayList<>();
     for (QueryMode mode : modes) {
       for (int clients : clientCounts) {

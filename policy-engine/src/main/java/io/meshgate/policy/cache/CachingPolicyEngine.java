@@ -13,7 +13,7 @@ import io.meshgate.policy.PolicyInput;
 import java.time.Duration;
 
 /**
- * Caches the decisions of another engine, keyed by subject, statement kind, relations (with
+ * Caches the decisions of another engine, keyed by subject, statement kind, DDL action, relations (with
  * access, columns and referenced columns), database, client address, application name and the
  * engine's {@link PolicyEngine#revision() revision}; not by session id or time. Entries expire a
  * fixed time after they were written (default 5 s), so a policy change that keeps the revision

@@ -2,11 +2,13 @@ package io.meshgate.policy.cache;
 
 import static java.util.Objects.requireNonNull;
 
+import io.meshgate.policy.DdlAction;
 import io.meshgate.policy.PolicyInput;
 import io.meshgate.policy.RelationAccess;
 import io.meshgate.policy.StatementKind;
 import io.meshgate.policy.Subject;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Everything a decision may depend on except the session id and the time: keying by those would
@@ -17,6 +19,7 @@ import java.util.List;
 record DecisionCacheKey(
     Subject subject,
     StatementKind kind,
+    Optional<DdlAction> ddlAction,
     List<RelationAccess> relations,
     String database,
     String clientAddress,
@@ -26,6 +29,7 @@ record DecisionCacheKey(
   DecisionCacheKey {
     requireNonNull(subject, "subject is null");
     requireNonNull(kind, "kind is null");
+    requireNonNull(ddlAction, "ddlAction is null");
     relations = List.copyOf(requireNonNull(relations, "relations is null"));
     requireNonNull(database, "database is null");
     requireNonNull(clientAddress, "clientAddress is null");
@@ -37,6 +41,7 @@ record DecisionCacheKey(
     return new DecisionCacheKey(
         input.subject(),
         input.kind(),
+        input.ddlAction(),
         input.relations(),
         input.context().database(),
         input.context().clientAddress(),

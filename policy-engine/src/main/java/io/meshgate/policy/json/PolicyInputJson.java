@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.meshgate.policy.DdlAction;
 import io.meshgate.policy.PolicyInput;
 import io.meshgate.policy.RelationAccess;
 import io.meshgate.policy.RequestContext;
@@ -20,7 +21,8 @@ import java.util.Map;
 
 /**
  * Writes a {@link PolicyInput} as the JSON of policy contract v1, field for field as the
- * contract spells it: {@code version}, {@code subject}, {@code context}, {@code statement}.
+ * contract spells it: {@code version}, {@code subject}, {@code context}, {@code statement}
+ * (with {@code kind}, {@code ddl_action} and {@code relations}).
  */
 public final class PolicyInputJson {
 
@@ -42,6 +44,8 @@ public final class PolicyInputJson {
     json.set("context", context(input.context()));
     ObjectNode statement = json.putObject("statement");
     statement.put("kind", input.kind().wireName());
+    // Always present, as every field of the input: empty for every kind but ddl.
+    statement.put("ddl_action", input.ddlAction().map(DdlAction::wireName).orElse(""));
     ArrayNode relations = statement.putArray("relations");
     for (RelationAccess relation : input.relations()) {
       relations.add(relation(relation));

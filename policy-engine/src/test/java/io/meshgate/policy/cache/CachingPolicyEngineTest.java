@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.meshgate.policy.Access;
+import io.meshgate.policy.DdlAction;
 import io.meshgate.policy.Decision;
 import io.meshgate.policy.PolicyEngine;
 import io.meshgate.policy.PolicyEngineException;
@@ -22,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -126,6 +128,32 @@ class CachingPolicyEngineTest {
     cache.decide(new PolicyInput(ALICE, input(ALICE).context(), StatementKind.COPY_OUT, List.of(STORES)));
 
     assertEquals(6, engine.inputs.size());
+  }
+
+  /**
+   * A decision for DDL is never served for another action or target, nor for the same table
+   * read: an owner's allowed {@code ADD COLUMN} must not stand in for a {@code DROP TABLE}, and
+   * a cached allow of a relation-free statement must not stand in for DDL.
+   */
+  @Test
+  void ddlActionsAndTargetsAreMisses() throws Exception {
+    RelationAccess ddlStores =
+        new RelationAccess(STORES.relation(), Access.DDL, STORES.columns(), List.of("region"));
+    RelationAccess ddlOther =
+        new RelationAccess(new RelationName("mesh", "sales", "other"), Access.DDL, List.of(), List.of("region"));
+    Instant time = Instant.parse("2026-11-21T10:15:00Z");
+    RequestContext context = input(ALICE, "s", time, STORES).context();
+
+    cache.decide(new PolicyInput(ALICE, context, StatementKind.SELECT, List.of()));
+    cache.decide(new PolicyInput(ALICE, context, StatementKind.DDL, List.of(), Optional.of(DdlAction.CREATE_TABLE)));
+    cache.decide(new PolicyInput(ALICE, context, StatementKind.DDL, List.of(ddlStores), Optional.of(DdlAction.ADD_COLUMN)));
+    cache.decide(new PolicyInput(ALICE, context, StatementKind.DDL, List.of(ddlStores), Optional.of(DdlAction.DROP_COLUMN)));
+    cache.decide(new PolicyInput(ALICE, context, StatementKind.DDL, List.of(ddlOther), Optional.of(DdlAction.ADD_COLUMN)));
+    cache.decide(input(ALICE, "s", time, STORES));
+    assertEquals(6, engine.inputs.size());
+
+    cache.decide(new PolicyInput(ALICE, context, StatementKind.DDL, List.of(ddlStores), Optional.of(DdlAction.ADD_COLUMN)));
+    assertEquals(6, engine.inputs.size(), "the same DDL input is served from the cache");
   }
 
   @Test

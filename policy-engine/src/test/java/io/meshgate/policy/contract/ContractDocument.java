@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.meshgate.policy.Access;
+import io.meshgate.policy.DdlAction;
 import io.meshgate.policy.PolicyInput;
 import io.meshgate.policy.RelationAccess;
 import io.meshgate.policy.RelationName;
@@ -20,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -125,7 +127,10 @@ final class ContractDocument {
             context.required("session_id").textValue(),
             Instant.parse(context.required("time").textValue())),
         StatementKind.valueOf(statement.required("kind").textValue().toUpperCase(Locale.ROOT)),
-        relations);
+        relations,
+        Optional.of(statement.required("ddl_action").textValue())
+            .filter(action -> !action.isEmpty())
+            .map(action -> DdlAction.valueOf(action.toUpperCase(Locale.ROOT))));
   }
 
   private static List<String> strings(JsonNode array) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.meshgate.policy.Access;
+import io.meshgate.policy.DdlAction;
 import io.meshgate.policy.PolicyInput;
 import io.meshgate.policy.RelationAccess;
 import io.meshgate.policy.RelationName;
@@ -19,6 +20,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class PolicyInputJsonTest {
@@ -50,7 +52,7 @@ class PolicyInputJsonTest {
             + "\"attributes\":{\"department\":\"marketing\",\"region\":\"EU\"}},"
             + "\"context\":{\"database\":\"mesh\",\"client_address\":\"127.0.0.1\","
             + "\"application_name\":\"psql\",\"session_id\":\"b1f6\",\"time\":\"2026-11-21T10:15:00Z\"},"
-            + "\"statement\":{\"kind\":\"select\",\"relations\":[{\"catalog\":\"mesh\",\"schema\":\"sales\","
+            + "\"statement\":{\"kind\":\"select\",\"ddl_action\":\"\",\"relations\":[{\"catalog\":\"mesh\",\"schema\":\"sales\","
             + "\"table\":\"orders\",\"access\":\"read\","
             + "\"columns\":[\"order_id\",\"store_id\",\"customer_email\",\"amount\",\"region\"],"
             + "\"referenced_columns\":[\"order_id\",\"amount\"]}]}}",
@@ -70,6 +72,28 @@ class PolicyInputJsonTest {
     assertTrue(json.at("/subject/groups").isArray());
     assertTrue(json.at("/subject/attributes").isObject());
     assertEquals(0, json.at("/subject/attributes").size());
+  }
+
+  @Test
+  void spellsDdlActionsAndTheDdlAccess() {
+    RelationAccess target =
+        new RelationAccess(new RelationName("mesh", "sales", "orders"), Access.DDL, List.of("order_id"), List.of("note"));
+
+    JsonNode json = PolicyInputJson.toJson(new PolicyInput(new Subject("bob", List.of(), Map.of()), CONTEXT,
+        StatementKind.DDL, List.of(target), Optional.of(DdlAction.ADD_COLUMN)));
+
+    assertEquals("ddl", json.at("/statement/kind").textValue());
+    assertEquals("add_column", json.at("/statement/ddl_action").textValue());
+    assertEquals("ddl", json.at("/statement/relations/0/access").textValue());
+    assertEquals("note", json.at("/statement/relations/0/referenced_columns/0").textValue());
+  }
+
+  @Test
+  void aDdlActionBelongsToDdlOnly() {
+    Subject bob = new Subject("bob", List.of(), Map.of());
+    assertThrows(IllegalArgumentException.class, () -> new PolicyInput(bob, CONTEXT, StatementKind.SELECT, List.of(),
+        Optional.of(DdlAction.DROP_TABLE)));
+    assertThrows(IllegalArgumentException.class, () -> new PolicyInput(bob, CONTEXT, StatementKind.DDL, List.of()));
   }
 
   @Test

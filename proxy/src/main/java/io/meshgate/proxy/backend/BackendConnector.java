@@ -18,6 +18,8 @@ public final class BackendConnector {
   private final BackendEndpoint endpoint;
   private final int connectTimeoutMillis;
   private final int maxMessageBytes;
+  /** Shared by every connection to this backend: one PBKDF2 per salt, not per connection. */
+  private final SaltedPasswordCache saltedPasswords = new SaltedPasswordCache();
 
   public BackendConnector(BackendEndpoint endpoint, int connectTimeoutMillis, int maxMessageBytes) {
     this.endpoint = requireNonNull(endpoint, "endpoint is null");
@@ -49,7 +51,7 @@ public final class BackendConnector {
           protected void initChannel(SocketChannel channel) {
             channel.pipeline().addLast(
                 new BackendFrameDecoder(maxMessageBytes),
-                new BackendHandler(endpoint, Map.copyOf(parameters), ready));
+                new BackendHandler(endpoint, Map.copyOf(parameters), ready, saltedPasswords));
           }
         });
     ChannelFuture connecting = bootstrap.connect(endpoint.host(), endpoint.port());

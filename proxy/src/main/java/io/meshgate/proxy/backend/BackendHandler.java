@@ -28,6 +28,7 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
   private final BackendEndpoint endpoint;
   private final Map<String, String> startupParameters;
   private final CompletableFuture<BackendConnection> ready;
+  private final SaltedPasswordCache saltedPasswords;
   private final List<BackendFrame> parameterStatusFrames = new ArrayList<>();
   private ScramClient scram;
   private int processId;
@@ -36,10 +37,12 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
   private boolean closedNotified;
 
   BackendHandler(
-      BackendEndpoint endpoint, Map<String, String> startupParameters, CompletableFuture<BackendConnection> ready) {
+      BackendEndpoint endpoint, Map<String, String> startupParameters, CompletableFuture<BackendConnection> ready,
+      SaltedPasswordCache saltedPasswords) {
     this.endpoint = endpoint;
     this.startupParameters = startupParameters;
     this.ready = ready;
+    this.saltedPasswords = saltedPasswords;
   }
 
   void relayTo(BackendListener newListener) {
@@ -144,7 +147,7 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
         if (!mechanisms.contains("SCRAM-SHA-256")) {
           throw new BackendException("08006", "the backend offers no supported SASL mechanism: " + mechanisms, null);
         }
-        scram = new ScramClient(endpoint.password(), RANDOM);
+        scram = new ScramClient(endpoint.password(), saltedPasswords, RANDOM);
         context.writeAndFlush(
             ClientMessages.saslInitialResponse(context.alloc(), "SCRAM-SHA-256", scram.clientFirstMessage()));
       }

@@ -13,12 +13,14 @@ final class ScramClient {
   private static final String GS2_HEADER = "n,,";
 
   private final String password;
+  private final SaltedPasswordCache saltedPasswords;
   private final String clientNonce;
   private String clientFirstBare;
   private byte[] expectedServerSignature;
 
-  ScramClient(String password, SecureRandom random) {
+  ScramClient(String password, SaltedPasswordCache saltedPasswords, SecureRandom random) {
     this.password = password;
+    this.saltedPasswords = saltedPasswords;
     byte[] nonce = new byte[18];
     random.nextBytes(nonce);
     this.clientNonce = Base64.getEncoder().encodeToString(nonce);
@@ -41,7 +43,7 @@ final class ScramClient {
     }
     byte[] salted;
     try {
-      salted = Scram.saltedPassword(password, Base64.getDecoder().decode(salt), Integer.parseInt(iterations));
+      salted = saltedPasswords.saltedPassword(password, Base64.getDecoder().decode(salt), Integer.parseInt(iterations));
     } catch (IllegalArgumentException e) {
       throw new BackendException("08006", "backend sent an invalid SCRAM salt or iteration count", e);
     }

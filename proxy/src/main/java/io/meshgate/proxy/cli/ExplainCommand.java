@@ -1,5 +1,6 @@
 package io.meshgate.proxy.cli;
 
+import io.meshgate.policy.DdlAction;
 import io.meshgate.policy.Decision;
 import io.meshgate.policy.PolicyEngine;
 import io.meshgate.policy.PolicyInput;
@@ -21,6 +22,7 @@ import io.meshgate.proxy.governance.GovernedStatement;
 import io.meshgate.proxy.governance.SessionIdentity;
 import io.meshgate.proxy.governance.StatementGovernor;
 import io.meshgate.proxy.metadata.JdbcSchemaCatalog;
+import io.meshgate.rewriter.SqlRefusal;
 import io.meshgate.rewriter.StatementAnalyzer;
 import io.meshgate.rewriter.analysis.FunctionAllowlist;
 import java.io.PrintStream;
@@ -68,12 +70,13 @@ final class ExplainCommand {
       }
     }
     try (JdbcSchemaCatalog catalog = new JdbcSchemaCatalog(config.backend(), Duration.ofMinutes(1))) {
-      StatementGovernor governor = new StatementGovernor(
-          new StatementAnalyzer(catalog, config.backend().database(),
-          FunctionAllowlist.builtInAnd(config.allowedExtraFunctions())), engine, Clock.systemUTC());
+      StatementAnalyzer analyzer = new StatementAnalyzer(catalog, config.backend().database(),
+          FunctionAllowlist.builtInAnd(config.allowedExtraFunctions()));
+      StatementGovernor governor = new StatementGovernor(analyzer, engine, Clock.systemUTC());
       SessionIdentity identity = new SessionIdentity(
           "explain-" + UUID.randomUUID(), subject, config.backend().database(), "127.0.0.1", "meshgate explain");
-      print(out, governor.govern(identity, sql, searchPath), identity);
+      GovernedStatement governed = governor.govern(identity, sql, searchPath);
+      print(out, governed, identity, ddlAction(analyzer, governed, sql, searchPath));
       return 0;
     } finally {
       engine.close();
@@ -102,7 +105,21 @@ final class ExplainCommand {
     return new Subject(entry.name(), entry.groups(), entry.attributes());
   }
 
-  private static void print(PrintStream out, GovernedStatement governed, SessionIdentity identity) {
+  /** The DDL action of a statement governed as DDL, for its policy input (the governed statement does not keep it). */
+  private static Optional<DdlAction> ddlAction(
+      StatementAnalyzer analyzer, GovernedStatement governed, String sql, List<String> searchPath) {
+    if (!StatementKind.DDL.wireName().equals(governed.kind()) || governed.relations().isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return analyzer.analyze(sql, searchPath).ddlAction();
+    } catch (SqlRefusal refusal) {
+      return Optional.empty();
+    }
+  }
+
+  private static void print(
+      PrintStream out, GovernedStatement governed, SessionIdentity identity, Optional<DdlAction> ddlAction) {
     out.println("statement kind: " + governed.kind());
     if (governed.outcome() == GovernedStatement.Outcome.PASSTHROUGH) {
       out.println("no table decision needed (utility statement or catalog read); forwarded as:");
@@ -114,7 +131,8 @@ final class ExplainCommand {
       PolicyInput input = new PolicyInput(identity.subject(),
           new RequestContext(identity.database(), identity.clientAddress(), identity.applicationName(),
               identity.sessionId(), Clock.systemUTC().instant()),
-          StatementKind.valueOf(governed.kind().toUpperCase(java.util.Locale.ROOT)), governed.relations());
+          StatementKind.valueOf(governed.kind().toUpperCase(java.util.Locale.ROOT)), governed.relations(),
+          ddlAction);
       out.println("  " + PolicyInputJson.encode(input));
     }
     governed.decision().ifPresent(decision -> printDecision(out, decision, governed.relations()));

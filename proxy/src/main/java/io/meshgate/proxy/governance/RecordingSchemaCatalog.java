@@ -32,6 +32,21 @@ final class RecordingSchemaCatalog implements SchemaCatalog {
     return answer;
   }
 
+  @Override
+  public Optional<String> schema(String searchPathEntry) {
+    return delegate.schema(searchPathEntry);
+  }
+
+  @Override
+  public Optional<String> indexTable(String schema, String index) {
+    return delegate.indexTable(schema, index);
+  }
+
+  @Override
+  public void invalidate(String schema, String table) {
+    delegate.invalidate(schema, table);
+  }
+
   /** Starts noting this thread's lookups; {@link #stop()} returns them. */
   void start() {
     recording.set(new ArrayList<>());

@@ -6,6 +6,8 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.stats.CacheStats;
 import io.meshgate.policy.Decision;
+import io.meshgate.policy.RelationName;
+import io.meshgate.policy.StatementKind;
 import io.meshgate.proxy.governance.RecordingSchemaCatalog.SchemaLookup;
 import io.meshgate.rewriter.AnalyzedStatement;
 import io.meshgate.rewriter.RewrittenStatement;
@@ -241,7 +243,11 @@ public final class StatementCache {
     } finally {
       lookups = catalog.stop();
     }
-    analyses.put(key, new CachedAnalysis(analyzed, lookups));
+    if (analyzed.kind() != StatementKind.DDL) {
+      // DDL is not cached: it is rare, and its analysis also asks which schemas and indexes
+      // exist, answers the recorded table lookups would not re-check.
+      analyses.put(key, new CachedAnalysis(analyzed, lookups));
+    }
     return analyzed;
   }
 
@@ -294,6 +300,14 @@ public final class StatementCache {
   }
 
   private record DecisionHash(Decision decision, int hash) {}
+
+  /**
+   * DDL changed {@code relation}: the schema catalog forgets it, so every cached analysis that
+   * looked it up fails its re-check and is analysed again against the new shape.
+   */
+  public void schemaChanged(RelationName relation) {
+    recording.ifPresent(catalog -> catalog.invalidate(relation.schema(), relation.table()));
+  }
 
   /** Drops every cached analysis and rewrite. */
   public void invalidateAll() {

@@ -7,6 +7,7 @@ import io.meshgate.policy.PolicyEngine;
 import io.meshgate.policy.PolicyEngineException;
 import io.meshgate.policy.PolicyInput;
 import io.meshgate.policy.RelationAccess;
+import io.meshgate.policy.RelationName;
 import io.meshgate.policy.RequestContext;
 import io.meshgate.policy.StatementKind;
 import io.meshgate.proxy.discovery.DataProductDirectory;
@@ -142,7 +143,8 @@ public final class StatementGovernor {
         new RequestContext(session.database(), session.clientAddress(), session.applicationName(),
             session.sessionId(), clock.instant()),
         analyzed.kind(),
-        relations);
+        relations,
+        analyzed.ddlAction());
     Decision decision;
     try {
       decision = policyEngine.decide(input);
@@ -276,6 +278,14 @@ public final class StatementGovernor {
       }
     }
     return List.copyOf(governed);
+  }
+
+  /**
+   * A DDL statement changed {@code relation} (its CommandComplete arrived, or the transaction it
+   * ran in ended): the schema metadata must not serve its old shape, or its absence, again.
+   */
+  public void schemaChanged(RelationName relation) {
+    statements.schemaChanged(relation);
   }
 
   /** The policy revision decisions are made under now (cheap; no call to the engine). */

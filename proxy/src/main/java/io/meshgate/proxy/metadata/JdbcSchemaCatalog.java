@@ -36,6 +36,26 @@ public final class JdbcSchemaCatalog implements SchemaCatalog, AutoCloseable {
         AND c.relkind IN ('r', 'v', 'm', 'f', 'p')
       ORDER BY a.attnum""";
 
+  /** The schema of a search path entry, as PostgreSQL picks where to create: it exists and may be used. */
+  private static final String SCHEMA_SQL = """
+      SELECT n.nspname FROM pg_catalog.pg_namespace n
+      WHERE n.nspname = CASE WHEN ? = '$user' THEN current_user::text ELSE ? END
+        AND pg_catalog.has_schema_privilege(n.oid, 'USAGE')""";
+
+  private static final String INDEX_TABLE_SQL = """
+      SELECT t.relname
+      FROM pg_catalog.pg_index x
+      JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid
+      JOIN pg_catalog.pg_class t ON t.oid = x.indrelid
+      JOIN pg_catalog.pg_namespace n ON n.oid = i.relnamespace
+      WHERE n.nspname = ? AND i.relname = ?""";
+
+  /** One query over the metadata connection. */
+  @FunctionalInterface
+  private interface Query<T> {
+    T run(Connection connection) throws SQLException;
+  }
+
   private final BackendEndpoint endpoint;
   private final Cache<RelationName, Optional<TableSchema>> cache;
   private Connection connection;
@@ -51,18 +71,55 @@ public final class JdbcSchemaCatalog implements SchemaCatalog, AutoCloseable {
     return cache.get(name, this::load);
   }
 
-  /** Forgets everything, e.g. after DDL. */
+  /** Not cached: asked only for DDL, which is rare. */
+  @Override
+  public Optional<String> schema(String searchPathEntry) {
+    return run(connection -> {
+      try (PreparedStatement statement = connection.prepareStatement(SCHEMA_SQL)) {
+        statement.setString(1, searchPathEntry);
+        statement.setString(2, searchPathEntry);
+        try (ResultSet rows = statement.executeQuery()) {
+          return rows.next() ? Optional.of(rows.getString(1)) : Optional.empty();
+        }
+      }
+    });
+  }
+
+  /** Not cached: asked only for DROP INDEX. */
+  @Override
+  public Optional<String> indexTable(String schema, String index) {
+    return run(connection -> {
+      try (PreparedStatement statement = connection.prepareStatement(INDEX_TABLE_SQL)) {
+        statement.setString(1, schema);
+        statement.setString(2, index);
+        try (ResultSet rows = statement.executeQuery()) {
+          return rows.next() ? Optional.of(rows.getString(1)) : Optional.empty();
+        }
+      }
+    });
+  }
+
+  @Override
+  public void invalidate(String schema, String table) {
+    cache.invalidate(new RelationName(endpoint.database(), schema, table));
+  }
+
+  /** Forgets everything. */
   public void invalidateAll() {
     cache.invalidateAll();
   }
 
-  private synchronized Optional<TableSchema> load(RelationName name) {
+  private Optional<TableSchema> load(RelationName name) {
+    return run(connection -> query(connection, name));
+  }
+
+  private synchronized <T> T run(Query<T> query) {
     try {
-      return query(name);
+      return query.run(connection());
     } catch (SQLException first) {
       closeQuietly();
       try {
-        return query(name);
+        return query.run(connection());
       } catch (SQLException second) {
         closeQuietly();
         throw new MetadataUnavailableException(
@@ -71,8 +128,8 @@ public final class JdbcSchemaCatalog implements SchemaCatalog, AutoCloseable {
     }
   }
 
-  private Optional<TableSchema> query(RelationName name) throws SQLException {
-    try (PreparedStatement statement = connection().prepareStatement(COLUMNS_SQL)) {
+  private static Optional<TableSchema> query(Connection connection, RelationName name) throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(COLUMNS_SQL)) {
       statement.setString(1, name.schema());
       statement.setString(2, name.table());
       List<ColumnSchema> columns = new ArrayList<>();

@@ -12,6 +12,7 @@ import io.meshgate.proxy.auth.TooManyAuthenticationFailuresException;
 import io.meshgate.proxy.backend.BackendConnection;
 import io.meshgate.proxy.backend.BackendListener;
 import io.meshgate.proxy.governance.GovernedStatement;
+import io.meshgate.proxy.governance.SchemaChanges;
 import io.meshgate.proxy.governance.SessionIdentity;
 import io.meshgate.proxy.governance.SimpleQueryStatements;
 import io.meshgate.proxy.protocol.BackendFrame;
@@ -115,10 +116,13 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
    */
   private boolean clientCopying;
   private long refusalCounter;
+  /** The session's DDL, so schema metadata forgets what it changed. */
+  private final SchemaChanges schemaChanges;
   private final String sessionMarker = Long.toHexString(new java.security.SecureRandom().nextLong() & Long.MAX_VALUE);
 
   public ClientSession(SessionServices services) {
     this.services = requireNonNull(services, "services is null");
+    this.schemaChanges = new SchemaChanges(services.governor());
   }
 
   @Override
@@ -709,6 +713,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             if (frame.type() == 'C') {
               execution(execute.execution(), frame);
               preparedStatementChanged(execute.execution().governed());
+              schemaChanges.completed(execute.execution().governed());
             }
             services.metrics().stage("backend", System.nanoTime() - execute.execution().forwardedNanos());
             batchAudits.add(recordAudit(execute.execution().governed(), execute.execution().startNanos(),
@@ -720,6 +725,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             if (frame.type() == 'C') {
               execution(execution, frame);
               preparedStatementChanged(execution.governed());
+              schemaChanges.completed(execution.governed());
             }
           });
           executions.completed();
@@ -805,6 +811,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   private void readyForQuery(BackendFrame frame) {
     transactionStatus = TransactionStatus.fromWire(frame.body().getByte(0));
     searchPath.readyForQuery(transactionStatus);
+    schemaChanges.readyForQuery(transactionStatus == TransactionStatus.IDLE);
     Expectation head = expectations.poll();
     if (head instanceof Expectation.SimpleQueryResponse query) {
       for (StatementExecution execution : query.executions().all()) {

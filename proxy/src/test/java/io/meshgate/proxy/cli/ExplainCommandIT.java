@@ -89,4 +89,16 @@ class ExplainCommandIT {
     String asTeam = explain("--user", "someone", "--group", "weather_team", "--sql", "SELECT * FROM weather.stations_raw");
     assertTrue(asTeam.contains("decision: allow"), asTeam);
   }
+
+  @Test
+  void showsTheInputOfADdlStatementWithItsAction() {
+    String owner = explain("--user", "bob", "--sql", "ALTER TABLE weather.stations_raw ADD COLUMN source text");
+    assertTrue(owner.contains("\"kind\":\"ddl\",\"ddl_action\":\"add_column\""), owner);
+    assertTrue(owner.contains("\"access\":\"ddl\""), owner);
+    assertTrue(owner.contains("decision: allow"), owner);
+    assertTrue(owner.contains("ALTER TABLE \"weather\".\"stations_raw\" ADD COLUMN \"source\" text"), owner);
+    String other = explain("--user", "alice", "--sql", "DROP TABLE weather.stations_raw");
+    assertTrue(other.contains("\"ddl_action\":\"drop_table\""), other);
+    assertTrue(other.contains("refused: SQLSTATE 42501"), other);
+  }
 }

@@ -3,6 +3,7 @@ package io.meshgate.proxy.governance;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,6 +13,7 @@ import io.meshgate.policy.Decision;
 import io.meshgate.policy.RelationName;
 import io.meshgate.policy.RelationPolicy;
 import io.meshgate.policy.RowFilter;
+import io.meshgate.policy.StatementKind;
 import io.meshgate.rewriter.AnalyzedStatement;
 import io.meshgate.rewriter.ColumnSchema;
 import io.meshgate.rewriter.DataProductRow;
@@ -36,6 +38,7 @@ class StatementCacheTest {
   private static final class ChangingCatalog implements SchemaCatalog {
     final Map<String, TableSchema> tables = new ConcurrentHashMap<>();
     final List<String> lookups = new ArrayList<>();
+    final List<String> invalidated = new ArrayList<>();
 
     void define(String schema, String table, String... columns) {
       List<ColumnSchema> schemaColumns = new ArrayList<>();
@@ -50,6 +53,11 @@ class StatementCacheTest {
     public synchronized Optional<TableSchema> table(String schema, String table) {
       lookups.add(schema + "." + table);
       return Optional.ofNullable(tables.get(schema + "." + table));
+    }
+
+    @Override
+    public synchronized void invalidate(String schema, String table) {
+      invalidated.add(schema + "." + table);
     }
   }
 
@@ -74,6 +82,26 @@ class StatementCacheTest {
     // Another search path or user is another entry.
     assertNotEquals(first, cache.analyze(SQL, List.of("crm"), "alice"));
     assertNotEquals(first, cache.analyze(SQL, SEARCH_PATH, "bob"));
+  }
+
+  /**
+   * A DDL analysis is never served again: it is cheap to redo, and it depends on answers (which
+   * schemas and indexes exist) that the recorded table lookups would not re-check.
+   */
+  @Test
+  void ddlIsAnalysedAfreshEveryTimeAndInvalidatesItsTargets() throws SqlRefusal {
+    ChangingCatalog catalog = new ChangingCatalog();
+    catalog.define("crm", "customers", "id", "name");
+    StatementCache cache = StatementCache.over(catalog, "mesh", 100);
+    String ddl = "ALTER TABLE crm.customers ADD COLUMN email text";
+    AnalyzedStatement first = cache.analyze(ddl, SEARCH_PATH, "alice");
+    AnalyzedStatement second = cache.analyze(ddl, SEARCH_PATH, "alice");
+    assertNotSame(first, second);
+    assertEquals(0, cache.statistics().analysisHits());
+    assertEquals(StatementKind.DDL, second.kind());
+
+    cache.schemaChanged(CUSTOMERS);
+    assertEquals(List.of("crm.customers"), catalog.invalidated);
   }
 
   @Test

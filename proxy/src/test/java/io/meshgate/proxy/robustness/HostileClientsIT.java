@@ -192,7 +192,10 @@ class HostileClientsIT {
             || outcome.scenario() == Scenario.RANDOM_FRAMES_AFTER_AUTHENTICATION)
         .count();
     assertTrue(authenticated >= shouldAuthenticate,
-        "every connection meant to fuzz an authenticated session got one: " + authenticated + " of " + shouldAuthenticate);
+        "every connection meant to fuzz an authenticated session got one: " + authenticated + " of " + shouldAuthenticate
+            + "; refusals: " + outcomes.stream().filter(outcome -> !outcome.authenticated())
+                .map(Outcome::description).filter(text -> text.startsWith("authentication refused")).distinct()
+                .limit(5).toList());
 
     List<String> internalErrors = outcomes.stream()
         .filter(outcome -> outcome.drained().map(drained -> drained.containsSqlState("XX000")).orElse(false))

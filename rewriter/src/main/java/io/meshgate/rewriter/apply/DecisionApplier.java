@@ -76,11 +76,7 @@ public final class DecisionApplier {
       SqlNode root, StatementAnalysis analysis, Decision decision, Predicate<TableReference> kept)
       throws SqlRefusal {
     if (!decision.allow()) {
-      throw new SqlRefusal(
-          Reason.PERMISSION_DENIED,
-          decision.denyReasons().isEmpty()
-              ? "permission denied by policy"
-              : "permission denied by policy: " + String.join("; ", decision.denyReasons()));
+      throw SqlRefusal.deniedByPolicy(decision.denyReasons(), null);
     }
     refuseDeniedColumns(analysis, decision);
     Map<RelationName, DerivedTableBuilder.PreparedRelation> prepared = new LinkedHashMap<>();

@@ -9,6 +9,7 @@ import io.meshgate.rewriter.parse.PostgresTextNormalizer;
 import io.meshgate.rewriter.parse.SqlParsing;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.calcite.sql.SqlCall;
 import org.apache.calcite.sql.SqlDynamicParam;
@@ -88,13 +89,9 @@ public final class ExpressionValidator {
   }
 
   private static void call(SqlCall call, TableSchema table, String context) throws SqlRefusal {
-    SqlKind kind = call.getKind();
-    if (call instanceof SqlSelect || kind.belongsTo(SqlKind.QUERY) || kind == SqlKind.ORDER_BY
-        || kind == SqlKind.WITH || kind == SqlKind.VALUES) {
-      throw policyError(context, "subqueries are not allowed");
-    }
-    if (REFUSED_KINDS.contains(kind) || call.getOperator().isAggregator()) {
-      throw policyError(context, "aggregate and window functions are not allowed");
+    Optional<String> problem = perRowProblem(call);
+    if (problem.isPresent()) {
+      throw policyError(context, problem.get());
     }
     List<String> function = FunctionAllowlist.functionName(call);
     if (!function.isEmpty()) {
@@ -109,6 +106,23 @@ public final class ExpressionValidator {
     for (SqlNode operand : call.getOperandList()) {
       check(operand, table, context);
     }
+  }
+
+  /**
+   * Why {@code call} cannot stand in an expression evaluated on one row at a time (a filter, a
+   * mask, a column's DEFAULT or CHECK): a subquery, an aggregate or a window function; empty if
+   * it can.
+   */
+  public static Optional<String> perRowProblem(SqlCall call) {
+    SqlKind kind = call.getKind();
+    if (call instanceof SqlSelect || kind.belongsTo(SqlKind.QUERY) || kind == SqlKind.ORDER_BY
+        || kind == SqlKind.WITH || kind == SqlKind.VALUES) {
+      return Optional.of("subqueries are not allowed");
+    }
+    if (REFUSED_KINDS.contains(kind) || call.getOperator().isAggregator()) {
+      return Optional.of("aggregate and window functions are not allowed");
+    }
+    return Optional.empty();
   }
 
   private static void column(SqlIdentifier identifier, TableSchema table, String context)
