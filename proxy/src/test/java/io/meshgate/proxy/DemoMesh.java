@@ -8,8 +8,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
@@ -134,5 +138,17 @@ public final class DemoMesh implements BeforeAllCallback, AfterAllCallback {
   /** The backend itself, as its superuser: the truth to compare governed results with. */
   public Connection backendAsSuperuser() throws SQLException {
     return environment.postgres().connectAsSuperuser(environment.backend().database());
+  }
+
+  /** The first column of every row of {@code sql}, read from the backend as its superuser. */
+  public List<String> backendColumn(String sql) throws SQLException {
+    List<String> values = new ArrayList<>();
+    try (Connection backend = backendAsSuperuser(); Statement statement = backend.createStatement();
+        ResultSet rows = statement.executeQuery(sql)) {
+      while (rows.next()) {
+        values.add(rows.getString(1));
+      }
+    }
+    return values;
   }
 }

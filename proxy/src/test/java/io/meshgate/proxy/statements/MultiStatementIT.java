@@ -43,16 +43,6 @@ class MultiStatementIT {
     }
   }
 
-  private static Set<String> backendValues(String sql) throws SQLException {
-    Set<String> values = new HashSet<>();
-    try (Connection backend = mesh.backendAsSuperuser(); Statement statement = backend.createStatement();
-        ResultSet result = statement.executeQuery(sql)) {
-      while (result.next()) {
-        values.add(result.getString(1));
-      }
-    }
-    return values;
-  }
 
   /** Every result set of one execute, each as its rows' first column. */
   private static List<List<String>> results(Statement statement, String sql) throws SQLException {
@@ -88,7 +78,7 @@ class MultiStatementIT {
   @Test
   void filtersAndMasksHoldInEveryStatement() throws SQLException, IOException {
     String marker = "m" + UUID.randomUUID().toString().replace("-", "");
-    Set<String> rawEmails = backendValues("SELECT customer_email FROM sales.store_transactions");
+    Set<String> rawEmails = new HashSet<>(mesh.backendColumn("SELECT customer_email FROM sales.store_transactions"));
     try (Connection alice = simple("alice"); Statement statement = alice.createStatement()) {
       List<List<String>> results = results(statement,
           "SELECT count(*) AS " + marker + " FROM sales.store_transactions;"

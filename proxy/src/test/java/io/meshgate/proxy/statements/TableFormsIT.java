@@ -42,12 +42,12 @@ class TableFormsIT {
   void onlyReadsTheParentsOwnRowsAndTheFilterStillApplies() throws SQLException {
     try (Connection alice = mesh.connect("alice")) {
       List<String> withChildren = column(alice, "SELECT store_id FROM sales.stores ORDER BY 1");
-      assertEquals(superuser("SELECT store_id FROM sales.stores WHERE region = 'EU' ORDER BY 1"), withChildren);
+      assertEquals(mesh.backendColumn("SELECT store_id FROM sales.stores WHERE region = 'EU' ORDER BY 1"), withChildren);
       assertTrue(withChildren.contains(String.valueOf(ARCHIVED_EU_STORE)), withChildren.toString());
       assertFalse(withChildren.contains(String.valueOf(ARCHIVED_US_STORE)), withChildren.toString());
 
       List<String> only = column(alice, "SELECT s.store_id FROM ONLY sales.stores s ORDER BY 1");
-      assertEquals(superuser("SELECT store_id FROM ONLY sales.stores WHERE region = 'EU' ORDER BY 1"), only);
+      assertEquals(mesh.backendColumn("SELECT store_id FROM ONLY sales.stores WHERE region = 'EU' ORDER BY 1"), only);
       assertFalse(only.isEmpty());
       assertFalse(only.contains(String.valueOf(ARCHIVED_EU_STORE)), only.toString());
       assertEquals(only, column(alice, "SELECT store_id FROM ONLY (sales.stores) ORDER BY 1"));
@@ -59,12 +59,12 @@ class TableFormsIT {
     try (Connection alice = mesh.connect("alice")) {
       for (String method : List.of("BERNOULLI (50) REPEATABLE (42)", "SYSTEM (100)", "BERNOULLI (0)")) {
         assertEquals(
-            superuser("SELECT store_id FROM sales.stores TABLESAMPLE " + method + " WHERE region = 'EU' ORDER BY 1"),
+            mesh.backendColumn("SELECT store_id FROM sales.stores TABLESAMPLE " + method + " WHERE region = 'EU' ORDER BY 1"),
             column(alice, "SELECT store_id FROM sales.stores TABLESAMPLE " + method + " ORDER BY 1"),
             method);
       }
       assertEquals(
-          superuser("SELECT store_id FROM ONLY sales.stores TABLESAMPLE BERNOULLI (70) REPEATABLE (7)"
+          mesh.backendColumn("SELECT store_id FROM ONLY sales.stores TABLESAMPLE BERNOULLI (70) REPEATABLE (7)"
               + " WHERE region = 'EU' ORDER BY 1"),
           column(alice, "SELECT x.store_id FROM ONLY sales.stores AS x TABLESAMPLE BERNOULLI (70) REPEATABLE (7)"
               + " ORDER BY 1"));
@@ -75,18 +75,13 @@ class TableFormsIT {
   void tableNameIsSelectStarFrom() throws SQLException {
     try (Connection alice = mesh.connect("alice")) {
       assertEquals(rows(alice, "SELECT * FROM sales.stores ORDER BY 1"), rows(alice, "TABLE sales.stores ORDER BY 1"));
-      assertEquals(superuser("SELECT DISTINCT store_id FROM sales.stores WHERE region = 'EU' ORDER BY 1"),
+      assertEquals(mesh.backendColumn("SELECT DISTINCT store_id FROM sales.stores WHERE region = 'EU' ORDER BY 1"),
           column(alice, "SELECT store_id FROM (TABLE sales.stores UNION TABLE sales.stores) u ORDER BY 1"));
       assertEquals(column(alice, "SELECT count(*) FROM sales.stores"),
           column(alice, "WITH s AS (TABLE sales.stores) SELECT count(*) FROM s"));
     }
   }
 
-  private static List<String> superuser(String sql) throws SQLException {
-    try (Connection backend = mesh.backendAsSuperuser()) {
-      return column(backend, sql);
-    }
-  }
 
   private static List<String> column(Connection connection, String sql) throws SQLException {
     List<String> values = new ArrayList<>();

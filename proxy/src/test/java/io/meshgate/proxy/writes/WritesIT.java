@@ -152,7 +152,7 @@ class WritesIT {
   @Test
   void returningShowsMaskedValues() throws SQLException {
     String day = "DATE '2025-09-09'";
-    List<String> raw = superuserStrings("SELECT customer_email FROM sales.store_transactions WHERE day = " + day
+    List<String> raw = mesh.backendColumn("SELECT customer_email FROM sales.store_transactions WHERE day = " + day
         + " AND region = 'EU' ORDER BY transaction_id");
     assertFalse(raw.isEmpty());
     List<String> returned = new ArrayList<>();
@@ -173,7 +173,7 @@ class WritesIT {
 
   @Test
   void aConditionOnAMaskedColumnComparesMaskedValues() throws SQLException {
-    String rawEmail = superuserStrings("SELECT customer_email FROM sales.store_transactions WHERE region = 'EU'"
+    String rawEmail = mesh.backendColumn("SELECT customer_email FROM sales.store_transactions WHERE region = 'EU'"
         + " AND day = DATE '2025-10-10' ORDER BY transaction_id LIMIT 1").get(0);
     String masked = "xxxx@" + rawEmail.substring(rawEmail.indexOf('@') + 1);
     long sameDomain = superuserCount("SELECT count(*) FROM sales.store_transactions WHERE region = 'EU'"
@@ -232,14 +232,4 @@ class WritesIT {
     }
   }
 
-  private static List<String> superuserStrings(String sql) throws SQLException {
-    List<String> values = new ArrayList<>();
-    try (Connection backend = mesh.backendAsSuperuser(); Statement statement = backend.createStatement();
-        ResultSet rows = statement.executeQuery(sql)) {
-      while (rows.next()) {
-        values.add(rows.getString(1));
-      }
-    }
-    return values;
-  }
 }
