@@ -36,11 +36,6 @@ public final class ChainedLine {
   private static final int HASH_MEMBER_LENGTH =
       HASH_MEMBER_START.length + 64 + HASH_MEMBER_END.length;
 
-  // Characters outside the BMP as UTF-8 rather than escaped surrogate pairs, so that grep finds
-  // them; a lone surrogate still comes out escaped, so any Java string can be written.
-  private static final JsonFactory WRITER_FACTORY =
-      JsonFactory.builder().enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8).build();
-
   // Strict where other readers may disagree with us: with duplicate names, one tool would read
   // the first value and another the last. Long strings are allowed because SQL text can be long.
   private static final ObjectMapper READER =
@@ -112,24 +107,7 @@ public final class ChainedLine {
    */
   public static EventFields encodeFields(AuditEvent event) {
     requireNonNull(event, "event is null");
-    ByteArrayOutputStream object = new ByteArrayOutputStream(1024);
-    try (JsonGenerator json = WRITER_FACTORY.createGenerator(object, JsonEncoding.UTF8)) {
-      // Written as an object of their own, the fields are `{...}`; inside the line they follow
-      // prev_hash, so the same bytes start with a comma instead of the brace. Jackson spells a
-      // member the same wherever the object stands.
-      json.writeStartObject();
-      EventJson.writeFields(json, event);
-      json.writeEndObject();
-    } catch (IOException impossible) {
-      // Only the in-memory stream is written here.
-      throw new UncheckedIOException(impossible);
-    }
-    byte[] bytes = object.toByteArray();
-    if (bytes.length < 3 || bytes[0] != '{' || bytes[bytes.length - 1] != '}') {
-      throw new IllegalStateException("an event's fields did not encode as a non-empty object");
-    }
-    bytes[0] = ',';
-    return new EventFields(Arrays.copyOf(bytes, bytes.length - 1));
+    return new EventFields(FieldsEncoder.encode(event));
   }
 
   public static Encoded encode(long seq, String previousHash, AuditEvent event) {
@@ -142,6 +120,9 @@ public final class ChainedLine {
    */
   public static final class Encoder {
     private final ChainHash.Digest digest = new ChainHash.Digest();
+    // The hash of the line this encoder made last: the writer chains it into the next line,
+    // and it needs no checking again.
+    private String lastHash;
 
     /** The line {@code seq} after {@code previousHash}, holding {@code fields}. */
     public Encoded encode(long seq, String previousHash, EventFields fields) {
@@ -149,7 +130,7 @@ public final class ChainedLine {
       if (seq < 1) {
         throw new IllegalArgumentException("seq starts at 1");
       }
-      if (!ChainHash.isWellFormed(previousHash)) {
+      if (previousHash != lastHash && !ChainHash.isWellFormed(previousHash)) {
         throw new IllegalArgumentException("previousHash must be 64 lowercase hex digits");
       }
       byte[] prefix =
@@ -171,6 +152,7 @@ public final class ChainedLine {
       position += hashBytes.length;
       System.arraycopy(HASH_MEMBER_END, 0, line, position, HASH_MEMBER_END.length);
       line[line.length - 1] = '\n';
+      lastHash = hash;
       return new Encoded(line, hash);
     }
   }

@@ -52,15 +52,35 @@ public final class EventJson {
   public static void writeFields(JsonGenerator json, AuditEvent event) throws IOException {
     json.writeStringField("event_id", event.eventId());
     json.writeStringField("time", TIME.format(event.time()));
+    writeSessionFields(json, event);
+    writeStatementFields(json, event);
+    writePolicyFields(json, event);
+    writeOutcome(json, event.outcome());
+    json.writeStringField("backend", event.backend());
+  }
+
+  /**
+   * The fields that describe the session, the same for all of a session's events while its
+   * application_name stays: {@code session_id} to {@code database}.
+   */
+  static void writeSessionFields(JsonGenerator json, AuditEvent event) throws IOException {
     json.writeStringField("session_id", event.sessionId());
     json.writeStringField("user", event.user());
     writeStrings(json, "groups", event.groups());
     json.writeStringField("client_address", event.clientAddress());
     json.writeStringField("application_name", event.applicationName());
     json.writeStringField("database", event.database());
+  }
+
+  /** The statement's text: {@code statement_kind}, {@code sql} and {@code rewritten_sql}. */
+  static void writeStatementFields(JsonGenerator json, AuditEvent event) throws IOException {
     json.writeStringField("statement_kind", event.statementKind());
     json.writeStringField("sql", event.sql());
     json.writeStringField("rewritten_sql", event.rewrittenSql());
+  }
+
+  /** What the policy said about the statement: {@code relations} and {@code decision}. */
+  static void writePolicyFields(JsonGenerator json, AuditEvent event) throws IOException {
     json.writeArrayFieldStart("relations");
     for (AuditRelation relation : event.relations()) {
       writeRelation(json, relation);
@@ -71,8 +91,6 @@ public final class EventJson {
     } else {
       writeDecision(json, event.decision());
     }
-    writeOutcome(json, event.outcome());
-    json.writeStringField("backend", event.backend());
   }
 
   /**

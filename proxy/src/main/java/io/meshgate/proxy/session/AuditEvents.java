@@ -14,7 +14,6 @@ import io.meshgate.proxy.governance.SessionIdentity;
 import io.meshgate.proxy.protocol.ErrorFields;
 import java.math.BigDecimal;
 import java.time.Instant;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,9 +71,11 @@ final class AuditEvents {
   private record StatementParts(List<AuditRelation> relations, AuditDecision decision) {
     static StatementParts of(GovernedStatement governed) {
       Decision decision = governed.decision().orElse(null);
-      List<AuditRelation> relations = governed.relations().stream()
+      // List.copyOf, not toList(): the event keeps this very list (it copies lists that may
+      // hold nulls), and the audit log's encoder reuses the encoding of a list it has seen.
+      List<AuditRelation> relations = List.copyOf(governed.relations().stream()
           .map(relation -> relation(relation, decision))
-          .toList();
+          .toList());
       AuditDecision auditDecision = decision == null
           ? null
           : new AuditDecision(decision.allow(), decision.denyReasons(), decision.policies(), governed.policyRevision());
@@ -83,14 +84,16 @@ final class AuditEvents {
   }
 
   /**
-   * One session's events, with the parts of its recent statements kept by identity: a governed
-   * statement never changes, so the same object always maps to the same parts. Bounded, since
-   * every Parse of an unnamed statement governs a new one. Used on the session's event loop
-   * only.
+   * One session's events, with the parts of its recent statements kept by what they are made
+   * of: the same relations, decision and policy revision (the same objects: a governed statement
+   * never changes them) always map to the same parts. A prepared statement executed again hands
+   * over the same objects; so do the statements of one shape in the simple protocol, which share
+   * their sentinel statement's analysis and the cached decision. Direct-mapped and bounded, since
+   * every new statement brings new objects. Used on the session's event loop only.
    */
   static final class SessionEvents {
     private static final int REMEMBERED_STATEMENTS = 32;
-    private final Map<GovernedStatement, StatementParts> parts = new IdentityHashMap<>();
+    private final Known[] known = new Known[REMEMBERED_STATEMENTS];
 
     AuditEvent of(
         SessionIdentity identity,
@@ -99,16 +102,21 @@ final class AuditEvents {
         long durationNanos,
         Instant time,
         String backend) {
-      StatementParts known = parts.get(governed);
-      if (known == null) {
-        if (parts.size() >= REMEMBERED_STATEMENTS) {
-          parts.clear();
-        }
-        known = StatementParts.of(governed);
-        parts.put(governed, known);
+      List<RelationAccess> relations = governed.relations();
+      Decision decision = governed.decision().orElse(null);
+      String revision = governed.policyRevision();
+      int hash = System.identityHashCode(relations) * 31 + System.identityHashCode(decision);
+      int slot = (hash ^ (hash >>> 16)) & (REMEMBERED_STATEMENTS - 1);
+      Known entry = known[slot];
+      if (entry == null || entry.relations != relations || entry.decision != decision
+          || !revision.equals(entry.revision)) {
+        entry = new Known(relations, decision, revision, StatementParts.of(governed));
+        known[slot] = entry;
       }
-      return AuditEvents.of(identity, governed, known, execution, durationNanos, time, backend);
+      return AuditEvents.of(identity, governed, entry.parts, execution, durationNanos, time, backend);
     }
+
+    private record Known(List<RelationAccess> relations, Decision decision, String revision, StatementParts parts) {}
   }
 
   private static AuditOutcome outcome(GovernedStatement governed, StatementExecution execution, long micros) {

@@ -1,6 +1,7 @@
 package io.meshgate.proxy.session;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.meshgate.audit.AuditEvent;
@@ -142,6 +143,32 @@ class AuditEventsTest {
       assertEquals(index % 2 == 0 ? 1 : 0,
           session.of(IDENTITY, statement, null, 0, TIME, "b").relations().get(0).rowFilters().size());
     }
+  }
+
+  /**
+   * Statements of one shape (simple protocol) are new objects that share their relations and
+   * decision: they share the mapped parts, which the audit log's encoder then encodes once. A
+   * new policy revision with the same objects still gets its own decision record.
+   */
+  @Test
+  void statementsSharingRelationsAndDecisionShareTheirPartsButNotAcrossRevisions() {
+    AuditEvents.SessionEvents session = new AuditEvents.SessionEvents();
+    GovernedStatement first = allowed(unrestricted());
+    GovernedStatement sameShape = new GovernedStatement("SELECT * FROM sales.orders WHERE id = 2", first.forwardedSql(),
+        Optional.empty(), GovernedStatement.Outcome.ALLOWED, "select", first.relations(), first.decision(), "rev-7",
+        new GovernedStatement.StageTimings(0, 0, 0));
+    GovernedStatement newRevision = new GovernedStatement(first.originalSql(), first.forwardedSql(), Optional.empty(),
+        GovernedStatement.Outcome.ALLOWED, "select", first.relations(), first.decision(), "rev-8",
+        new GovernedStatement.StageTimings(0, 0, 0));
+
+    AuditEvent one = session.of(IDENTITY, first, null, 0, TIME, "b");
+    AuditEvent two = session.of(IDENTITY, sameShape, null, 0, TIME, "b");
+    AuditEvent three = session.of(IDENTITY, newRevision, null, 0, TIME, "b");
+
+    assertSame(one.relations(), two.relations());
+    assertSame(one.decision(), two.decision());
+    assertEquals("rev-7", two.decision().policyRevision());
+    assertEquals("rev-8", three.decision().policyRevision());
   }
 
   private static Decision unrestricted() {
