@@ -31,12 +31,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -90,7 +89,7 @@ public final class JsonLinesAuditSink implements AuditSink {
   private FileChannel channel;
   // Null for pipes and devices, which have no chain to protect.
   private final FileLock lock;
-  private final BlockingQueue<QueueEntry> queue;
+  private final WriterQueue<QueueEntry> queue;
   private final Thread writer;
 
   // Guards the step from "not closed" to "enqueued", so that nothing is enqueued after the
@@ -131,7 +130,7 @@ public final class JsonLinesAuditSink implements AuditSink {
     this.lock = lock;
     // Unbounded on purpose: capacity is enforced before a statement starts
     // (acceptsNewStatements), never by dropping the event of one that ran.
-    this.queue = new LinkedBlockingQueue<>();
+    this.queue = new WriterQueue<>();
     this.lastSeq = end.seq();
     this.lastHash = end.hash();
     this.committedSize = active.size();
@@ -482,8 +481,10 @@ public final class JsonLinesAuditSink implements AuditSink {
     if (Thread.currentThread() == writer) {
       return;
     }
-    // Wakes the writer if it waits on an empty queue; it stops once it finds the queue empty.
-    putUninterruptibly(Wake.INSTANCE);
+    // Wakes the writer wherever it waits (for a first event, or gathering a batch); it stops
+    // once it finds the queue empty.
+    queue.add(Wake.INSTANCE);
+    LockSupport.unpark(writer);
     joinUninterruptibly(writer);
   }
 
@@ -493,7 +494,10 @@ public final class JsonLinesAuditSink implements AuditSink {
     int lastBatchSize = 0;
     try {
       do {
-        drained.add(takeUninterruptibly());
+        // Only close() stops the writer, and it wakes it with an entry; anything else that
+        // returns early (an interrupt, a stray unpark) just finds the queue empty and waits again.
+        queue.awaitSize(1, Long.MAX_VALUE);
+        Thread.interrupted();
         queue.drainTo(drained);
         if (options.fsync() == Fsync.ALWAYS) {
           gather(drained, lastBatchSize);
@@ -532,31 +536,27 @@ public final class JsonLinesAuditSink implements AuditSink {
 
   /**
    * Moves entries from {@code queue} to {@code drained} until it holds {@code target} entries,
-   * {@code nanos} have passed, or an entry {@code endsWait} arrives (a close). Never throws:
-   * an interrupt ends the wait.
+   * {@code nanos} have passed, or an entry {@code endsWait} arrives (a close). Never throws.
+   * The queue wakes this thread only when the target is reached, not per entry.
    */
-  static <T> void gather(BlockingQueue<T> queue, List<T> drained, int target, long nanos, Predicate<T> endsWait) {
+  static <T> void gather(WriterQueue<T> queue, List<T> drained, int target, long nanos, Predicate<T> endsWait) {
     long deadline = System.nanoTime() + nanos;
-    while (drained.size() < target) {
-      long remaining = deadline - System.nanoTime();
-      if (remaining <= 0) {
-        return;
-      }
-      T next;
-      try {
-        next = queue.poll(remaining, TimeUnit.NANOSECONDS);
-      } catch (InterruptedException interrupted) {
-        // Only close() stops the writer, and it does not interrupt; write what was gathered.
-        return;
-      }
-      if (next == null) {
-        return;
-      }
-      drained.add(next);
-      if (endsWait.test(next)) {
-        return;
-      }
+    while (true) {
+      int before = drained.size();
       queue.drainTo(drained);
+      for (int index = before; index < drained.size(); index++) {
+        if (endsWait.test(drained.get(index))) {
+          return;
+        }
+      }
+      long remaining = deadline - System.nanoTime();
+      if (drained.size() >= target || remaining <= 0) {
+        return;
+      }
+      queue.awaitSize(target - drained.size(), remaining);
+      // Only close() stops the writer, and it does not interrupt; a stray interrupt must not
+      // make every later park return at once.
+      Thread.interrupted();
     }
   }
 
@@ -754,34 +754,6 @@ public final class JsonLinesAuditSink implements AuditSink {
     if (lock != null) {
       // Closing the lock file's channel releases the lock.
       closeQuietly(lock.channel());
-    }
-  }
-
-  private QueueEntry takeUninterruptibly() {
-    while (true) {
-      try {
-        return queue.take();
-      } catch (InterruptedException ignored) {
-        // Only close() stops the writer, so that nothing accepted is left unwritten.
-      }
-    }
-  }
-
-  private void putUninterruptibly(QueueEntry entry) {
-    boolean interrupted = false;
-    try {
-      while (true) {
-        try {
-          queue.put(entry);
-          return;
-        } catch (InterruptedException interruption) {
-          interrupted = true;
-        }
-      }
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
     }
   }
 

@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -17,7 +15,7 @@ class GroupCommitGatherTest {
 
   @Test
   void waitsForAsManyEventsAsTheLastBatchAndNoLonger() throws Exception {
-    BlockingQueue<String> queue = new LinkedBlockingQueue<>();
+    WriterQueue<String> queue = new WriterQueue<>();
     List<String> drained = new ArrayList<>(List.of("first"));
     Thread late = Thread.ofPlatform().start(() -> {
       sleep(Duration.ofMillis(100));
@@ -37,7 +35,7 @@ class GroupCommitGatherTest {
 
   @Test
   void neverWaitsWhenEnoughIsQueuedAlready() {
-    BlockingQueue<String> queue = new LinkedBlockingQueue<>();
+    WriterQueue<String> queue = new WriterQueue<>();
     List<String> drained = new ArrayList<>(List.of("only"));
     long started = System.nanoTime();
     JsonLinesAuditSink.gather(queue, drained, 1, LONG, "close"::equals);
@@ -48,7 +46,7 @@ class GroupCommitGatherTest {
 
   @Test
   void stopsAtTheDeadline() {
-    BlockingQueue<String> queue = new LinkedBlockingQueue<>();
+    WriterQueue<String> queue = new WriterQueue<>();
     List<String> drained = new ArrayList<>(List.of("first"));
     long window = TimeUnit.MILLISECONDS.toNanos(50);
     long started = System.nanoTime();
@@ -60,7 +58,8 @@ class GroupCommitGatherTest {
 
   @Test
   void aCloseEndsTheWait() {
-    BlockingQueue<String> queue = new LinkedBlockingQueue<>(List.of("close"));
+    WriterQueue<String> queue = new WriterQueue<>();
+    queue.add("close");
     List<String> drained = new ArrayList<>(List.of("first"));
     long started = System.nanoTime();
     JsonLinesAuditSink.gather(queue, drained, 32, LONG, "close"::equals);
