@@ -76,6 +76,9 @@ public final class JsonLinesAuditSink implements AuditSink {
   private static final Logger LOG = LoggerFactory.getLogger(JsonLinesAuditSink.class);
   /** The longest a force waits for more events of a busy log (see {@link #gather}). */
   private static final long GATHER_NANOS = TimeUnit.MICROSECONDS.toNanos(200);
+  /** The batch buffer's usual size; one grown past {@link #BATCH_BUFFER_KEPT} is not kept. */
+  private static final int BATCH_BUFFER_BYTES = 64 * 1024;
+  private static final int BATCH_BUFFER_KEPT = 1024 * 1024;
 
   // Audit lines hold SQL text and user names: owner reads and writes, a log shipper's group
   // reads, nobody else.
@@ -105,6 +108,10 @@ public final class JsonLinesAuditSink implements AuditSink {
 
   // Owned by the writer thread after start.
   private final ChainedLine.Encoder encoder = new ChainedLine.Encoder();
+  // A batch's lines, copied into one direct buffer that lives as long as the writer: writing
+  // heap buffers makes the JDK copy each into a temporary direct buffer, and a batch of more
+  // lines than it keeps cached allocated (and freed) direct memory per line.
+  private ByteBuffer batchBuffer = ByteBuffer.allocateDirect(BATCH_BUFFER_BYTES);
   private boolean observerFailureLogged;
   private long lastSeq;
   private String lastHash;
@@ -595,7 +602,8 @@ public final class JsonLinesAuditSink implements AuditSink {
     }
     // The fields were encoded by the callers; only the chain is left, in queue order.
     List<Append> encoded = batch;
-    List<ByteBuffer> lines = new ArrayList<>(batch.size());
+    ByteBuffer lines = batchBuffer;
+    lines.clear();
     long seq = lastSeq;
     String hash = lastHash;
     long batchBytes = 0;
@@ -603,7 +611,8 @@ public final class JsonLinesAuditSink implements AuditSink {
       ChainedLine.Encoded line = encoder.encode(seq + 1, hash, append.fields());
       seq++;
       hash = line.hash();
-      lines.add(ByteBuffer.wrap(line.bytes()));
+      lines = room(lines, line.bytes().length);
+      lines.put(line.bytes());
       batchBytes += line.bytes().length;
     }
     // An interrupt would close the channel in the middle of a write; nobody should interrupt
@@ -611,9 +620,9 @@ public final class JsonLinesAuditSink implements AuditSink {
     Thread.interrupted();
     long started = System.nanoTime();
     try {
-      ByteBuffer[] gathered = lines.toArray(ByteBuffer[]::new);
-      while (gathered[gathered.length - 1].hasRemaining()) {
-        channel.write(gathered);
+      lines.flip();
+      while (lines.hasRemaining()) {
+        channel.write(lines);
       }
       if (options.fsync() == Fsync.ALWAYS) {
         // Metadata too: the file's new length is what makes the appended bytes reachable.
@@ -625,6 +634,10 @@ public final class JsonLinesAuditSink implements AuditSink {
       failAll(encoded, writeFailed);
       LOG.error("Writing audit log {} failed; refusing further events", file, writeFailed);
       return;
+    }
+    if (batchBuffer.capacity() > BATCH_BUFFER_KEPT) {
+      // A batch of huge statements need not hold its memory for the life of the writer.
+      batchBuffer = ByteBuffer.allocateDirect(BATCH_BUFFER_BYTES);
     }
     long writtenAt = System.nanoTime();
     long writeNanos = writtenAt - started;
@@ -642,6 +655,18 @@ public final class JsonLinesAuditSink implements AuditSink {
     for (Append append : encoded) {
       append.written().complete(null);
     }
+  }
+
+  /** {@code buffer}, or a larger copy of it, with room for {@code bytes} more. */
+  private ByteBuffer room(ByteBuffer buffer, int bytes) {
+    if (buffer.remaining() >= bytes) {
+      return buffer;
+    }
+    ByteBuffer larger = ByteBuffer.allocateDirect(Math.max(buffer.capacity() * 2, buffer.position() + bytes));
+    buffer.flip();
+    larger.put(buffer);
+    batchBuffer = larger;
+    return larger;
   }
 
   private void observe(List<Append> written, long writeNanos, long writtenAt) {

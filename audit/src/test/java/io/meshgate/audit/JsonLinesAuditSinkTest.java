@@ -71,6 +71,26 @@ class JsonLinesAuditSinkTest {
     assertIntact(log, 20);
   }
 
+  /**
+   * The writer copies a batch into one buffer it keeps: statements larger than that buffer, and
+   * than the size it keeps it at, must come out whole, and the lines after them too.
+   */
+  @Test
+  void hugeStatementsAndTheSmallOnesAfterThemAreWrittenWhole() throws Exception {
+    Path log = directory.resolve("audit.jsonl");
+    String huge = "select '" + "y".repeat(3 * 1024 * 1024) + "'";
+    try (JsonLinesAuditSink sink = JsonLinesAuditSink.open(log, options(Fsync.ALWAYS))) {
+      sink.append(SampleEvents.allowedSelect("alice", "select 1")).get(30, SECONDS);
+      sink.append(SampleEvents.allowedSelect("alice", huge)).get(30, SECONDS);
+      sink.append(SampleEvents.allowedSelect("alice", "select 2")).get(30, SECONDS);
+    }
+    List<String> lines = Files.readAllLines(log);
+    assertEquals(3, lines.size());
+    assertEquals(huge, JSON.readTree(lines.get(1)).get("sql").textValue());
+    assertEquals("select 2", JSON.readTree(lines.get(2)).get("sql").textValue());
+    assertIntact(log, 3);
+  }
+
   @Test
   void theChainContinuesAcrossCloseAndReopen() throws Exception {
     Path log = directory.resolve("audit.jsonl");
