@@ -779,7 +779,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
           replaced -> statements.put(parse.statementName(), replaced), () -> statements.remove(parse.statementName()));
     }
     if (refusal.isPresent() && error.message().contains(refusal.get().marker())) {
-      context.write(ServerMessages.errorResponse(context.alloc(), refusal.get().error()));
+      context.write(ServerMessages.errorResponse(context.alloc(), refusal.get().error()), context.voidPromise());
     } else {
       if (head instanceof Expectation.SimpleQueryResponse query) {
         query.executions().failed(shown.sqlState(), shown.message());
@@ -787,7 +787,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         running.ifPresent(execution -> execution.error(shown.sqlState(), shown.message()));
       }
       if (shown != error) {
-        context.write(ServerMessages.errorResponse(context.alloc(), shown));
+        context.write(ServerMessages.errorResponse(context.alloc(), shown), context.voidPromise());
       } else {
         write(frame);
       }
@@ -828,7 +828,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       return;
     }
     holdingReadyForQuery = true;
-    CompletableFuture.allOf(audits.toArray(CompletableFuture[]::new)).whenComplete((ignored, failure) -> onLoop(() -> {
+    // A prepared statement's Sync usually waits for one event: no allOf for it.
+    CompletableFuture<?> durable = audits.size() == 1
+        ? audits.get(0)
+        : CompletableFuture.allOf(audits.toArray(CompletableFuture[]::new));
+    durable.whenComplete((ignored, failure) -> onLoop(() -> {
       holdingReadyForQuery = false;
       if (state == State.CLOSED) {
         readyForQuery.release();
@@ -854,16 +858,22 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     }
     if (auditFailed && !services.serveWithoutAudit()) {
       context.write(ServerMessages.errorResponse(context.alloc(), ErrorFields.error("58030",
-          "the statement ran but its audit event could not be written; no further statements will run until the audit log is back")));
+          "the statement ran but its audit event could not be written; no further statements will run until the audit log is back")),
+          context.voidPromise());
     }
-    context.writeAndFlush(readyForQuery);
+    context.writeAndFlush(readyForQuery, context.voidPromise());
     if (endsSimpleQuery && state == State.SIMPLE_QUERY) {
       becomeReady();
     }
   }
 
+  /**
+   * Relays a backend frame. Hot-path writes take the void promise: no promise object per
+   * frame, and a failed write (the client is gone) still reaches {@link #exceptionCaught},
+   * which ends the session as a disconnect does.
+   */
   private void write(BackendFrame frame) {
-    context.write(frame.frame().retain());
+    context.write(frame.frame().retain(), context.voidPromise());
     if (!context.channel().isWritable() && backend != null) {
       // Backpressure: stop reading from the backend until the client catches up.
       backend.setAutoRead(false);
