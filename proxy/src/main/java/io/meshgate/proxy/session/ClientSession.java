@@ -15,6 +15,7 @@ import io.meshgate.proxy.governance.GovernedStatement;
 import io.meshgate.proxy.governance.SchemaChanges;
 import io.meshgate.proxy.governance.SessionIdentity;
 import io.meshgate.proxy.governance.SimpleQueryStatements;
+import io.meshgate.proxy.metrics.StatementCounters;
 import io.meshgate.proxy.protocol.BackendFrame;
 import io.meshgate.proxy.protocol.ErrorFields;
 import io.meshgate.proxy.protocol.FrontendMessage;
@@ -105,6 +106,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   private final AuditEvents.SessionEvents auditEvents = new AuditEvents.SessionEvents();
   /** The backend as audit events name it, spelled once per session. */
   private String backendName;
+  /** The statement whose counters {@link #counters} holds (identity: a prepared statement repeats). */
+  private GovernedStatement countedStatement;
+  private StatementCounters counters;
   /** Audit appends since the last ReadyForQuery; the next one waits for them. */
   private final List<CompletableFuture<Void>> batchAudits = new ArrayList<>();
   private final Deque<BackendFrame> held = new ArrayDeque<>();
@@ -938,9 +942,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   private CompletableFuture<Void> recordAudit(GovernedStatement governed, long start, StatementExecution execution) {
     long durationNanos = System.nanoTime() - start;
     services.metrics().stage("total", durationNanos);
-    services.metrics().statement(governed.kind(), governed.outcome().name().toLowerCase(java.util.Locale.ROOT));
-    governed.relations().forEach(relation ->
-        services.metrics().relationQueried(relation.relation().key(), governed.isForwarded() ? "allowed" : "denied"));
+    countersOf(governed).increment();
     if (governed.outcome() == GovernedStatement.Outcome.FAILED && governed.decision().isEmpty()
         && !governed.relations().isEmpty()) {
       services.metrics().policyEngineError();
@@ -954,6 +956,19 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       LOG.error("session {}: cannot build or append the audit event", sessionId, e);
       return CompletableFuture.failedFuture(e);
     }
+  }
+
+  /** A prepared statement's executions share its counters: resolved at its first, reused after. */
+  private StatementCounters countersOf(GovernedStatement governed) {
+    if (governed != countedStatement) {
+      counters = services.metrics().statementCounters(
+          governed.kind(),
+          governed.outcome().name().toLowerCase(java.util.Locale.ROOT),
+          governed.relations().stream().map(relation -> relation.relation().key()).toList(),
+          governed.isForwarded() ? "allowed" : "denied");
+      countedStatement = governed;
+    }
+    return counters;
   }
 
   private String backendName() {
