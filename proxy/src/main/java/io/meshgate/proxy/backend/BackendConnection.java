@@ -69,14 +69,15 @@ public final class BackendConnection {
     handler.relayTo(listener);
   }
 
+  // Writes take the channel's void promise: no promise object per frame, and a failure still
+  // fires exceptionCaught (BackendHandler), as FIRE_EXCEPTION_ON_FAILURE did.
   public void sendQuery(String sql) {
-    channel.writeAndFlush(ClientMessages.query(channel.alloc(), sql))
-        .addListener(ChannelFutureListener.FIRE_EXCEPTION_ON_FAILURE);
+    channel.writeAndFlush(ClientMessages.query(channel.alloc(), sql), channel.voidPromise());
   }
 
   /** Queues a frame without flushing; the caller flushes at a batch boundary. */
   public void write(io.netty.buffer.ByteBuf frame) {
-    channel.write(frame).addListener(ChannelFutureListener.FIRE_EXCEPTION_ON_FAILURE);
+    channel.write(frame, channel.voidPromise());
   }
 
   public void writeParse(String statementName, String sql, java.util.List<Integer> parameterTypes) {

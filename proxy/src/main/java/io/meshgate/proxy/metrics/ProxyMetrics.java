@@ -9,6 +9,7 @@ import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.Counter;
 import io.prometheus.client.Gauge;
 import io.prometheus.client.Histogram;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -31,6 +32,9 @@ public final class ProxyMetrics {
   private final Counter auditFailures;
   private final Counter relationQueries;
   private final AuditWriteHistograms auditWrites;
+  // The stages every executed statement records, resolved once (see stage).
+  private final Histogram.Child backendStage;
+  private final Histogram.Child totalStage;
 
   public ProxyMetrics(CollectorRegistry registry) {
     this.registry = registry;
@@ -58,6 +62,8 @@ public final class ProxyMetrics {
         .labelNames("relation", "decision")
         .register(registry);
     auditWrites = new AuditWriteHistograms(registry, LATENCY_BUCKETS);
+    backendStage = stageSeconds.labels("backend");
+    totalStage = stageSeconds.labels("total");
   }
 
   public CollectorRegistry registry() {
@@ -92,12 +98,23 @@ public final class ProxyMetrics {
     new PolicyReloadCollector(status).register(registry);
   }
 
-  public void statement(String kind, String outcome) {
-    statements.labels(kind, outcome).inc();
+  /**
+   * The counters one governed statement increments per execution: statements by kind and
+   * outcome, and each of its relations by decision. Resolved once, incremented per execution.
+   */
+  public StatementCounters statementCounters(String kind, String outcome, List<String> relations, String decision) {
+    return new StatementCounters(
+        statements.labels(kind, outcome),
+        relations.stream().map(relation -> relationQueries.labels(relation, decision)).toList());
   }
 
   public void stage(String stage, long nanos) {
-    stageSeconds.labels(stage).observe(nanos / 1e9);
+    Histogram.Child child = switch (stage) {
+      case "backend" -> backendStage;
+      case "total" -> totalStage;
+      default -> stageSeconds.labels(stage);
+    };
+    child.observe(nanos / 1e9);
   }
 
   public void sessionOpened() {
@@ -118,9 +135,5 @@ public final class ProxyMetrics {
 
   public void auditFailed() {
     auditFailures.inc();
-  }
-
-  public void relationQueried(String relation, String decision) {
-    relationQueries.labels(relation, decision).inc();
   }
 }

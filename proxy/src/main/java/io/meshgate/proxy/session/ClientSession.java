@@ -15,6 +15,7 @@ import io.meshgate.proxy.governance.GovernedStatement;
 import io.meshgate.proxy.governance.SchemaChanges;
 import io.meshgate.proxy.governance.SessionIdentity;
 import io.meshgate.proxy.governance.SimpleQueryStatements;
+import io.meshgate.proxy.metrics.StatementCounters;
 import io.meshgate.proxy.protocol.BackendFrame;
 import io.meshgate.proxy.protocol.ErrorFields;
 import io.meshgate.proxy.protocol.FrontendMessage;
@@ -105,6 +106,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   private final AuditEvents.SessionEvents auditEvents = new AuditEvents.SessionEvents();
   /** The backend as audit events name it, spelled once per session. */
   private String backendName;
+  /** The statement whose counters {@link #counters} holds (identity: a prepared statement repeats). */
+  private GovernedStatement countedStatement;
+  private StatementCounters counters;
   /** Audit appends since the last ReadyForQuery; the next one waits for them. */
   private final List<CompletableFuture<Void>> batchAudits = new ArrayList<>();
   private final Deque<BackendFrame> held = new ArrayDeque<>();
@@ -779,7 +783,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
           replaced -> statements.put(parse.statementName(), replaced), () -> statements.remove(parse.statementName()));
     }
     if (refusal.isPresent() && error.message().contains(refusal.get().marker())) {
-      context.write(ServerMessages.errorResponse(context.alloc(), refusal.get().error()));
+      context.write(ServerMessages.errorResponse(context.alloc(), refusal.get().error()), context.voidPromise());
     } else {
       if (head instanceof Expectation.SimpleQueryResponse query) {
         query.executions().failed(shown.sqlState(), shown.message());
@@ -787,7 +791,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         running.ifPresent(execution -> execution.error(shown.sqlState(), shown.message()));
       }
       if (shown != error) {
-        context.write(ServerMessages.errorResponse(context.alloc(), shown));
+        context.write(ServerMessages.errorResponse(context.alloc(), shown), context.voidPromise());
       } else {
         write(frame);
       }
@@ -828,7 +832,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       return;
     }
     holdingReadyForQuery = true;
-    CompletableFuture.allOf(audits.toArray(CompletableFuture[]::new)).whenComplete((ignored, failure) -> onLoop(() -> {
+    // A prepared statement's Sync usually waits for one event: no allOf for it.
+    CompletableFuture<?> durable = audits.size() == 1
+        ? audits.get(0)
+        : CompletableFuture.allOf(audits.toArray(CompletableFuture[]::new));
+    durable.whenComplete((ignored, failure) -> onLoop(() -> {
       holdingReadyForQuery = false;
       if (state == State.CLOSED) {
         readyForQuery.release();
@@ -854,16 +862,22 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     }
     if (auditFailed && !services.serveWithoutAudit()) {
       context.write(ServerMessages.errorResponse(context.alloc(), ErrorFields.error("58030",
-          "the statement ran but its audit event could not be written; no further statements will run until the audit log is back")));
+          "the statement ran but its audit event could not be written; no further statements will run until the audit log is back")),
+          context.voidPromise());
     }
-    context.writeAndFlush(readyForQuery);
+    context.writeAndFlush(readyForQuery, context.voidPromise());
     if (endsSimpleQuery && state == State.SIMPLE_QUERY) {
       becomeReady();
     }
   }
 
+  /**
+   * Relays a backend frame. Hot-path writes take the void promise: no promise object per
+   * frame, and a failed write (the client is gone) still reaches {@link #exceptionCaught},
+   * which ends the session as a disconnect does.
+   */
   private void write(BackendFrame frame) {
-    context.write(frame.frame().retain());
+    context.write(frame.frame().retain(), context.voidPromise());
     if (!context.channel().isWritable() && backend != null) {
       // Backpressure: stop reading from the backend until the client catches up.
       backend.setAutoRead(false);
@@ -928,9 +942,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   private CompletableFuture<Void> recordAudit(GovernedStatement governed, long start, StatementExecution execution) {
     long durationNanos = System.nanoTime() - start;
     services.metrics().stage("total", durationNanos);
-    services.metrics().statement(governed.kind(), governed.outcome().name().toLowerCase(java.util.Locale.ROOT));
-    governed.relations().forEach(relation ->
-        services.metrics().relationQueried(relation.relation().key(), governed.isForwarded() ? "allowed" : "denied"));
+    countersOf(governed).increment();
     if (governed.outcome() == GovernedStatement.Outcome.FAILED && governed.decision().isEmpty()
         && !governed.relations().isEmpty()) {
       services.metrics().policyEngineError();
@@ -944,6 +956,19 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       LOG.error("session {}: cannot build or append the audit event", sessionId, e);
       return CompletableFuture.failedFuture(e);
     }
+  }
+
+  /** A prepared statement's executions share its counters: resolved at its first, reused after. */
+  private StatementCounters countersOf(GovernedStatement governed) {
+    if (governed != countedStatement) {
+      counters = services.metrics().statementCounters(
+          governed.kind(),
+          governed.outcome().name().toLowerCase(java.util.Locale.ROOT),
+          governed.relations().stream().map(relation -> relation.relation().key()).toList(),
+          governed.isForwarded() ? "allowed" : "denied");
+      countedStatement = governed;
+    }
+    return counters;
   }
 
   private String backendName() {

@@ -127,6 +127,52 @@ class HealthEndpointsIT {
             .filter(line -> line.contains("revision_info")).toList());
   }
 
+  @Test
+  void everyExecutionOfAPreparedStatementIsCountedUnderItsOwnLabels() throws Exception {
+    // The session resolves a statement's counters once and reuses them while the same governed
+    // statement runs again: each Execute must still count, and the next statement its own labels.
+    String transactions = "sales.store_transactions";
+    String stores = "sales.stores";
+    try (Connection alice = DriverManager.getConnection(
+        demo.jdbcUrl() + "?sslmode=disable&prepareThreshold=1", "alice", "alice")) {
+      String before = get("/metrics").body();
+      try (java.sql.PreparedStatement prepared =
+          alice.prepareStatement("SELECT count(*) FROM sales.store_transactions WHERE amount > ?")) {
+        for (int execution = 0; execution < 4; execution++) {
+          prepared.setInt(1, execution);
+          try (ResultSet rows = prepared.executeQuery()) {
+            assertTrue(rows.next());
+          }
+        }
+      }
+      try (Statement statement = alice.createStatement();
+          ResultSet rows = statement.executeQuery("SELECT count(*) FROM sales.stores")) {
+        assertTrue(rows.next());
+      }
+      String after = get("/metrics").body();
+      assertEquals(5, labelledSum(after, "meshgate_statements_total", "") - labelledSum(before, "meshgate_statements_total", ""),
+          after);
+      assertEquals(4, relationQueries(after, transactions) - relationQueries(before, transactions), after);
+      assertEquals(1, relationQueries(after, stores) - relationQueries(before, stores), after);
+    }
+  }
+
+  /** Allowed queries of one relation ({@code schema.table}, whatever its catalog). */
+  private static double relationQueries(String exposition, String relation) {
+    return labelledSum(exposition, "meshgate_relation_queries_total",
+        "relation=\"[^\"]*\\." + Pattern.quote(relation) + "\",decision=\"allowed\"");
+  }
+
+  /** The sum of a labelled sample's values whose labels match {@code labels} (a regular expression). */
+  private static double labelledSum(String exposition, String name, String labels) {
+    Pattern sample = Pattern.compile(Pattern.quote(name) + "\\{" + (labels.isEmpty() ? "" : labels + ",?") + "[^}]*} (\\S+)");
+    return exposition.lines()
+        .map(sample::matcher)
+        .filter(java.util.regex.Matcher::matches)
+        .mapToDouble(matcher -> Double.parseDouble(matcher.group(1)))
+        .sum();
+  }
+
   /** The value of an unlabelled sample in a Prometheus text exposition. */
   private static double sampleValue(String exposition, String name) {
     return exposition.lines()
