@@ -2,7 +2,6 @@ package io.meshgate.proxy;
 
 import static java.util.Objects.requireNonNull;
 
-import io.meshgate.proxy.net.Transport;
 import io.meshgate.proxy.protocol.FrontendMessageDecoder;
 import io.meshgate.proxy.session.ClientSession;
 import io.meshgate.proxy.session.DirectTlsDetector;
@@ -14,17 +13,15 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** The PostgreSQL protocol listener: one {@link ClientSession} per connection. */
 final class ProxyServer implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(ProxyServer.class);
-
   private final EventLoopGroup bossGroup;
   private final EventLoopGroup workerGroup;
   private final Channel serverChannel;
@@ -37,15 +34,12 @@ final class ProxyServer implements AutoCloseable {
 
   static ProxyServer start(String host, int port, SessionServices services) throws java.io.IOException {
     requireNonNull(services, "services is null");
-    Transport transport = Transport.configured();
-    LOG.info("network transport: {} (-D{} or {}: auto, nio, epoll)",
-        transport.displayName(), Transport.PROPERTY, Transport.ENVIRONMENT_VARIABLE);
-    EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
-    EventLoopGroup workers = new MultiThreadIoEventLoopGroup(transport.ioHandlerFactory());
+    EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    EventLoopGroup workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
     try {
       ServerBootstrap bootstrap = new ServerBootstrap()
           .group(boss, workers)
-          .channel(transport.serverChannel())
+          .channel(NioServerSocketChannel.class)
           .option(ChannelOption.SO_BACKLOG, 1024)
           .childOption(ChannelOption.TCP_NODELAY, true)
           .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))

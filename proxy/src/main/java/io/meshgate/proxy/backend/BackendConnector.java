@@ -2,7 +2,6 @@ package io.meshgate.proxy.backend;
 
 import static java.util.Objects.requireNonNull;
 
-import io.meshgate.proxy.net.Transport;
 import io.meshgate.proxy.protocol.BackendFrameDecoder;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelFuture;
@@ -10,6 +9,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
@@ -43,7 +43,7 @@ public final class BackendConnector {
     parameters.put("database", endpoint.database());
     Bootstrap bootstrap = new Bootstrap()
         .group(eventLoop)
-        .channel(Transport.of(eventLoop).socketChannel())
+        .channel(NioSocketChannel.class)
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
         .option(ChannelOption.TCP_NODELAY, true)
         .handler(new ChannelInitializer<SocketChannel>() {

@@ -1,12 +1,12 @@
 package io.meshgate.proxy.session;
 
-import io.meshgate.proxy.net.Transport;
 import io.meshgate.proxy.protocol.ClientMessages;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import java.net.InetSocketAddress;
 
 /** Sends a CancelRequest to a backend on a fresh connection, as the protocol requires. */
@@ -16,7 +16,7 @@ final class BackendCancel {
   static void send(EventLoop eventLoop, InetSocketAddress backend, int processId, byte[] secretKey) {
     new Bootstrap()
         .group(eventLoop)
-        .channel(Transport.of(eventLoop).socketChannel())
+        .channel(NioSocketChannel.class)
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5_000)
         .handler(new ChannelInboundHandlerAdapter())
         .connect(backend)
