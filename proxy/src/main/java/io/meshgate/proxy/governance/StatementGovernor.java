@@ -104,8 +104,12 @@ public final class StatementGovernor {
    */
   public Optional<GovernedStatement> governIfCached(SessionIdentity session, String sql, List<String> searchPath) {
     StatementCache.Tally tally = new StatementCache.Tally();
-    Optional<GovernedStatement> governed =
-        governShaped(session, sql, statements.shape(sql), searchPath, Lookup.FROM_MEMORY, tally);
+    Optional<GovernedStatement> governed;
+    try {
+      governed = governShaped(session, sql, statements.shape(sql), searchPath, Lookup.FROM_MEMORY, tally);
+    } catch (RuntimeException e) {
+      return gaveUp(session, e);
+    }
     governed.ifPresent(found -> count(tally));
     return governed;
   }
@@ -345,10 +349,23 @@ public final class StatementGovernor {
   public Optional<List<GovernedStatement>> governQueryIfCached(
       SessionIdentity session, String sql, List<String> searchPath, List<String> resetSearchPath) {
     StatementCache.Tally tally = new StatementCache.Tally();
-    Optional<List<GovernedStatement>> governed =
-        governQuery(session, sql, searchPath, resetSearchPath, Lookup.FROM_MEMORY, tally);
+    Optional<List<GovernedStatement>> governed;
+    try {
+      governed = governQuery(session, sql, searchPath, resetSearchPath, Lookup.FROM_MEMORY, tally);
+    } catch (RuntimeException e) {
+      return gaveUp(session, e);
+    }
     governed.ifPresent(found -> count(tally));
     return governed;
+  }
+
+  /**
+   * A bug on the way from memory: the blocking way governs the statement again, and refuses it
+   * if it fails there too (never thrown into the event loop, never forwarded).
+   */
+  private static <T> Optional<T> gaveUp(SessionIdentity session, RuntimeException e) {
+    LOG.warn("governing from memory failed in session {}; governing the blocking way", session.sessionId(), e);
+    return Optional.empty();
   }
 
   private Optional<List<GovernedStatement>> governQuery(SessionIdentity session, String sql,

@@ -43,6 +43,7 @@ class GovernFromMemoryTest {
     final Map<String, Optional<TableSchema>> backend = new ConcurrentHashMap<>();
     final Map<String, Optional<TableSchema>> held = new ConcurrentHashMap<>();
     final AtomicInteger loads = new AtomicInteger();
+    volatile boolean broken;
 
     void define(String schema, String table, String... columnsAndTypes) {
       List<ColumnSchema> columns = new ArrayList<>();
@@ -62,6 +63,9 @@ class GovernFromMemoryTest {
 
     @Override
     public boolean answersFromMemory(String schema, String table, Optional<TableSchema> answer) {
+      if (broken) {
+        throw new IllegalStateException("a bug on the way from memory");
+      }
       return answer.equals(held.get(schema + "." + table));
     }
 
@@ -238,6 +242,17 @@ class GovernFromMemoryTest {
     assertEquals(asked, policy.asked());
     shortLived.governQuery(session("alice"), sql, SEARCH_PATH, RESET_PATH);
     assertEquals(asked + 1, policy.asked(), "the blocking way asks again");
+  }
+
+  @Test
+  void aFailureOnTheWayFromMemoryGivesUpRatherThanThrowingIntoTheEventLoop() {
+    String sql = MESSAGES.get(0);
+    governor.governQuery(session("alice"), sql, SEARCH_PATH, RESET_PATH);
+    catalog.broken = true;
+    Counters before = counters();
+    assertTrue(governor.governQueryIfCached(session("alice"), sql, SEARCH_PATH, RESET_PATH).isEmpty());
+    assertTrue(governor.governIfCached(session("alice"), sql, SEARCH_PATH).isEmpty());
+    assertEquals(before, counters());
   }
 
   @Test
