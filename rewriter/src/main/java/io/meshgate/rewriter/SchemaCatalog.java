@@ -16,6 +16,17 @@ public interface SchemaCatalog {
   Optional<TableSchema> table(String schema, String table);
 
   /**
+   * Whether {@link #table} would answer exactly {@code answer} for {@code schema.table} now,
+   * known from memory alone: never blocks and never loads. False when the catalog would have
+   * to look (nothing held, or expired) or holds another answer. Lets a caller on a thread that
+   * must not block (the proxy's event loop) reuse work that depends on the answer. The
+   * default, for catalogs that cannot tell without I/O, is always false.
+   */
+  default boolean answersFromMemory(String schema, String table, Optional<TableSchema> answer) {
+    return false;
+  }
+
+  /**
    * The schema an entry of the search path names, as stored, when it exists and the backend
    * role may use it ({@code $user}: the backend role's own schema); this is where PostgreSQL
    * creates a table given without a schema. Empty when it does not exist or the catalog cannot

@@ -51,6 +51,10 @@ import org.openjdk.jmh.annotations.Warmup;
  *       OPA), the rewrite cache, and for a query with literals the shape lifts, the splice of
  *       the statement's own literals. Each call governs the next of {@value #VARIANTS} texts of
  *       the query that differ in those literals, as a simple-protocol client sends them.
+ *   <li>{@code cachedRedecided}: {@code cached}, with decisions that expire every {@value
+ *       #REDECIDE_MILLIS} ms and are made anew as equal but distinct objects, as OPA's are when
+ *       the decision cache's entries expire (every 5 s per user and relations by default): the
+ *       rewrite cache's key then holds another object than the decision looked up with.
  * </ul>
  *
  * <p>Run it with {@code load-tests/bin/jmh} (arguments go to JMH, e.g. {@code -p query=q01}).
@@ -71,12 +75,15 @@ public class RewriteBenchmark {
   private String sql;
   private AnalyzedStatement analyzed;
   private StatementGovernor governor;
+  private StatementGovernor redecidingGovernor;
   private SessionIdentity session;
   private List<String> variants;
   private int next;
 
   /** How many texts of a query, differing in their lifted literals, {@link #cached} cycles through. */
   static final int VARIANTS = 16;
+  /** How long {@link #cachedRedecided}'s decisions are cached. */
+  static final long REDECIDE_MILLIS = 50;
 
   @Setup
   public void setUp() throws SqlRefusal {
@@ -112,6 +119,23 @@ public class RewriteBenchmark {
     session = new SessionIdentity("benchmark", new Subject("alice", List.of("analysts"), Map.of()),
         TpchWorkload.DATABASE, "127.0.0.1", "jmh");
     variants = LiteralVariants.of(workload.query(query), VARIANTS);
+    PolicyEngine anew = new PolicyEngine() {
+      @Override
+      public Decision decide(PolicyInput input) {
+        return TpchWorkload.analystDecision();
+      }
+
+      @Override
+      public String revision() {
+        return "benchmark";
+      }
+    };
+    redecidingGovernor = new StatementGovernor(
+        StatementCache.over(workload.catalog(), TpchWorkload.DATABASE, StatementCache.DEFAULT_MAXIMUM_SIZE),
+        new CachingPolicyEngine(anew, Duration.ofMillis(REDECIDE_MILLIS)), Clock.fixed(Instant.EPOCH, ZoneOffset.UTC));
+    for (String variant : variants) {
+      redecidingGovernor.governQuery(session, variant, TpchWorkload.SEARCH_PATH, TpchWorkload.SEARCH_PATH);
+    }
     for (String variant : variants) {
       // Warms every cache, and proves the governed statement is the rewrite, not a refusal.
       GovernedStatement governed =
@@ -128,6 +152,15 @@ public class RewriteBenchmark {
     String root = System.getProperty("meshgate.root");
     return new TpchWorkload(root != null ? Path.of(root) : RepositoryRoot.find().orElseThrow(
         () -> new IllegalStateException("run from a Meshgate checkout or set -Dmeshgate.root")));
+  }
+
+  /** See the class comment. */
+  @Benchmark
+  public Optional<String> cachedRedecided() {
+    String variant = variants.get(next);
+    next = (next + 1) % variants.size();
+    return redecidingGovernor.governQuery(session, variant, TpchWorkload.SEARCH_PATH, TpchWorkload.SEARCH_PATH)
+        .get(0).forwardedSql();
   }
 
   /** See the class comment; governed as a simple Query message is. Returns what would be forwarded. */

@@ -6,11 +6,13 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
 import com.github.benmanes.caffeine.cache.stats.CacheStats;
+import com.github.benmanes.caffeine.cache.stats.ConcurrentStatsCounter;
 import io.meshgate.policy.Decision;
 import io.meshgate.policy.PolicyEngine;
 import io.meshgate.policy.PolicyEngineException;
 import io.meshgate.policy.PolicyInput;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * Caches the decisions of another engine, keyed by subject, statement kind, DDL action, relations (with
@@ -19,6 +21,8 @@ import java.time.Duration;
  * fixed time after they were written (default 5 s), so a policy change that keeps the revision
  * (e.g. new data in OPA) is seen within that time; a new revision is seen at once. Failures are
  * never cached: the next statement asks again.
+ *
+ * <p>{@link #cachedDecision} reads the cache alone, for callers that must not block.
  */
 public final class CachingPolicyEngine implements PolicyEngine {
 
@@ -27,6 +31,8 @@ public final class CachingPolicyEngine implements PolicyEngine {
 
   private final PolicyEngine delegate;
   private final Cache<DecisionCacheKey, Decision> cache;
+  /** The cache's counters, held so that {@link #countCachedHits} can add the hits of {@link #cachedDecision}. */
+  private final ConcurrentStatsCounter counters = new ConcurrentStatsCounter();
 
   /** A cache with the defaults: 5 s after write, at most 10 000 decisions. */
   public CachingPolicyEngine(PolicyEngine delegate) {
@@ -60,7 +66,7 @@ public final class CachingPolicyEngine implements PolicyEngine {
             // Evictions and expiries run on the caller's thread: no extra pool, and tests see them
             // without waiting for a background task.
             .executor(Runnable::run)
-            .recordStats()
+            .recordStats(() -> counters)
             .build();
   }
 
@@ -78,6 +84,27 @@ public final class CachingPolicyEngine implements PolicyEngine {
     Decision decision = delegate.decide(input);
     cache.put(key, decision);
     return decision;
+  }
+
+  /**
+   * The decision {@link #decide} would return now from the cache, without asking the engine
+   * (so without blocking), or empty when it would ask: nothing cached for this input and
+   * revision, or the entry expired. Failures are never cached, so this never fails. Not
+   * counted: a caller that uses the decision counts it with {@link #countCachedHits}, one that
+   * gives up and calls {@link #decide} is counted there, so every decision counts once.
+   */
+  public Optional<Decision> cachedDecision(PolicyInput input) {
+    requireNonNull(input, "input is null");
+    // The map view's get records no statistics (Cache.getIfPresent would count a miss or hit).
+    return Optional.ofNullable(cache.asMap().get(DecisionCacheKey.of(input, delegate.revision())));
+  }
+
+  /** Counts {@code hits} decisions of {@link #cachedDecision} that were used, as cache hits. */
+  public void countCachedHits(int hits) {
+    if (hits < 0) {
+      throw new IllegalArgumentException("hits must not be negative");
+    }
+    counters.recordHits(hits);
   }
 
   @Override

@@ -92,6 +92,33 @@ class CachingPolicyEngineTest {
   }
 
   @Test
+  void cachedDecisionReadsTheCacheAloneAndCountsOnlyWhatIsUsed() throws Exception {
+    assertEquals(Optional.empty(), cache.cachedDecision(input(ALICE)));
+    assertEquals(0, engine.inputs.size(), "never asks the engine");
+    assertEquals(new CacheStatistics(0, 0, 0, 0), cache.statistics(), "a miss is counted by decide, not here");
+
+    Decision decided = cache.decide(input(ALICE));
+    assertSame(decided, cache.cachedDecision(input(ALICE)).orElseThrow());
+    assertEquals(new CacheStatistics(0, 1, 0, 1), cache.statistics());
+    cache.countCachedHits(1);
+    assertEquals(new CacheStatistics(1, 1, 0, 1), cache.statistics());
+
+    engine.revision = "r2";
+    assertEquals(Optional.empty(), cache.cachedDecision(input(ALICE)), "a new revision is another key");
+    engine.revision = "r1";
+    nanos.addAndGet(Duration.ofSeconds(5).toNanos());
+    assertEquals(Optional.empty(), cache.cachedDecision(input(ALICE)), "an expired decision is not served");
+    assertEquals(1, engine.inputs.size());
+  }
+
+  @Test
+  void aFailureIsNeverServedFromTheCache() {
+    engine.failures.add(new PolicyEngineException.Unavailable("down", null));
+    assertThrows(PolicyEngineException.Unavailable.class, () -> cache.decide(input(ALICE)));
+    assertEquals(Optional.empty(), cache.cachedDecision(input(ALICE)));
+  }
+
+  @Test
   void sessionAndTimeAreNotPartOfTheKey() throws Exception {
     cache.decide(input(ALICE, "session-1", Instant.parse("2026-11-21T10:15:00Z"), STORES));
     cache.decide(input(ALICE, "session-2", Instant.parse("2026-11-21T10:15:03Z"), STORES));

@@ -68,6 +68,24 @@ final class RecordingSchemaCatalog implements SchemaCatalog {
     return true;
   }
 
+  /**
+   * Like {@link #stillAnswers}, from the catalog's memory alone: false as soon as one lookup
+   * would have to load (never blocks), so the caller goes the blocking way.
+   */
+  boolean stillAnswersFromMemory(List<SchemaLookup> lookups) {
+    for (SchemaLookup lookup : lookups) {
+      if (!delegate.answersFromMemory(lookup.schema(), lookup.table(), lookup.answer())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  @Override
+  public boolean answersFromMemory(String schema, String table, Optional<TableSchema> answer) {
+    return delegate.answersFromMemory(schema, table, answer);
+  }
+
   /** One lookup of an analysis and its answer (empty: no such relation). */
   record SchemaLookup(String schema, String table, Optional<TableSchema> answer) {
     SchemaLookup {

@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.stats.CacheStats;
 import io.meshgate.policy.Decision;
 import io.meshgate.policy.RelationName;
 import io.meshgate.policy.StatementKind;
@@ -62,6 +61,11 @@ import java.util.concurrent.atomic.LongAdder;
  * filtered table) is not spliced: its markers are per rewrite, and sharing them between texts is
  * not worth the argument. Anything that cannot be templated falls back to the text itself.
  *
+ * <p><b>From memory alone.</b> {@link #analysisIfCached} and {@link #rewriteIfCached} answer only
+ * what is held, and only while the schema catalog holds the same answers in memory: they never
+ * parse, rewrite or load metadata, so the event loop may call them (see {@link
+ * StatementGovernor#governIfCached}).
+ *
  * <p>Thread-safe.
  */
 public final class StatementCache {
@@ -92,6 +96,10 @@ public final class StatementCache {
   private final DecisionHash[] decisionHashes = new DecisionHash[DECISION_HASH_SLOTS];
   /** {@link System#nanoTime()} after which no hint of {@link #unspliced} is alive any more. */
   private volatile long unsplicedUntil;
+  private final LongAdder analysisHits = new LongAdder();
+  private final LongAdder analysisMisses = new LongAdder();
+  private final LongAdder rewriteHits = new LongAdder();
+  private final LongAdder rewriteMisses = new LongAdder();
   private final LongAdder shapeHits = new LongAdder();
   private final LongAdder shapeMisses = new LongAdder();
   private final SecureRandom random = new SecureRandom();
@@ -107,8 +115,10 @@ public final class StatementCache {
     this.analyzer = analyzer;
     this.recording = recording;
     this.shapes = recording.isPresent() ? shapes : Shapes.OFF;
-    this.analyses = Caffeine.newBuilder().maximumSize(maximumSize).executor(Runnable::run).recordStats().build();
-    this.rewrites = Caffeine.newBuilder().maximumSize(maximumSize).executor(Runnable::run).recordStats().build();
+    // Hits and misses are counted by Tally, not by Caffeine: a lookup from memory that is given
+    // up (the statement goes the blocking way and looks again) must not count twice.
+    this.analyses = Caffeine.newBuilder().maximumSize(maximumSize).executor(Runnable::run).build();
+    this.rewrites = Caffeine.newBuilder().maximumSize(maximumSize).executor(Runnable::run).build();
     this.sentinels = Caffeine.newBuilder().maximumSize(maximumSize).executor(Runnable::run).build();
     this.templates = Caffeine.newBuilder().weakKeys().maximumSize(maximumSize).executor(Runnable::run).build();
     this.unspliced = Caffeine.newBuilder().expireAfterWrite(UNSPLICED_HINT).maximumSize(maximumSize)
@@ -186,19 +196,30 @@ public final class StatementCache {
    * sentinel statement; empty when that rewrite cannot be templated (then govern the text).
    */
   public Optional<String> splice(RewrittenStatement sentinelRewrite, ShapedStatement statement) {
+    Tally tally = new Tally();
+    Optional<String> spliced = splice(sentinelRewrite, statement, tally);
+    count(tally);
+    return spliced;
+  }
+
+  /**
+   * {@link #splice(RewrittenStatement, ShapedStatement)}, counted in {@code tally}. Making a
+   * template is string work on the rewrite (no parsing, no I/O), so the event loop may do it too.
+   */
+  Optional<String> splice(RewrittenStatement sentinelRewrite, ShapedStatement statement, Tally tally) {
     if (!sentinelRewrite.rowFilterChecks().isEmpty()) {
-      shapeMisses.increment();
+      tally.shapeMisses++;
       return Optional.empty();
     }
     Optional<ShapeTemplate> template = templates.getIfPresent(sentinelRewrite);
     if (template == null) {
-      shapeMisses.increment();
+      tally.shapeMisses++;
       template = ShapeTemplate.of(sentinelRewrite.sql(), statement.sentinels());
       templates.put(sentinelRewrite, template);
     } else if (template.isPresent()) {
-      shapeHits.increment();
+      tally.shapeHits++;
     } else {
-      shapeMisses.increment();
+      tally.shapeMisses++;
     }
     return template.map(found -> found.fill(statement.shape().renderedLiterals()));
   }
@@ -223,6 +244,16 @@ public final class StatementCache {
   }
 
   public AnalyzedStatement analyze(String sql, List<String> searchPath, String endUser) throws SqlRefusal {
+    Tally tally = new Tally();
+    try {
+      return analyze(sql, searchPath, endUser, tally);
+    } finally {
+      count(tally);
+    }
+  }
+
+  /** {@link #analyze(String, List, String)}, counted in {@code tally}. */
+  AnalyzedStatement analyze(String sql, List<String> searchPath, String endUser, Tally tally) throws SqlRefusal {
     if (recording.isEmpty()) {
       return analyzer.analyze(sql, searchPath, endUser);
     }
@@ -230,10 +261,13 @@ public final class StatementCache {
     AnalysisKey key = new AnalysisKey(sql, List.copyOf(searchPath), endUser);
     CachedAnalysis cached = analyses.getIfPresent(key);
     if (cached != null) {
+      tally.analysisHits++;
       if (catalog.stillAnswers(cached.lookups())) {
         return cached.statement();
       }
       analyses.asMap().remove(key, cached);
+    } else {
+      tally.analysisMisses++;
     }
     AnalyzedStatement analyzed;
     List<SchemaLookup> lookups;
@@ -249,6 +283,24 @@ public final class StatementCache {
       analyses.put(key, new CachedAnalysis(analyzed, lookups));
     }
     return analyzed;
+  }
+
+  /**
+   * The analysis {@link #analyze(String, List, String)} would return, if it is held and the
+   * schema catalog holds in memory the same answers it was made with; empty otherwise (then
+   * analyse, off the event loop). Never parses, never loads metadata, never blocks. Counts
+   * its hit in {@code tally}; a miss is not counted (the blocking way will count it).
+   */
+  Optional<AnalyzedStatement> analysisIfCached(String sql, List<String> searchPath, String endUser, Tally tally) {
+    if (recording.isEmpty()) {
+      return Optional.empty();
+    }
+    CachedAnalysis cached = analyses.getIfPresent(new AnalysisKey(sql, searchPath, endUser));
+    if (cached == null || !recording.get().stillAnswersFromMemory(cached.lookups())) {
+      return Optional.empty();
+    }
+    tally.analysisHits++;
+    return Optional.of(cached.statement());
   }
 
   /** {@link #rewrite(AnalyzedStatement, Decision, DiscoveryRows, String)} without virtual relations. */
@@ -269,17 +321,49 @@ public final class StatementCache {
   public RewrittenStatement rewrite(
       AnalyzedStatement analyzed, Decision decision, DiscoveryRows rows, String policyRevision)
       throws SqlRefusal {
+    Tally tally = new Tally();
+    try {
+      return rewrite(analyzed, decision, rows, policyRevision, tally);
+    } finally {
+      count(tally);
+    }
+  }
+
+  /** {@link #rewrite(AnalyzedStatement, Decision, DiscoveryRows, String)}, counted in {@code tally}. */
+  RewrittenStatement rewrite(
+      AnalyzedStatement analyzed, Decision decision, DiscoveryRows rows, String policyRevision, Tally tally)
+      throws SqlRefusal {
     if (recording.isEmpty()) {
       return analyzed.rewriteWithChecks(decision, rows);
     }
     RewriteKey key = new RewriteKey(analyzed, decision, decisionHash(decision), rows, policyRevision);
     RewrittenStatement cached = rewrites.getIfPresent(key);
     if (cached != null) {
+      tally.rewriteHits++;
       return cached;
     }
+    tally.rewriteMisses++;
     RewrittenStatement rewritten = analyzed.rewriteWithChecks(decision, rows);
     rewrites.put(key, rewritten);
     return rewritten;
+  }
+
+  /**
+   * The rewrite {@link #rewrite(AnalyzedStatement, Decision, DiscoveryRows, String)} would
+   * return, if it is held; empty otherwise. Never rewrites. Counts its hit in {@code tally}; a
+   * miss is not counted.
+   */
+  Optional<RewrittenStatement> rewriteIfCached(
+      AnalyzedStatement analyzed, Decision decision, DiscoveryRows rows, String policyRevision, Tally tally) {
+    if (recording.isEmpty()) {
+      return Optional.empty();
+    }
+    RewrittenStatement cached =
+        rewrites.getIfPresent(new RewriteKey(analyzed, decision, decisionHash(decision), rows, policyRevision));
+    if (cached != null) {
+      tally.rewriteHits++;
+    }
+    return Optional.ofNullable(cached);
   }
 
   /**
@@ -320,10 +404,34 @@ public final class StatementCache {
 
   /** Hits and misses of the analysis and rewrite caches. */
   public Statistics statistics() {
-    CacheStats analysis = analyses.stats();
-    CacheStats rewrite = rewrites.stats();
-    return new Statistics(analysis.hitCount(), analysis.missCount(), rewrite.hitCount(), rewrite.missCount(),
+    return new Statistics(analysisHits.sum(), analysisMisses.sum(), rewriteHits.sum(), rewriteMisses.sum(),
         analyses.estimatedSize(), shapeHits.sum(), shapeMisses.sum());
+  }
+
+  /** Adds what {@code tally} counted to the statistics. */
+  void count(Tally tally) {
+    analysisHits.add(tally.analysisHits);
+    analysisMisses.add(tally.analysisMisses);
+    rewriteHits.add(tally.rewriteHits);
+    rewriteMisses.add(tally.rewriteMisses);
+    shapeHits.add(tally.shapeHits);
+    shapeMisses.add(tally.shapeMisses);
+  }
+
+  /**
+   * The cache hits and misses of one governing, added to the statistics when it is done ({@link
+   * #count}): a governing from memory that gives up is not counted, because the blocking
+   * governing that follows looks everything up again. Confined to one thread.
+   */
+  static final class Tally {
+    int analysisHits;
+    int analysisMisses;
+    int rewriteHits;
+    int rewriteMisses;
+    int shapeHits;
+    int shapeMisses;
+    /** Decisions taken from the decision cache's memory ({@code CachingPolicyEngine.cachedDecision}). */
+    int cachedDecisions;
   }
 
   /**

@@ -22,7 +22,8 @@ import java.util.Properties;
 
 /**
  * Reads columns from the backend's pg_catalog over one JDBC connection (reopened when it
- * breaks) and caches them briefly. Lookups block: call from worker threads only. A lookup
+ * breaks) and caches them briefly. Lookups block: call from worker threads only (except
+ * {@link #answersFromMemory}, which reads the cache alone). A lookup
  * that cannot reach the backend throws {@link MetadataUnavailableException}, which the
  * governor turns into a refusal.
  */
@@ -69,6 +70,13 @@ public final class JdbcSchemaCatalog implements SchemaCatalog, AutoCloseable {
   public Optional<TableSchema> table(String schema, String table) {
     RelationName name = new RelationName(endpoint.database(), schema, table);
     return cache.get(name, this::load);
+  }
+
+  /** From the cache only: an entry not loaded yet, or expired, is not known. */
+  @Override
+  public boolean answersFromMemory(String schema, String table, Optional<TableSchema> answer) {
+    Optional<TableSchema> cached = cache.getIfPresent(new RelationName(endpoint.database(), schema, table));
+    return cached != null && cached.equals(answer);
   }
 
   /** Not cached: asked only for DDL, which is rare. */

@@ -88,6 +88,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   private final SessionServices services;
   private final String sessionId = UUID.randomUUID().toString();
   private final Deque<FrontendMessage> pending = new ArrayDeque<>();
+  /** Whether {@link #becomeReady} is handling {@link #pending} further up the stack. */
+  private boolean handlingPending;
   private ChannelHandlerContext context;
   private State state = State.AWAITING_STARTUP;
   private Map<String, String> startupParameters = Map.of();
@@ -569,7 +571,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     discardUntilSync = true;
   }
 
-  /** Governs off the event loop, then continues on it with the session still open. */
+  /**
+   * Governs from the caches right here when they hold everything (nothing blocks: {@code
+   * StatementGovernor.governIfCached}), otherwise off the event loop; then continues on the
+   * loop with the session still open.
+   */
   private void govern(String sql, long start, java.util.function.Consumer<GovernedStatement> then) {
     if (!services.auditSink().acceptsNewStatements() && !services.serveWithoutAudit()) {
       // Invariant 5: without an audit log there is no statement. Asked before the statement
@@ -581,21 +587,27 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     List<String> path = searchPath.forAnalysis();
     // Read on the loop: a ParameterStatus may replace the identity while the worker runs.
     SessionIdentity governedAs = identity;
+    java.util.function.Consumer<GovernedStatement> resume = governed -> {
+      if (state == State.CLOSED) {
+        recordAudit(governed, start, null);
+        return;
+      }
+      if (backend == null || !backend.isActive()) {
+        recordAudit(governed, start, null);
+        backendLost(null);
+        return;
+      }
+      recordStageTimings(governed);
+      then.accept(governed);
+    };
+    Optional<GovernedStatement> cached = services.governor().governIfCached(governedAs, sql, path);
+    if (cached.isPresent()) {
+      resume.accept(cached.get());
+      return;
+    }
     submit(() -> {
       GovernedStatement governed = services.governor().govern(governedAs, sql, path);
-      onLoop(() -> {
-        if (state == State.CLOSED) {
-          recordAudit(governed, start, null);
-          return;
-        }
-        if (backend == null || !backend.isActive()) {
-          recordAudit(governed, start, null);
-          backendLost(null);
-          return;
-        }
-        recordStageTimings(governed);
-        then.accept(governed);
-      });
+      onLoop(() -> resume.accept(governed));
     });
   }
 
@@ -609,19 +621,25 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     List<String> path = searchPath.forAnalysis();
     List<String> resetPath = searchPath.resetValue();
     SessionIdentity governedAs = identity;
+    java.util.function.Consumer<List<GovernedStatement>> resume = governed -> {
+      if (state == State.CLOSED || backend == null || !backend.isActive()) {
+        governed.forEach(statement -> recordAudit(statement, start, null));
+        if (state != State.CLOSED) {
+          backendLost(null);
+        }
+        return;
+      }
+      governed.forEach(this::recordStageTimings);
+      then.accept(governed);
+    };
+    Optional<List<GovernedStatement>> cached = services.governor().governQueryIfCached(governedAs, sql, path, resetPath);
+    if (cached.isPresent()) {
+      resume.accept(cached.get());
+      return;
+    }
     submit(() -> {
       List<GovernedStatement> governed = services.governor().governQuery(governedAs, sql, path, resetPath);
-      onLoop(() -> {
-        if (state == State.CLOSED || backend == null || !backend.isActive()) {
-          governed.forEach(statement -> recordAudit(statement, start, null));
-          if (state != State.CLOSED) {
-            backendLost(null);
-          }
-          return;
-        }
-        governed.forEach(this::recordStageTimings);
-        then.accept(governed);
-      });
+      onLoop(() -> resume.accept(governed));
     });
   }
 
@@ -983,8 +1001,18 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       return;
     }
     state = State.READY;
-    while (state == State.READY && !pending.isEmpty()) {
-      handle(pending.poll());
+    if (handlingPending) {
+      // Called from a message that the loop below is handling (a Parse governed on the spot):
+      // that loop goes on, rather than a new one deeper in the stack for each pipelined Parse.
+      return;
+    }
+    handlingPending = true;
+    try {
+      while (state == State.READY && !pending.isEmpty()) {
+        handle(pending.poll());
+      }
+    } finally {
+      handlingPending = false;
     }
     if (state == State.READY) {
       if (backend != null && !expectations.isEmpty()) {

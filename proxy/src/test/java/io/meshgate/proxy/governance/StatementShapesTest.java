@@ -5,13 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.meshgate.policy.ColumnMask;
-import io.meshgate.policy.Decision;
-import io.meshgate.policy.FilterOperator;
-import io.meshgate.policy.PolicyEngine;
-import io.meshgate.policy.PolicyInput;
 import io.meshgate.policy.RelationName;
-import io.meshgate.policy.RelationPolicy;
-import io.meshgate.policy.RowFilter;
 import io.meshgate.policy.Subject;
 import io.meshgate.rewriter.ColumnSchema;
 import io.meshgate.rewriter.SchemaCatalog;
@@ -22,9 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -54,31 +46,6 @@ class StatementShapesTest {
     }
   }
 
-  /** A policy per user that a test replaces, with a revision, as a policy reload would. */
-  private static final class ChangingPolicy implements PolicyEngine {
-    final AtomicReference<Map<String, Decision>> decisions = new AtomicReference<>(Map.of());
-    final AtomicReference<String> revision = new AtomicReference<>("r1");
-    final List<PolicyInput> inputs = new ArrayList<>();
-
-    @Override
-    public synchronized Decision decide(PolicyInput input) {
-      inputs.add(input);
-      return decisions.get().getOrDefault(input.subject().user(),
-          new Decision(false, List.of("no grant"), Map.of(), List.of()));
-    }
-
-    @Override
-    public String revision() {
-      return revision.get();
-    }
-  }
-
-  private static Decision filtered(String region, Map<String, ColumnMask> masks) {
-    return new Decision(true, List.of(), Map.of(STORES.key(), new RelationPolicy(
-        List.of(new RowFilter.Comparison("region", FilterOperator.EQUAL, List.of(region))), masks, Set.of())),
-        List.of("test"));
-  }
-
   private final ChangingCatalog catalog = new ChangingCatalog();
   private final ChangingPolicy policy = new ChangingPolicy();
   private final StatementCache shaped =
@@ -90,8 +57,8 @@ class StatementShapesTest {
 
   StatementShapesTest() {
     catalog.define("sales", "stores", "store_id", "integer", "zip_code", "text", "region", "text");
-    policy.decisions.set(Map.of("alice", filtered("EU", Map.of("zip_code", new ColumnMask.Redact())),
-        "bob", filtered("US", Map.of())));
+    policy.decisions.set(Map.of("alice", ChangingPolicy.storesFiltered("EU", Map.of("zip_code", new ColumnMask.Redact())),
+        "bob", ChangingPolicy.storesFiltered("US", Map.of())));
   }
 
   private static SessionIdentity session(String user) {
@@ -154,7 +121,7 @@ class StatementShapesTest {
   @Test
   void aPolicyChangeIsSeenByTheNextStatementOfAShape() {
     same("alice", "SELECT zip_code FROM sales.stores WHERE store_id = 1");
-    policy.decisions.set(Map.of("alice", filtered("APAC", Map.of())));
+    policy.decisions.set(Map.of("alice", ChangingPolicy.storesFiltered("APAC", Map.of())));
     policy.revision.set("r2");
     String after = same("alice", "SELECT zip_code FROM sales.stores WHERE store_id = 2").forwardedSql().orElseThrow();
     assertTrue(after.contains("'APAC'") && !after.contains("'EU'"), after);
@@ -230,7 +197,7 @@ class StatementShapesTest {
     same("alice", "SELECT zip_code FROM sales.stores WHERE store_id = 7");
     assertTrue(shaped.statistics().shapeHits() > hits, shaped.statistics().toString());
     // And a hint never changes an outcome: once carol is granted, her statements are allowed.
-    policy.decisions.set(Map.of("carol", filtered("EU", Map.of())));
+    policy.decisions.set(Map.of("carol", ChangingPolicy.storesFiltered("EU", Map.of())));
     assertTrue(same("carol", "SELECT zip_code FROM sales.stores WHERE store_id = 8").isForwarded());
   }
 }
