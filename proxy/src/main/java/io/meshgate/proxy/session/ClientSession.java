@@ -1047,6 +1047,14 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (state == State.CLOSED) {
+      // The session has ended already. Relayed writes carry void promises, so when a client
+      // goes away mid-result every write still queued for it fails here as the channel closes:
+      // one line was logged for the first, the rest say nothing new.
+      LOG.debug("session {}: after the session ended: {}", sessionId, cause.toString());
+      ctx.close();
+      return;
+    }
     if (cause instanceof ProtocolException protocolError) {
       LOG.info("session {}: protocol violation from {}: {}", sessionId, clientAddress(), protocolError.getMessage());
       fatal(ErrorFields.fatal(ProtocolException.SQLSTATE, "protocol violation: " + protocolError.getMessage()));

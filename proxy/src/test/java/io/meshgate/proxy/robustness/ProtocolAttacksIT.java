@@ -3,6 +3,7 @@ package io.meshgate.proxy.robustness;
 import static io.meshgate.proxy.robustness.LiveDemo.USER;
 import static io.meshgate.proxy.robustness.LiveDemo.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import java.io.EOFException;
@@ -273,6 +274,52 @@ class ProtocolAttacksIT {
     }
     assertEquals(List.of(), notCancelled, "backend queries still running 5 s after their client left");
     demo.assertHealthy(demo.healthy());
+  }
+
+  /**
+   * A client that resets its connection while a large result streams to it: Meshgate is writing
+   * rows when the reset comes, so its writes fail (relayed rows carry no promise: the failure
+   * reaches {@code exceptionCaught}) and the session must end as a disconnect does: the backend
+   * query stops, the statement is audited, nothing leaks or escapes as an unexpected error, and
+   * everyone else is served.
+   */
+  @Test
+  @Timeout(value = 120, unit = TimeUnit.SECONDS, threadMode = ThreadMode.SEPARATE_THREAD)
+  void aClientResettingWhileRowsStreamEndsItsSessionCleanly() throws Exception {
+    int endsLoggedBefore = demo.leaks().errorLinesContaining(" ended: ").size();
+    try (Connection backend = demo.connectToBackendAsSuperuser()) {
+      for (Protocol protocol : Protocol.values()) {
+        double sessionsBefore = demo.activeSessions();
+        String marker = marker(protocol, Departure.RESET).replace("abandoned_", "streaming_");
+        // Some 50 GB of rows: still streaming whenever the reset comes.
+        String sql = "SELECT repeat('x', 1000) AS " + marker + " FROM generate_series(1, 50000000)";
+        try (RawClient client = connect(Duration.ofSeconds(10))) {
+          client.authenticate(USER, demo.database(), USER, new SecureRandom());
+          protocol.send(client, sql);
+          long received = 0;
+          while (received < 8L << 20) {
+            BackendMessage message = client.read();
+            if (message.type() == 'E') {
+              throw new AssertionError("the query was refused: " + message);
+            }
+            received += message.body().length + 5;
+          }
+          client.reset();
+        }
+        eventually(() -> demo.runningBackendQueries(backend, marker), count -> count == 0,
+            "the backend query of a client reset mid-stream (" + protocol + ") to stop");
+        eventually(demo::activeSessions, sessions -> sessions == sessionsBefore,
+            "the session of a client reset mid-stream (" + protocol + ") to end");
+        assertTrue(awaitAudited(marker), "the statement of a client reset mid-stream (" + protocol + ") is audited");
+      }
+    }
+    demo.assertHealthy(demo.healthy());
+    demo.assertNoUnexpectedServerErrors("clients reset while rows stream");
+    demo.leaks().assertNoLeaks();
+    // One line per departure: the writes still queued when the channel closes fail too, and
+    // must not each log the session's end again.
+    assertEquals(Protocol.values().length, demo.leaks().errorLinesContaining(" ended: ").size() - endsLoggedBefore,
+        "log lines about sessions ending");
   }
 
   private static boolean awaitAudited(String marker) throws Exception {
