@@ -31,6 +31,9 @@ public final class ProxyMetrics {
   private final Counter policyEngineErrors;
   private final Counter auditFailures;
   private final Counter relationQueries;
+  // Query and Parse messages by where they were governed (see governedOnEventLoop).
+  private final Counter.Child governedOnEventLoop;
+  private final Counter.Child governedOnWorker;
   private final AuditWriteHistograms auditWrites;
   // The stages every executed statement records, resolved once (see stage).
   private final Histogram.Child backendStage;
@@ -61,6 +64,13 @@ public final class ProxyMetrics {
             "Statements per data product (relation) and decision.")
         .labelNames("relation", "decision")
         .register(registry);
+    Counter governed = Counter.build("meshgate_governed_messages_total",
+            "Query and Parse messages governed: from memory on the event loop (every answer cached),"
+                + " or on a worker thread (something to parse, ask OPA or read from the catalog).")
+        .labelNames("where")
+        .register(registry);
+    governedOnEventLoop = governed.labels("event_loop");
+    governedOnWorker = governed.labels("worker");
     auditWrites = new AuditWriteHistograms(registry, LATENCY_BUCKETS);
     backendStage = stageSeconds.labels("backend");
     totalStage = stageSeconds.labels("total");
@@ -115,6 +125,16 @@ public final class ProxyMetrics {
       default -> stageSeconds.labels(stage);
     };
     child.observe(nanos / 1e9);
+  }
+
+  /** A Query or Parse message governed from the caches alone, on the event loop. */
+  public void governedOnEventLoop() {
+    governedOnEventLoop.inc();
+  }
+
+  /** A Query or Parse message governed on a worker thread: something was not cached. */
+  public void governedOnWorker() {
+    governedOnWorker.inc();
   }
 
   public void sessionOpened() {

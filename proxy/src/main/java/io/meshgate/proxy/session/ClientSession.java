@@ -602,9 +602,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     };
     Optional<GovernedStatement> cached = services.governor().governIfCached(governedAs, sql, path);
     if (cached.isPresent()) {
+      services.metrics().governedOnEventLoop();
       resume.accept(cached.get());
       return;
     }
+    services.metrics().governedOnWorker();
     submit(() -> {
       GovernedStatement governed = services.governor().govern(governedAs, sql, path);
       onLoop(() -> resume.accept(governed));
@@ -634,9 +636,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     };
     Optional<List<GovernedStatement>> cached = services.governor().governQueryIfCached(governedAs, sql, path, resetPath);
     if (cached.isPresent()) {
+      services.metrics().governedOnEventLoop();
       resume.accept(cached.get());
       return;
     }
+    services.metrics().governedOnWorker();
     submit(() -> {
       List<GovernedStatement> governed = services.governor().governQuery(governedAs, sql, path, resetPath);
       onLoop(() -> resume.accept(governed));

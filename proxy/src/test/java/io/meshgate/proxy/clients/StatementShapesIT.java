@@ -155,6 +155,45 @@ class StatementShapesIT {
     }
   }
 
+  /**
+   * A statement whose every answer is cached is governed on the event loop, with no hop to a
+   * worker thread; the first of its shape, and a statement after a policy-relevant change, go
+   * to a worker. Both kinds of message: a simple Query and an extended-protocol Parse.
+   */
+  @Test
+  void repeatedStatementsAreGovernedOnTheEventLoopAndNewOnesOnAWorker() throws SQLException {
+    try (Connection alice = mesh.connect("alice", "preferQueryMode", "simple");
+        Statement statement = alice.createStatement()) {
+      double loopBefore = governed("event_loop");
+      double workerBefore = governed("worker");
+      answer(statement, "SELECT store_id, region FROM sales.stores WHERE store_id = 4101");
+      assertEquals(1, governed("worker") - workerBefore, "a new shape: governed on a worker");
+      for (int store = 4102; store < 4107; store++) {
+        answer(statement, "SELECT store_id, region FROM sales.stores WHERE store_id = " + store);
+      }
+      assertEquals(5, governed("event_loop") - loopBefore, "the same shape again: from memory, on the loop");
+      assertEquals(1, governed("worker") - workerBefore);
+    }
+    try (Connection alice = mesh.connect("alice", "preferQueryMode", "extended", "prepareThreshold", "0");
+        Statement statement = alice.createStatement()) {
+      String sql = "SELECT zip_code FROM sales.stores WHERE store_id = 4201";
+      answer(statement, sql);
+      double loopBefore = governed("event_loop");
+      double workerBefore = governed("worker");
+      for (int round = 0; round < 3; round++) {
+        answer(statement, sql);
+      }
+      assertEquals(3, governed("event_loop") - loopBefore, "the same Parse again: from memory, on the loop");
+      assertEquals(0, governed("worker") - workerBefore);
+    }
+  }
+
+  private static double governed(String where) {
+    Double value = mesh.environment().meshgate().metrics().registry()
+        .getSampleValue("meshgate_governed_messages_total", new String[] {"where"}, new String[] {where});
+    return value == null ? 0 : value;
+  }
+
   private static double counter(String name) {
     Double value = mesh.environment().meshgate().metrics().registry().getSampleValue(name);
     return value == null ? 0 : value;
