@@ -19,6 +19,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
+import java.sql.SQLWarning;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
@@ -122,6 +123,30 @@ class DdlIT {
       assertEquals(List.of("Id"), backendColumns("sales", "Simple Table"));
       execute(carol, "DROP TABLE \"Simple Table\"");
       assertEquals(null, backendValue("SELECT to_regclass('sales.\"Simple Table\"')::text"));
+    }
+  }
+
+  /**
+   * Migration scripts start with DROP TABLE IF EXISTS: a table that is not there is skipped with
+   * PostgreSQL's own notice, in either protocol, and the policy is still asked about the name.
+   */
+  @Test
+  void dropTableIfExistsOfAMissingTableIsSkippedWithANotice() throws Exception {
+    for (String mode : List.of("simple", "extended")) {
+      try (Connection carol = mesh.connect("carol", "preferQueryMode", mode);
+          Statement statement = carol.createStatement()) {
+        statement.execute("DROP TABLE IF EXISTS sales.never_created");
+        SQLWarning notice = statement.getWarnings();
+        assertTrue(notice != null && notice.getMessage().contains("does not exist, skipping"),
+            mode + ": " + notice);
+        execute(carol, "CREATE TABLE sales.dropped_twice (a int)");
+        execute(carol, "DROP TABLE IF EXISTS sales.dropped_twice, sales.never_created");
+        assertEquals(null, backendValue("SELECT to_regclass('sales.dropped_twice')::text"));
+        assertRefused(carol, "DROP TABLE sales.never_created", "42P01", "does not exist");
+      }
+      try (Connection bob = mesh.connect("bob", "preferQueryMode", mode)) {
+        assertRefused(bob, "DROP TABLE IF EXISTS sales.never_created", "42501", "grants ddl");
+      }
     }
   }
 

@@ -358,10 +358,23 @@ public final class DdlStatements {
     };
   }
 
-  /** {@code DROP TABLE [IF EXISTS] name [, ...] [RESTRICT]}. */
+  /**
+   * {@code DROP TABLE [IF EXISTS] name [, ...] [RESTRICT]}. With IF EXISTS a name that is not
+   * there is no error, as in PostgreSQL (migration scripts rely on it): it stays a target, named
+   * where a CREATE TABLE of it would put it, so the policy is still asked and the forwarded
+   * statement still names it fully qualified; PostgreSQL then answers with its own notice and
+   * skips it. Should the table appear in the meantime, it is the one the policy was asked about.
+   */
   private AnalyzedStatement dropTables() throws SqlRefusal {
     boolean ifExists = ifExists();
-    List<TableSchema> tables = tableList();
+    List<TableSchema> tables = new ArrayList<>();
+    do {
+      if (!tables.isEmpty()) {
+        cursor.advance();
+      }
+      List<String> name = qualifiedName();
+      tables.add(ifExists ? targets.existingOrAbsent(name) : targets.existing(name));
+    } while (cursor.is(TokenType.COMMA));
     restrictOnly("DROP TABLE");
     return new DdlStatement(DdlAction.DROP_TABLE, distinctTargets(tables),
         "DROP TABLE " + (ifExists ? "IF EXISTS " : "") + qualifiedList(tables));
@@ -491,16 +504,6 @@ public final class DdlStatements {
       }
     }
     return false;
-  }
-
-  private List<TableSchema> tableList() throws SqlRefusal {
-    List<TableSchema> tables = new ArrayList<>();
-    tables.add(targets.existing(qualifiedName()));
-    while (cursor.is(TokenType.COMMA)) {
-      cursor.advance();
-      tables.add(targets.existing(qualifiedName()));
-    }
-    return tables;
   }
 
   private static String qualifiedList(List<TableSchema> tables) {

@@ -61,6 +61,22 @@ final class DdlTargets {
     };
   }
 
+  /**
+   * An existing table, or for a name that resolves to none, a table without columns where a
+   * CREATE TABLE of that name would put it (DROP ... IF EXISTS). Only a missing table is
+   * forgiven: a reserved schema or anything else that refuses still refuses.
+   */
+  TableSchema existingOrAbsent(List<String> names) throws SqlRefusal {
+    try {
+      return existing(names);
+    } catch (SqlRefusal refusal) {
+      if (refusal.reason() != Reason.UNDEFINED_TABLE) {
+        throw refusal;
+      }
+      return new TableSchema(created(names), List.of());
+    }
+  }
+
   /** The relation a CREATE TABLE makes, and the table already there under that name, if any. */
   RelationName created(List<String> names) throws SqlRefusal {
     String table = names.get(names.size() - 1);

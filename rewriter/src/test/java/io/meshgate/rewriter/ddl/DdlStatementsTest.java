@@ -177,6 +177,28 @@ class DdlStatementsTest {
         "CREATE TABLE \"sales\".\"select\" (\"data\" text DEFAULT ('it''s'), \"from\" int CHECK ((\"from\" <> 0)))");
   }
 
+  /**
+   * DROP TABLE IF EXISTS of a table that is not there is no error (PostgreSQL skips it with a
+   * notice): the missing name is still a target, where CREATE TABLE would put it, and is
+   * forwarded qualified. Without IF EXISTS it is still 42P01, and IF EXISTS forgives nothing else.
+   */
+  @Test
+  void dropTableIfExistsKeepsAMissingTableAsATarget() throws SqlRefusal {
+    assertDdl("DROP TABLE IF EXISTS gone, sales.stores, customers.\"Also Gone\"",
+        DdlAction.DROP_TABLE,
+        List.of(target("sales", "gone", List.of(), List.of()),
+            target("sales", "stores", STORES, List.of()),
+            target("customers", "Also Gone", List.of(), List.of())),
+        "DROP TABLE IF EXISTS \"sales\".\"gone\", \"sales\".\"stores\", \"customers\".\"Also Gone\"");
+    refused("DROP TABLE gone", "42P01");
+    refused("DROP TABLE IF EXISTS pg_catalog.gone", "42501");
+    refused("DROP TABLE IF EXISTS meshgate.gone", "42501");
+    refused("DROP TABLE IF EXISTS gone CASCADE", "0A000");
+    // Still limits (rewriter/README.md): nothing to ask the policy about.
+    refused("DROP INDEX IF EXISTS sales.gone_index", "42P01");
+    refused("ALTER TABLE IF EXISTS gone ADD COLUMN a int", "42P01");
+  }
+
   @Test
   void unqualifiedTargetsResolveWithTheSearchPath() throws SqlRefusal {
     SqlRefusal missing = assertThrows(SqlRefusal.class,
