@@ -87,20 +87,6 @@ public final class StatementAnalyzer {
     return analyze(sql, searchPath, Optional.of(requireNonNull(endUser, "endUser is null")));
   }
 
-  /**
-   * The statements of a simple query message, to be analysed one by one: each from its first
-   * to its last significant token (no semicolon, no comment around it, so they can be joined
-   * again with {@code "; "}); empty for a query of only whitespace and comments.
-   */
-  public static List<String> split(String sql) throws SqlRefusal {
-    return statements(requireNonNull(sql, "sql is null")).stream()
-        .map(statement -> {
-          List<Token> significant = statement.significantTokens();
-          return sql.substring(significant.get(0).start(), significant.get(significant.size() - 1).end());
-        })
-        .toList();
-  }
-
   private static List<StatementText> statements(String sql) throws SqlRefusal {
     try {
       return StatementSplitter.split(sql);

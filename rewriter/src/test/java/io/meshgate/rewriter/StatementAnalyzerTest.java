@@ -87,16 +87,11 @@ class StatementAnalyzerTest {
   }
 
   @Test
-  void severalStatementsAreRefusedAsOneStatementAndSplitForAQuery() throws SqlRefusal {
-    // analyze is for one statement (a Parse); a simple Query is split first
+  void severalStatementsAreRefusedAsOneStatement() throws SqlRefusal {
+    // analyze is for one statement (a Parse); a simple Query is split first (StatementSplitter)
     SqlRefusal refusal = refusal("SELECT 1; SELECT 2");
     assertEquals("42601", refusal.sqlState());
     assertTrue(refusal.getMessage().startsWith("cannot insert multiple commands"));
-    assertEquals(List.of("SELECT 1", "select ';'", "SET /* c */ a = 1"),
-        StatementAnalyzer.split("SELECT 1; ; select ';' -- x\n; SET /* c */ a = 1 -- y"));
-    assertEquals(List.of(), StatementAnalyzer.split(" ; -- nothing"));
-    assertEquals("42601", assertThrows(SqlRefusal.class,
-        () -> StatementAnalyzer.split("SELECT 1; SELECT 'x")).sqlState());
   }
 
   @Test
