@@ -2,7 +2,6 @@ package io.meshgate.proxy.session;
 
 import static java.util.Objects.requireNonNull;
 
-import io.meshgate.audit.AuditEvent;
 import io.meshgate.policy.StatementKind;
 import io.meshgate.policy.Subject;
 import io.meshgate.proxy.auth.AuthenticationException;
@@ -15,7 +14,6 @@ import io.meshgate.proxy.governance.GovernedStatement;
 import io.meshgate.proxy.governance.SchemaChanges;
 import io.meshgate.proxy.governance.SessionIdentity;
 import io.meshgate.proxy.governance.SimpleQueryStatements;
-import io.meshgate.proxy.metrics.StatementCounters;
 import io.meshgate.proxy.protocol.BackendFrame;
 import io.meshgate.proxy.protocol.ErrorFields;
 import io.meshgate.proxy.protocol.FrontendMessage;
@@ -105,12 +103,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   private final Deque<Expectation> expectations = new ArrayDeque<>();
   private final Map<String, GovernedStatement> statements = new HashMap<>();
   private final Map<String, GovernedStatement> portals = new HashMap<>();
-  private final AuditEvents.SessionEvents auditEvents = new AuditEvents.SessionEvents();
-  /** The backend as audit events name it, spelled once per session. */
-  private String backendName;
-  /** The statement whose counters {@link #counters} holds (identity: a prepared statement repeats). */
-  private GovernedStatement countedStatement;
-  private StatementCounters counters;
+  /** Stage timings, counters and the audit event of each statement. */
+  private final StatementRecorder recorder;
   /** Audit appends since the last ReadyForQuery; the next one waits for them. */
   private final List<CompletableFuture<Void>> batchAudits = new ArrayList<>();
   private final Deque<BackendFrame> held = new ArrayDeque<>();
@@ -129,6 +123,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   public ClientSession(SessionServices services) {
     this.services = requireNonNull(services, "services is null");
     this.schemaChanges = new SchemaChanges(services.governor());
+    this.recorder = new StatementRecorder(services, sessionId);
   }
 
   @Override
@@ -664,14 +659,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   }
 
   private void recordStageTimings(GovernedStatement governed) {
-    GovernedStatement.StageTimings timings = governed.timings();
-    services.metrics().stage("parse", timings.parseNanos());
-    if (timings.decideNanos() > 0) {
-      services.metrics().stage("decide", timings.decideNanos());
-    }
-    if (timings.rewriteNanos() > 0) {
-      services.metrics().stage("rewrite", timings.rewriteNanos());
-    }
+    recorder.governed(governed);
   }
 
   // ---- backend responses -------------------------------------------------------------------
@@ -962,42 +950,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   }
 
   private CompletableFuture<Void> recordAudit(GovernedStatement governed, long start, StatementExecution execution) {
-    long durationNanos = System.nanoTime() - start;
-    services.metrics().stage("total", durationNanos);
-    countersOf(governed).increment();
-    if (governed.outcome() == GovernedStatement.Outcome.FAILED && governed.decision().isEmpty()
-        && !governed.relations().isEmpty()) {
-      services.metrics().policyEngineError();
-    }
-    try {
-      AuditEvent event = auditEvents.of(identity, governed, execution, durationNanos,
-          services.clock().instant(), backendName());
-      return services.auditSink().append(event);
-    } catch (RuntimeException e) {
-      // An event the audit schema rejects is an audit failure like any other: never silent.
-      LOG.error("session {}: cannot build or append the audit event", sessionId, e);
-      return CompletableFuture.failedFuture(e);
-    }
-  }
-
-  /** A prepared statement's executions share its counters: resolved at its first, reused after. */
-  private StatementCounters countersOf(GovernedStatement governed) {
-    if (governed != countedStatement) {
-      counters = services.metrics().statementCounters(
-          governed.kind(),
-          governed.outcome().name().toLowerCase(java.util.Locale.ROOT),
-          governed.relations().stream().map(relation -> relation.relation().key()).toList(),
-          governed.isForwarded() ? "allowed" : "denied");
-      countedStatement = governed;
-    }
-    return counters;
-  }
-
-  private String backendName() {
-    if (backendName == null) {
-      backendName = services.backendConnector().endpoint().displayName();
-    }
-    return backendName;
+    return recorder.ended(identity, governed, start, execution);
   }
 
   private void becomeReady() {
