@@ -277,9 +277,12 @@ public final class PolicyReloader implements AutoCloseable {
       readFailedBefore = false;
       String revision = snapshot.revision();
       folderRevision = Optional.of(revision);
+      // Published before the checks and the activation, which take a while: until the outcome
+      // is recorded the status says an edit is waiting (not up to date), as it is, even while
+      // OPA already serves the new bundle a moment before the activation is recorded.
+      publishFolderRevision();
       if (revision.equals(opa.revision())) {
         // Back to what OPA serves (an edit undone, a file touched): nothing to activate.
-        publishFolderRevision();
         return;
       }
       activate(snapshot, started);
