@@ -50,15 +50,13 @@ import io.meshgate.proxy.backend.BackendEndpoint;
 import io.meshgate.proxy.demo.DemoBackend;
 import io.meshgate.proxy.demo.DemoDataMesh;
 import io.meshgate.proxy.demo.LocalPostgres;
+import io.meshgate.proxy.demo.WorkDirectories;
 import io.meshgate.proxy.metadata.JdbcSchemaCatalog;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.sql.Connection;
@@ -141,7 +139,7 @@ public final class Benchmark {
     Path work = Files.createTempDirectory("meshgate-load-tests-",
         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
     // Interrupted (Ctrl-C), the JVM runs hooks instead of the finally below.
-    Thread removeWork = new Thread(() -> deleteQuietly(work), "meshgate-load-tests-remove-work");
+    Thread removeWork = new Thread(() -> WorkDirectories.deleteQuietly(work), "meshgate-load-tests-remove-work");
     Runtime.getRuntime().addShutdownHook(removeWork);
     Collected collected = new Collected();
     GovernedWorkload workload = GovernedWorkload.load();
@@ -195,7 +193,7 @@ public final class Benchmark {
       progress.step("report written: " + report);
       return report;
     } finally {
-      deleteQuietly(work);
+      WorkDirectories.deleteQuietly(work);
       try {
         Runtime.getRuntime().removeShutdownHook(removeWork);
       } catch (IllegalStateException e) {
@@ -482,26 +480,6 @@ public final class Benchmark {
       }
     } catch (IOException e) {
       // Only a log is lost; the measurements are not.
-    }
-  }
-
-  private static void deleteQuietly(Path directory) {
-    try {
-      Files.walkFileTree(directory, new SimpleFileVisitor<>() {
-        @Override
-        public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
-          Files.deleteIfExists(file);
-          return FileVisitResult.CONTINUE;
-        }
-
-        @Override
-        public FileVisitResult postVisitDirectory(Path directory, IOException failure) throws IOException {
-          Files.deleteIfExists(directory);
-          return FileVisitResult.CONTINUE;
-        }
-      });
-    } catch (IOException e) {
-      // A temporary directory left behind; the system cleans /tmp.
     }
   }
 }

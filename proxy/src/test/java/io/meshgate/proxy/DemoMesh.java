@@ -2,6 +2,7 @@ package io.meshgate.proxy;
 
 import io.meshgate.proxy.cli.RepositoryRoot;
 import io.meshgate.proxy.demo.DemoEnvironment;
+import io.meshgate.proxy.demo.WorkDirectories;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -116,6 +117,9 @@ public final class DemoMesh implements BeforeAllCallback, AfterAllCallback {
   public void afterAll(ExtensionContext context) {
     if (environment != null) {
       environment.close();
+    }
+    if (work != null) {
+      WorkDirectories.deleteQuietly(work); // audit log, certificates, users file, policy copy
     }
   }
 

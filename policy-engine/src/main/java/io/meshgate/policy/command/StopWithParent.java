@@ -2,8 +2,10 @@ package io.meshgate.policy.command;
 
 import static java.util.Objects.requireNonNull;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -19,6 +21,11 @@ import java.util.Set;
  * reparented and its pid may belong to someone else, so it signals nothing. Without
  * {@code /proc} (not Linux) the watcher does nothing.
  *
+ * <p>Given a directory to remove, the watcher deletes it once the command has exited, but only
+ * if the JVM has died too (its pid is gone from {@code /proc} or is a zombie): a temporary
+ * PostgreSQL data directory whose JVM was killed would otherwise stay behind, while a JVM that
+ * is alive deletes it itself, or may start the command again on the same directory.
+ *
  * <p>The caller must start the process with {@link ProcessBuilder.Redirect#PIPE} for standard
  * input and leave that stream open for the life of the process; closing it stops the child.
  * The command itself reads {@code /dev/null}.
@@ -28,8 +35,13 @@ public final class StopWithParent {
   private static final Set<String> SIGNALS = Set.of("TERM", "INT");
 
   // A background list's standard input is /dev/null unless redirected explicitly: fd 3 carries
-  // the JVM's pipe to the watcher.
+  // the JVM's pipe to the watcher. The directory to remove comes as the first argument, never
+  // as script text, so no name can change the script. A JVM's command name has no spaces, so
+  // the third field of its stat line is its state.
   private static final String WATCH_THEN_EXEC = """
+      jvm=$PPID
+      remove=$1
+      shift
       exec 3<&0
       (
         while read -r _; do :; done
@@ -39,6 +51,11 @@ public final class StopWithParent {
           tries=$((tries + 1))
           sleep 0.5
         done
+        if [ -n "$remove" ] && [ -d /proc/self ]; then
+          state=Z
+          read -r _ _ state _ < "/proc/$jvm/stat" 2>/dev/null
+          if [ "$state" = Z ]; then rm -rf -- "$remove"; fi
+        fi
       ) <&3 >/dev/null 2>&1 &
       exec "$@" </dev/null 3<&-
       """;
@@ -47,7 +64,16 @@ public final class StopWithParent {
 
   /** {@code command} wrapped; {@code signal} ({@code TERM} or {@code INT}) asks it to stop. */
   public static List<String> wrap(List<String> command, String signal) {
+    return wrap(command, signal, Optional.empty());
+  }
+
+  /**
+   * {@code command} wrapped as by {@link #wrap(List, String)}; if the JVM dies, {@code
+   * removeAfterwards} is deleted, with everything in it, once the command has exited.
+   */
+  public static List<String> wrap(List<String> command, String signal, Optional<Path> removeAfterwards) {
     requireNonNull(command, "command is null");
+    requireNonNull(removeAfterwards, "removeAfterwards is null");
     if (command.isEmpty()) {
       throw new IllegalArgumentException("command is empty");
     }
@@ -55,7 +81,7 @@ public final class StopWithParent {
       throw new IllegalArgumentException("signal must be one of " + SIGNALS + ": " + signal);
     }
     List<String> wrapped = new ArrayList<>(List.of("/bin/sh", "-c", WATCH_THEN_EXEC.formatted(signal),
-        "meshgate-stop-with-parent"));
+        "meshgate-stop-with-parent", removeAfterwards.map(path -> path.toAbsolutePath().toString()).orElse("")));
     wrapped.addAll(command);
     return List.copyOf(wrapped);
   }

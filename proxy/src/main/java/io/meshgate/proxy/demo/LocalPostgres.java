@@ -342,8 +342,11 @@ public final class LocalPostgres implements AutoCloseable {
     Process started;
     try {
       // The standard input pipe stays open for the life of the server: its closing (this JVM
-      // dying, even by SIGKILL) makes PostgreSQL shut down fast rather than run on, orphaned.
-      ProcessBuilder builder = new ProcessBuilder(StopWithParent.wrap(account.command(serverCommand()), "INT"))
+      // dying, even by SIGKILL) makes PostgreSQL shut down fast rather than run on, orphaned,
+      // and a temporary data directory goes with it: no shutdown hook deletes it after SIGKILL.
+      Optional<Path> removeIfKilled = temporary ? Optional.of(dataDirectory.path()) : Optional.empty();
+      ProcessBuilder builder = new ProcessBuilder(
+          StopWithParent.wrap(account.command(serverCommand()), "INT", removeIfKilled))
           .directory(dataDirectory.workingDirectory().toFile())
           .redirectErrorStream(true)
           .redirectInput(ProcessBuilder.Redirect.PIPE)

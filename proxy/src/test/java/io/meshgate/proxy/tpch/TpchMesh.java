@@ -5,6 +5,7 @@ import io.meshgate.policy.tools.PolicyToolResult;
 import io.meshgate.policy.tools.PolicyTools;
 import io.meshgate.proxy.cli.RepositoryRoot;
 import io.meshgate.proxy.demo.DemoEnvironment;
+import io.meshgate.proxy.demo.WorkDirectories;
 import io.meshgate.policy.opa.PolicySnapshot;
 import java.io.IOException;
 import java.io.InputStream;
@@ -79,10 +80,12 @@ public final class TpchMesh implements BeforeAllCallback {
   private static final class Running implements AutoCloseable {
     private final DemoEnvironment demo;
     private final PolicySnapshot policies;
+    private final Path work;
 
-    private Running(DemoEnvironment demo, PolicySnapshot policies) {
+    private Running(DemoEnvironment demo, PolicySnapshot policies, Path work) {
       this.demo = demo;
       this.policies = policies;
+      this.work = work;
     }
 
     static Running start() {
@@ -96,11 +99,10 @@ public final class TpchMesh implements BeforeAllCallback {
           TpchDatabase.load(demo.postgres(), demo.backend());
           NativeRowSecurity.install(demo.postgres(), demo.backend());
         } catch (SQLException | IOException | RuntimeException e) {
-          demo.close();
-          policies.close();
+          new Running(demo, policies, work).close();
           throw e;
         }
-        return new Running(demo, policies);
+        return new Running(demo, policies, work);
       } catch (SQLException | IOException e) {
         throw new IllegalStateException("cannot start the TPC-H data mesh: " + e.getMessage(), e);
       }
@@ -125,6 +127,7 @@ public final class TpchMesh implements BeforeAllCallback {
         demo.close();
       } finally {
         policies.close();
+        WorkDirectories.deleteQuietly(work);
       }
     }
   }
