@@ -42,6 +42,8 @@ class PolicyReloaderIT {
 
   /** The promise measured by the tests that time a reload. */
   private static final Duration SERVED_WITHIN = Duration.ofSeconds(5);
+  /** The default poll interval (1 s) and debounce (0.2 s), with room for a busy machine. */
+  private static final Duration NOTICED_BY_POLLING_WITHIN = Duration.ofSeconds(3);
   /**
    * How long the other tests wait for a reload before failing: they check what is served, not
    * how fast, so a machine busy with other builds must not fail them.
@@ -216,12 +218,17 @@ class PolicyReloaderIT {
   void pollingAloneNoticesAnEdit() throws Exception {
     startReloader(false);
 
-    long written = System.nanoTime();
+    Instant written = Instant.now();
     renameTheReason(true);
     awaitDecision(List.of(NEW_REASON));
 
-    Duration took = Duration.ofNanos(System.nanoTime() - written);
-    assertTrue(took.compareTo(SERVED_WITHIN) < 0, "served after " + took);
+    // What polling decides is when the attempt starts (one poll interval, then the debounce);
+    // how long the checks then take is the watcher test's five seconds, and on a loaded machine
+    // the checks alone have taken more than three.
+    ReloadAttempt attempt = reloader.status().lastAttempt().orElseThrow();
+    assertEquals(ReloadOutcome.ACTIVATED, attempt.outcome(), attempt::message);
+    Duration noticed = Duration.between(written, attempt.time().minus(attempt.duration()));
+    assertTrue(noticed.compareTo(NOTICED_BY_POLLING_WITHIN) < 0, "noticed after " + noticed);
   }
 
   @Test
