@@ -27,9 +27,9 @@ import java.util.UUID;
  *     {@code insert}, {@code utility}, ...)
  * @param ddlAction for a statement of kind {@code ddl}, what it does in the policy contract's
  *     spelling of {@code statement.ddl_action} ({@code create_table}, {@code drop_table}, ...);
- *     {@code null} for every other kind, for a DDL statement refused before its action was
- *     known (a form Meshgate does not govern), and for events read from lines written before
- *     Meshgate recorded it
+ *     {@code null} for every other kind, for a DDL statement refused while it was read, before a
+ *     policy was asked (a form Meshgate does not govern, a target that does not exist), and for
+ *     events read from lines written before Meshgate recorded it
  * @param sql the statement as the client sent it
  * @param rewrittenSql the statement as forwarded to the backend; {@code null} when it was not
  *     forwarded (refused, or failed before forwarding)

@@ -18,7 +18,7 @@ import java.util.Optional;
  * the statement does to the session's prepared statements.
  *
  * @param ddlAction what a statement of kind {@code ddl} does, as its policy input said; empty for
- *     every other kind, and for DDL refused before its action was known (a form not governed)
+ *     every other kind, and for DDL refused in its analysis, before a policy input was built
  */
 public record GovernedStatement(
     String originalSql,

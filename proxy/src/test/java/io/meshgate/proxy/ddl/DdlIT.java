@@ -231,11 +231,13 @@ class DdlIT {
     String created = "CREATE TABLE sales.audited (a int) /* ddl-audit-allowed */";
     String denied = "DROP TABLE sales.stores /* ddl-audit-denied */";
     String refused = "GRANT SELECT ON sales.stores TO PUBLIC /* ddl-audit-refused */";
+    String cascade = "DROP TABLE sales.audited CASCADE /* ddl-audit-cascade */";
     String read = "SELECT count(*) FROM sales.stores /* ddl-audit-select */";
     try (Connection carol = mesh.connect("carol"); Connection alice = mesh.connect("alice")) {
       execute(carol, created);
       assertThrows(SQLException.class, () -> execute(alice, denied));
       assertThrows(SQLException.class, () -> execute(carol, refused));
+      assertThrows(SQLException.class, () -> execute(carol, cascade));
       execute(carol, read);
       execute(carol, "DROP TABLE sales.audited");
     }
@@ -264,6 +266,11 @@ class DdlIT {
     assertEquals("42501", refusedEvent.at("/outcome/sql_state").asText());
     // Not a form Meshgate governs: there is no action to name (the field is there, null).
     assertTrue(refusedEvent.path("ddl_action").isNull(), refusedEvent.toString());
+    // Refused while read, before a policy was asked: no action either (audit/README.md says so).
+    JsonNode cascadeEvent = lastAuditEventFor(cascade);
+    assertEquals("ddl", cascadeEvent.path("statement_kind").asText());
+    assertTrue(cascadeEvent.path("decision").isNull(), cascadeEvent.toString());
+    assertTrue(cascadeEvent.path("ddl_action").isNull(), cascadeEvent.toString());
 
     JsonNode readEvent = lastAuditEventFor(read);
     assertEquals("select", readEvent.path("statement_kind").asText());
