@@ -25,6 +25,11 @@ import java.util.UUID;
  * @param database the database the statement ran in (the backend database Meshgate serves)
  * @param statementKind the statement kind in the policy contract's spelling ({@code select},
  *     {@code insert}, {@code utility}, ...)
+ * @param ddlAction for a statement of kind {@code ddl}, what it does in the policy contract's
+ *     spelling of {@code statement.ddl_action} ({@code create_table}, {@code drop_table}, ...);
+ *     {@code null} for every other kind, for a DDL statement refused while it was read, before a
+ *     policy was asked (a form Meshgate does not govern, a target that does not exist), and for
+ *     events read from lines written before Meshgate recorded it
  * @param sql the statement as the client sent it
  * @param rewrittenSql the statement as forwarded to the backend; {@code null} when it was not
  *     forwarded (refused, or failed before forwarding)
@@ -45,6 +50,7 @@ public record AuditEvent(
     String applicationName,
     String database,
     String statementKind,
+    String ddlAction,
     String sql,
     String rewrittenSql,
     List<AuditRelation> relations,
@@ -54,6 +60,9 @@ public record AuditEvent(
 
   /** The schema version this record describes; every log line carries it. */
   public static final int SCHEMA_VERSION = 1;
+
+  /** The statement kind whose events may carry a {@link #ddlAction}. */
+  private static final String DDL_KIND = "ddl";
 
   // RFC 3339 has four-digit years only.
   private static final Instant EARLIEST =
@@ -95,6 +104,18 @@ public record AuditEvent(
               + statementKind
               + "'");
     }
+    if (ddlAction != null) {
+      if (!isContractWord(ddlAction)) {
+        throw new IllegalArgumentException(
+            "ddlAction must be a lowercase contract word such as drop_table, not '"
+                + ddlAction
+                + "'");
+      }
+      if (!statementKind.equals(DDL_KIND)) {
+        throw new IllegalArgumentException(
+            "only a statement of kind ddl has a ddlAction, not one of kind " + statementKind);
+      }
+    }
     // Fail closed in the record itself: a refusing decision can only end in a refusal that
     // never reached the backend, whatever the caller believes happened.
     if (decision != null && !decision.allow()) {
@@ -107,6 +128,45 @@ public record AuditEvent(
         throw new IllegalArgumentException("a refused statement has no rewritten SQL");
       }
     }
+  }
+
+  /**
+   * An event without a DDL action: a statement of any kind but {@code ddl}, or one read from a
+   * line written before Meshgate recorded the action.
+   */
+  public AuditEvent(
+      String eventId,
+      Instant time,
+      String sessionId,
+      String user,
+      List<String> groups,
+      String clientAddress,
+      String applicationName,
+      String database,
+      String statementKind,
+      String sql,
+      String rewrittenSql,
+      List<AuditRelation> relations,
+      AuditDecision decision,
+      AuditOutcome outcome,
+      String backend) {
+    this(
+        eventId,
+        time,
+        sessionId,
+        user,
+        groups,
+        clientAddress,
+        applicationName,
+        database,
+        statementKind,
+        null,
+        sql,
+        rewrittenSql,
+        relations,
+        decision,
+        outcome,
+        backend);
   }
 
   /** A fresh event identifier. */

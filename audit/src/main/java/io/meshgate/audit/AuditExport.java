@@ -27,7 +27,10 @@ import java.util.Set;
  */
 public final class AuditExport {
 
-  /** The CSV columns, in order; {@code audit/README.md} says what each holds. */
+  /**
+   * The CSV columns, in order; {@code audit/README.md} says what each holds. Columns added later
+   * are appended, never inserted, so consumers that read columns by position keep working.
+   */
   public static final List<String> CSV_COLUMNS =
       List.of(
           "time",
@@ -48,7 +51,8 @@ public final class AuditExport {
           "relations",
           "policies",
           "sql",
-          "rewritten_sql");
+          "rewritten_sql",
+          "ddl_action");
 
   private AuditExport() {}
 
@@ -155,7 +159,8 @@ public final class AuditExport {
         String.join(";", relations),
         event.decision() == null ? "" : String.join(";", event.decision().policies()),
         event.sql(),
-        event.rewrittenSql() == null ? "" : event.rewrittenSql());
+        event.rewrittenSql() == null ? "" : event.rewrittenSql(),
+        event.ddlAction() == null ? "" : event.ddlAction());
   }
 
   private static long exportCsv(AuditLog log, AuditFilter filter, Writer writer)

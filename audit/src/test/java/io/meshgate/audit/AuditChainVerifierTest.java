@@ -18,6 +18,7 @@ import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -159,18 +160,9 @@ class AuditChainVerifierTest {
   void aLogWrittenBeforePolicyIdsWereRecordedStillVerifiesAndReads() throws Exception {
     // Lines of an earlier Meshgate have no row_filter_policies and mask_policies; they stay a
     // valid chain of valid events, read as filters and masks without ids.
-    List<String> lines = lines();
-    List<String> older = new ArrayList<>();
-    String previousHash = ChainHash.GENESIS;
-    for (String line : lines) {
-      String withoutIds =
-          line.replaceAll(",\"row_filter_policies\":\\[[^\\]]*\\],\"mask_policies\":\\{[^}]*\\}", "")
-              .replaceFirst("\"prev_hash\":\"[0-9a-f]{64}\"", "\"prev_hash\":\"" + previousHash + "\"");
-      assertFalse(withoutIds.contains("_policies"), withoutIds);
-      String rehashed = rehash(withoutIds);
-      older.add(rehashed);
-      previousHash = hashOf(rehashed);
-    }
+    List<String> older = rechained(lines(), line -> line.replaceAll(
+        ",\"row_filter_policies\":\\[[^\\]]*\\],\"mask_policies\":\\{[^}]*\\}", ""));
+    older.forEach(line -> assertFalse(line.contains("_policies"), line));
     rewrite(older);
 
     VerificationResult result = AuditChainVerifier.verify(log);
@@ -180,6 +172,43 @@ class AuditChainVerifierTest {
     assertTrue(result.intact(), result::toString);
     assertEquals(EVENTS, result.eventsChecked());
     assertEquals(EVENTS, events);
+  }
+
+  @Test
+  void aLogWrittenBeforeDdlActionsWereRecordedStillVerifiesAndExports() throws Exception {
+    // Lines of an earlier Meshgate have no ddl_action, not even for DDL statements. Written here
+    // as it wrote them: the same events without the field, chained and hashed over those bytes.
+    Path older = directory.resolve("older.jsonl");
+    try (JsonLinesAuditSink sink =
+        JsonLinesAuditSink.open(older, SampleEvents.options(AuditSinkOptions.Fsync.NEVER))) {
+      sink.append(SampleEvents.deniedDdl()).join();
+      sink.append(SampleEvents.allowedSelect()).join();
+      sink.append(SampleEvents.utility()).join();
+    }
+    List<String> lines = rechained(Files.readAllLines(older, StandardCharsets.UTF_8),
+        line -> line.replaceFirst(",\"ddl_action\":(null|\"[a-z_]+\")", ""));
+    lines.forEach(line -> assertFalse(line.contains("ddl_action"), line));
+    Files.write(older, lines, StandardCharsets.UTF_8);
+    byte[] stored = Files.readAllBytes(older);
+
+    VerificationResult result = AuditChainVerifier.verify(older);
+    StringWriter jsonLines = new StringWriter();
+    AuditExport.export(AuditLog.of(older), AuditFilter.all(), AuditExport.Format.JSONL, jsonLines);
+    StringWriter csv = new StringWriter();
+    long exported = AuditExport.export(AuditLog.of(older), AuditFilter.all(), AuditExport.Format.CSV, csv);
+
+    assertTrue(result.intact(), result::toString);
+    assertEquals(3, result.eventsChecked());
+    // Never re-encoded: the export is the old bytes, which still verify as one chain.
+    assertEquals(new String(stored, StandardCharsets.UTF_8), jsonLines.toString());
+    assertEquals(3, exported);
+    List<List<String>> records = Rfc4180.parse(csv.toString());
+    int kind = AuditExport.CSV_COLUMNS.indexOf("statement_kind");
+    int action = AuditExport.CSV_COLUMNS.indexOf("ddl_action");
+    assertEquals(List.of("ddl", "select", "utility"),
+        records.subList(1, 4).stream().map(record -> record.get(kind)).toList());
+    assertEquals(List.of("", "", ""),
+        records.subList(1, 4).stream().map(record -> record.get(action)).toList());
   }
 
   @Test
@@ -212,6 +241,24 @@ class AuditChainVerifierTest {
 
   private void rewrite(List<String> lines) throws Exception {
     Files.write(log, lines, StandardCharsets.UTF_8);
+  }
+
+  /**
+   * The lines edited as an earlier writer would have written them, then chained again: each
+   * line's prev_hash the hash of the edited line before it, and its own hash recomputed.
+   */
+  private static List<String> rechained(List<String> lines, UnaryOperator<String> edit)
+      throws Exception {
+    List<String> rechained = new ArrayList<>();
+    String previousHash = ChainHash.GENESIS;
+    for (String line : lines) {
+      String edited = edit.apply(line)
+          .replaceFirst("\"prev_hash\":\"[0-9a-f]{64}\"", "\"prev_hash\":\"" + previousHash + "\"");
+      String rehashed = rehash(edited);
+      rechained.add(rehashed);
+      previousHash = hashOf(rehashed);
+    }
+    return rechained;
   }
 
   private static String hashOf(String line) throws Exception {

@@ -104,6 +104,26 @@ class AuditEventTest {
   }
 
   @Test
+  void aDdlActionIsAContractWordOfADdlStatement() {
+    AuditEvent drop = SampleEvents.deniedDdl();
+    assertEquals("drop_table", drop.ddlAction());
+    assertEquals("add_column", withDdlAction(drop, "ddl", "add_column").ddlAction());
+    // A DDL statement refused before its action was known, or read from an older line.
+    assertEquals(null, withDdlAction(drop, "ddl", null).ddlAction());
+    assertEquals(null, SampleEvents.utility().ddlAction());
+
+    for (String notAWord : List.of("", "DROP_TABLE", "drop table", "_drop", "drop-table")) {
+      IllegalArgumentException rejected =
+          assertThrows(IllegalArgumentException.class, () -> withDdlAction(drop, "ddl", notAWord));
+      assertTrue(rejected.getMessage().contains("ddlAction"), rejected.getMessage());
+    }
+    IllegalArgumentException notDdl =
+        assertThrows(
+            IllegalArgumentException.class, () -> withDdlAction(drop, "select", "drop_table"));
+    assertTrue(notDdl.getMessage().contains("kind select"), notDdl.getMessage());
+  }
+
+  @Test
   void policyIdsBelongToTheRelationsFiltersAndMasks() {
     List<String> filters = List.of("region in ('EU')");
     Map<String, String> masks = Map.of("email", "email");
@@ -141,6 +161,14 @@ class AuditEventTest {
     return new AuditEvent(
         base.eventId(), base.time(), base.sessionId(), base.user(), base.groups(),
         base.clientAddress(), base.applicationName(), base.database(), kind,
+        base.sql(), base.rewrittenSql(), base.relations(), base.decision(), base.outcome(),
+        base.backend());
+  }
+
+  private static AuditEvent withDdlAction(AuditEvent base, String kind, String ddlAction) {
+    return new AuditEvent(
+        base.eventId(), base.time(), base.sessionId(), base.user(), base.groups(),
+        base.clientAddress(), base.applicationName(), base.database(), kind, ddlAction,
         base.sql(), base.rewrittenSql(), base.relations(), base.decision(), base.outcome(),
         base.backend());
   }

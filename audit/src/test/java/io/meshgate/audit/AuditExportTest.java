@@ -47,7 +47,7 @@ class AuditExportTest {
    *  2  bob    2026-11-20T10:00:00Z  deny              mesh.sales.orders, mesh.hr.employees
    *  3  alice  2026-11-20T12:00:00Z  none (utility)    -
    *  4  carol  2026-11-21T00:00:00Z  allow             mesh.hr.employees
-   *  5  alice  2026-11-21T08:30:00Z  deny              mesh.hr.employees
+   *  5  alice  2026-11-21T08:30:00Z  deny (DROP TABLE) mesh.hr.employees
    *  6  bob    2026-11-21T09:00:00Z  allow             mesh.sales.orders (read and insert)
    *  7  alice  2026-11-22T00:00:00Z  none (refused)    -
    * </pre>
@@ -67,7 +67,8 @@ class AuditExportTest {
             event().number(4).user("carol").time("2026-11-21T00:00:00Z").allowed()
                 .reads("mesh.hr.employees").build(),
             event().number(5).user("alice").time("2026-11-21T08:30:00Z").denied()
-                .reads("mesh.hr.employees").build(),
+                .ddl("drop_table").touches("mesh.hr.employees", "ddl")
+                .sql("drop table hr.employees").build(),
             event().number(6).user("bob").time("2026-11-21T09:00:00Z").allowed()
                 .touches("mesh.sales.orders", "read").touches("mesh.sales.orders", "insert")
                 .sql(CRLF_SQL).build(),
@@ -220,18 +221,37 @@ class AuditExportTest {
     String expected =
         "time,event_id,session_id,user,groups,client_address,application_name,database,"
             + "statement_kind,decision,outcome_status,sql_state,rows,bytes,duration_micros,"
-            + "relations,policies,sql,rewritten_sql\r\n"
-            // Event 2: denied, so no rewritten SQL; both relations; the SQL quoted.
+            + "relations,policies,sql,rewritten_sql,ddl_action\r\n"
+            // Event 2: denied, so no rewritten SQL; both relations; the SQL quoted; not DDL.
             + "2026-11-20T10:00:00.000000Z," + id(2) + ",session-1,bob,analysts;hr,10.1.2.3,"
             + "psql,mesh,select,deny,denied,42501,0,0,1000,mesh.sales.orders;mesh.hr.employees,"
             + "global.default_deny,"
             + "\"select \"\"name\"\", 'a,b' from hr.employees\nwhere note = 'say \"\"hi\"\"'\","
-            + "\r\n"
+            + ",\r\n"
             // Event 6: one relation read and written appears once; CR LF kept inside quotes.
             + "2026-11-21T09:00:00.000000Z," + id(6) + ",session-1,bob,analysts,10.1.2.3,"
             + "psql,mesh,select,allow,ok,,2,64,1000,mesh.sales.orders,sales.readers;global.pii,"
             + "\"insert into sales.orders\r\nselect * from staging\","
-            + "\"/* rewritten */ insert into sales.orders\r\nselect * from staging\"\r\n";
+            + "\"/* rewritten */ insert into sales.orders\r\nselect * from staging\",\r\n";
+    assertEquals(expected, csv);
+  }
+
+  @Test
+  void csvEndsWithTheDdlActionOfADdlStatementAndNoneForOthers() throws Exception {
+    String csv =
+        exportCsv(AuditFilter.all().withUser("alice").withFrom(Instant.parse("2026-11-21T00:00:00Z")));
+
+    String expected =
+        "time,event_id,session_id,user,groups,client_address,application_name,database,"
+            + "statement_kind,decision,outcome_status,sql_state,rows,bytes,duration_micros,"
+            + "relations,policies,sql,rewritten_sql,ddl_action\r\n"
+            // Event 5: a DROP TABLE the policy refused still names its action.
+            + "2026-11-21T08:30:00.000000Z," + id(5) + ",session-1,alice,analysts,10.1.2.3,"
+            + "psql,mesh,ddl,deny,denied,42501,0,0,1000,mesh.hr.employees,global.default_deny,"
+            + "drop table hr.employees,,drop_table\r\n"
+            // Event 7: refused before a decision, and not DDL: no action.
+            + "2026-11-22T00:00:00.000000Z," + id(7) + ",session-1,alice,analysts,10.1.2.3,"
+            + "psql,mesh,select,none,denied,42601,0,0,1000,,,selec oops,,\r\n";
     assertEquals(expected, csv);
   }
 
@@ -253,7 +273,7 @@ class AuditExportTest {
     assertEquals(
         List.of(
             "select a, b from sales.orders", TRICKY_SQL, "SET search_path = sales", "select 1",
-            "select 1", CRLF_SQL, "selec oops"),
+            "drop table hr.employees", CRLF_SQL, "selec oops"),
         sqls);
     List<String> refusedWithoutDecision = records.get(7);
     assertEquals("none", refusedWithoutDecision.get(decision));

@@ -16,6 +16,7 @@ final class EventBuilder {
   private DecisionKind decision = DecisionKind.ALLOW;
   private boolean refused;
   private String sql = "select 1";
+  private String ddlAction;
   private final List<AuditRelation> relations = new ArrayList<>();
 
   static EventBuilder event() {
@@ -94,6 +95,12 @@ final class EventBuilder {
     return this;
   }
 
+  /** A DDL statement (kind {@code ddl}) with this action, e.g. {@code drop_table}. */
+  EventBuilder ddl(String action) {
+    this.ddlAction = action;
+    return this;
+  }
+
   EventBuilder reads(String relation) {
     return touches(relation, "read");
   }
@@ -134,7 +141,8 @@ final class EventBuilder {
         "10.1.2.3",
         "psql",
         "mesh",
-        decision == DecisionKind.NONE && !refused ? "utility" : "select",
+        ddlAction != null ? "ddl" : decision == DecisionKind.NONE && !refused ? "utility" : "select",
+        ddlAction,
         sql,
         refused ? null : "/* rewritten */ " + sql,
         relations,

@@ -6,7 +6,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Realistic events for tests: an allowed, filtered and masked read; a denial; a utility. */
+/**
+ * Realistic events for tests: an allowed, filtered and masked read; a denial; a utility; a
+ * denied DDL statement.
+ */
 public final class SampleEvents {
 
   public static final Instant TIME = Instant.parse("2026-11-21T10:15:00.123456789Z");
@@ -80,6 +83,31 @@ public final class SampleEvents {
                 List.of("card_number"))),
         new AuditDecision(false, List.of("card_number is denied"), List.of("global.pii"), null),
         new AuditOutcome(AuditOutcome.Status.DENIED, "42501", 0, 0, 80, "permission denied"),
+        "postgresql://127.0.0.1:5432/mesh");
+  }
+
+  /** A {@code DROP TABLE} the policy refused: kind {@code ddl} with its action. */
+  public static AuditEvent deniedDdl() {
+    return new AuditEvent(
+        AuditEvent.randomEventId(),
+        TIME,
+        "b1f6c0de",
+        "alice",
+        List.of("analysts"),
+        "127.0.0.1",
+        "psql",
+        "mesh",
+        "ddl",
+        "drop_table",
+        "DROP TABLE sales.orders",
+        null,
+        List.of(
+            new AuditRelation(
+                "mesh.sales.orders", "ddl", List.of(), List.of(), Map.of(), List.of())),
+        new AuditDecision(
+            false, List.of("sales: only the sales team may drop its tables"), List.of(), "rev-42"),
+        new AuditOutcome(
+            AuditOutcome.Status.DENIED, "42501", 0, 0, 95, "permission denied: sales: only ..."),
         "postgresql://127.0.0.1:5432/mesh");
   }
 

@@ -38,6 +38,7 @@ class SchemaDocumentationTest {
           SampleEvents.allowedSelect(),
           SampleEvents.denied(),
           SampleEvents.utility(),
+          SampleEvents.deniedDdl(),
           new AuditEvent(
               AuditEvent.randomEventId(),
               SampleEvents.TIME,

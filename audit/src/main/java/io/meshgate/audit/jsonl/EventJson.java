@@ -72,9 +72,13 @@ public final class EventJson {
     json.writeStringField("database", event.database());
   }
 
-  /** The statement's text: {@code statement_kind}, {@code sql} and {@code rewritten_sql}. */
+  /**
+   * The statement: {@code statement_kind}, {@code ddl_action}, {@code sql} and {@code
+   * rewritten_sql}.
+   */
   static void writeStatementFields(JsonGenerator json, AuditEvent event) throws IOException {
     json.writeStringField("statement_kind", event.statementKind());
+    json.writeStringField("ddl_action", event.ddlAction());
     json.writeStringField("sql", event.sql());
     json.writeStringField("rewritten_sql", event.rewrittenSql());
   }
@@ -95,7 +99,9 @@ public final class EventJson {
 
   /**
    * Reads an event back from a line's JSON object. Fields this version does not know are
-   * ignored (version 1 only grows additively); every field it knows must be present.
+   * ignored (version 1 only grows additively); every field it knows must be present, except
+   * those added within version 1, which lines written before them lack ({@code ddl_action},
+   * {@code row_filter_policies}, {@code mask_policies}).
    *
    * @throws IllegalArgumentException naming the first field that is missing or wrong
    */
@@ -120,12 +126,21 @@ public final class EventJson {
         text(line, "application_name"),
         text(line, "database"),
         text(line, "statement_kind"),
+        ddlAction(line),
         text(line, "sql"),
         nullableText(line, "rewritten_sql"),
         relations,
         decision.isNull() ? null : readDecision(decision),
         readOutcome(object(line, "outcome")),
         text(line, "backend"));
+  }
+
+  /**
+   * {@code ddl_action}, or null. Lines written before Meshgate recorded the action lack the
+   * field: their statements have none.
+   */
+  private static String ddlAction(JsonNode line) {
+    return line.has("ddl_action") ? nullableText(line, "ddl_action") : null;
   }
 
   private static void writeRelation(JsonGenerator json, AuditRelation relation)

@@ -57,7 +57,7 @@ final class FieldsEncoder {
         event.clientAddress(), event.database(),
         () -> membersWithJackson(json -> EventJson.writeSessionFields(json, event)));
     byte[] statement = STATEMENTS.get(
-        event.sql(), event.rewrittenSql(), event.statementKind(), null, null, null,
+        event.sql(), event.rewrittenSql(), event.statementKind(), event.ddlAction(), null, null,
         () -> statementFields(event));
     byte[] policy = POLICIES.get(
         event.relations(), event.decision(), null, null, null, null,
@@ -83,6 +83,8 @@ final class FieldsEncoder {
     Bytes out = new Bytes(64 + event.sql().length() * 2);
     out.ascii(",\"statement_kind\":");
     string(out, event.statementKind());
+    out.ascii(",\"ddl_action\":");
+    string(out, event.ddlAction());
     out.ascii(",\"sql\":");
     string(out, event.sql());
     out.ascii(",\"rewritten_sql\":");

@@ -33,8 +33,9 @@ class ChainedLineTest {
     assertEquals(
         List.of(
             "schema_version", "seq", "prev_hash", "event_id", "time", "session_id", "user",
-            "groups", "client_address", "application_name", "database", "statement_kind", "sql",
-            "rewritten_sql", "relations", "decision", "outcome", "backend", "hash"),
+            "groups", "client_address", "application_name", "database", "statement_kind",
+            "ddl_action", "sql", "rewritten_sql", "relations", "decision", "outcome", "backend",
+            "hash"),
         names(line));
     assertEquals(
         List.of(
@@ -59,6 +60,7 @@ class ChainedLineTest {
         SampleEvents.allowedSelect(),
         SampleEvents.denied(),
         SampleEvents.utility(),
+        SampleEvents.deniedDdl(),
         SampleEvents.allowedSelect("zoë", "SELECT '\u00e9\ud83d\ude00 \"quoted\" \\ back\tslash\n\u0001', '\ud800'"),
         SampleEvents.allowedSelect("u", "SELECT '</script>' -- \u2028 \u007f"));
     ChainedLine.Encoder encoder = new ChainedLine.Encoder();
@@ -173,12 +175,56 @@ class ChainedLineTest {
     assertTrue(utility.get("decision").isNull());
     assertTrue(utility.get("outcome").get("sql_state").isNull());
     assertTrue(utility.get("outcome").get("message").isNull());
+    assertTrue(utility.get("ddl_action").isNull());
+    assertTrue(denied.get("ddl_action").isNull());
+  }
+
+  @Test
+  void aDdlStatementCarriesItsActionAfterItsKind() throws Exception {
+    JsonNode line = parse(ChainedLine.encode(1, ChainHash.GENESIS, SampleEvents.deniedDdl()));
+
+    assertEquals("ddl", line.get("statement_kind").textValue());
+    assertEquals("drop_table", line.get("ddl_action").textValue());
+    assertEquals("denied", line.get("outcome").get("status").textValue());
+  }
+
+  @Test
+  void aLineWithoutDdlActionReadsBackWithNone() throws Exception {
+    // As a Meshgate before ddl_action wrote a DDL statement: its kind, and no action field.
+    ObjectNode line =
+        (ObjectNode) parse(ChainedLine.encode(1, ChainHash.GENESIS, SampleEvents.deniedDdl()));
+    line.remove("ddl_action");
+
+    AuditEvent read = EventJson.read(line);
+
+    assertEquals("ddl", read.statementKind());
+    assertEquals(null, read.ddlAction());
+    assertEquals(SampleEvents.deniedDdl().sql(), read.sql());
+  }
+
+  @Test
+  void aDdlActionMustBeAStringOrNull() throws Exception {
+    ObjectNode line =
+        (ObjectNode) parse(ChainedLine.encode(1, ChainHash.GENESIS, SampleEvents.deniedDdl()));
+
+    line.put("ddl_action", 1);
+    IllegalArgumentException number =
+        assertThrows(IllegalArgumentException.class, () -> EventJson.read(line));
+    assertTrue(number.getMessage().contains("ddl_action"), number.getMessage());
+    line.put("ddl_action", "DROP TABLE");
+    assertThrows(IllegalArgumentException.class, () -> EventJson.read(line));
+    line.putNull("ddl_action");
+    assertEquals(null, EventJson.read(line).ddlAction());
+    line.put("statement_kind", "select");
+    line.put("ddl_action", "drop_table");
+    assertThrows(IllegalArgumentException.class, () -> EventJson.read(line));
   }
 
   @Test
   void readingBackGivesTheSameEvent() throws Exception {
     for (AuditEvent event :
-        List.of(SampleEvents.allowedSelect(), SampleEvents.denied(), SampleEvents.utility())) {
+        List.of(SampleEvents.allowedSelect(), SampleEvents.denied(), SampleEvents.utility(),
+            SampleEvents.deniedDdl())) {
       ChainedLine.Encoded encoded = ChainedLine.encode(3, PREVIOUS, event);
       ChainedLine.Decoded decoded = ChainedLine.decode(withoutNewline(encoded));
 

@@ -36,6 +36,12 @@ class FieldsEncoderTest {
       "\u007f", "zoë", "😀", "\ud800", "x\udc00y", "\u2028\u2029", "</script>", "'quoted'",
       "SELECT \"order_id\" FROM \"sales\".\"orders\" WHERE \"region\" IN ('EU')");
 
+  // The audit event takes only lowercase words as a DDL action (as the contract spells them), so
+  // these are the values a line can hold: every action of the contract, and words it may add.
+  private static final List<String> DDL_ACTIONS = List.of(
+      "create_table", "drop_table", "truncate", "rename_table", "add_column", "drop_column",
+      "rename_column", "create_index", "drop_index", "comment", "x", "a_", "some_future_action");
+
   @Test
   void spellsHostileValuesInEveryFieldExactlyAsJacksonDoes() throws Exception {
     Random random = new Random(20261121);
@@ -72,6 +78,24 @@ class FieldsEncoderTest {
   }
 
   @Test
+  void aDdlActionIsPartOfTheStatementsCachedEncoding() throws Exception {
+    AuditEvent drop = SampleEvents.deniedDdl();
+    assertSameAsJackson(drop);
+    // The very same kind, text and policy objects, but another action or none: the statement
+    // part cached for the first event must not be served for these.
+    for (String action : new String[] {"truncate", null, "drop_table"}) {
+      AuditEvent other = new AuditEvent(UUID.randomUUID().toString(), drop.time(), drop.sessionId(), drop.user(),
+          drop.groups(), drop.clientAddress(), drop.applicationName(), drop.database(), drop.statementKind(),
+          action, drop.sql(), drop.rewrittenSql(), drop.relations(), drop.decision(), drop.outcome(),
+          drop.backend());
+      assertSameAsJackson(other);
+      String fields = new String(FieldsEncoder.encode(other), StandardCharsets.UTF_8);
+      String expected = action == null ? "\"ddl_action\":null" : "\"ddl_action\":\"" + action + "\"";
+      assertEquals(1, fields.split(java.util.regex.Pattern.quote(expected), -1).length - 1, fields);
+    }
+  }
+
+  @Test
   void spellsTimesAtTheEdgesOfTheRangeAsTheFormatterDoes() throws Exception {
     for (String time : List.of("0000-01-01T00:00:00Z", "9999-12-31T23:59:59.999999999Z", "1970-01-01T00:00:00Z",
         "2024-02-29T12:00:00.000001Z", "2026-11-21T22:15:07.120000Z", "1999-12-31T23:59:59.5Z")) {
@@ -100,10 +124,17 @@ class FieldsEncoderTest {
         : random.nextBoolean()
             ? AuditOutcome.ok(random.nextLong(Long.MAX_VALUE), random.nextInt(Integer.MAX_VALUE), random.nextInt(1_000))
             : new AuditOutcome(AuditOutcome.Status.CANCELLED, "57014", 1, 2, 3, random.nextBoolean() ? null : pick(random));
+    String kind = List.of("select", "set_config", "ddl").get(random.nextInt(3));
+    // A DDL statement has an action, or none (refused before its action was known); every other
+    // kind has none. A fresh copy now and then, so that equal actions are not always one object.
+    String ddlAction = !kind.equals("ddl") || random.nextInt(5) == 0
+        ? null
+        : random.nextBoolean() ? DDL_ACTIONS.get(random.nextInt(DDL_ACTIONS.size()))
+            : new String(DDL_ACTIONS.get(random.nextInt(DDL_ACTIONS.size())));
     return new AuditEvent(UUID.randomUUID().toString(),
         Instant.ofEpochSecond(random.nextLong(253_402_300_799L), random.nextInt(1_000_000_000)),
         nonEmpty(random), nonEmpty(random), List.of(pick(random), pick(random)), nonEmpty(random), pick(random),
-        nonEmpty(random), random.nextBoolean() ? "select" : "set_config", pick(random) + pick(random),
+        nonEmpty(random), kind, ddlAction, pick(random) + pick(random),
         denied || random.nextBoolean() ? null : pick(random), relations, decision, outcome, nonEmpty(random));
   }
 

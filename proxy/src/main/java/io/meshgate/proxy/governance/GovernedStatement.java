@@ -2,8 +2,10 @@ package io.meshgate.proxy.governance;
 
 import static java.util.Objects.requireNonNull;
 
+import io.meshgate.policy.DdlAction;
 import io.meshgate.policy.Decision;
 import io.meshgate.policy.RelationAccess;
+import io.meshgate.policy.StatementKind;
 import io.meshgate.proxy.protocol.ErrorFields;
 import io.meshgate.rewriter.RowFilterCheck;
 import io.meshgate.rewriter.PreparedStatementUse;
@@ -14,6 +16,9 @@ import java.util.Optional;
  * The outcome of governing one statement: either SQL to forward or a refusal, with what the
  * audit event needs either way (kind, relations, decision, policy revision, timings), and what
  * the statement does to the session's prepared statements.
+ *
+ * @param ddlAction what a statement of kind {@code ddl} does, as its policy input said; empty for
+ *     every other kind, and for DDL refused in its analysis, before a policy input was built
  */
 public record GovernedStatement(
     String originalSql,
@@ -21,6 +26,7 @@ public record GovernedStatement(
     Optional<ErrorFields> refusal,
     Outcome outcome,
     String kind,
+    Optional<DdlAction> ddlAction,
     List<RelationAccess> relations,
     Optional<Decision> decision,
     String policyRevision,
@@ -46,6 +52,7 @@ public record GovernedStatement(
     requireNonNull(refusal, "refusal is null");
     requireNonNull(outcome, "outcome is null");
     requireNonNull(kind, "kind is null");
+    requireNonNull(ddlAction, "ddlAction is null");
     relations = List.copyOf(requireNonNull(relations, "relations is null"));
     requireNonNull(decision, "decision is null");
     requireNonNull(policyRevision, "policyRevision is null");
@@ -59,9 +66,15 @@ public record GovernedStatement(
     if (forwarded != forwardedSql.isPresent()) {
       throw new IllegalArgumentException("outcome " + outcome + " does not match forwarding");
     }
+    if (ddlAction.isPresent() && !kind.equals(StatementKind.DDL.wireName())) {
+      throw new IllegalArgumentException("a statement of kind " + kind + " has no DDL action");
+    }
   }
 
-  /** A read or utility statement: no check of its own, nothing done to prepared statements. */
+  /**
+   * A read or utility statement: no check of its own, nothing done to prepared statements, not
+   * DDL.
+   */
   public GovernedStatement(
       String originalSql,
       Optional<String> forwardedSql,
@@ -72,14 +85,14 @@ public record GovernedStatement(
       Optional<Decision> decision,
       String policyRevision,
       StageTimings timings) {
-    this(originalSql, forwardedSql, refusal, outcome, kind, relations, decision, policyRevision, timings,
-        List.of(), Optional.empty());
+    this(originalSql, forwardedSql, refusal, outcome, kind, Optional.empty(), relations, decision, policyRevision,
+        timings, List.of(), Optional.empty());
   }
 
   /** This statement refused with {@code error}, keeping what its audit event needs. */
   public GovernedStatement refusedWith(ErrorFields error, Outcome refusedOutcome) {
-    return new GovernedStatement(originalSql, Optional.empty(), Optional.of(error), refusedOutcome, kind, relations,
-        decision, policyRevision, timings, List.of(), Optional.empty());
+    return new GovernedStatement(originalSql, Optional.empty(), Optional.of(error), refusedOutcome, kind, ddlAction,
+        relations, decision, policyRevision, timings, List.of(), Optional.empty());
   }
 
   /**

@@ -2,6 +2,7 @@ package io.meshgate.proxy.governance;
 
 import static java.util.Objects.requireNonNull;
 
+import io.meshgate.policy.DdlAction;
 import io.meshgate.policy.Decision;
 import io.meshgate.policy.PolicyEngine;
 import io.meshgate.policy.PolicyEngineException;
@@ -176,27 +177,28 @@ public final class StatementGovernor {
             ? GovernedStatement.Outcome.DENIED
             : GovernedStatement.Outcome.FAILED;
         String refusedKind = refusal.statementKind().map(StatementKind::wireName).orElse("unknown");
-        return refused(sql, outcome, refusedKind, List.of(), Optional.empty(), revision,
+        return refused(sql, outcome, refusedKind, Optional.empty(), List.of(), Optional.empty(), revision,
             ErrorFields.error(refusal.sqlState(), refusal.getMessage()), timings(start, 0, 0));
       } catch (MetadataUnavailableException e) {
         LOG.warn("schema metadata unavailable: {}", e.getMessage());
-        return refused(sql, GovernedStatement.Outcome.FAILED, "unknown", List.of(), Optional.empty(), revision,
+        return refused(sql, GovernedStatement.Outcome.FAILED, "unknown", Optional.empty(), List.of(), Optional.empty(), revision,
             ErrorFields.error(POLICY_ENGINE_UNAVAILABLE,
                 "statement refused: Meshgate cannot read the backend's schema metadata right now"),
             timings(start, 0, 0));
       } catch (RuntimeException e) {
         // A rewriter bug: refuse, never forward.
         LOG.warn("statement analysis failed in session {}", session.sessionId(), e);
-        return refused(sql, GovernedStatement.Outcome.FAILED, "unknown", List.of(), Optional.empty(), revision,
+        return refused(sql, GovernedStatement.Outcome.FAILED, "unknown", Optional.empty(), List.of(), Optional.empty(), revision,
             ErrorFields.error("XX000", "statement refused: Meshgate could not analyse it (" + e.getClass().getSimpleName() + ")"),
             timings(start, 0, 0));
       }
     }
     long parsed = System.nanoTime();
     String kind = analyzed.kind().wireName();
+    Optional<DdlAction> ddlAction = analyzed.ddlAction();
     if (!analyzed.requiresDecision()) {
       return Optional.of(new GovernedStatement(sql, Optional.of(analyzed.passthroughSql()), Optional.empty(),
-          GovernedStatement.Outcome.PASSTHROUGH, kind, List.of(), Optional.empty(), revision,
+          GovernedStatement.Outcome.PASSTHROUGH, kind, ddlAction, List.of(), Optional.empty(), revision,
           new GovernedStatement.StageTimings(parsed - start, 0, 0), List.of(), analyzed.preparedStatementUse()));
     }
     if (lookup == Lookup.FROM_MEMORY && !analyzed.virtualRelations().isEmpty()) {
@@ -210,7 +212,7 @@ public final class StatementGovernor {
             session.sessionId(), clock.instant()),
         analyzed.kind(),
         relations,
-        analyzed.ddlAction());
+        ddlAction);
     Decision decision;
     if (lookup == Lookup.FROM_MEMORY) {
       // Failures are never cached, so from memory there is no engine error to report here.
@@ -227,12 +229,12 @@ public final class StatementGovernor {
         return switch (e) {
           case PolicyEngineException.Unavailable unavailable -> {
             LOG.warn("policy engine unavailable: {}", unavailable.getMessage());
-            yield refused(sql, GovernedStatement.Outcome.FAILED, kind, relations, Optional.empty(), revision,
+            yield refused(sql, GovernedStatement.Outcome.FAILED, kind, ddlAction, relations, Optional.empty(), revision,
                 policyEngineUnavailable(), timings(start, parsed, System.nanoTime()));
           }
           case PolicyEngineException.MalformedDecision malformed -> {
             LOG.warn("malformed policy decision: {}", malformed.getMessage());
-            yield refused(sql, GovernedStatement.Outcome.DENIED, kind, relations, Optional.empty(), revision,
+            yield refused(sql, GovernedStatement.Outcome.DENIED, kind, ddlAction, relations, Optional.empty(), revision,
                 ErrorFields.error(DENIED, "permission denied: the policy returned no valid decision (" + malformed.getMessage() + ")"),
                 timings(start, parsed, System.nanoTime()));
           }
@@ -244,7 +246,7 @@ public final class StatementGovernor {
       String reasons = decision.denyReasons().isEmpty()
           ? "the policy does not allow this statement"
           : String.join("; ", decision.denyReasons());
-      return refused(sql, GovernedStatement.Outcome.DENIED, kind, relations, Optional.of(decision), revision,
+      return refused(sql, GovernedStatement.Outcome.DENIED, kind, ddlAction, relations, Optional.of(decision), revision,
           ErrorFields.error(DENIED, "permission denied: " + reasons),
           timings(start, parsed, decided));
     }
@@ -272,7 +274,7 @@ public final class StatementGovernor {
             "statement refused: Meshgate could not list the data products (" + e.getClass().getSimpleName() + ")"));
       }
       if (failure.isPresent()) {
-        return refused(sql, GovernedStatement.Outcome.FAILED, kind, relations, Optional.of(decision), revision,
+        return refused(sql, GovernedStatement.Outcome.FAILED, kind, ddlAction, relations, Optional.of(decision), revision,
             failure.get(), timings(start, parsed, System.nanoTime()));
       }
     }
@@ -295,23 +297,23 @@ public final class StatementGovernor {
           : statements.splice(rewritten, shaped.get(), tally);
       if (forwarded.isEmpty()) {
         // No template for this rewrite: never sent, the caller governs the client's own text.
-        return refused(sql, GovernedStatement.Outcome.FAILED, kind, relations, Optional.of(decision), revision,
+        return refused(sql, GovernedStatement.Outcome.FAILED, kind, ddlAction, relations, Optional.of(decision), revision,
             ErrorFields.error("XX000", "statement shape not spliced"), timings(start, parsed, decided));
       }
       return Optional.of(new GovernedStatement(sql, forwarded, Optional.empty(),
-          GovernedStatement.Outcome.ALLOWED, kind, relations, Optional.of(decision), revision,
+          GovernedStatement.Outcome.ALLOWED, kind, ddlAction, relations, Optional.of(decision), revision,
           new GovernedStatement.StageTimings(parsed - start, discovered - parsed, System.nanoTime() - discovered),
           rewritten.rowFilterChecks(), analyzed.preparedStatementUse()));
     } catch (SqlRefusal refusal) {
       GovernedStatement.Outcome outcome = DENIED.equals(refusal.sqlState())
           ? GovernedStatement.Outcome.DENIED
           : GovernedStatement.Outcome.FAILED;
-      return refused(sql, outcome, kind, relations, Optional.of(decision), revision,
+      return refused(sql, outcome, kind, ddlAction, relations, Optional.of(decision), revision,
           ErrorFields.error(refusal.sqlState(), refusal.getMessage()),
           new GovernedStatement.StageTimings(parsed - start, decided - parsed, System.nanoTime() - decided));
     } catch (RuntimeException e) {
       LOG.warn("rewrite failed in session {}", session.sessionId(), e);
-      return refused(sql, GovernedStatement.Outcome.FAILED, kind, relations, Optional.of(decision), revision,
+      return refused(sql, GovernedStatement.Outcome.FAILED, kind, ddlAction, relations, Optional.of(decision), revision,
           ErrorFields.error("XX000", "statement refused: Meshgate could not apply the policy to it"),
           new GovernedStatement.StageTimings(parsed - start, decided - parsed, System.nanoTime() - decided));
     }
@@ -442,12 +444,13 @@ public final class StatementGovernor {
       String sql,
       GovernedStatement.Outcome outcome,
       String kind,
+      Optional<DdlAction> ddlAction,
       List<RelationAccess> relations,
       Optional<Decision> decision,
       String revision,
       ErrorFields error,
       GovernedStatement.StageTimings timings) {
-    return Optional.of(new GovernedStatement(sql, Optional.empty(), Optional.of(error), outcome, kind, relations,
-        decision, revision, timings));
+    return Optional.of(new GovernedStatement(sql, Optional.empty(), Optional.of(error), outcome, kind, ddlAction,
+        relations, decision, revision, timings, List.of(), Optional.empty()));
   }
 }

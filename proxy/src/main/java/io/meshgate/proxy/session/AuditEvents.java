@@ -5,6 +5,7 @@ import io.meshgate.audit.AuditEvent;
 import io.meshgate.audit.AuditOutcome;
 import io.meshgate.audit.AuditRelation;
 import io.meshgate.policy.ColumnMask;
+import io.meshgate.policy.DdlAction;
 import io.meshgate.policy.Decision;
 import io.meshgate.policy.RelationAccess;
 import io.meshgate.policy.RelationPolicy;
@@ -14,6 +15,7 @@ import io.meshgate.proxy.governance.SessionIdentity;
 import io.meshgate.proxy.protocol.ErrorFields;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +26,14 @@ import java.util.stream.Collectors;
 final class AuditEvents {
   /** PostgreSQL's query_canceled. */
   private static final String QUERY_CANCELED = "57014";
+
+  /**
+   * Each action's contract spelling, one string per action: the audit log's encoder reuses a
+   * statement's encoding by the identity of its fields, so a prepared DDL statement executed
+   * again must hand over the same string.
+   */
+  private static final Map<DdlAction, String> DDL_ACTION_NAMES = Arrays.stream(DdlAction.values())
+      .collect(Collectors.toUnmodifiableMap(action -> action, DdlAction::wireName));
 
   private AuditEvents() {}
 
@@ -55,6 +65,7 @@ final class AuditEvents {
         identity.applicationName(),
         identity.database(),
         governed.kind(),
+        governed.ddlAction().map(DDL_ACTION_NAMES::get).orElse(null),
         governed.originalSql(),
         governed.forwardedSql().orElse(null),
         parts.relations(),

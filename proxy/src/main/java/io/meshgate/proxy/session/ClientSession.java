@@ -399,8 +399,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       return governed.refusedWith(stalePreparedStatement(execute.name()), GovernedStatement.Outcome.FAILED);
     }
     return new GovernedStatement(governed.originalSql(), governed.forwardedSql(), Optional.empty(),
-        prepared.outcome(), prepared.kind(), prepared.relations(), prepared.decision(), prepared.policyRevision(),
-        governed.timings(), prepared.rowFilterChecks(), governed.preparedStatementUse());
+        prepared.outcome(), prepared.kind(), prepared.ddlAction(), prepared.relations(), prepared.decision(),
+        prepared.policyRevision(), governed.timings(), prepared.rowFilterChecks(), governed.preparedStatementUse());
   }
 
   private static ErrorFields stalePreparedStatement(String name) {

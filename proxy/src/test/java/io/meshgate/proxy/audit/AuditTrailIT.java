@@ -49,7 +49,7 @@ class AuditTrailIT {
   /** audit/README.md, "Event schema, version 1", in the documented order. */
   private static final List<String> EVENT_FIELDS = List.of("schema_version", "seq", "prev_hash", "event_id",
       "time", "session_id", "user", "groups", "client_address", "application_name", "database",
-      "statement_kind", "sql", "rewritten_sql", "relations", "decision", "outcome", "backend", "hash");
+      "statement_kind", "ddl_action", "sql", "rewritten_sql", "relations", "decision", "outcome", "backend", "hash");
   private static final List<String> RELATION_FIELDS =
       List.of("relation", "access", "columns", "row_filters", "masks", "denied_columns", "row_filter_policies",
           "mask_policies");
@@ -128,6 +128,7 @@ class AuditTrailIT {
 
   private static void assertAllowed(JsonNode event, Observed observed, String revision) throws SQLException {
     assertEquals("select", event.path("statement_kind").asText());
+    assertTrue(event.path("ddl_action").isNull(), "only DDL has an action: " + event);
     // Each filter and mask with the rule that produced it: the region filter from the sales
     // domain's grant to analysts, the e-mail mask from the mesh-wide pii.email classification.
     assertRelations(event, List.of(relation("mesh.sales.store_transactions", "read",

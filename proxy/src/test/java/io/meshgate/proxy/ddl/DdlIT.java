@@ -231,14 +231,19 @@ class DdlIT {
     String created = "CREATE TABLE sales.audited (a int) /* ddl-audit-allowed */";
     String denied = "DROP TABLE sales.stores /* ddl-audit-denied */";
     String refused = "GRANT SELECT ON sales.stores TO PUBLIC /* ddl-audit-refused */";
+    String cascade = "DROP TABLE sales.audited CASCADE /* ddl-audit-cascade */";
+    String read = "SELECT count(*) FROM sales.stores /* ddl-audit-select */";
     try (Connection carol = mesh.connect("carol"); Connection alice = mesh.connect("alice")) {
       execute(carol, created);
       assertThrows(SQLException.class, () -> execute(alice, denied));
       assertThrows(SQLException.class, () -> execute(carol, refused));
+      assertThrows(SQLException.class, () -> execute(carol, cascade));
+      execute(carol, read);
       execute(carol, "DROP TABLE sales.audited");
     }
     JsonNode allowedEvent = lastAuditEventFor(created);
     assertEquals("ddl", allowedEvent.path("statement_kind").asText());
+    assertEquals("create_table", allowedEvent.path("ddl_action").textValue(), allowedEvent.toString());
     assertEquals("ok", allowedEvent.at("/outcome/status").asText());
     assertEquals(true, allowedEvent.at("/decision/allow").asBoolean());
     assertEquals("mesh.sales.audited", allowedEvent.at("/relations/0/relation").asText());
@@ -248,7 +253,10 @@ class DdlIT {
 
     JsonNode deniedEvent = lastAuditEventFor(denied);
     assertEquals("ddl", deniedEvent.path("statement_kind").asText());
+    // The refused DROP names its action as much as the allowed CREATE.
+    assertEquals("drop_table", deniedEvent.path("ddl_action").textValue(), deniedEvent.toString());
     assertEquals("denied", deniedEvent.at("/outcome/status").asText());
+    assertEquals(false, deniedEvent.at("/decision/allow").asBoolean(true));
     assertEquals("42501", deniedEvent.at("/outcome/sql_state").asText());
     assertEquals("mesh.sales.stores", deniedEvent.at("/relations/0/relation").asText());
     assertEquals("ddl", deniedEvent.at("/relations/0/access").asText());
@@ -256,6 +264,18 @@ class DdlIT {
     JsonNode refusedEvent = lastAuditEventFor(refused);
     assertEquals("ddl", refusedEvent.path("statement_kind").asText());
     assertEquals("42501", refusedEvent.at("/outcome/sql_state").asText());
+    // Not a form Meshgate governs: there is no action to name (the field is there, null).
+    assertTrue(refusedEvent.path("ddl_action").isNull(), refusedEvent.toString());
+    // Refused while read, before a policy was asked: no action either (audit/README.md says so).
+    JsonNode cascadeEvent = lastAuditEventFor(cascade);
+    assertEquals("ddl", cascadeEvent.path("statement_kind").asText());
+    assertTrue(cascadeEvent.path("decision").isNull(), cascadeEvent.toString());
+    assertTrue(cascadeEvent.path("ddl_action").isNull(), cascadeEvent.toString());
+
+    JsonNode readEvent = lastAuditEventFor(read);
+    assertEquals("select", readEvent.path("statement_kind").asText());
+    assertEquals("ok", readEvent.at("/outcome/status").asText());
+    assertTrue(readEvent.path("ddl_action").isNull(), readEvent.toString());
   }
 
   // ---- helpers

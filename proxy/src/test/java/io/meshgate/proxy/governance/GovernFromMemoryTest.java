@@ -96,8 +96,8 @@ class GovernFromMemoryTest {
   /** Timings are the only thing allowed to differ between two governings of the same text. */
   private static List<GovernedStatement> withoutTimings(List<GovernedStatement> governed) {
     return governed.stream().map(statement -> new GovernedStatement(statement.originalSql(),
-        statement.forwardedSql(), statement.refusal(), statement.outcome(), statement.kind(), statement.relations(),
-        statement.decision(), statement.policyRevision(), new GovernedStatement.StageTimings(0, 0, 0),
+        statement.forwardedSql(), statement.refusal(), statement.outcome(), statement.kind(), statement.ddlAction(),
+        statement.relations(), statement.decision(), statement.policyRevision(), new GovernedStatement.StageTimings(0, 0, 0),
         statement.rowFilterChecks(), statement.preparedStatementUse())).toList();
   }
 

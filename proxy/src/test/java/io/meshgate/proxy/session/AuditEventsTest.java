@@ -9,6 +9,7 @@ import io.meshgate.audit.AuditOutcome;
 import io.meshgate.audit.AuditRelation;
 import io.meshgate.policy.Access;
 import io.meshgate.policy.ColumnMask;
+import io.meshgate.policy.DdlAction;
 import io.meshgate.policy.Decision;
 import io.meshgate.policy.FilterOperator;
 import io.meshgate.policy.RelationAccess;
@@ -18,6 +19,7 @@ import io.meshgate.policy.RowFilter;
 import io.meshgate.policy.Subject;
 import io.meshgate.proxy.governance.GovernedStatement;
 import io.meshgate.proxy.governance.SessionIdentity;
+import io.meshgate.proxy.protocol.ErrorFields;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
@@ -73,6 +75,27 @@ class AuditEventsTest {
     assertEquals(List.of("sales.readers", "global.pii.email"), event.decision().policies());
     assertEquals("rev-7", event.decision().policyRevision());
     assertEquals(AuditOutcome.ok(2, 42, 1_234), event.outcome());
+  }
+
+  @Test
+  void aDdlStatementCarriesItsActionAllowedOrDeniedAndOthersNone() {
+    GovernedStatement drop = new GovernedStatement("DROP TABLE sales.orders", Optional.of("DROP TABLE \"sales\".\"orders\""),
+        Optional.empty(), GovernedStatement.Outcome.ALLOWED, "ddl", Optional.of(DdlAction.DROP_TABLE),
+        List.of(new RelationAccess(ORDERS, Access.DDL, List.of(), List.of())), Optional.of(unrestricted()), "rev-7",
+        new GovernedStatement.StageTimings(0, 0, 0), List.of(), Optional.empty());
+    GovernedStatement refused = drop.refusedWith(ErrorFields.error("42501", "permission denied: not yours"),
+        GovernedStatement.Outcome.DENIED);
+
+    AuditEvent allowedEvent = AuditEvents.of(IDENTITY, drop, null, 0, TIME, "b");
+    AuditEvent deniedEvent = AuditEvents.of(IDENTITY, refused, null, 0, TIME, "b");
+
+    assertEquals("ddl", allowedEvent.statementKind());
+    assertEquals("drop_table", allowedEvent.ddlAction());
+    assertEquals("drop_table", deniedEvent.ddlAction());
+    assertEquals(AuditOutcome.Status.DENIED, deniedEvent.outcome().status());
+    // One string per action, so the log's encoder reuses the statement's encoding.
+    assertSame(allowedEvent.ddlAction(), AuditEvents.of(IDENTITY, drop, null, 0, TIME, "b").ddlAction());
+    assertNull(AuditEvents.of(IDENTITY, allowed(unrestricted()), null, 0, TIME, "b").ddlAction());
   }
 
   @Test
