@@ -6,6 +6,7 @@ import io.meshgate.loadtests.decision.DecisionInputs;
 import io.meshgate.loadtests.decision.DecisionLatency;
 import io.meshgate.loadtests.decision.DecisionLatencyScenario;
 import io.meshgate.loadtests.pgbench.Pgbench;
+import io.meshgate.loadtests.relay.NettyRelay;
 import io.meshgate.loadtests.report.DecisionLatencyReport;
 import io.meshgate.loadtests.report.BenchmarkResults;
 import io.meshgate.loadtests.report.MachineDescription;
@@ -32,6 +33,7 @@ import io.meshgate.loadtests.systems.ProcessorTimes;
 import io.meshgate.loadtests.systems.JavaHeap;
 import io.meshgate.loadtests.systems.MeshgateProcess;
 import io.meshgate.loadtests.systems.NativeGovernance;
+import io.meshgate.loadtests.systems.NettyRelayProcess;
 import io.meshgate.loadtests.systems.OpaServerProcess;
 import io.meshgate.loadtests.systems.PgBouncerProcess;
 import io.meshgate.loadtests.systems.ProcessMemory;
@@ -213,13 +215,17 @@ public final class Benchmark {
     return new Databases(postgres, pgbench, mesh, bench, nativeRole);
   }
 
-  /** Select-only, connection storm and idle connections: pgbench's database, direct, through PgBouncer and through Meshgate. */
+  /**
+   * Select-only, connection storm and idle connections: pgbench's database, direct, through
+   * PgBouncer and through Meshgate, and for select-only through the Netty relay too.
+   */
   private void runBenchScenarios(Databases databases, Tools tools, PgbenchRunner runner, Path work, Path usersFile,
       Path policies, Path raw, Collected collected) throws IOException {
     DemoBackend mesh = databases.mesh();
     Endpoint direct = databases.bench().client();
     PgBouncerProcess pgbouncer = null;
     MeshgateProcess meshgate = null;
+    Optional<NettyRelayProcess> relay = Optional.empty();
     try {
       progress.step("starting PgBouncer");
       pgbouncer = PgBouncerProcess.start(tools.pgbouncer(), work.resolve("pgbouncer"),
@@ -238,13 +244,23 @@ public final class Benchmark {
           meshgate.configurationText().replace(work.toString(), "<work directory>")
               + "# JVM: java -jar with the JVM's default options\n");
       Endpoint throughMeshgate = meshgate.endpoint(BenchDatabase.ROLE, direct.password());
+      if (plan.runsNettyRelay()) {
+        relay = Optional.of(startNettyRelay(tools, work, direct, collected));
+      }
 
       Map<Target, Endpoint> targets = new LinkedHashMap<>();
       targets.put(Target.DIRECT, direct);
       targets.put(Target.PGBOUNCER, pgbouncer.endpoint());
       targets.put(Target.MESHGATE, throughMeshgate);
       if (plan.runs(Scenario.SELECT_ONLY)) {
-        collected.measurements.addAll(new SelectOnlyScenario(runner, targets)
+        // The relay speaks no PostgreSQL protocol of its own: it has nothing to show in the
+        // governed workload (no governance) or the storm (no authentication of its own).
+        Map<Target, Endpoint> selectOnlyTargets = new LinkedHashMap<>();
+        selectOnlyTargets.put(Target.DIRECT, direct);
+        selectOnlyTargets.put(Target.PGBOUNCER, pgbouncer.endpoint());
+        relay.ifPresent(started -> selectOnlyTargets.put(Target.NETTY_RELAY, started.endpoint()));
+        selectOnlyTargets.put(Target.MESHGATE, throughMeshgate);
+        collected.measurements.addAll(new SelectOnlyScenario(runner, selectOnlyTargets, plan::selectOnlyRuns)
             .run(plan.selectOnlyModes(), plan.selectOnlyClients(), plan.selectOnlyDuration(), plan.warmup()));
       }
       if (plan.runs(Scenario.CONNECTION_STORM)) {
@@ -261,6 +277,10 @@ public final class Benchmark {
       collected.notes.add("Meshgate wrote " + meshgate.auditBytes() / (1024 * 1024) + " MB of audit log (fsync on "
           + "every batch, its default) during the select-only, connection-storm and idle scenarios.");
     } finally {
+      relay.ifPresent(started -> {
+        keepOutput(started.directory().resolve("netty-relay.out"), raw.resolve("netty-relay.out"));
+        started.close();
+      });
       if (meshgate != null) {
         keepOutput(meshgate.directory().resolve("meshgate.out"), raw.resolve("meshgate-bench.out"));
         meshgate.close();
@@ -270,6 +290,20 @@ public final class Benchmark {
         pgbouncer.close();
       }
     }
+  }
+
+  /** The Netty relay in front of pgbench's database, in its own JVM started like Meshgate's. */
+  private NettyRelayProcess startNettyRelay(Tools tools, Path work, Endpoint direct, Collected collected) {
+    progress.step("starting the Netty relay (the floor of a Java proxy)");
+    NettyRelayProcess relay = NettyRelayProcess.start(tools.java(), System.getProperty("java.class.path"),
+        work.resolve("netty-relay"), direct);
+    processorTimes.watch(Target.NETTY_RELAY, relay.processId());
+    collected.settings.put("Netty relay", "java -cp <the runner's class path> " + NettyRelay.class.getName()
+        + " <PostgreSQL's port>, with Meshgate's JVM options (the JVM's defaults); "
+        + (plan.relayAtEveryRun() ? "every select-only run"
+            : "select-only -M " + BenchmarkPlan.GOAL_MODE.flag() + " with " + BenchmarkPlan.GOAL_CLIENTS
+                + " clients only (the goal's point; the quick plan stays quick)"));
+    return relay;
   }
 
   /**

@@ -32,8 +32,8 @@ public final class BenchmarkCommand {
                                  connection-storm::8; for measuring one change, not for a report to quote
         --warmup SECONDS         the warm-up against each target before a scenario (default: 2 quick, 5 full);
                                  Meshgate's JIT needs 10-20 s on a busy 2-processor machine to stop compiling
-      Starts PostgreSQL, PgBouncer and Meshgate on 127.0.0.1, runs every scenario against each in turn,
-      and writes DIR/report.md with PNG charts and results.csv.""";
+      Starts PostgreSQL, PgBouncer and Meshgate on 127.0.0.1 (and a bare Netty relay for select-only),
+      runs every scenario against each in turn, and writes DIR/report.md with PNG charts and results.csv.""";
   private static final DateTimeFormatter DIRECTORY_NAME =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
   private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss", Locale.ROOT);

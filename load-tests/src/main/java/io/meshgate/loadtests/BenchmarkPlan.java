@@ -22,6 +22,9 @@ import java.util.stream.Stream;
  * @param decisionThreads caller thread counts of the policy decision benchmark
  * @param decisionDuration how long each engine is timed at each thread count
  * @param only the one scenario to run ({@code --only}), or empty for all of them
+ * @param relayAtEveryRun whether the Netty relay runs at every select-only mode and client count,
+ *     or only at the goal's point ({@link #GOAL_MODE}, {@link #GOAL_CLIENTS}) to keep a quick plan
+ *     quick
  */
 public record BenchmarkPlan(
     String name,
@@ -38,7 +41,11 @@ public record BenchmarkPlan(
     int idleConnections,
     List<Integer> decisionThreads,
     Duration decisionDuration,
-    Optional<Scenario> only) {
+    Optional<Scenario> only,
+    boolean relayAtEveryRun) {
+  /** Issue 7's goal is Meshgate at or above PgBouncer's throughput here. */
+  public static final QueryMode GOAL_MODE = QueryMode.PREPARED;
+  public static final int GOAL_CLIENTS = 32;
   private static final int MAXIMUM_CLIENTS = 256;
   private static final int MAXIMUM_IDLE_CONNECTIONS = 2_000;
 
@@ -74,12 +81,12 @@ public record BenchmarkPlan(
     }
   }
 
-  /** About two minutes: two client counts, a few seconds per run. */
+  /** About two minutes: two client counts, a few seconds per run; the Netty relay at the goal's point only. */
   public static BenchmarkPlan quick() {
     return new BenchmarkPlan("quick", 1, Duration.ofSeconds(2),
         List.of(QueryMode.SIMPLE, QueryMode.EXTENDED, QueryMode.PREPARED), List.of(1, 32), Duration.ofSeconds(3),
         List.of(QueryMode.SIMPLE, QueryMode.PREPARED), List.of(8), Duration.ofSeconds(3),
-        4, Duration.ofSeconds(3), 1_000, List.of(1, 8), Duration.ofSeconds(2), Optional.empty());
+        4, Duration.ofSeconds(3), 1_000, List.of(1, 8), Duration.ofSeconds(2), Optional.empty(), false);
   }
 
   /** About ten minutes: 1, 8, 32 and 128 clients in every query mode, 8 to 10 s per run. */
@@ -87,10 +94,13 @@ public record BenchmarkPlan(
     return new BenchmarkPlan("full", 10, Duration.ofSeconds(5),
         List.of(QueryMode.SIMPLE, QueryMode.EXTENDED, QueryMode.PREPARED), List.of(1, 8, 32, 128), Duration.ofSeconds(8),
         List.of(QueryMode.SIMPLE, QueryMode.PREPARED), List.of(1, 8, 32), Duration.ofSeconds(10),
-        4, Duration.ofSeconds(10), 1_000, List.of(1, 8), Duration.ofSeconds(5), Optional.empty());
+        4, Duration.ofSeconds(10), 1_000, List.of(1, 8), Duration.ofSeconds(5), Optional.empty(), true);
   }
 
-  /** This plan reduced to one scenario, and to one query mode and client count when given. */
+  /**
+   * This plan reduced to one scenario, and to one query mode and client count when given; with a
+   * mode or a client count given the plan is small, and the relay runs wherever the others do.
+   */
   public BenchmarkPlan focusedOn(PlanFocus focus) {
     boolean selectOnly = focus.scenario() == Scenario.SELECT_ONLY;
     boolean governed = focus.scenario() == Scenario.GOVERNED_WORKLOAD;
@@ -101,19 +111,31 @@ public record BenchmarkPlan(
         selectOnly ? modes : selectOnlyModes, selectOnly ? clients : selectOnlyClients, selectOnlyDuration,
         governed ? modes : governedModes, governed ? clients : governedClients, governedDuration,
         focus.scenario() == Scenario.CONNECTION_STORM ? focus.clients().orElse(stormClients) : stormClients,
-        stormDuration, idleConnections, decisionThreads, decisionDuration, Optional.of(focus.scenario()));
+        stormDuration, idleConnections, decisionThreads, decisionDuration, Optional.of(focus.scenario()),
+        relayAtEveryRun || focus.mode().isPresent() || focus.clients().isPresent());
   }
 
   /** This plan with another warm-up (validated like any run length). */
   public BenchmarkPlan withWarmup(Duration newWarmup) {
     return new BenchmarkPlan(name, scale, newWarmup, selectOnlyModes, selectOnlyClients, selectOnlyDuration,
         governedModes, governedClients, governedDuration, stormClients, stormDuration, idleConnections,
-        decisionThreads, decisionDuration, only);
+        decisionThreads, decisionDuration, only, relayAtEveryRun);
   }
 
   /** Whether the plan runs {@code scenario} (and, for the select-only database, the storm and idle scenarios). */
   public boolean runs(Scenario scenario) {
     return only.map(scenario::equals).orElse(true);
+  }
+
+  /** Whether the select-only scenario runs {@code target} at {@code mode} and {@code clients}. */
+  public boolean selectOnlyRuns(Target target, QueryMode mode, int clients) {
+    return target != Target.NETTY_RELAY || relayAtEveryRun || (mode == GOAL_MODE && clients == GOAL_CLIENTS);
+  }
+
+  /** Whether the select-only scenario runs the Netty relay at all (to start it only then). */
+  public boolean runsNettyRelay() {
+    return runs(Scenario.SELECT_ONLY) && selectOnlyModes.stream().anyMatch(mode -> selectOnlyClients.stream()
+        .anyMatch(clients -> selectOnlyRuns(Target.NETTY_RELAY, mode, clients)));
   }
 
   /** Whether the plan runs everything: the storm, idle connections and the decision benchmark too. */

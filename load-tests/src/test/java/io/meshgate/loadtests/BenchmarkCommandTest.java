@@ -70,6 +70,31 @@ class BenchmarkCommandTest {
   }
 
   @Test
+  void theNettyRelayRunsEverywhereInTheFullPlanAndAtTheGoalsPointInTheQuickOne() {
+    BenchmarkPlan full = BenchmarkPlan.full();
+    for (QueryMode mode : full.selectOnlyModes()) {
+      for (int clients : full.selectOnlyClients()) {
+        assertTrue(full.selectOnlyRuns(Target.NETTY_RELAY, mode, clients), mode + " " + clients);
+      }
+    }
+    BenchmarkPlan quick = BenchmarkPlan.quick();
+    assertTrue(quick.runsNettyRelay());
+    assertTrue(quick.selectOnlyRuns(Target.NETTY_RELAY, QueryMode.PREPARED, 32));
+    assertFalse(quick.selectOnlyRuns(Target.NETTY_RELAY, QueryMode.PREPARED, 1));
+    assertFalse(quick.selectOnlyRuns(Target.NETTY_RELAY, QueryMode.SIMPLE, 32));
+    // The other targets run at every point of either plan.
+    assertTrue(quick.selectOnlyRuns(Target.MESHGATE, QueryMode.SIMPLE, 1));
+    assertTrue(quick.selectOnlyRuns(Target.PGBOUNCER, QueryMode.EXTENDED, 1));
+    // Focused on one point, the plan is small: the relay runs there, wherever it is.
+    BenchmarkPlan point = quick.focusedOn(PlanFocus.parse("select-only:simple:1"));
+    assertTrue(point.runsNettyRelay());
+    assertTrue(point.selectOnlyRuns(Target.NETTY_RELAY, QueryMode.SIMPLE, 1));
+    // Only select-only has the relay: a plan without it does not start one.
+    assertFalse(quick.focusedOn(PlanFocus.parse("connection-storm")).runsNettyRelay());
+    assertFalse(full.focusedOn(PlanFocus.parse("governed-workload:prepared:32")).runsNettyRelay());
+  }
+
+  @Test
   void wrongUsageExitsWithTwoAndPrintsTheUsage() {
     assertThrows(IllegalArgumentException.class, () -> BenchmarkCommand.parse(List.of("--output")));
     ByteArrayOutputStream err = new ByteArrayOutputStream();

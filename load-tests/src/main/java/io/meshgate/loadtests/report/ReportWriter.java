@@ -28,8 +28,8 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * Writes a report directory: {@code report.md} (tables with the ratios Meshgate/direct,
- * Meshgate/PgBouncer and Meshgate/native RLS, machine, versions, settings, method), one PNG chart
- * per figure, and {@code results.csv} with every measured number.
+ * Meshgate/PgBouncer, Meshgate/Netty relay and Meshgate/native RLS, machine, versions, settings,
+ * method), one PNG chart per figure, and {@code results.csv} with every measured number.
  */
 public final class ReportWriter {
   public static final String REPORT = "report.md";
@@ -38,6 +38,7 @@ public final class ReportWriter {
   private static final Map<Target, Color> COLORS = new EnumMap<>(Map.of(
       Target.DIRECT, new Color(0x4C, 0x78, 0xA8),
       Target.PGBOUNCER, new Color(0xF5, 0x85, 0x18),
+      Target.NETTY_RELAY, new Color(0x9D, 0x96, 0x8F),
       Target.NATIVE_RLS, new Color(0x54, 0xA2, 0x4B),
       Target.MESHGATE, new Color(0xE4, 0x57, 0x56)));
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT)
@@ -76,8 +77,8 @@ public final class ReportWriter {
         .append(results.plan()).append(" mode)\n\n");
     MachineDescription machine = results.machine();
     report.append("> **Read the numbers with care.** One machine with ").append(machine.processors())
-        .append(" processors ran everything at once: pgbench (the clients), PostgreSQL, PgBouncer, Meshgate and ")
-        .append("its OPA. A proxy's cost therefore includes the processor time it takes away from PostgreSQL and ")
+        .append(" processors ran everything at once: pgbench (the clients), PostgreSQL, PgBouncer, the Netty relay, ")
+        .append("Meshgate and its OPA. A proxy's cost therefore includes the processor time it takes away from PostgreSQL and ")
         .append("the clients. The machine may also have been shared with other work (load average ")
         .append(machine.loadAverage()).append(" at the start, ").append(results.loadAverageAtEnd())
         .append(" at the end; both include the benchmark's own processes). Ratios are more telling than absolute ")
@@ -103,7 +104,7 @@ public final class ReportWriter {
     report.append("Geometric means over the runs of each scenario of Meshgate's value divided by the other system's ")
         .append("(for throughput, below 1× means Meshgate is slower; for latency, above 1× means it is slower).\n\n");
     MarkdownTable table = new MarkdownTable(List.of("scenario", "metric", "Meshgate/direct", "Meshgate/PgBouncer",
-        "Meshgate/native RLS"), 2);
+        "Meshgate/Netty relay", "Meshgate/native RLS"), 2);
     for (Scenario scenario : Scenario.values()) {
       List<Measurement> measurements = of(results, scenario);
       if (measurements.isEmpty()) {
@@ -119,6 +120,7 @@ public final class ReportWriter {
               : statistics.latency().p99Millis()));
     }
     report.append(table.render()).append('\n');
+    relayFloor(report, of(results, Scenario.SELECT_ONLY));
     idle(results, Target.MESHGATE).ifPresent(meshgate -> {
       report.append("Holding ").append(meshgate.opened()).append(" idle connections: ");
       List<String> parts = new ArrayList<>();
@@ -140,13 +142,38 @@ public final class ReportWriter {
 
   private static void summaryRow(MarkdownTable table, String scenario, String metric, ComparisonTable comparison) {
     List<String> cells = new ArrayList<>(List.of(scenario, metric));
-    for (Target baseline : List.of(Target.DIRECT, Target.PGBOUNCER, Target.NATIVE_RLS)) {
+    for (Target baseline : List.of(Target.DIRECT, Target.PGBOUNCER, Target.NETTY_RELAY, Target.NATIVE_RLS)) {
       OptionalDouble ratio = comparison.baselines().contains(baseline)
           ? comparison.geometricMeanRatio(baseline)
           : OptionalDouble.empty();
       cells.add(ratio.isPresent() ? Numbers.ratio(ratio.getAsDouble(), 1) : "");
     }
     table.row(cells);
+  }
+
+  /**
+   * The summary line on the floor of a Java proxy: how Meshgate and PgBouncer compare with the
+   * Netty relay over the select-only runs that had it, in throughput and in processor time.
+   */
+  private static void relayFloor(StringBuilder report, List<Measurement> selectOnly) {
+    ComparisonTable meshgate = ComparisonTable.of("tps", selectOnly, Target.MESHGATE,
+        RunStatistics::transactionsPerSecond);
+    if (!meshgate.baselines().contains(Target.NETTY_RELAY)) {
+      return;
+    }
+    List<String> parts = new ArrayList<>();
+    meshgate.geometricMeanRatio(Target.NETTY_RELAY).ifPresent(ratio ->
+        parts.add("Meshgate reached " + Numbers.ratio(ratio, 1) + " of its throughput"));
+    ComparisonTable.of("tps", selectOnly, Target.PGBOUNCER, RunStatistics::transactionsPerSecond)
+        .geometricMeanRatio(Target.NETTY_RELAY).ifPresent(ratio -> parts.add("PgBouncer " + Numbers.ratio(ratio, 1)));
+    ComparisonTable.of("µs", selectOnly, Target.MESHGATE, ReportWriter::processorMicros)
+        .geometricMeanRatio(Target.NETTY_RELAY).ifPresent(ratio ->
+            parts.add("and Meshgate used " + Numbers.ratio(ratio, 1) + " its processor time per transaction"));
+    if (parts.isEmpty()) {
+      return;
+    }
+    report.append("Against the floor of any Java proxy on this machine, the Netty relay (bytes forwarded, nothing ")
+        .append("decoded; select-only runs that had it): ").append(String.join(", ", parts)).append(".\n\n");
   }
 
   private static void machine(StringBuilder report, BenchmarkResults results) {
@@ -163,7 +190,7 @@ public final class ReportWriter {
     table.row(List.of("PgBouncer", versions.pgbouncer()));
     table.row(List.of("pgbench", versions.pgbench()));
     table.row(List.of("OPA", versions.opa()));
-    table.row(List.of("Java (Meshgate and the runner)", versions.java()));
+    table.row(List.of("Java (Meshgate, the Netty relay and the runner)", versions.java()));
     report.append(table.render()).append('\n');
   }
 
@@ -178,7 +205,33 @@ public final class ReportWriter {
         .append("decided by OPA (decision cache on, as by default), rewritten and audited with fsync; the policy ")
         .append("allows the tables without filters or masks, so this is Meshgate's cost per statement at its ")
         .append("lowest.\n\n");
+    report.append("The **Netty relay** is a bare TCP relay on Netty's NIO transport, with the same Netty version and ")
+        .append("JVM as Meshgate and its own process: it forwards the bytes between client and PostgreSQL without ")
+        .append("decoding them, with no authentication (PostgreSQL authenticates the client), no governance and no ")
+        .append("audit. It is not a product but the floor of any Java proxy on this machine: the gap between it ")
+        .append("and direct PostgreSQL is the platform's cost (the JVM, Netty, a second pair of sockets), the gap ")
+        .append("between Meshgate and it is the cost of Meshgate's own work (protocol decoding, governance, ")
+        .append("audit).\n\n");
     pgbenchFigures(report, directory, Scenario.SELECT_ONLY, measurements, "tps");
+    processorTime(report, measurements);
+  }
+
+  /** The proxies' processor time per transaction, read from the operating system around each run. */
+  private static void processorTime(StringBuilder report, List<Measurement> measurements) {
+    List<Measurement> measured = measurements.stream().filter(measurement -> measurement.statistics()
+        .filter(statistics -> statistics.processorMicrosPerTransaction().isPresent()).isPresent()).toList();
+    if (measured.isEmpty()) {
+      return;
+    }
+    report.append("**Processor time per transaction** (µs used by the proxy's own process, all its threads, from ")
+        .append("the operating system before and after the run; lower is better; above 1× Meshgate uses more). ")
+        .append("On a shared machine this moves far less than throughput.\n\n")
+        .append(ComparisonTable.of("µs", measured, Target.MESHGATE, ReportWriter::processorMicros).markdown())
+        .append('\n');
+  }
+
+  private static double processorMicros(RunStatistics statistics) {
+    return statistics.processorMicrosPerTransaction().orElse(Double.NaN);
   }
 
   private static void governedWorkload(StringBuilder report, BenchmarkResults results, Path directory)
@@ -308,10 +361,10 @@ public final class ReportWriter {
     report.append("## Method\n\n");
     report.append("* Every system listens on 127.0.0.1 and is reached over TCP without TLS; every login uses ")
         .append("SCRAM-SHA-256 (PgBouncer checks the role's SCRAM secret copied from PostgreSQL and logs in with ")
-        .append("the client's proof).\n");
-    report.append("* Targets take turns run by run (direct, PgBouncer, Meshgate for each mode and client count), ")
-        .append("after an unreported warm-up run against each, so a drift of the machine spreads over all of ")
-        .append("them.\n");
+        .append("the client's proof; through the Netty relay the exchange is PostgreSQL's own).\n");
+    report.append("* Targets take turns run by run (direct, PgBouncer, the Netty relay, Meshgate for each mode and ")
+        .append("client count; the relay in the select-only scenario only), after an unreported warm-up run ")
+        .append("against each, so a drift of the machine spreads over all of them.\n");
     report.append("* Throughput is pgbench's tps, excluding the initial connections except in the connection ")
         .append("storm. p50/p99 are exact nearest-rank percentiles of the per-transaction latencies in pgbench's ")
         .append("`--log` files (every transaction, no sampling); a transaction of the governed workload is all five ")
@@ -414,7 +467,7 @@ public final class ReportWriter {
   static String csv(BenchmarkResults results) {
     StringBuilder csv = new StringBuilder("scenario,target,mode,clients,tps,transactions,failed_transactions,"
         + "latency_mean_ms,latency_p50_ms,latency_p99_ms,latency_max_ms,round_p50_ms,round_p99_ms,"
-        + "average_connection_ms,failure\n");
+        + "average_connection_ms,processor_us_per_transaction,failure\n");
     for (Measurement measurement : results.measurements()) {
       List<String> cells = new ArrayList<>(List.of(measurement.scenario().slug(), measurement.target().label(),
           measurement.mode().flag(), Integer.toString(measurement.clients())));
@@ -426,9 +479,10 @@ public final class ReportWriter {
             plain(latency.p99Millis()), plain(latency.maximumMillis()),
             statistics.cycle().map(cycle -> plain(cycle.p50Millis())).orElse(""),
             statistics.cycle().map(cycle -> plain(cycle.p99Millis())).orElse(""),
-            boxed(statistics.averageConnectionMillis()).map(ReportWriter::plain).orElse(""), ""));
+            boxed(statistics.averageConnectionMillis()).map(ReportWriter::plain).orElse(""),
+            boxed(statistics.processorMicrosPerTransaction()).map(ReportWriter::plain).orElse(""), ""));
       } else {
-        cells.addAll(List.of("", "", "", "", "", "", "", "", "", "",
+        cells.addAll(List.of("", "", "", "", "", "", "", "", "", "", "",
             quoted(measurement.failure().orElseThrow().lines().findFirst().orElse(""))));
       }
       csv.append(String.join(",", cells)).append('\n');

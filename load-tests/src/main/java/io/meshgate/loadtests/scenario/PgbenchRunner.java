@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalDouble;
 
 /**
  * Runs the pgbench invocations of the scenarios: names their output files, turns results and
@@ -70,11 +71,14 @@ public final class PgbenchRunner {
         processorAfter = processorClock.used(target);
         recording.close();
       }
-      RunStatistics statistics = RunStatistics.of(result, connectPerTransaction);
-      progress.step(String.format(Locale.ROOT, "%s: %-10s -M %-8s %3d clients: %10.0f tps, p50 %.3f ms, p99 %.3f ms%s",
+      OptionalDouble processor = processorPerTransaction(processorBefore, processorAfter, result);
+      RunStatistics statistics = RunStatistics.of(result, connectPerTransaction, processor);
+      progress.step(String.format(Locale.ROOT, "%s: %-11s -M %-8s %3d clients: %10.0f tps, p50 %.3f ms, p99 %.3f ms%s",
           scenario.slug(), target.label(), mode.flag(), clients, statistics.transactionsPerSecond(),
           statistics.latency().p50Millis(), statistics.latency().p99Millis(),
-          processorPerTransaction(processorBefore, processorAfter, result)));
+          processor.isPresent()
+              ? String.format(Locale.ROOT, ", %.1f µs processor/transaction", processor.getAsDouble())
+              : ""));
       return Measurement.completed(scenario, target, mode, clients, statistics);
     } catch (PgbenchException e) {
       progress.step(scenario.slug() + ": " + target.label() + " -M " + mode.flag() + " " + clients + " clients FAILED: "
@@ -114,15 +118,14 @@ public final class PgbenchRunner {
     }
   }
 
-  /** ", 41.3 µs processor/transaction" for a target whose process the runner knows, else nothing. */
-  private static String processorPerTransaction(Optional<Duration> before, Optional<Duration> after,
+  /** Microseconds of processor time per transaction for a target whose process the runner knows, else empty. */
+  private static OptionalDouble processorPerTransaction(Optional<Duration> before, Optional<Duration> after,
       PgbenchResult result) {
     long transactions = result.summary().transactions();
     if (before.isEmpty() || after.isEmpty() || transactions <= 0) {
-      return "";
+      return OptionalDouble.empty();
     }
-    double micros = after.get().minus(before.get()).toNanos() / 1_000.0 / transactions;
-    return String.format(Locale.ROOT, ", %.1f µs processor/transaction", micros);
+    return OptionalDouble.of(after.get().minus(before.get()).toNanos() / 1_000.0 / transactions);
   }
 
   private Path prefix(String scenario, String name) {

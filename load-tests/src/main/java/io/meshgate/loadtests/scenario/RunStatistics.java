@@ -17,6 +17,8 @@ import java.util.OptionalDouble;
  *     without connecting and disconnecting, which pgbench leaves out)
  * @param cycle for {@code --connect} runs: time per connect-query-disconnect round per client
  * @param averageConnectionMillis for {@code --connect} runs: pgbench's average connection time
+ * @param processorMicrosPerTransaction processor time the target's own process (a proxy the
+ *     runner started) used during the run, per transaction; empty for PostgreSQL itself
  */
 public record RunStatistics(
     double transactionsPerSecond,
@@ -24,11 +26,13 @@ public record RunStatistics(
     long failedTransactions,
     LatencySummary latency,
     Optional<LatencySummary> cycle,
-    OptionalDouble averageConnectionMillis) {
+    OptionalDouble averageConnectionMillis,
+    OptionalDouble processorMicrosPerTransaction) {
   public RunStatistics {
     requireNonNull(latency, "latency is null");
     requireNonNull(cycle, "cycle is null");
     requireNonNull(averageConnectionMillis, "averageConnectionMillis is null");
+    requireNonNull(processorMicrosPerTransaction, "processorMicrosPerTransaction is null");
   }
 
   /**
@@ -37,7 +41,8 @@ public record RunStatistics(
    * @throws PgbenchException when no transaction completed: a run
    *     that measured nothing is a failure, not a zero
    */
-  public static RunStatistics of(PgbenchResult result, boolean connectPerTransaction) {
+  public static RunStatistics of(PgbenchResult result, boolean connectPerTransaction,
+      OptionalDouble processorMicrosPerTransaction) {
     PgbenchSummary summary = result.summary();
     if (result.log().latencies().isEmpty()) {
       throw new PgbenchException(
@@ -49,6 +54,6 @@ public record RunStatistics(
     return new RunStatistics(summary.transactionsPerSecond(), summary.transactions(),
         // pgbench's own count: the transactions its log marks "failed" are the same ones.
         Math.max(summary.failedTransactions(), result.log().failed()), result.log().latencies().summary(), cycle,
-        summary.averageConnectionMillis());
+        summary.averageConnectionMillis(), processorMicrosPerTransaction);
   }
 }

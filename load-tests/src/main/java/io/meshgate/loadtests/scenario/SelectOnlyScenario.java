@@ -19,12 +19,21 @@ import java.util.Map;
  * over all of them instead of landing on one.
  */
 public final class SelectOnlyScenario {
+  /** Which target runs at which query mode and client count (a quick plan runs the Netty relay at one point only). */
+  @FunctionalInterface
+  public interface Selection {
+    boolean includes(Target target, QueryMode mode, int clients);
+  }
+
   private final PgbenchRunner runner;
   private final Map<Target, Endpoint> targets;
+  private final Selection selection;
 
-  public SelectOnlyScenario(PgbenchRunner runner, Map<Target, Endpoint> targets) {
+  /** @param targets every target the selection includes somewhere; each is warmed up once */
+  public SelectOnlyScenario(PgbenchRunner runner, Map<Target, Endpoint> targets, Selection selection) {
     this.runner = requireNonNull(runner, "runner is null");
     this.targets = new LinkedHashMap<>(requireNonNull(targets, "targets is null"));
+    this.selection = requireNonNull(selection, "selection is null");
   }
 
   public List<Measurement> run(List<QueryMode> modes, List<Integer> clientCounts, Duration duration, Duration warmup) {
@@ -34,8 +43,12 @@ public final class SelectOnlyScenario {
     List<Measurement> measurements = new ArrayList<>();
     for (QueryMode mode : modes) {
       for (int clients : clientCounts) {
-        targets.forEach((target, endpoint) -> measurements.add(
-            runner.measure(Scenario.SELECT_ONLY, target, endpoint, script, mode, clients, duration, false)));
+        targets.forEach((target, endpoint) -> {
+          if (selection.includes(target, mode, clients)) {
+            measurements.add(
+                runner.measure(Scenario.SELECT_ONLY, target, endpoint, script, mode, clients, duration, false));
+          }
+        });
       }
     }
     return List.copyOf(measurements);

@@ -9,9 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -25,6 +24,11 @@ import java.util.stream.Stream;
 public final class MeshgateProcess implements AutoCloseable {
   private static final Pattern LISTENING = Pattern.compile("Meshgate listening on [^:\\s]+:(\\d+)");
   private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+  /**
+   * None: Meshgate runs with the JVM's defaults, as {@code proxy/bin/meshgate} starts it. The
+   * Netty relay's JVM gets these same options, so that the two JVMs differ only in their work.
+   */
+  static final List<String> JVM_OPTIONS = List.of();
 
   /**
    * How to run it.
@@ -82,22 +86,19 @@ public final class MeshgateProcess implements AutoCloseable {
     }
     Process process;
     try {
-      process = new ProcessBuilder(settings.java().toString(), "-jar", settings.jar().toString(), "serve",
-          "--config", configuration.toString())
-          .directory(directory.toFile())
-          .redirectErrorStream(true)
-          .redirectOutput(output.toFile())
-          .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-          .start();
+      List<String> command = new ArrayList<>(List.of(settings.java().toString()));
+      command.addAll(JVM_OPTIONS);
+      command.addAll(List.of("-jar", settings.jar().toString(), "serve", "--config", configuration.toString()));
+      process = ListeningProcess.start(command, directory, output);
     } catch (IOException e) {
       throw new BenchmarkSetupException("cannot start Meshgate (" + settings.jar() + "): " + e.getMessage(), e);
     }
     ShutdownGuard guard = ShutdownGuard.forProcess(process, "meshgate");
     try {
-      int port = awaitPort(process, output);
+      int port = ListeningProcess.awaitPort(process, output, LISTENING, "Meshgate", START_TIMEOUT);
       return new MeshgateProcess(process, settings, port, process.descendants().toList(), guard);
     } catch (RuntimeException e) {
-      stop(process, process.descendants().toList());
+      ListeningProcess.stop(process, process.descendants().toList());
       guard.release();
       throw e;
     }
@@ -163,58 +164,7 @@ public final class MeshgateProcess implements AutoCloseable {
   /** SIGTERM (Meshgate stops its OPA and flushes its audit log), then SIGKILL for anything left. */
   @Override
   public void close() {
-    stop(process, descendants);
+    ListeningProcess.stop(process, descendants);
     guard.release();
-  }
-
-  private static void stop(Process process, List<ProcessHandle> children) {
-    process.destroy();
-    try {
-      if (!process.waitFor(20, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        process.waitFor(5, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      process.destroyForcibly();
-      Thread.currentThread().interrupt();
-    }
-    // A managed OPA outlives a Meshgate that was killed; these are the processes it started.
-    children.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
-  }
-
-  private static int awaitPort(Process process, Path output) {
-    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-    while (System.nanoTime() < deadline) {
-      String text = read(output);
-      Matcher matcher = LISTENING.matcher(text);
-      if (matcher.find()) {
-        return Integer.parseInt(matcher.group(1));
-      }
-      if (!process.isAlive()) {
-        throw new BenchmarkSetupException("Meshgate exited with status " + process.exitValue() + " while starting:\n"
-            + tail(text));
-      }
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new BenchmarkSetupException("interrupted while waiting for Meshgate", e);
-      }
-    }
-    throw new BenchmarkSetupException("Meshgate did not listen within " + START_TIMEOUT.toSeconds() + " s:\n"
-        + tail(read(output)));
-  }
-
-  private static String read(Path file) {
-    try {
-      return Files.readString(file, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      return "";
-    }
-  }
-
-  private static String tail(String text) {
-    List<String> lines = text.lines().toList();
-    return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
   }
 }

@@ -66,6 +66,28 @@ class ComparisonTableTest {
   }
 
   @Test
+  void theNettyRelayIsABaselineBetweenPgBouncerAndMeshgate() {
+    // Measured in the order the select-only scenario takes turns; the columns follow the targets' order.
+    List<Measurement> measurements = List.of(
+        completed(Target.PGBOUNCER, QueryMode.PREPARED, 32, 30000),
+        completed(Target.NETTY_RELAY, QueryMode.PREPARED, 32, 34000),
+        completed(Target.MESHGATE, QueryMode.PREPARED, 32, 17000),
+        completed(Target.PGBOUNCER, QueryMode.SIMPLE, 1, 4000),
+        completed(Target.MESHGATE, QueryMode.SIMPLE, 1, 2000));
+    ComparisonTable table = ComparisonTable.of("tps", measurements, Target.MESHGATE,
+        RunStatistics::transactionsPerSecond);
+    assertEquals(List.of(Target.PGBOUNCER, Target.NETTY_RELAY), table.baselines());
+    assertEquals("""
+        | mode | clients | PgBouncer tps | Netty relay tps | Meshgate tps | Meshgate/PgBouncer | Meshgate/Netty relay |
+        | --- | --- | ---: | ---: | ---: | ---: | ---: |
+        | prepared | 32 | 30,000 | 34,000 | 17,000 | 0.57× | 0.50× |
+        | simple | 1 | 4,000 | — | 2,000 | 0.50× | — |
+        """, table.markdown());
+    // Only the row that has the relay counts towards Meshgate/Netty relay.
+    assertEquals(0.5, table.geometricMeanRatio(Target.NETTY_RELAY).orElseThrow(), 1e-12);
+  }
+
+  @Test
   void theSubjectMustBeATarget() {
     assertThrows(IllegalArgumentException.class, () -> new ComparisonTable(List.of("run"), "tps",
         List.of(Target.DIRECT), Target.MESHGATE, List.of()));
@@ -77,6 +99,7 @@ class ComparisonTableTest {
   static Measurement completed(Target target, QueryMode mode, int clients, double tps) {
     LatencySummary latency = new LatencySummary(10, 1.0, 0.9, 2.0, 3.0);
     return Measurement.completed(Scenario.SELECT_ONLY, target, mode, clients,
-        new RunStatistics(tps, (long) tps * 3, 0, latency, Optional.empty(), OptionalDouble.empty()));
+        new RunStatistics(tps, (long) tps * 3, 0, latency, Optional.empty(), OptionalDouble.empty(),
+        OptionalDouble.empty()));
   }
 }

@@ -40,11 +40,25 @@ class ReportWriterTest {
     Path report = ReportWriter.write(results(), directory);
     String text = Files.readString(report, StandardCharsets.UTF_8);
 
-    assertTrue(text.contains("| simple | 1 | 8,000 | 4,000 | 2,000 | 0.25× | 0.50× |"), text);
+    // Select-only: the Netty relay's column sits between PgBouncer and Meshgate, with its own ratio;
+    // a run without the relay (a quick plan's other points) leaves its cells empty.
+    assertTrue(text.contains("| mode | clients | direct tps | PgBouncer tps | Netty relay tps | Meshgate tps | "
+        + "Meshgate/direct | Meshgate/PgBouncer | Meshgate/Netty relay |"), text);
+    assertTrue(text.contains("| simple | 1 | 8,000 | 4,000 | 5,000 | 2,000 | 0.25× | 0.50× | 0.40× |"), text);
+    assertTrue(text.contains("| prepared | 32 | 30,000 | 28,000 | — | 14,000 | 0.47× | 0.50× | — |"), text);
     assertTrue(text.contains("| simple | 8 | 500 | 100 | 0.20× |"), text);
-    // Summary: geometric means per scenario and baseline.
-    assertTrue(text.contains("| Select-only (pgbench -S) | tps | 0.25× | 0.50× |  |"), text);
-    assertTrue(text.contains("| Governed workload: row filters and masks | tps |  |  | 0.20× |"), text);
+    // Summary: geometric means per scenario and baseline (Meshgate/direct: √(0.25 × 0.467) = 0.34).
+    assertTrue(text.contains("| Select-only (pgbench -S) | tps | 0.34× | 0.50× | 0.40× |  |"), text);
+    assertTrue(text.contains("| Governed workload: row filters and masks | tps |  |  |  | 0.20× |"), text);
+    assertTrue(text.contains("Against the floor of any Java proxy on this machine, the Netty relay (bytes forwarded, "
+        + "nothing decoded; select-only runs that had it): Meshgate reached 0.40× of its throughput, PgBouncer "
+        + "0.80×, and Meshgate used 2.50× its processor time per transaction."), text);
+    assertTrue(text.contains("The **Netty relay** is a bare TCP relay"), text);
+    // Processor time per transaction of the proxies' own processes; direct PostgreSQL has none.
+    assertTrue(text.contains("| mode | clients | PgBouncer µs | Netty relay µs | Meshgate µs | Meshgate/PgBouncer | "
+        + "Meshgate/Netty relay |"), text);
+    assertTrue(text.contains("| simple | 1 | 16.0 | 20.0 | 50.0 | 3.13× | 2.50× |"), text);
+    assertTrue(text.contains("| prepared | 32 | 15.0 | — | 40.0 | 2.67× | — |"), text);
     // Connection storm: connections/s and the ratio of Meshgate to each target.
     assertTrue(text.contains("| direct | 4 | 200 | 0.50× |"), text);
     // Idle connections: per-connection growth, and the failed run's reason.
@@ -70,15 +84,21 @@ class ReportWriterTest {
         Files.readAllLines(directory.resolve(DecisionLatencyReport.CSV_FILE), StandardCharsets.UTF_8));
     List<String> csv = Files.readAllLines(directory.resolve(ReportWriter.RESULTS), StandardCharsets.UTF_8);
     assertEquals(1 + results().measurements().size(), csv.size());
-    assertTrue(csv.contains("select-only,direct,simple,1,8000.000,24000,0,1.000,0.900,2.000,3.000,,,,"), csv.toString());
+    assertTrue(csv.contains("select-only,direct,simple,1,8000.000,24000,0,1.000,0.900,2.000,3.000,,,,,"), csv.toString());
+    assertTrue(csv.contains("select-only,Netty relay,simple,1,5000.000,15000,0,1.000,0.900,2.000,3.000,,,,20.000,"),
+        csv.toString());
     assertTrue(csv.getLast().endsWith(",\"pgbench exited with status 2\""), csv.getLast());
   }
 
   private static BenchmarkResults results() {
     List<Measurement> measurements = List.of(
         run(Scenario.SELECT_ONLY, Target.DIRECT, QueryMode.SIMPLE, 1, 8000),
-        run(Scenario.SELECT_ONLY, Target.PGBOUNCER, QueryMode.SIMPLE, 1, 4000),
-        run(Scenario.SELECT_ONLY, Target.MESHGATE, QueryMode.SIMPLE, 1, 2000),
+        run(Scenario.SELECT_ONLY, Target.PGBOUNCER, QueryMode.SIMPLE, 1, 4000, 16),
+        run(Scenario.SELECT_ONLY, Target.NETTY_RELAY, QueryMode.SIMPLE, 1, 5000, 20),
+        run(Scenario.SELECT_ONLY, Target.MESHGATE, QueryMode.SIMPLE, 1, 2000, 50),
+        run(Scenario.SELECT_ONLY, Target.DIRECT, QueryMode.PREPARED, 32, 30000),
+        run(Scenario.SELECT_ONLY, Target.PGBOUNCER, QueryMode.PREPARED, 32, 28000, 15),
+        run(Scenario.SELECT_ONLY, Target.MESHGATE, QueryMode.PREPARED, 32, 14000, 40),
         run(Scenario.GOVERNED_WORKLOAD, Target.NATIVE_RLS, QueryMode.SIMPLE, 8, 500),
         run(Scenario.GOVERNED_WORKLOAD, Target.MESHGATE, QueryMode.SIMPLE, 8, 100),
         run(Scenario.CONNECTION_STORM, Target.DIRECT, QueryMode.SIMPLE, 4, 200),
@@ -105,11 +125,22 @@ class ReportWriterTest {
   }
 
   private static Measurement run(Scenario scenario, Target target, QueryMode mode, int clients, double tps) {
+    return run(scenario, target, mode, clients, tps, OptionalDouble.empty());
+  }
+
+  private static Measurement run(Scenario scenario, Target target, QueryMode mode, int clients, double tps,
+      double processorMicros) {
+    return run(scenario, target, mode, clients, tps, OptionalDouble.of(processorMicros));
+  }
+
+  private static Measurement run(Scenario scenario, Target target, QueryMode mode, int clients, double tps,
+      OptionalDouble processorMicros) {
     LatencySummary latency = new LatencySummary(10, 1.0, 0.9, 2.0, 3.0);
     Optional<LatencySummary> cycle = scenario == Scenario.CONNECTION_STORM
         ? Optional.of(new LatencySummary(10, 10, 9, 20, 30))
         : Optional.empty();
     return Measurement.completed(scenario, target, mode, clients,
-        new RunStatistics(tps, (long) tps * 3, 0, latency, cycle, OptionalDouble.empty()));
+        new RunStatistics(tps, (long) tps * 3, 0, latency, cycle, OptionalDouble.empty(),
+        processorMicros));
   }
 }
