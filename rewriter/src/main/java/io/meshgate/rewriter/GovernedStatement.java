@@ -11,6 +11,7 @@ import io.meshgate.rewriter.analysis.StatementAnalysis;
 import io.meshgate.rewriter.analysis.TableReference;
 import io.meshgate.rewriter.analysis.TableReferenceFinder;
 import io.meshgate.rewriter.apply.DecisionApplier;
+import io.meshgate.rewriter.lock.LockingClause;
 import io.meshgate.rewriter.parse.NormalizedText;
 import io.meshgate.rewriter.parse.SqlParsing;
 import io.meshgate.rewriter.unparse.PostgresUnparser;
@@ -34,10 +35,13 @@ final class GovernedStatement implements AnalyzedStatement {
   private final Set<VirtualRelation> virtualRelations;
   private final NameResolver resolver;
   private final DecisionApplier applier;
+  private final List<LockingClause> lockingClauses;
 
   /**
    * @param kind {@code SELECT}, or {@code COPY_OUT} for the query of a COPY (which wraps the
    *     rewritten query and reports refusals with this kind)
+   * @param lockingClauses the query's row locks, written back after the rewritten query; the
+   *     tables they lock are in {@code relations} with access {@code update} too
    */
   GovernedStatement(
       StatementKind kind,
@@ -45,13 +49,15 @@ final class GovernedStatement implements AnalyzedStatement {
       List<RelationAccess> relations,
       Set<VirtualRelation> virtualRelations,
       NameResolver frozenResolver,
-      DecisionApplier applier) {
+      DecisionApplier applier,
+      List<LockingClause> lockingClauses) {
     this.kind = requireNonNull(kind, "kind is null");
     this.normalized = requireNonNull(normalized, "normalized is null");
     this.relations = List.copyOf(requireNonNull(relations, "relations is null"));
     this.virtualRelations = Set.copyOf(requireNonNull(virtualRelations, "virtualRelations is null"));
     this.resolver = requireNonNull(frozenResolver, "frozenResolver is null");
     this.applier = requireNonNull(applier, "applier is null");
+    this.lockingClauses = List.copyOf(requireNonNull(lockingClauses, "lockingClauses is null"));
   }
 
   @Override
@@ -98,7 +104,9 @@ final class GovernedStatement implements AnalyzedStatement {
       Set<SqlIdentifier> derivedBases = applier.apply(root, analysis, decision);
       VirtualTableBuilder.replace(analysis.virtualReferences(), analysis.longColumnNames(), rows);
       verify(root, derivedBases);
-      return PostgresUnparser.unparse(root, normalized.parameterNumbers());
+      // the derived tables keep each reference's exposed name, so OF names the same items
+      return PostgresUnparser.unparse(root, normalized.parameterNumbers())
+          + LockingClause.sql(lockingClauses);
     } catch (SqlRefusal refusal) {
       throw refusal.withStatementKind(kind);
     } catch (StackOverflowError e) {
