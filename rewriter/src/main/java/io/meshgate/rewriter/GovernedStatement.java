@@ -11,11 +11,14 @@ import io.meshgate.rewriter.analysis.StatementAnalysis;
 import io.meshgate.rewriter.analysis.TableReference;
 import io.meshgate.rewriter.analysis.TableReferenceFinder;
 import io.meshgate.rewriter.apply.DecisionApplier;
+import io.meshgate.rewriter.lock.LockedTables;
 import io.meshgate.rewriter.lock.LockingClause;
 import io.meshgate.rewriter.parse.NormalizedText;
 import io.meshgate.rewriter.parse.SqlParsing;
 import io.meshgate.rewriter.unparse.PostgresUnparser;
 import io.meshgate.rewriter.virtual.VirtualTableBuilder;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
 import org.apache.calcite.sql.SqlIdentifier;
@@ -101,7 +104,15 @@ final class GovernedStatement implements AnalyzedStatement {
     try {
       SqlNode root = SqlParsing.parseStatement(normalized);
       StatementAnalysis analysis = TableReferenceFinder.find(root, resolver);
-      Set<SqlIdentifier> derivedBases = applier.apply(root, analysis, decision);
+      Set<SqlIdentifier> derivedBases;
+      if (lockingClauses.isEmpty()) {
+        derivedBases = applier.apply(root, analysis, decision);
+      } else {
+        Set<TableReference> locked = Collections.newSetFromMap(new IdentityHashMap<>());
+        locked.addAll(LockedTables.find(root, analysis, lockingClauses));
+        derivedBases = applier.applyLocking(
+            root, analysis, decision, LockedTables.outermostSelect(root), locked::contains);
+      }
       VirtualTableBuilder.replace(analysis.virtualReferences(), analysis.longColumnNames(), rows);
       verify(root, derivedBases);
       // the derived tables keep each reference's exposed name, so OF names the same items

@@ -105,8 +105,11 @@ public final class LockedTables {
     return List.copyOf(relations);
   }
 
-  /** The SELECT the clauses belong to: PostgreSQL refuses them on a set operation, Meshgate on VALUES too. */
-  private static SqlSelect outermostSelect(SqlNode root) throws SqlRefusal {
+  /**
+   * The SELECT the clauses belong to: PostgreSQL refuses them on a set operation, Meshgate on
+   * VALUES too (0A000).
+   */
+  public static SqlSelect outermostSelect(SqlNode root) throws SqlRefusal {
     SqlNode query = root;
     while (query instanceof SqlWith || query instanceof SqlOrderBy) {
       query = query instanceof SqlWith with ? with.body : ((SqlOrderBy) query).query;

@@ -29,8 +29,11 @@ class LockingClausesTest {
   private static final RelationName TRANSACTIONS_NAME = new RelationName("mesh", "sales", "store_transactions");
   private static final RelationName STORES_NAME = new RelationName("mesh", "sales", "stores");
   private static final String EU_TRANSACTIONS = "(SELECT \"transaction_id\", \"store_id\", \"day\", \"amount\","
-      + " \"customer_email\", \"region\" FROM \"sales\".\"store_transactions\" WHERE (\"region\" IN ('EU'))"
-      + " OFFSET 0)";
+      + " \"customer_email\", \"region\" FROM \"sales\".\"store_transactions\" WHERE (\"region\" IN ('EU'))";
+  /** Fenced: PostgreSQL keeps it apart from the query, so the client's conditions never see other rows. */
+  private static final String FENCED_EU_TRANSACTIONS = EU_TRANSACTIONS + " OFFSET 0)";
+  /** Mergeable: PostgreSQL merges it into the query and locks only the rows the query returns. */
+  private static final String MERGEABLE_EU_TRANSACTIONS = EU_TRANSACTIONS + ")";
   private static final List<String> COLUMNS =
       List.of("transaction_id", "store_id", "day", "amount", "customer_email", "region");
   private static final Decision EU_ONLY = Decisions.allow()
@@ -69,7 +72,7 @@ class LockingClausesTest {
     assertEquals(
         "SELECT \"transaction_id\" FROM (SELECT \"transaction_id\", \"store_id\", \"day\", \"amount\","
             + " \"customer_email\", \"region\" FROM \"sales\".\"store_transactions\""
-            + " WHERE ((\"region\" IN ('EU')) AND (\"store_id\" = 1)) OFFSET 0) AS \"store_transactions\""
+            + " WHERE (\"region\" IN ('EU'))) AS \"store_transactions\""
             + " WHERE (\"store_id\" = 1) " + written,
         rewrite(sql));
     AnalyzedStatement statement = analyze(sql);
@@ -89,14 +92,37 @@ class LockingClausesTest {
   @Test
   void ofLocksOnlyTheNamedItemAndTheOthersAreOnlyRead() throws SqlRefusal {
     String sql = "select t.transaction_id from sales.store_transactions t join sales.stores s using (store_id)"
-        + " for update of t skip locked";
-    assertEquals(List.of(Access.READ, Access.UPDATE), accessesOf(sql, TRANSACTIONS_NAME));
-    assertEquals(List.of(Access.READ), accessesOf(sql, STORES_NAME));
+        + " for update of s skip locked";
+    assertEquals(List.of(Access.READ), accessesOf(sql, TRANSACTIONS_NAME));
+    assertEquals(List.of(Access.READ, Access.UPDATE), accessesOf(sql, STORES_NAME));
+    // stores is not filtered: its derived table is merged anyway; transactions is not locked: fenced
     assertEquals(
-        "SELECT \"t\".\"transaction_id\" FROM " + EU_TRANSACTIONS + " AS \"t\" INNER JOIN (SELECT \"store_id\","
+        "SELECT \"t\".\"transaction_id\" FROM " + FENCED_EU_TRANSACTIONS + " AS \"t\" INNER JOIN (SELECT \"store_id\","
             + " \"zip_code\", \"region\" FROM \"sales\".\"stores\") AS \"s\" USING (\"store_id\")"
-            + " FOR UPDATE OF \"t\" SKIP LOCKED",
+            + " FOR UPDATE OF \"s\" SKIP LOCKED",
         rewrite(sql));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "select t.transaction_id from sales.store_transactions t join sales.stores s using (store_id) for update of t",
+      "select 1 from sales.store_transactions, sales.stores for share",
+      "select * from store_transactions where amount > 10 for update",
+      "select * from store_transactions where store_id = 1.5 for update",
+      "select * from store_transactions where store_id = 1 or store_id = 2 for update",
+      "select * from store_transactions where store_id in (1, 2) for update",
+      "select * from store_transactions where 1 / (store_id - 7) > 0 for update",
+      "select * from (select * from store_transactions where store_id = 1) x for update",
+      "select * from store_transactions tablesample bernoulli (50) for update",
+  })
+  void aFilteredTableIsLockedOnlyWhereItsRowsCanBeLockedExactlyAndSafely(String sql) throws SqlRefusal {
+    AnalyzedStatement statement = analyze(sql);
+    SqlRefusal refusal = assertThrows(SqlRefusal.class, () -> statement.rewrite(EU_ONLY));
+    assertEquals("0A000", refusal.sqlState());
+    assertTrue(refusal.getMessage().startsWith("Meshgate cannot lock exactly the selected rows of sales.store_transactions"),
+        refusal.getMessage());
+    // without a row filter there is no fence to lift: PostgreSQL merges the derived table anyway
+    assertTrue(statement.rewrite(Decisions.allow().build()).contains(" FOR "));
   }
 
   @Test
@@ -105,8 +131,8 @@ class LockingClausesTest {
         + " for share of store_transactions nowait";
     assertEquals(List.of(Access.READ), accessesOf(sql, STORES_NAME));
     assertEquals(List.of(Access.READ, Access.UPDATE), accessesOf(sql, TRANSACTIONS_NAME));
-    assertTrue(rewrite(sql).endsWith(" AS \"store_transactions\" FOR SHARE OF \"store_transactions\" NOWAIT"),
-        rewrite(sql));
+    assertTrue(analyze(sql).rewrite(Decisions.allow().build())
+        .endsWith(" AS \"store_transactions\" FOR SHARE OF \"store_transactions\" NOWAIT"));
   }
 
   @Test
@@ -115,7 +141,8 @@ class LockingClausesTest {
         + " for update of t for key share of \"s\" nowait";
     assertEquals(List.of(Access.READ, Access.UPDATE), accessesOf(sql, TRANSACTIONS_NAME));
     assertEquals(List.of(Access.READ, Access.UPDATE), accessesOf(sql, STORES_NAME));
-    assertTrue(rewrite(sql).endsWith(" FOR UPDATE OF \"t\" FOR KEY SHARE OF \"s\" NOWAIT"), rewrite(sql));
+    assertTrue(analyze(sql).rewrite(Decisions.allow().build())
+        .endsWith(" FOR UPDATE OF \"t\" FOR KEY SHARE OF \"s\" NOWAIT"));
   }
 
   @Test
@@ -143,7 +170,7 @@ class LockingClausesTest {
   @Test
   void aClauseBeforeLimitIsWrittenAfterIt() throws SqlRefusal {
     assertEquals(
-        "SELECT \"transaction_id\" FROM " + EU_TRANSACTIONS + " AS \"store_transactions\" ORDER BY \"transaction_id\""
+        "SELECT \"transaction_id\" FROM " + MERGEABLE_EU_TRANSACTIONS + " AS \"store_transactions\" ORDER BY \"transaction_id\""
             + " LIMIT 1 FOR UPDATE SKIP LOCKED",
         rewrite("select transaction_id from sales.store_transactions order by transaction_id"
             + " for update skip locked limit 1"));
@@ -152,9 +179,10 @@ class LockingClausesTest {
   @Test
   void parametersAndForInsideFunctionsAreKept() throws SqlRefusal {
     String sql = rewrite("select substring(customer_email from 1 for 2) from store_transactions"
-        + " where transaction_id = $1 for no key update");
+        + " where transaction_id = $1 and day >= DATE '2025-01-01' and 'EU' = region for no key update");
     assertTrue(sql.startsWith("SELECT SUBSTRING(\"customer_email\", 1, 2) FROM"), sql);
-    assertTrue(sql.contains("= $1"), sql);
+    assertTrue(sql.contains(" AS \"store_transactions\" WHERE (((\"transaction_id\" = $1)"), sql);
+    assertFalse(sql.contains("OFFSET 0"), sql);
     assertTrue(sql.endsWith(" FOR NO KEY UPDATE"), sql);
   }
 
