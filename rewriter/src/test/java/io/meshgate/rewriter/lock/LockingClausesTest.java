@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.meshgate.policy.Access;
+import io.meshgate.policy.ColumnMask;
 import io.meshgate.policy.Decision;
 import io.meshgate.policy.FilterOperator;
 import io.meshgate.policy.RelationAccess;
@@ -18,6 +19,8 @@ import io.meshgate.rewriter.DemoCatalog;
 import io.meshgate.rewriter.SqlRefusal;
 import io.meshgate.rewriter.StatementAnalyzer;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -82,6 +85,28 @@ class LockingClausesTest {
             new RelationAccess(TRANSACTIONS_NAME, Access.READ, COLUMNS, List.of("transaction_id", "store_id")),
             new RelationAccess(TRANSACTIONS_NAME, Access.UPDATE, COLUMNS, List.of())),
         statement.relations());
+  }
+
+  /** The worked example of policies/CONTRACT.md ("alice locks sales of her region"), as Meshgate sends it. */
+  @Test
+  void theContractsWorkedLockExample() throws SqlRefusal {
+    AnalyzedStatement statement = analyze("SELECT transaction_id, amount\nFROM sales.store_transactions\n"
+        + "WHERE store_id = 12 AND day = DATE '2025-06-03'\nFOR UPDATE");
+    assertEquals(
+        List.of(
+            new RelationAccess(TRANSACTIONS_NAME, Access.READ, COLUMNS, List.of("transaction_id", "store_id", "day", "amount")),
+            new RelationAccess(TRANSACTIONS_NAME, Access.UPDATE, COLUMNS, List.of())),
+        statement.relations());
+    assertEquals(
+        "SELECT \"transaction_id\", \"amount\" FROM (SELECT \"transaction_id\", \"store_id\", \"day\", \"amount\","
+            + " pg_catalog.regexp_replace(pg_catalog.regexp_replace(CAST(\"customer_email\" AS text), '^[^@]*$',"
+            + " 'xxxx'), '^.*@', 'xxxx@') AS \"customer_email\", \"region\" FROM \"sales\".\"store_transactions\""
+            + " WHERE (\"region\" IN ('EU'))) AS \"store_transactions\""
+            + " WHERE ((\"store_id\" = 12) AND (\"day\" = DATE '2025-06-03')) FOR UPDATE",
+        statement.rewrite(Decisions.allow()
+            .relation(TRANSACTIONS, List.of(new RowFilter.Comparison("region", FilterOperator.IN, List.of("EU"))),
+                Map.of("customer_email", new ColumnMask.Email()), Set.of())
+            .build()));
   }
 
   @Test
