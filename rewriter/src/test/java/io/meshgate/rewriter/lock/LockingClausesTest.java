@@ -109,6 +109,19 @@ class LockingClausesTest {
             .build()));
   }
 
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', textBlock = """
+      prepare p as select store_id from sales.stores where store_id = $1 for update | PREPARE
+      declare c cursor for select store_id from sales.stores for share skip locked  | DECLARE
+      explain select store_id from sales.stores for update nowait                   | EXPLAIN
+      """)
+  void statementsThatCarryALockingSelectAreGovernedAsIt(String sql, String start) throws SqlRefusal {
+    AnalyzedStatement statement = analyze(sql);
+    assertEquals(List.of(Access.READ, Access.UPDATE), statement.relations().stream().map(RelationAccess::access).toList());
+    String rewritten = statement.rewrite(Decisions.allow().build());
+    assertTrue(rewritten.startsWith(start) && rewritten.matches(".* FOR (UPDATE|SHARE)( SKIP LOCKED| NOWAIT)?"), rewritten);
+  }
+
   @Test
   void aSelectWithoutLockingClauseAsksOnlyToRead() throws SqlRefusal {
     assertEquals(List.of(Access.READ), accessesOf("select * from sales.store_transactions", TRANSACTIONS_NAME));
