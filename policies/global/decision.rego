@@ -62,6 +62,14 @@ access_fits_kind(relation) if relation.access == "read"
 
 access_fits_kind(relation) if relation.access == kind_write_access[input.statement.kind]
 
+# SELECT ... FOR UPDATE (or SHARE) locks the rows of a table as an UPDATE would: Meshgate asks
+# for update access on each table it locks, and a domain grants it with its update grant, so a
+# reader who may not update cannot block the table's writers.
+access_fits_kind(relation) if {
+	relation.access == "update"
+	input.statement.kind == "select"
+}
+
 # --- which domain judges a relation -----------------------------------------------------
 
 relation_key(relation) := concat(".", [relation.catalog, relation.schema, relation.table])

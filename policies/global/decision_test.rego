@@ -86,6 +86,32 @@ test_write_access_inside_a_select_is_denied if {
 	"global.statement_kinds" in decision.policies
 }
 
+test_a_locking_select_needs_update_on_the_locked_table if {
+	# SELECT ... FOR UPDATE: Meshgate asks for update besides read on each locked table
+	relations := [fixtures.relation("sales", "store_transactions", "read"), fixtures.relation("sales", "store_transactions", "update")]
+	alice := meshgate.decision with input as fixtures.statement(fixtures.users.alice, "select", relations)
+	alice.allow == true
+	alice.relations["mesh.sales.store_transactions"].row_filters == [{"column": "region", "op": "in", "values": ["EU"], "policy": "sales.regional_readers"}]
+	"sales.regional_writers" in alice.policies
+
+	# dave reads every sale but may not update them, so he may not lock them either
+	dave := meshgate.decision with input as fixtures.statement(fixtures.users.dave, "select", relations)
+	dave.allow == false
+	dave.deny_reasons == ["mesh.sales.store_transactions: no rule of domain sales grants update access (default deny)"]
+}
+
+test_only_update_access_fits_a_locking_select if {
+	subject := fixtures.subject("sam", ["sales_team"], {})
+	every access in ["insert", "delete"] {
+		relations := [fixtures.relation("sales", "store_transactions", "read"), fixtures.relation("sales", "store_transactions", access)]
+		decision := meshgate.decision with input as fixtures.statement(subject, "select", relations)
+		decision.allow == false
+		decision.deny_reasons == [sprintf("mesh.sales.store_transactions: %s access in a select statement is not allowed (rule global.statement_kinds)", [access])]
+	}
+	copy := meshgate.decision with input as fixtures.statement(subject, "copy_out", [fixtures.relation("sales", "store_transactions", "update")])
+	copy.allow == false
+}
+
 test_statement_kinds_the_mesh_does_not_serve_are_denied if {
 	every kind in ["merge", "call", "utility"] {
 		decision := meshgate.decision with input as fixtures.statement(fixtures.users.carol, kind, [])

@@ -11,10 +11,14 @@ import io.meshgate.rewriter.analysis.StatementAnalysis;
 import io.meshgate.rewriter.analysis.TableReference;
 import io.meshgate.rewriter.analysis.TableReferenceFinder;
 import io.meshgate.rewriter.apply.DecisionApplier;
+import io.meshgate.rewriter.lock.LockedTables;
+import io.meshgate.rewriter.lock.LockingClause;
 import io.meshgate.rewriter.parse.NormalizedText;
 import io.meshgate.rewriter.parse.SqlParsing;
 import io.meshgate.rewriter.unparse.PostgresUnparser;
 import io.meshgate.rewriter.virtual.VirtualTableBuilder;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
 import org.apache.calcite.sql.SqlIdentifier;
@@ -34,10 +38,13 @@ final class GovernedStatement implements AnalyzedStatement {
   private final Set<VirtualRelation> virtualRelations;
   private final NameResolver resolver;
   private final DecisionApplier applier;
+  private final List<LockingClause> lockingClauses;
 
   /**
    * @param kind {@code SELECT}, or {@code COPY_OUT} for the query of a COPY (which wraps the
    *     rewritten query and reports refusals with this kind)
+   * @param lockingClauses the query's row locks, written back after the rewritten query; the
+   *     tables they lock are in {@code relations} with access {@code update} too
    */
   GovernedStatement(
       StatementKind kind,
@@ -45,13 +52,15 @@ final class GovernedStatement implements AnalyzedStatement {
       List<RelationAccess> relations,
       Set<VirtualRelation> virtualRelations,
       NameResolver frozenResolver,
-      DecisionApplier applier) {
+      DecisionApplier applier,
+      List<LockingClause> lockingClauses) {
     this.kind = requireNonNull(kind, "kind is null");
     this.normalized = requireNonNull(normalized, "normalized is null");
     this.relations = List.copyOf(requireNonNull(relations, "relations is null"));
     this.virtualRelations = Set.copyOf(requireNonNull(virtualRelations, "virtualRelations is null"));
     this.resolver = requireNonNull(frozenResolver, "frozenResolver is null");
     this.applier = requireNonNull(applier, "applier is null");
+    this.lockingClauses = List.copyOf(requireNonNull(lockingClauses, "lockingClauses is null"));
   }
 
   @Override
@@ -95,10 +104,20 @@ final class GovernedStatement implements AnalyzedStatement {
     try {
       SqlNode root = SqlParsing.parseStatement(normalized);
       StatementAnalysis analysis = TableReferenceFinder.find(root, resolver);
-      Set<SqlIdentifier> derivedBases = applier.apply(root, analysis, decision);
+      Set<SqlIdentifier> derivedBases;
+      if (lockingClauses.isEmpty()) {
+        derivedBases = applier.apply(root, analysis, decision);
+      } else {
+        Set<TableReference> locked = Collections.newSetFromMap(new IdentityHashMap<>());
+        locked.addAll(LockedTables.find(root, analysis, lockingClauses));
+        derivedBases = applier.applyLocking(
+            root, analysis, decision, LockedTables.outermostSelect(root), locked::contains);
+      }
       VirtualTableBuilder.replace(analysis.virtualReferences(), analysis.longColumnNames(), rows);
       verify(root, derivedBases);
-      return PostgresUnparser.unparse(root, normalized.parameterNumbers());
+      // the derived tables keep each reference's exposed name, so OF names the same items
+      return PostgresUnparser.unparse(root, normalized.parameterNumbers())
+          + LockingClause.sql(lockingClauses);
     } catch (SqlRefusal refusal) {
       throw refusal.withStatementKind(kind);
     } catch (StackOverflowError e) {

@@ -11,6 +11,7 @@ import io.meshgate.rewriter.analysis.NameResolver;
 import io.meshgate.rewriter.analysis.Resolution;
 import io.meshgate.rewriter.analysis.StatementAnalysis;
 import io.meshgate.rewriter.analysis.StatementClassifier;
+import io.meshgate.rewriter.analysis.TableReference;
 import io.meshgate.rewriter.analysis.TableReferenceFinder;
 import io.meshgate.rewriter.analysis.UtilityStatements;
 import io.meshgate.rewriter.apply.DecisionApplier;
@@ -26,6 +27,9 @@ import io.meshgate.rewriter.lexer.StatementSplitter;
 import io.meshgate.rewriter.lexer.StatementText;
 import io.meshgate.rewriter.lexer.Token;
 import io.meshgate.rewriter.lexer.TokenType;
+import io.meshgate.rewriter.lock.LockedTables;
+import io.meshgate.rewriter.lock.LockingClause;
+import io.meshgate.rewriter.lock.LockingClauseReader;
 import io.meshgate.rewriter.mask.PostgresMaskRenderer;
 import io.meshgate.rewriter.parse.NormalizedText;
 import io.meshgate.rewriter.parse.PostgresTextNormalizer;
@@ -156,9 +160,15 @@ public final class StatementAnalyzer {
     try {
       return switch (kind) {
         case COPY_OUT, COPY_IN -> analyzeCopy(statement, searchPath);
-        case SELECT -> analyzeQuery(statement, searchPath, StatementKind.SELECT);
-        case INSERT, UPDATE, DELETE -> WriteStatement.analyze(
-            statement, kind, new NameResolver(catalog, catalogName, searchPath), applier, functions);
+        case SELECT -> {
+          LockingClauseReader.Split split = LockingClauseReader.split(statement);
+          yield analyzeQuery(split.rest(), searchPath, StatementKind.SELECT, split.clauses());
+        }
+        case INSERT, UPDATE, DELETE -> {
+          LockingClauseReader.refuseAnywhere(statement);
+          yield WriteStatement.analyze(
+              statement, kind, new NameResolver(catalog, catalogName, searchPath), applier, functions);
+        }
         case MERGE, DDL, CALL, UTILITY ->
             throw new IllegalStateException("not a query or COPY: " + kind);
       };
@@ -179,22 +189,27 @@ public final class StatementAnalyzer {
 
   /**
    * @param kind SELECT, or COPY_OUT for the query of a COPY
+   * @param lockingClauses the clauses cut from the end of a SELECT (see {@link LockingClauseReader})
    */
   private AnalyzedStatement analyzeQuery(
-      StatementText statement, List<String> searchPath, StatementKind kind) throws SqlRefusal {
+      StatementText statement, List<String> searchPath, StatementKind kind,
+      List<LockingClause> lockingClauses) throws SqlRefusal {
     NormalizedText normalized = PostgresTextNormalizer.normalize(statement);
     SqlNode root = SqlParsing.parseStatement(normalized);
     StatementClassifier.refuseIfNotQuery(root);
     functions.check(root);
     NameResolver resolver = new NameResolver(catalog, catalogName, searchPath);
     StatementAnalysis analysis = TableReferenceFinder.find(root, resolver);
+    List<TableReference> locked = LockedTables.find(root, analysis, lockingClauses);
     if (!analysis.touchesGovernedRelations() && analysis.virtualReferences().isEmpty()) {
       // what runs must be what was analysed: send the unparsed tree, not the client's text
       return new PassthroughStatement(
-          kind, PostgresUnparser.unparse(root, normalized.parameterNumbers()));
+          kind, PostgresUnparser.unparse(root, normalized.parameterNumbers())
+              + LockingClause.sql(lockingClauses));
     }
-    return new GovernedStatement(kind, normalized, analysis.relationAccesses(),
-        analysis.virtualRelations(), resolver.frozen(), applier);
+    return new GovernedStatement(kind, normalized,
+        LockedTables.withUpdateAccess(analysis.relationAccesses(), locked),
+        analysis.virtualRelations(), resolver.frozen(), applier, lockingClauses);
   }
 
   // ---- COPY
@@ -225,11 +240,12 @@ public final class StatementAnalyzer {
     StatementText query = switch (command.source()) {
       case Source.Query copied -> {
         refuseIfNotQuery(copied.query());
+        LockingClauseReader.refuseAnywhere(copied.query());
         yield copied.query();
       }
       case Source.Table table -> selectFrom(table);
     };
-    AnalyzedStatement analyzed = analyzeQuery(query, searchPath, StatementKind.COPY_OUT);
+    AnalyzedStatement analyzed = analyzeQuery(query, searchPath, StatementKind.COPY_OUT, List.of());
     boolean governedTable = command.source() instanceof Source.Table && !analyzed.relations().isEmpty();
     return new CopyOutStatement(
         analyzed,

@@ -119,7 +119,8 @@ class ParseShareTest {
       TABLE t                    | TABLE sales.stores                                                              | governed
       ONLY t                     | SELECT * FROM ONLY sales.stores                                                 | governed
       TABLESAMPLE                | SELECT * FROM sales.stores TABLESAMPLE BERNOULLI (10) REPEATABLE (1)            | governed
-      FOR UPDATE                 | SELECT store_id FROM sales.stores FOR UPDATE                                    | refused 42601
+      FOR UPDATE                 | SELECT store_id FROM sales.stores FOR UPDATE                                    | governed
+      FOR UPDATE in a subquery   | SELECT * FROM (SELECT * FROM sales.stores FOR UPDATE) s                          | refused 0A000
       WITH ... AS MATERIALIZED   | WITH s AS MATERIALIZED (SELECT * FROM sales.stores) SELECT * FROM s             | refused 42601
       typed literal text 'x'     | SELECT text 'x' AS t FROM sales.stores                                          | refused 42601
       several statements         | SELECT 1; SELECT 2                                                              | refused 42601

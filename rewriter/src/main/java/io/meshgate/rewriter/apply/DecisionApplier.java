@@ -21,6 +21,7 @@ import java.util.Set;
 import java.util.function.Predicate;
 import org.apache.calcite.sql.SqlIdentifier;
 import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.SqlSelect;
 import org.apache.calcite.sql.parser.SqlParserPos;
 
 /**
@@ -75,6 +76,33 @@ public final class DecisionApplier {
   public Set<SqlIdentifier> apply(
       SqlNode root, StatementAnalysis analysis, Decision decision, Predicate<TableReference> kept)
       throws SqlRefusal {
+    return apply(root, analysis, decision, kept, null, reference -> false);
+  }
+
+  /**
+   * Like {@link #apply(SqlNode, StatementAnalysis, Decision)} for a query with row locks
+   * ({@code SELECT ... FOR UPDATE}). A locked table the decision filters gets a derived table
+   * without {@code OFFSET 0}, so that PostgreSQL merges it and locks only the rows the query
+   * returns: behind the fence PostgreSQL would lock every row the filters let through, selected
+   * or not. The fence is what keeps the client's conditions from running on rows the filters
+   * exclude, so this is done only when the table is the only FROM item of {@code lockingSelect}
+   * and all of its WHERE is comparisons PostgreSQL may evaluate on any row (see {@link
+   * PredicatePushdown}); any other locked, filtered table refuses the statement (0A000).
+   *
+   * @param lockingSelect the outermost SELECT, which the locking clauses belong to
+   * @param locked the references the locking clauses lock
+   */
+  public Set<SqlIdentifier> applyLocking(
+      SqlNode root, StatementAnalysis analysis, Decision decision, SqlSelect lockingSelect,
+      Predicate<TableReference> locked) throws SqlRefusal {
+    return apply(root, analysis, decision, reference -> false,
+        requireNonNull(lockingSelect, "lockingSelect is null"), locked);
+  }
+
+  private Set<SqlIdentifier> apply(
+      SqlNode root, StatementAnalysis analysis, Decision decision, Predicate<TableReference> kept,
+      SqlSelect lockingSelect, Predicate<TableReference> locked)
+      throws SqlRefusal {
     if (!decision.allow()) {
       throw SqlRefusal.deniedByPolicy(decision.denyReasons(), null);
     }
@@ -97,15 +125,35 @@ public final class DecisionApplier {
         continue;
       }
       DerivedTableBuilder.PreparedRelation relation = prepared.get(reference.relation());
-      DerivedTableBuilder.DerivedTable derived = relation.newDerivedTable(pushdown == null
-          ? List.of()
-          : pushdown.conditionsFor(reference, relation.comparableColumns()), reference.modifiers());
+      DerivedTableBuilder.DerivedTable derived;
+      if (locked.test(reference) && relation.hasRowFilters()) {
+        if (pushdown == null
+            || !pushdown.onlyLeakproofConditions(reference, lockingSelect, relation.comparableColumns())) {
+          throw lockNotGoverned(reference);
+        }
+        derived = relation.newMergeableDerivedTable(reference.modifiers());
+      } else {
+        derived = relation.newDerivedTable(pushdown == null
+            ? List.of()
+            : pushdown.conditionsFor(reference, relation.comparableColumns()), reference.modifiers());
+      }
       bases.add(derived.base());
       reference.replaceWith(
           reference.isAliased() ? derived.select() : as(derived.select(), reference.exposedName()));
     }
     shortenLongColumnNames(analysis);
     return bases;
+  }
+
+  private static SqlRefusal lockNotGoverned(TableReference reference) {
+    return new SqlRefusal(
+        Reason.NOT_GOVERNED,
+        "Meshgate cannot lock exactly the selected rows of " + reference.relation().schema() + "."
+            + reference.relation().table() + ", which the policy filters for you, in this query:"
+            + " a locked, filtered table must be the only item of the FROM clause, and the WHERE"
+            + " clause only comparisons (=, <>, <, <=, >, >= joined by AND) of its unmasked"
+            + " integer, text or date columns with literals (or = with parameters); lock the rows"
+            + " with such a SELECT first; the statement was not forwarded");
   }
 
   private static void refuseDeniedColumns(StatementAnalysis analysis, Decision decision)

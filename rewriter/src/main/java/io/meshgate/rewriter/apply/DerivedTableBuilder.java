@@ -109,6 +109,21 @@ public final class DerivedTableBuilder {
       this.filters = List.copyOf(filters);
     }
 
+    /** Whether the decision filters the relation's rows. */
+    boolean hasRowFilters() {
+      return !filters.isEmpty();
+    }
+
+    /**
+     * A derived table without {@code OFFSET 0}, which PostgreSQL merges into the query around
+     * it: for a table the query locks, whose rows PostgreSQL then locks where the query returns
+     * them (a derived table it cannot merge would lock every row the filters let through).
+     * Only for a query whose conditions may all run on any row of the table.
+     */
+    DerivedTable newMergeableDerivedTable(TableModifiers modifiers) {
+      return newDerivedTable(List.of(), modifiers, false);
+    }
+
     /** The columns the client's values pass through unchanged: neither masked nor denied. */
     Map<String, ColumnSchema> comparableColumns() {
       return comparableColumns;
@@ -126,6 +141,11 @@ public final class DerivedTableBuilder {
      * the client's predicates in by itself, so the copies are left out.
      */
     DerivedTable newDerivedTable(List<SqlNode> copiedConditions, TableModifiers modifiers) {
+      return newDerivedTable(copiedConditions, modifiers, true);
+    }
+
+    private DerivedTable newDerivedTable(
+        List<SqlNode> copiedConditions, TableModifiers modifiers, boolean fenced) {
       SqlNode condition = null;
       if (!filters.isEmpty()) {
         List<SqlNode> conditions = new ArrayList<>(filters);
@@ -149,7 +169,7 @@ public final class DerivedTableBuilder {
           null,
           null,
           null,
-          condition == null ? null : number(0),
+          condition == null || !fenced ? null : number(0),
           null,
           null);
       return new DerivedTable(select, base);

@@ -95,6 +95,28 @@ public final class PredicatePushdown {
   }
 
   /**
+   * Whether {@code reference} is the only FROM item of {@code select} and every top-level
+   * conjunct of its WHERE is a comparison that would be copied: then PostgreSQL may evaluate
+   * every condition of the client's on any row of the table, so the derived table needs no
+   * fence (a locked table, see {@link DecisionApplier}).
+   */
+  boolean onlyLeakproofConditions(
+      TableReference reference, SqlSelect select, Map<String, ColumnSchema> copyable) {
+    if (selectOfTable.get(reference.name()) != select) {
+      return false;
+    }
+    if (select.getWhere() == null) {
+      return true;
+    }
+    for (SqlNode conjunct : conjuncts(select.getWhere())) {
+      if (copy(conjunct, reference.exposedName(), copyable, false).isEmpty()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
    * For an UPDATE or DELETE: the comparisons among the top-level conjuncts of the client's
    * {@code condition} that PostgreSQL may evaluate on any row of the target (named {@code alias}),
    * by the rules above, qualified by the alias (the statement may join other tables). The write
