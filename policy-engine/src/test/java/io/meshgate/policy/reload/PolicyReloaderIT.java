@@ -27,6 +27,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
@@ -225,6 +226,11 @@ class PolicyReloaderIT {
     // What polling decides is when the attempt starts (one poll interval, then the debounce);
     // how long the checks then take is the watcher test's five seconds, and on a loaded machine
     // the checks alone have taken more than three.
+    // OPA serves the new policies a moment before the reloader records its attempt.
+    String edited = PolicyRevision.of(policies);
+    awaitTrue(() -> reloader.status().lastAttempt()
+        .filter(attempt -> attempt.revision().equals(Optional.of(edited)))
+        .isPresent(), "the attempt is recorded");
     ReloadAttempt attempt = reloader.status().lastAttempt().orElseThrow();
     assertEquals(ReloadOutcome.ACTIVATED, attempt.outcome(), attempt::message);
     Duration noticed = Duration.between(written, attempt.time().minus(attempt.duration()));
