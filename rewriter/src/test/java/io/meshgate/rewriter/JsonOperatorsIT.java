@@ -66,7 +66,7 @@ class JsonOperatorsIT {
       "SELECT id, arr @> ARRAY[2], ARRAY[3] <@ arr FROM docs.items ORDER BY id",
       "SELECT id, a->>'k' || 'x', (a->>'k') || (a->>'k') FROM docs.items ORDER BY id",
       "SELECT i.id FROM docs.items i JOIN docs.items j ON i.a ->> 'k' = j.b ->> 'k' ORDER BY 1",
-      "SELECT id, (a->'j')::text, a->'j'::text, a->>0, a->0->>0, a->>2 - 1, a -> 1 + 1 ->> 'k' FROM docs.items ORDER BY id",
+      "SELECT id, (a->'j')::text, a->'j'::text, a->>0, a->0->>0, a->>2 - 1, a -> 1 + 1 ->> 'k', a->'n'->>-1, a->-1 FROM docs.items ORDER BY id",
       "SELECT a->>'k' AS k, count(*) FROM docs.items GROUP BY a->>'k' ORDER BY a->>'k' NULLS FIRST",
       "SELECT id FROM docs.items WHERE a->>'k' LIKE 'x%' OR a->>'k' IN ('y') OR a->>'k' IS NULL ORDER BY id",
       "SELECT id FROM docs.items WHERE NOT a @> '{\"k\": \"x\"}' AND a->'j'->>'m' BETWEEN '1' AND '9' ORDER BY id",

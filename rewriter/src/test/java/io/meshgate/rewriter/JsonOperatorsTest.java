@@ -65,6 +65,8 @@ class JsonOperatorsTest {
         arguments("(a->'k')::text", "CAST((\"a\" -> 'k') AS \"text\")"),
         arguments("a->'k'::text", "(\"a\" -> CAST('k' AS \"text\"))"),
         arguments("a->>0", "(\"a\" ->> 0)"),
+        arguments("a->>-1", "(\"a\" ->> -1)"),
+        arguments("arr[1]->-1", "((\"arr\")[1] -> -1)"),
         // + - * / bind tighter, comparisons, IS, LIKE, IN, BETWEEN looser
         arguments("a->>1 + 1", "(\"a\" ->> (1 + 1))"),
         arguments("a -> 2 * 3 - 1 ->> 0", "((\"a\" -> ((2 * 3) - 1)) ->> 0)"),
