@@ -80,6 +80,15 @@ class JsonOperatorsTest {
         arguments("a OPERATOR(pg_catalog.->>) 'k'", "(\"a\" ->> 'k')"),
         arguments("coalesce(a->>'k', 'none')", "coalesce((\"a\" ->> 'k'), 'none')"),
         arguments("a\n->>\t'k'", "(\"a\" ->> 'k')"),
+        arguments("a\r\n  ->>\r\n'k' || 'x'", "((\"a\" ->> 'k') || 'x')"),
+        // operands of every shape
+        arguments("a -> -arr[1]", "(\"a\" -> (- (\"arr\")[1]))"),
+        arguments("a -> (select 'k') ->> 0", "((\"a\" -> (SELECT 'k')) ->> 0)"),
+        arguments("a -> case when true then 'k' end", "(\"a\" -> (CASE WHEN TRUE THEN 'k' ELSE NULL END))"),
+        arguments("(select a) ->> 'k'", "((SELECT \"a\") ->> 'k')"),
+        arguments("a #>> array['k', 'j']", "(\"a\" #>> (ARRAY['k', 'j']))"),
+        arguments("arr <@ array(select 1)", "(\"arr\" <@ (ARRAY ((SELECT 1))))"),
+        arguments("a -> 'k' collate \"C\"", "(\"a\" -> ('k' COLLATE \"C\"))"),
         // a || the client wrote stays ||, wherever it stands among carriers
         arguments("'a' || 'b'", "('a' || 'b')"),
         arguments("a->>'k' || b->>'k'", "(((\"a\" ->> 'k') || \"b\") ->> 'k')"),
