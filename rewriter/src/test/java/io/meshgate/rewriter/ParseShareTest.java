@@ -111,7 +111,8 @@ class ParseShareTest {
       ILIKE                      | SELECT store_id FROM sales.stores WHERE zip_code ILIKE '1%'                     | governed
       = ANY(ARRAY[...])          | SELECT store_id FROM sales.stores WHERE store_id = ANY(ARRAY[1, 2])             | governed
       DISTINCT ON                | SELECT DISTINCT ON (region) region, store_id FROM sales.stores ORDER BY region   | refused 42601
-      ->> on jsonb               | SELECT '{"a": 1}'::jsonb ->> 'a' AS a FROM sales.stores                          | refused 42601
+      ->> on jsonb               | SELECT '{"a": 1}'::jsonb ->> 'a' AS a FROM sales.stores                          | governed
+      -> #> #>> @> <@            | SELECT j -> 'a', j #> '{a}', j #>> '{a}' FROM (SELECT '{}'::jsonb AS j FROM sales.stores) s WHERE j @> '{}' AND ARRAY[1] <@ ARRAY[1, 2] | governed
       jsonb ? key                | SELECT '{"a": 1}'::jsonb ? 'a' AS a FROM sales.stores                            | refused 0A000
       RETURNING                  | DELETE FROM sales.stores WHERE store_id = 1 RETURNING store_id                  | governed
       INSERT ... ON CONFLICT     | INSERT INTO sales.stores VALUES (1, '1', 'EU') ON CONFLICT DO NOTHING            | governed

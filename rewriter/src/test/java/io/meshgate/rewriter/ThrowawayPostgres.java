@@ -1,6 +1,7 @@
 package io.meshgate.rewriter;
 
 import static java.util.Objects.requireNonNull;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -11,6 +12,7 @@ import java.nio.file.attribute.UserPrincipalLookupService;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -48,6 +50,21 @@ final class ThrowawayPostgres implements AutoCloseable {
         ? Path.of(configured)
         : Path.of("/usr/lib/postgresql/15/bin");
     return Files.isExecutable(candidate.resolve("initdb")) ? Optional.of(candidate) : Optional.empty();
+  }
+
+  /**
+   * A cluster with an empty database {@code mesh}; the calling test is skipped (an assumption
+   * fails) when this machine has no server binaries.
+   */
+  static ThrowawayPostgres withMeshDatabase() throws Exception {
+    Optional<Path> binaries = binaries();
+    assumeTrue(binaries.isPresent(), "no PostgreSQL 15 server binaries (set MESHGATE_PG_BIN)");
+    ThrowawayPostgres postgres = start(binaries.get());
+    try (Connection admin = postgres.connect("postgres");
+        Statement statement = admin.createStatement()) {
+      statement.execute("CREATE DATABASE mesh");
+    }
+    return postgres;
   }
 
   static ThrowawayPostgres start(Path binDirectory) throws IOException, InterruptedException {

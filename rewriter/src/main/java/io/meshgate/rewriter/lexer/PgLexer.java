@@ -12,6 +12,8 @@ import java.util.List;
  */
 public final class PgLexer {
   private static final String OPERATOR_CHARACTERS = "~!@#^&|`?+-*/%<>=";
+  /** Operator characters no SQL-standard operator uses (PostgreSQL's scan.l). */
+  private static final String NON_SQL_OPERATOR_CHARACTERS = "~!@#^&|`?%";
 
   private final String text;
   private final List<Token> tokens = new ArrayList<>();
@@ -151,11 +153,13 @@ public final class PgLexer {
       default -> {
         if (OPERATOR_CHARACTERS.indexOf(c) >= 0) {
           // An operator runs over operator characters but never into a comment start.
+          int start = position - 1;
           while (position < text.length()
               && OPERATOR_CHARACTERS.indexOf(text.charAt(position)) >= 0
               && !startsComment(position)) {
             position++;
           }
+          position = withoutTrailingSign(start, position);
           return TokenType.OPERATOR;
         }
         return TokenType.OTHER;
@@ -327,6 +331,31 @@ public final class PgLexer {
         }
       }
     }
+  }
+
+  /**
+   * PostgreSQL's rule: a multi-character operator ends in neither {@code +} nor {@code -} unless
+   * it holds a character SQL's own operators do not use, so {@code =-1} is {@code =} then
+   * {@code -1} and {@code ->>-1} is {@code ->>} then {@code -1}, while {@code @-} stays one.
+   */
+  private int withoutTrailingSign(int start, int end) {
+    if (end - start < 2 || !isSign(text.charAt(end - 1))) {
+      return end;
+    }
+    for (int i = start; i < end - 1; i++) {
+      if (NON_SQL_OPERATOR_CHARACTERS.indexOf(text.charAt(i)) >= 0) {
+        return end;
+      }
+    }
+    int shortened = end;
+    while (shortened - start > 1 && isSign(text.charAt(shortened - 1))) {
+      shortened--;
+    }
+    return shortened;
+  }
+
+  private static boolean isSign(char c) {
+    return c == '+' || c == '-';
   }
 
   private boolean startsComment(int index) {

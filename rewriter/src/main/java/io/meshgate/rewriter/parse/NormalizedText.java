@@ -3,20 +3,30 @@ package io.meshgate.rewriter.parse;
 import static java.util.Objects.requireNonNull;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * A statement rewritten lexically into the dialect Calcite's Babel parser reads with the
  * same meaning PostgreSQL gives the original: literals in one plain form, {@code ::} casts
  * as {@code CAST}, {@code $n} parameters as {@code ?} (their numbers kept in order of
- * appearance), comments removed.
+ * appearance), comments removed, and PostgreSQL operators Calcite does not read written as a
+ * carrier operator it does.
+ *
+ * @param carriedOperators the PostgreSQL operator each carrier in {@code text} stands for, by
+ *     the carrier's offset in {@code text} (see {@link OperatorCarriers})
  */
 public record NormalizedText(
-    String text, String originalQuery, List<Integer> parameterNumbers, PositionMap positions) {
+    String text,
+    String originalQuery,
+    List<Integer> parameterNumbers,
+    PositionMap positions,
+    Map<Integer, String> carriedOperators) {
   public NormalizedText {
     requireNonNull(text, "text is null");
     requireNonNull(originalQuery, "originalQuery is null");
     parameterNumbers = List.copyOf(requireNonNull(parameterNumbers, "parameterNumbers is null"));
     requireNonNull(positions, "positions is null");
+    carriedOperators = Map.copyOf(requireNonNull(carriedOperators, "carriedOperators is null"));
   }
 
   /** Line and column in the client's query string of an offset in {@link #text()}. */

@@ -13,7 +13,10 @@ import io.meshgate.rewriter.parse.Piece.PieceKind;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -34,6 +37,8 @@ import java.util.Set;
  *       and a word after a dot is quoted, because PostgreSQL reads it as a name whatever it is
  *       ({@code pg_catalog.unnest});
  *   <li>{@code OPERATOR(pg_catalog.op)} becomes the plain operator;
+ *   <li>the json and containment operators ({@code -> ->> #> #>> @> <@}) become a carrier
+ *       operator whose offset is remembered (see {@link OperatorCarriers});
  *   <li>{@code x COLLATE name} and {@code f(...) WITH ORDINALITY} become marker calls (see
  *       {@link MarkerCalls}) that the parse tree turns back into those constructs;
  *   <li>comments are dropped (Calcite would read {@code /*+ ... *}{@code /} as a hint and does
@@ -64,6 +69,8 @@ public final class PostgresTextNormalizer {
   private final List<Piece> pieces = new ArrayList<>();
   private final List<Integer> parameterNumbers = new ArrayList<>();
   private final Deque<Boolean> castParentheses = new ArrayDeque<>();
+  /** The carrier pieces and the PostgreSQL operator each stands for. */
+  private final Map<Piece, String> carriers = new IdentityHashMap<>();
   private int index;
 
   private PostgresTextNormalizer(StatementText statement) {
@@ -97,11 +104,17 @@ public final class PostgresTextNormalizer {
     }
     StringBuilder text = new StringBuilder();
     PositionMap.Builder positions = new PositionMap.Builder();
+    Map<Integer, String> carriedOperators = new HashMap<>();
     for (Piece piece : pieces) {
       positions.add(text.length(), piece.sourceOffset(), piece.sourceLength());
+      String carried = carriers.get(piece);
+      if (carried != null) {
+        carriedOperators.put(text.length(), carried);
+      }
       text.append(piece.text());
     }
-    return new NormalizedText(text.toString(), query, parameterNumbers, positions.build());
+    return new NormalizedText(
+        text.toString(), query, parameterNumbers, positions.build(), carriedOperators);
   }
 
   private void normalizeToken(Token token) throws SqlRefusal, LexicalException {
@@ -123,7 +136,12 @@ public final class PostgresTextNormalizer {
               "operator " + token.text() + " at " + position(token)
                   + " is not supported by Meshgate yet; the statement was not forwarded");
         }
-        emit(token.text(), token, PieceKind.OTHER);
+        if (OperatorCarriers.isCarried(token.text())) {
+          emit(OperatorCarriers.CARRIER, token, PieceKind.OTHER);
+          carriers.put(pieces.getLast(), token.text());
+        } else {
+          emit(token.text(), token, PieceKind.OTHER);
+        }
       }
       case TYPECAST -> typecast(token);
       case WORD -> word(token);

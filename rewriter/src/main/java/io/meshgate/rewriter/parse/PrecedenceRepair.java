@@ -4,6 +4,7 @@ import io.meshgate.rewriter.lexer.LexicalException;
 import io.meshgate.rewriter.lexer.PgLexer;
 import io.meshgate.rewriter.lexer.Token;
 import io.meshgate.rewriter.lexer.TokenType;
+import io.meshgate.rewriter.tree.JsonAndContainmentOperator;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.calcite.sql.SqlBasicCall;
@@ -18,7 +19,7 @@ import org.apache.calcite.sql.parser.SqlParserPos;
 /**
  * Regroups chains of binary operators by PostgreSQL's precedence where Calcite's differs.
  * Calcite binds {@code ||} like {@code *} and tighter than {@code +}; PostgreSQL puts
- * {@code ||} and the other "any operator" operators ({@code ~}, {@code &}, ...) below
+ * {@code ||} and the other "any operator" operators ({@code ~}, {@code &}, {@code ->>}, ...) below
  * {@code + -} and {@code ^} above {@code * /}. So {@code 'n=' || a + 1} means {@code 'n=' ||
  * (a + 1)} to PostgreSQL and {@code ('n=' || a) + 1} to Calcite. Parentheses the client wrote
  * are kept (Calcite's node positions include them); only unparenthesized chains are regrouped.
@@ -119,7 +120,8 @@ final class PrecedenceRepair {
       return 1;
     }
     String name = operator.getName();
-    if (kind == SqlKind.OTHER && (name.equals("||") || name.equals("<<"))) {
+    if (kind == SqlKind.OTHER && (name.equals("||") || name.equals("<<")
+        || operator instanceof JsonAndContainmentOperator)) {
       return 1;
     }
     return 0;

@@ -28,6 +28,7 @@ public final class SqlParsing {
   public static SqlNode parseStatement(NormalizedText statement) throws SqlRefusal {
     try {
       SqlNode parsed = SqlParser.create(statement.text(), CONFIG).parseStmt();
+      OperatorCarriers.restore(parsed, statement);
       SqlNode repaired = PrecedenceRepair.repair(parsed, statement.text());
       MarkerCalls.restore(repaired);
       return ExplicitTables.expand(repaired);
@@ -43,6 +44,7 @@ public final class SqlParsing {
   public static SqlNode parseExpression(NormalizedText expression) throws SqlRefusal {
     try {
       SqlNode parsed = SqlParser.create(expression.text(), CONFIG).parseExpression();
+      OperatorCarriers.restore(parsed, expression);
       SqlNode repaired = PrecedenceRepair.repair(parsed, expression.text());
       MarkerCalls.restore(repaired);
       return repaired;

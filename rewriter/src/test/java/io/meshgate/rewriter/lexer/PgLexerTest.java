@@ -110,4 +110,12 @@ class PgLexerTest {
   void unterminatedTokensAreRejected(String text) {
     assertThrows(LexicalException.class, () -> PgLexer.tokenize(text));
   }
+
+  @Test
+  void operatorsEndInASignOnlyWithANonSqlCharacter() throws LexicalException {
+    assertEquals("WORD:a OPERATOR:= OPERATOR:- NUMBER:1 WORD:b OPERATOR:->> OPERATOR:- NUMBER:1"
+            + " WORD:c OPERATOR:-> OPERATOR:+ NUMBER:2 WORD:d OPERATOR:@- NUMBER:3 WORD:e OPERATOR:*"
+            + " OPERATOR:- NUMBER:4 WORD:f OPERATOR:<@ WORD:g OPERATOR:|- NUMBER:5",
+        significant("a=-1 b->>-1 c->+2 d@-3 e*-4 f<@g |-5"));
+  }
 }

@@ -8,6 +8,7 @@ import io.meshgate.rewriter.SqlRefusal;
 import io.meshgate.rewriter.lexer.LexicalException;
 import io.meshgate.rewriter.lexer.StatementSplitter;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -135,5 +136,16 @@ class PostgresTextNormalizerTest {
     NormalizedText text = normalize("select E'\\n', x::int,\n  interval '1 day' bad");
     int normalizedOffset = text.text().indexOf("bad");
     assertEquals("line 2, column 20", text.describeOriginalPosition(normalizedOffset));
+  }
+
+  @Test
+  void jsonAndContainmentOperatorsBecomeCarriersRememberedByOffset() throws Exception {
+    NormalizedText text =
+        normalize("select a->>'k' || '||', x::jsonb #> '{k}', b @> c, d <@ e, f -> 0, g #>> h");
+    assertEquals("select a||'k' || '||', CAST(x AS jsonb) || '{k}', b || c, d || e, f || 0, g || h",
+        text.text());
+    // the carriers, by offset; the client's || and the one inside a string are not among them
+    assertEquals(Map.of(8, "->>", 40, "#>", 52, "@>", 60, "<@", 68, "->", 76, "#>>"),
+        text.carriedOperators());
   }
 }

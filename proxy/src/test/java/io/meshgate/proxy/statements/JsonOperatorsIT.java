@@ -1,0 +1,225 @@
+package io.meshgate.proxy.statements;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.meshgate.proxy.Meshgate;
+import io.meshgate.proxy.SeededBackend;
+import io.meshgate.proxy.auth.ScramVerifier;
+import io.meshgate.proxy.auth.UserEntry;
+import io.meshgate.proxy.auth.UsersFile;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * PostgreSQL's json ({@code -> ->> #> #>>}) and containment ({@code @> <@}) operators through
+ * Meshgate with pgjdbc, in the simple and the extended protocol, on a jsonb table governed by
+ * the test's own policy ({@code src/test/resources/policies/json-operators}): carol's answers
+ * equal PostgreSQL's own, alice's row filter applies beneath a JSON predicate, her masked jsonb
+ * column reaches the operators only masked, and her denied column is refused.
+ */
+class JsonOperatorsIT {
+  private static final String SCHEMA = """
+      CREATE SCHEMA docs;
+      CREATE TABLE docs.profiles (id integer PRIMARY KEY, region text, attributes jsonb,
+        contact jsonb, secret jsonb, tags text[]);
+      INSERT INTO docs.profiles VALUES
+        (1, 'EU', '{"vip": true, "tier": "gold", "score": {"q1": 5}}', '{"email": "ann@example.com"}',
+         '{"pin": "1111"}', ARRAY['a', 'b']),
+        (2, 'EU', '{"vip": false, "tier": "silver", "score": {"q1": 3}}', '{"email": "ben@example.com"}',
+         '{"pin": "2222"}', ARRAY['b']),
+        (3, 'US', '{"vip": true, "tier": "gold", "score": {"q1": 9}}', '{"email": "cat@example.com"}',
+         '{"pin": "3333"}', ARRAY['a']),
+        (4, 'US', '{"vip": true, "tier": "bronze"}', '{"email": "dan@example.com"}', NULL, ARRAY[]::text[]),
+        (5, 'EU', '[1, 2, {"vip": true}]', NULL, NULL, NULL);
+      """;
+
+  @TempDir static Path work;
+  private static SeededBackend backend;
+  private static Meshgate meshgate;
+
+  @BeforeAll
+  static void start() throws Exception {
+    backend = SeededBackend.start(work);
+    UsersFile.of(List.of(
+        new UserEntry("carol", ScramVerifier.create("carol", new SecureRandom()), List.of("data_scientists"), Map.of()),
+        new UserEntry("alice", ScramVerifier.create("alice", new SecureRandom()), List.of("analysts"),
+            Map.of("region", "EU")))).save(work.resolve("users.json"));
+    Path policies = Files.createDirectories(work.resolve("policies"));
+    try (InputStream policy =
+        JsonOperatorsIT.class.getResourceAsStream("/policies/json-operators/json_operators.rego")) {
+      Files.copy(policy, policies.resolve("json_operators.rego"));
+    }
+    try (Connection superuser = backend.backendAsSuperuser(); Statement statement = superuser.createStatement()) {
+      statement.execute(SCHEMA);
+      statement.execute("GRANT USAGE ON SCHEMA docs TO " + backend.backend().serviceUser());
+      statement.execute("GRANT SELECT ON docs.profiles TO " + backend.backend().serviceUser());
+    }
+    Properties properties = backend.properties();
+    properties.setProperty("opa.policies", policies.toString());
+    meshgate = backend.startMeshgate(properties);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (meshgate != null) {
+      meshgate.close();
+    }
+    if (backend != null) {
+      backend.close();
+    }
+  }
+
+  /** Through Meshgate, in pgjdbc's simple ("simple") or extended ("extended") query mode. */
+  private static Connection connect(String user, String mode) throws SQLException {
+    Properties properties = new Properties();
+    properties.setProperty("user", user);
+    properties.setProperty("password", user);
+    properties.setProperty("sslmode", "disable");
+    properties.setProperty("preferQueryMode", mode);
+    return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + meshgate.port() + "/mesh", properties);
+  }
+
+  static List<Arguments> carolsStatements() {
+    List<String> statements = List.of(
+        "SELECT id, attributes ->> 'tier' FROM docs.profiles WHERE attributes ->> 'tier' = 'gold' ORDER BY id",
+        "SELECT id, attributes -> 'score' ->> 'q1', attributes #> '{score,q1}', attributes #>> '{score}',"
+            + " attributes -> 0, attributes ->> 2 FROM docs.profiles ORDER BY id",
+        "SELECT id FROM docs.profiles WHERE attributes @> '{\"vip\": true}' ORDER BY id",
+        "SELECT id FROM docs.profiles WHERE '{\"tier\": \"gold\"}' <@ attributes AND tags @> ARRAY['a'] ORDER BY id",
+        "SELECT id, tags <@ ARRAY['a', 'b'], (attributes -> 'score')::text,"
+            + " attributes ->> 'tier' || '!' FROM docs.profiles ORDER BY id",
+        "SELECT p.id, q.id FROM docs.profiles p JOIN docs.profiles q"
+            + " ON p.attributes ->> 'tier' = q.attributes ->> 'tier' AND p.id < q.id ORDER BY 1, 2",
+        "SELECT attributes ->> 'tier' AS tier, count(*) FROM docs.profiles"
+            + " GROUP BY attributes ->> 'tier' ORDER BY attributes ->> 'tier' NULLS FIRST",
+        "SELECT id, contact ->> 'email', secret #>> '{pin}' FROM docs.profiles"
+            + " WHERE (attributes -> 'score' ->> 'q1')::int > 4 ORDER BY id");
+    List<Arguments> arguments = new ArrayList<>();
+    for (String mode : List.of("simple", "extended")) {
+      statements.forEach(sql -> arguments.add(Arguments.of(mode, sql)));
+    }
+    return arguments;
+  }
+
+  @ParameterizedTest(name = "{0}: {1}")
+  @MethodSource("carolsStatements")
+  void unrestrictedAnswersEqualPostgresqlsOwn(String mode, String sql) throws SQLException {
+    List<List<String>> direct;
+    try (Connection superuser = backend.backendAsSuperuser()) {
+      direct = rows(superuser, sql);
+    }
+    assertTrue(direct.size() > 0, "the statement should find rows");
+    try (Connection carol = connect("carol", mode)) {
+      assertEquals(direct, rows(carol, sql));
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"simple", "extended"})
+  void parametersNextToTheOperators(String mode) throws SQLException {
+    String sql = "SELECT id, attributes ->> ? FROM docs.profiles"
+        + " WHERE attributes ->> ? = ? AND tags @> ?::text[] ORDER BY id";
+    List<String> parameters = List.of("tier", "vip", "true", "{a}");
+    List<List<String>> direct;
+    try (Connection superuser = backend.backendAsSuperuser()) {
+      direct = rows(superuser, sql, parameters);
+    }
+    assertEquals(List.of(List.of("1", "gold"), List.of("3", "gold")), direct);
+    try (Connection carol = connect("carol", mode)) {
+      assertEquals(direct, rows(carol, sql, parameters));
+      // again, past pgjdbc's prepareThreshold, as a named server-side statement
+      for (int i = 0; i < 5; i++) {
+        assertEquals(direct, rows(carol, sql, parameters));
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"simple", "extended"})
+  void theRowFilterAppliesBeneathAJsonPredicate(String mode) throws SQLException {
+    String sql = "SELECT id FROM docs.profiles WHERE attributes @> '{\"vip\": true}' ORDER BY id";
+    List<List<String>> everyRegion;
+    List<List<String>> europe;
+    try (Connection superuser = backend.backendAsSuperuser()) {
+      everyRegion = rows(superuser, sql);
+      europe = rows(superuser, "SELECT id FROM docs.profiles WHERE attributes @> '{\"vip\": true}'"
+          + " AND region = 'EU' ORDER BY id");
+    }
+    assertNotEquals(everyRegion, europe);
+    try (Connection alice = connect("alice", mode)) {
+      assertEquals(europe, rows(alice, sql));
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"simple", "extended"})
+  void aMaskedJsonbColumnReachesTheOperatorsMasked(String mode) throws SQLException {
+    try (Connection alice = connect("alice", mode)) {
+      assertEquals(List.of(List.of("1", "hidden"), List.of("2", "hidden"), List.of("5", "hidden")),
+          rows(alice, "SELECT id, contact ->> 'email' FROM docs.profiles ORDER BY id"));
+      // nothing leaks through a predicate on the real value either
+      assertEquals(List.of(List.of("0")), rows(alice,
+          "SELECT count(*) FROM docs.profiles WHERE contact ->> 'email' = 'ann@example.com'"
+              + " OR contact @> '{\"email\": \"ben@example.com\"}' OR contact #>> '{email}' LIKE '%@%'"));
+      assertEquals(List.of(List.of("3")), rows(alice,
+          "SELECT count(*) FROM docs.profiles WHERE contact ->> 'email' = 'hidden'"));
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"simple", "extended"})
+  void aDeniedJsonbColumnIsRefusedBeneathTheOperators(String mode) throws SQLException {
+    try (Connection alice = connect("alice", mode)) {
+      SQLException refusal = assertThrows(SQLException.class,
+          () -> rows(alice, "SELECT id FROM docs.profiles WHERE secret ->> 'pin' = '1111'"));
+      assertEquals("42501", refusal.getSQLState());
+    }
+  }
+
+  private static List<List<String>> rows(Connection connection, String sql) throws SQLException {
+    return rows(connection, sql, List.of());
+  }
+
+  private static List<List<String>> rows(Connection connection, String sql, List<String> parameters)
+      throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(sql)) {
+      for (int i = 0; i < parameters.size(); i++) {
+        statement.setString(i + 1, parameters.get(i));
+      }
+      List<List<String>> result = new ArrayList<>();
+      try (ResultSet resultSet = statement.executeQuery()) {
+        int columns = resultSet.getMetaData().getColumnCount();
+        while (resultSet.next()) {
+          List<String> row = new ArrayList<>();
+          for (int column = 1; column <= columns; column++) {
+            row.add(resultSet.getString(column));
+          }
+          result.add(row);
+        }
+      }
+      return result;
+    }
+  }
+}
