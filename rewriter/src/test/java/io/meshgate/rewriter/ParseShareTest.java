@@ -110,7 +110,7 @@ class ParseShareTest {
       E'' strings                | SELECT E'a\\nb' AS s FROM sales.stores                                          | governed
       ILIKE                      | SELECT store_id FROM sales.stores WHERE zip_code ILIKE '1%'                     | governed
       = ANY(ARRAY[...])          | SELECT store_id FROM sales.stores WHERE store_id = ANY(ARRAY[1, 2])             | governed
-      DISTINCT ON                | SELECT DISTINCT ON (region) region, store_id FROM sales.stores ORDER BY region   | refused 42601
+      DISTINCT ON                | SELECT DISTINCT ON (region) region, store_id FROM sales.stores ORDER BY region   | governed
       ->> on jsonb               | SELECT '{"a": 1}'::jsonb ->> 'a' AS a FROM sales.stores                          | refused 42601
       jsonb ? key                | SELECT '{"a": 1}'::jsonb ? 'a' AS a FROM sales.stores                            | refused 0A000
       RETURNING                  | DELETE FROM sales.stores WHERE store_id = 1 RETURNING store_id                  | governed
