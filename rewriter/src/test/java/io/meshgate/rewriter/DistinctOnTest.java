@@ -208,4 +208,20 @@ class DistinctOnTest {
         + STORES_DERIVED + " AS \"stores\""), cursor.rewrite(DECISION));
     assertEquals(copy.rewrite(DECISION), copy.rewrite(DECISION));
   }
+
+  @Test
+  void insideWritesAndExplain() throws SqlRefusal {
+    String insert = analyze("insert into sales.stores (store_id, region) select distinct on (store_id) store_id,"
+        + " region from store_transactions order by store_id, day desc").rewrite(Decisions.allow().build());
+    assertTrue(insert.contains(" SELECT DISTINCT ON (\"store_id\") \"store_id\", \"region\" FROM "), insert);
+    String delete = analyze("delete from sales.stores where store_id in (select distinct on (region) store_id"
+        + " from store_transactions order by region, day desc)").rewrite(Decisions.allow().build());
+    assertTrue(delete.contains("(SELECT DISTINCT ON (\"region\") \"store_id\" FROM "), delete);
+    SqlRefusal denied = assertThrows(SqlRefusal.class, () -> analyze("delete from sales.stores where store_id in"
+        + " (select distinct on (customer_email) store_id from store_transactions)").rewrite(DENY_EMAIL));
+    assertEquals("42501", denied.sqlState());
+    String explain = analyze("explain select distinct on (region) region from sales.stores").rewrite(DECISION);
+    assertEquals("EXPLAIN SELECT DISTINCT ON (\"region\") \"region\" FROM " + STORES_DERIVED + " AS \"stores\"",
+        explain);
+  }
 }
