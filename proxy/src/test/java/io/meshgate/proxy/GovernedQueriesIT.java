@@ -211,8 +211,9 @@ class GovernedQueriesIT {
 
   @Test
   void unparseableStatementOnGovernedTableIsRefusedNotForwarded() throws SQLException, IOException {
-    // PostgreSQL itself would run this (DISTINCT ON); Meshgate cannot analyse it, so it refuses.
-    String sql = "SELECT DISTINCT ON (region) region, customer_email FROM sales.store_transactions ORDER BY region";
+    // PostgreSQL itself would run this (WITH ... AS MATERIALIZED); Meshgate cannot analyse it, so it refuses.
+    String sql = "WITH t AS MATERIALIZED (SELECT region, customer_email FROM sales.store_transactions)"
+        + " SELECT region, customer_email FROM t ORDER BY region";
     try (Connection backend = backendAsSuperuser(); Statement statement = backend.createStatement()) {
       statement.executeQuery(sql).close();
     }

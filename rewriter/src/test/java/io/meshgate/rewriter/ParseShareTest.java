@@ -110,7 +110,7 @@ class ParseShareTest {
       E'' strings                | SELECT E'a\\nb' AS s FROM sales.stores                                          | governed
       ILIKE                      | SELECT store_id FROM sales.stores WHERE zip_code ILIKE '1%'                     | governed
       = ANY(ARRAY[...])          | SELECT store_id FROM sales.stores WHERE store_id = ANY(ARRAY[1, 2])             | governed
-      DISTINCT ON                | SELECT DISTINCT ON (region) region, store_id FROM sales.stores ORDER BY region   | refused 42601
+      DISTINCT ON                | SELECT DISTINCT ON (region) region, store_id FROM sales.stores ORDER BY region   | governed
       ->> on jsonb               | SELECT '{"a": 1}'::jsonb ->> 'a' AS a FROM sales.stores                          | governed
       -> #> #>> @> <@            | SELECT j -> 'a', j #> '{a}', j #>> '{a}' FROM (SELECT '{}'::jsonb AS j FROM sales.stores) s WHERE j @> '{}' AND ARRAY[1] <@ ARRAY[1, 2] | governed
       jsonb ? key                | SELECT '{"a": 1}'::jsonb ? 'a' AS a FROM sales.stores                            | refused 0A000

@@ -3,6 +3,7 @@ package io.meshgate.rewriter.analysis;
 import io.meshgate.policy.RelationName;
 import io.meshgate.rewriter.SqlRefusal;
 import io.meshgate.rewriter.SqlRefusal.Reason;
+import io.meshgate.rewriter.tree.DistinctOnOperator;
 import io.meshgate.rewriter.tree.OnlyOperator;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -157,6 +158,10 @@ public final class TableReferenceFinder {
     // ON conditions and LATERAL subqueries see every item of the FROM clause
     for (Deferred action : deferred) {
       action.run();
+    }
+    // DISTINCT ON expressions see what ORDER BY sees: this level's FROM items (masked values)
+    for (SqlNode expression : DistinctOnOperator.expressionsOf(select)) {
+      expression(expression, block);
     }
     for (SqlNode item : select.getSelectList()) {
       if (item instanceof SqlIdentifier identifier && identifier.isStar()) {

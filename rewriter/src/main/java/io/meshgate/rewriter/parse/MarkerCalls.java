@@ -1,8 +1,10 @@
 package io.meshgate.rewriter.parse;
 
 import io.meshgate.rewriter.tree.CollateOperator;
+import io.meshgate.rewriter.tree.DistinctOnOperator;
 import io.meshgate.rewriter.tree.OnlyOperator;
 import io.meshgate.rewriter.tree.WithOrdinalityOperator;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.apache.calcite.sql.SqlBasicCall;
@@ -12,6 +14,7 @@ import org.apache.calcite.sql.SqlIdentifier;
 import org.apache.calcite.sql.SqlLiteral;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlNodeList;
+import org.apache.calcite.sql.SqlSelect;
 import org.apache.calcite.sql.SqlUnresolvedFunction;
 import org.apache.calcite.sql.type.SqlTypeName;
 
@@ -31,11 +34,18 @@ final class MarkerCalls {
   /** {@code marker(table)} for {@code ONLY table} in FROM. */
   static final String ONLY = "meshgate$only";
 
+  /**
+   * {@code SELECT DISTINCT marker(e1, e2), items} for {@code SELECT DISTINCT ON (e1, e2) items}:
+   * the first select item, moved into the SELECT's keyword list once parsed.
+   */
+  static final String DISTINCT_ON = "meshgate$distinct_on";
+
   private MarkerCalls() {}
 
   static boolean isMarkerName(String name) {
     String lower = name.toLowerCase(Locale.ROOT);
-    return lower.equals(COLLATE) || lower.equals(WITH_ORDINALITY) || lower.equals(ONLY);
+    return lower.equals(COLLATE) || lower.equals(WITH_ORDINALITY) || lower.equals(ONLY)
+        || lower.equals(DISTINCT_ON);
   }
 
   /** Replaces, in place, every marker call below {@code node} by its operator. */
@@ -50,6 +60,9 @@ final class MarkerCalls {
     }
     if (!(node instanceof SqlCall call)) {
       return;
+    }
+    if (call instanceof SqlSelect select) {
+      moveDistinctOn(select);
     }
     for (SqlNode operand : call.getOperandList()) {
       if (operand != null) {
@@ -72,8 +85,46 @@ final class MarkerCalls {
       } else if (simple.equals(ONLY)) {
         checkOnly(basic.getOperandList());
         basic.setOperator(OnlyOperator.INSTANCE);
+      } else if (simple.equals(DISTINCT_ON)) {
+        // only the first item of a SELECT DISTINCT is moved; anywhere else it was misread
+        throw new IllegalStateException("DISTINCT ON must be followed by the select list");
       }
     }
+  }
+
+  /**
+   * Moves a DISTINCT ON marker, the first select item, into the keyword list after DISTINCT.
+   * It is checked to be exactly what the normalizer wrote: a plain call with at least one
+   * expression, in a SELECT DISTINCT with more items after it (PostgreSQL refuses {@code
+   * DISTINCT ON ()} and {@code DISTINCT ON (*)}).
+   */
+  private static void moveDistinctOn(SqlSelect select) {
+    SqlNodeList items = select.getSelectList();
+    if (items.isEmpty() || !(items.get(0) instanceof SqlBasicCall marker)
+        || !isMarkerCall(marker, DISTINCT_ON)) {
+      return;
+    }
+    boolean valid = select.isDistinct() && items.size() > 1 && marker.operandCount() > 0
+        && marker.getFunctionQuantifier() == null
+        && marker.getOperandList().stream().noneMatch(operand ->
+            operand instanceof SqlIdentifier identifier && identifier.isStar());
+    if (!valid) {
+      throw new IllegalStateException("malformed DISTINCT ON");
+    }
+    select.setSelectList(
+        new SqlNodeList(items.getList().subList(1, items.size()), items.getParserPosition()));
+    SqlNodeList keywords = (SqlNodeList) select.getOperandList().get(0);
+    List<SqlNode> withOn = new ArrayList<>(keywords.getList());
+    withOn.add(DistinctOnOperator.of(marker.getOperandList()));
+    select.setOperand(0, new SqlNodeList(withOn, keywords.getParserPosition()));
+  }
+
+  private static boolean isMarkerCall(SqlBasicCall call, String marker) {
+    if (!(call.getOperator() instanceof SqlUnresolvedFunction function)) {
+      return false;
+    }
+    SqlIdentifier name = function.getSqlIdentifier();
+    return name != null && name.isSimple() && name.getSimple().toLowerCase(Locale.ROOT).equals(marker);
   }
 
   private static void checkCollate(List<SqlNode> operands) {

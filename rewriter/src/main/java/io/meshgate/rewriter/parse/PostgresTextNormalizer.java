@@ -39,8 +39,9 @@ import java.util.Set;
  *   <li>{@code OPERATOR(pg_catalog.op)} becomes the plain operator;
  *   <li>the json and containment operators ({@code -> ->> #> #>> @> <@}) become a carrier
  *       operator whose offset is remembered (see {@link OperatorCarriers});
- *   <li>{@code x COLLATE name} and {@code f(...) WITH ORDINALITY} become marker calls (see
- *       {@link MarkerCalls}) that the parse tree turns back into those constructs;
+ *   <li>{@code x COLLATE name}, {@code f(...) WITH ORDINALITY}, {@code ONLY t} and {@code
+ *       SELECT DISTINCT ON (...)} become marker calls (see {@link MarkerCalls}) that the parse
+ *       tree turns back into those constructs;
  *   <li>comments are dropped (Calcite would read {@code /*+ ... *}{@code /} as a hint and does
  *       not nest comments).
  * </ul>
@@ -250,6 +251,8 @@ public final class PostgresTextNormalizer {
       withOrdinality(token);
     } else if (word.equals("only") && isRelationOnly()) {
       relationOnly(token);
+    } else if (word.equals("on") && isDistinctOn()) {
+      distinctOn(token);
     } else if (word.equals("interval")) {
       interval(token);
     } else if (word.equals("as") && Boolean.TRUE.equals(castParentheses.peek())) {
@@ -535,6 +538,47 @@ public final class PostgresTextNormalizer {
       next = nextSignificant(dot);
     }
     pieces.add(new Piece(")", tokens.get(index).end(), 0, PieceKind.CLOSE_PAREN, ""));
+  }
+
+  /**
+   * {@code ON (} right after {@code SELECT DISTINCT}: ON is a reserved word, so there it can
+   * only open PostgreSQL's DISTINCT ON clause.
+   */
+  private boolean isDistinctOn() {
+    Token previous = previousSignificant(1);
+    Token beforePrevious = previousSignificant(2);
+    int next = nextSignificant(index);
+    return previous != null && previous.isWord("distinct")
+        && beforePrevious != null && beforePrevious.isWord("select")
+        && next >= 0 && tokens.get(next).type() == TokenType.OPEN_PAREN;
+  }
+
+  /**
+   * {@code SELECT DISTINCT ON (e1, e2) items} becomes {@code SELECT DISTINCT
+   * meshgate$distinct_on(e1, e2), items}: the client's parentheses become the call's, and the
+   * expressions inside are normalized as anywhere else.
+   */
+  private void distinctOn(Token token) throws SqlRefusal, LexicalException {
+    pieces.add(new Piece(MarkerCalls.DISTINCT_ON, token.start(), token.text().length(),
+        PieceKind.WORD, MarkerCalls.DISTINCT_ON));
+    int open = nextSignificant(index);
+    emitSkipped(index + 1, open);
+    index = open;
+    int depth = 0;
+    while (true) {
+      // what a token's own handler consumes after it (a cast's type) is balanced
+      TokenType type = tokens.get(index).type();
+      depth += type == TokenType.OPEN_PAREN ? 1 : type == TokenType.CLOSE_PAREN ? -1 : 0;
+      normalizeToken(tokens.get(index));
+      if (depth == 0) {
+        break;
+      }
+      index++;
+      if (index >= tokens.size()) {
+        throw syntaxError("DISTINCT ON ( is not closed", token.start());
+      }
+    }
+    pieces.add(new Piece(",", tokens.get(index).end(), 0, PieceKind.OTHER, ""));
   }
 
   private void insertMarkerOpening(String marker, int at) {

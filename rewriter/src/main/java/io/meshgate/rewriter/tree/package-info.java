@@ -1,6 +1,6 @@
 /**
  * Building blocks for the parse-tree nodes that Meshgate adds to a statement, and the
  * operators that stand for PostgreSQL constructs Calcite's parser does not read ({@code
- * COLLATE}, {@code WITH ORDINALITY} after a function).
+ * COLLATE}, {@code WITH ORDINALITY} after a function, {@code ONLY}, {@code DISTINCT ON}).
  */
 package io.meshgate.rewriter.tree;
