@@ -26,10 +26,12 @@ import java.util.UUID;
  * @param statementKind the statement kind in the policy contract's spelling ({@code select},
  *     {@code insert}, {@code utility}, ...)
  * @param ddlAction for a statement of kind {@code ddl}, what it does in the policy contract's
- *     spelling of {@code statement.ddl_action} ({@code create_table}, {@code drop_table}, ...);
- *     {@code null} for every other kind, for a DDL statement refused while it was read, before a
- *     policy was asked (a form Meshgate does not govern, a target that does not exist), and for
- *     events read from lines written before Meshgate recorded it
+ *     spelling of {@code statement.ddl_action} ({@code create_table}, {@code drop_table}, ...),
+ *     allowed or refused, also when refused while it was read, before a policy was asked ({@code
+ *     DROP TABLE ... CASCADE}, a target that does not exist); {@code null} for every other kind,
+ *     for a DDL statement whose action is uncertain or has no word in the contract ({@code GRANT},
+ *     {@code CREATE VIEW}, {@code ALTER TABLE ... ADD CONSTRAINT}), and for events read from lines
+ *     written before Meshgate recorded it
  * @param sql the statement as the client sent it
  * @param rewrittenSql the statement as forwarded to the backend; {@code null} when it was not
  *     forwarded (refused, or failed before forwarding)

@@ -2,6 +2,7 @@ package io.meshgate.rewriter;
 
 import static java.util.Objects.requireNonNull;
 
+import io.meshgate.policy.DdlAction;
 import io.meshgate.policy.StatementKind;
 import java.util.List;
 import java.util.Optional;
@@ -39,6 +40,7 @@ public final class SqlRefusal extends Exception {
 
   private final Reason reason;
   private final StatementKind statementKind;
+  private final DdlAction ddlAction;
 
   public SqlRefusal(Reason reason, String message) {
     this(reason, message, null);
@@ -46,9 +48,17 @@ public final class SqlRefusal extends Exception {
 
   /** A refusal of a statement whose kind is known, so the audit log can record it. */
   public SqlRefusal(Reason reason, String message, StatementKind statementKind) {
+    this(reason, message, statementKind, null);
+  }
+
+  private SqlRefusal(Reason reason, String message, StatementKind statementKind, DdlAction ddlAction) {
     super(requireNonNull(message, "message is null"));
     this.reason = requireNonNull(reason, "reason is null");
     this.statementKind = statementKind;
+    this.ddlAction = ddlAction;
+    if (ddlAction != null && statementKind != StatementKind.DDL) {
+      throw new IllegalArgumentException("only a DDL statement has a DDL action, not one of kind " + statementKind);
+    }
   }
 
   /**
@@ -78,12 +88,44 @@ public final class SqlRefusal extends Exception {
     return Optional.ofNullable(statementKind);
   }
 
+  /**
+   * What the refused DDL statement does, when its words made that certain before it was
+   * refused, so the audit log can record it; empty for every other kind, and for a DDL
+   * statement whose action is unknown or has no word in the policy contract.
+   */
+  public Optional<DdlAction> ddlAction() {
+    return Optional.ofNullable(ddlAction);
+  }
+
   /** This refusal with the statement kind attached, unless one is already known. */
   public SqlRefusal withStatementKind(StatementKind kind) {
     if (statementKind != null) {
       return this;
     }
-    SqlRefusal refusal = new SqlRefusal(reason, getMessage(), kind);
+    return copy(kind, ddlAction);
+  }
+
+  /**
+   * This refusal of a DDL statement with its action attached, unless one is already known. Only
+   * for an action the statement's words make certain: the audit log records it as what the
+   * statement does, so it must never be a guess.
+   *
+   * @throws IllegalArgumentException if the refusal is of a statement of another kind
+   */
+  public SqlRefusal withDdlAction(DdlAction action) {
+    requireNonNull(action, "action is null");
+    if (ddlAction != null) {
+      return this;
+    }
+    return copy(StatementKind.DDL, action);
+  }
+
+  private SqlRefusal copy(StatementKind kind, DdlAction action) {
+    if (statementKind != null && statementKind != kind) {
+      throw new IllegalArgumentException(
+          "a refusal of a statement of kind " + statementKind + " cannot become one of kind " + kind);
+    }
+    SqlRefusal refusal = new SqlRefusal(reason, getMessage(), kind, action);
     refusal.setStackTrace(getStackTrace());
     return refusal;
   }

@@ -17,8 +17,10 @@ import java.util.Optional;
  * audit event needs either way (kind, relations, decision, policy revision, timings), and what
  * the statement does to the session's prepared statements.
  *
- * @param ddlAction what a statement of kind {@code ddl} does, as its policy input said; empty for
- *     every other kind, and for DDL refused in its analysis, before a policy input was built
+ * @param ddlAction what a statement of kind {@code ddl} does, as its policy input said, or for DDL
+ *     refused in its analysis, before a policy input was built, as its words state it
+ *     ({@code SqlRefusal.ddlAction}); empty for every other kind, and for DDL whose action is
+ *     uncertain or has no word in the contract
  */
 public record GovernedStatement(
     String originalSql,

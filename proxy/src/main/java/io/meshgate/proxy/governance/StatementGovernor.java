@@ -177,7 +177,7 @@ public final class StatementGovernor {
             ? GovernedStatement.Outcome.DENIED
             : GovernedStatement.Outcome.FAILED;
         String refusedKind = refusal.statementKind().map(StatementKind::wireName).orElse("unknown");
-        return refused(sql, outcome, refusedKind, Optional.empty(), List.of(), Optional.empty(), revision,
+        return refused(sql, outcome, refusedKind, refusal.ddlAction(), List.of(), Optional.empty(), revision,
             ErrorFields.error(refusal.sqlState(), refusal.getMessage()), timings(start, 0, 0));
       } catch (MetadataUnavailableException e) {
         LOG.warn("schema metadata unavailable: {}", e.getMessage());

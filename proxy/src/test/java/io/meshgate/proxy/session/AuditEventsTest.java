@@ -3,6 +3,7 @@ package io.meshgate.proxy.session;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.meshgate.audit.AuditEvent;
 import io.meshgate.audit.AuditOutcome;
@@ -16,12 +17,21 @@ import io.meshgate.policy.RelationAccess;
 import io.meshgate.policy.RelationName;
 import io.meshgate.policy.RelationPolicy;
 import io.meshgate.policy.RowFilter;
+import io.meshgate.policy.PolicyEngine;
+import io.meshgate.policy.PolicyInput;
 import io.meshgate.policy.Subject;
 import io.meshgate.proxy.governance.GovernedStatement;
 import io.meshgate.proxy.governance.SessionIdentity;
+import io.meshgate.proxy.governance.StatementGovernor;
 import io.meshgate.proxy.protocol.ErrorFields;
+import io.meshgate.rewriter.ColumnSchema;
+import io.meshgate.rewriter.StatementAnalyzer;
+import io.meshgate.rewriter.TableSchema;
 import java.math.BigDecimal;
+import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -96,6 +106,51 @@ class AuditEventsTest {
     // One string per action, so the log's encoder reuses the statement's encoding.
     assertSame(allowedEvent.ddlAction(), AuditEvents.of(IDENTITY, drop, null, 0, TIME, "b").ddlAction());
     assertNull(AuditEvents.of(IDENTITY, allowed(unrestricted()), null, 0, TIME, "b").ddlAction());
+  }
+
+  /**
+   * DDL refused while it is read, before any policy input: the event names the action when the
+   * statement's words make it certain (so selecting every drop_table finds the refused CASCADE),
+   * and none otherwise. Governed for real, by the governor over the rewriter.
+   */
+  @Test
+  void aDdlStatementRefusedWhileReadNamesItsActionOnlyWhenCertain() {
+    TableSchema orders = new TableSchema(ORDERS, List.of(new ColumnSchema("id", "integer")));
+    List<PolicyInput> asked = new ArrayList<>();
+    PolicyEngine policy = new PolicyEngine() {
+      @Override
+      public Decision decide(PolicyInput input) {
+        asked.add(input);
+        return unrestricted();
+      }
+
+      @Override
+      public String revision() {
+        return "rev-7";
+      }
+    };
+    StatementGovernor governor = new StatementGovernor(
+        new StatementAnalyzer((schema, table) -> schema.equals("sales") && table.equals("orders")
+            ? Optional.of(orders) : Optional.empty(), "mesh"),
+        policy, Clock.systemUTC());
+    Map<String, String> actions = new LinkedHashMap<>();
+    actions.put("DROP TABLE sales.orders CASCADE", "drop_table");
+    actions.put("ALTER TABLE sales.gone ADD COLUMN note text", "add_column");
+    // CREATE TABLE ... AS creates a table whatever its query; refused because the query is not governed.
+    actions.put("CREATE TABLE sales.copy AS SELECT * FROM sales.orders", "create_table");
+    actions.put("ALTER TABLE sales.orders ADD CONSTRAINT c UNIQUE (id)", null);
+    actions.put("ALTER TABLE sales.orders ALTER COLUMN id TYPE bigint", null);
+    actions.put("GRANT SELECT ON sales.orders TO PUBLIC", null);
+    actions.forEach((sql, action) -> {
+      AuditEvent event = AuditEvents.of(IDENTITY,
+          governor.govern(IDENTITY, sql, List.of("$user", "public")), null, 0, TIME, "b");
+      assertEquals("ddl", event.statementKind(), sql);
+      assertEquals(action, event.ddlAction(), sql);
+      assertNull(event.decision(), sql);
+      assertNull(event.rewrittenSql(), sql);
+      assertTrue(event.outcome().status() != AuditOutcome.Status.OK, sql);
+    });
+    assertEquals(List.of(), asked);
   }
 
   @Test

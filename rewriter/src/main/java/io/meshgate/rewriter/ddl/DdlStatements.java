@@ -53,9 +53,21 @@ public final class DdlStatements {
   /**
    * @param searchPath the session's search path, as for queries
    * @throws SqlRefusal for every form that is not on the allowlist, and for targets that do not
-   *     resolve
+   *     resolve; with the statement's action when its words state it ({@link DdlActionWords})
    */
   public static AnalyzedStatement analyze(
+      StatementText statement, SchemaCatalog catalog, String catalogName, List<String> searchPath,
+      FunctionAllowlist functions) throws SqlRefusal {
+    try {
+      return read(statement, catalog, catalogName, searchPath, functions);
+    } catch (SqlRefusal refusal) {
+      // Refused before a policy was asked: the audit event still names what the statement does
+      // when its words make that certain.
+      throw DdlActionWords.of(statement.significantTokens()).map(refusal::withDdlAction).orElse(refusal);
+    }
+  }
+
+  private static AnalyzedStatement read(
       StatementText statement, SchemaCatalog catalog, String catalogName, List<String> searchPath,
       FunctionAllowlist functions) throws SqlRefusal {
     TokenCursor cursor = new TokenCursor(statement, "DDL", StatementKind.DDL);
@@ -280,7 +292,7 @@ public final class DdlStatements {
 
   /** {@code ADD [COLUMN] [IF NOT EXISTS] definition}. */
   private AnalyzedStatement addColumn(TableSchema table, StringBuilder head) throws SqlRefusal {
-    if (Set.of("constraint", "primary", "unique", "check", "foreign", "exclude").contains(word())) {
+    if (DdlActionWords.CONSTRAINT_WORDS.contains(word())) {
       throw RefusedDdl.notGoverned("ALTER TABLE ... ADD " + word().toUpperCase(Locale.ROOT)
           + " (a constraint checked against existing rows can echo their values in its error)");
     }

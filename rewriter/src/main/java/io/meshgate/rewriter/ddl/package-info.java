@@ -5,6 +5,7 @@
  * tokens, their targets resolved like table names, and forwarded rebuilt from what was read
  * (names qualified and quoted, expressions parsed, checked against the function allowlist and
  * unparsed). Everything else that starts like DDL is refused with the reason: it embeds a query
- * or code, changes privileges or the enforcement, or is simply not governed.
+ * or code, changes privileges or the enforcement, or is simply not governed; the refusal names
+ * the statement's action for the audit log when its leading words make it certain.
  */
 package io.meshgate.rewriter.ddl;

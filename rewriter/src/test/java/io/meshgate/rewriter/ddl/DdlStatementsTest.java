@@ -46,6 +46,8 @@ class DdlStatementsTest {
     AnalyzedStatement statement = analyze(sql);
     assertEquals(StatementKind.DDL, statement.kind());
     assertEquals(Optional.of(action), statement.ddlAction());
+    // Had it been refused while read, its audit event would name the same action.
+    assertEquals(Optional.of(action), DdlActionWordsTest.wordsOf(sql), sql);
     assertTrue(statement.requiresDecision());
     assertEquals(targets, statement.relations());
     assertEquals(forwarded, statement.rewrite(Decisions.allow().build()));
