@@ -113,6 +113,10 @@ class ParseShareTest {
       DISTINCT ON                | SELECT DISTINCT ON (region) region, store_id FROM sales.stores ORDER BY region   | governed
       ->> on jsonb               | SELECT '{"a": 1}'::jsonb ->> 'a' AS a FROM sales.stores                          | governed
       -> #> #>> @> <@            | SELECT j -> 'a', j #> '{a}', j #>> '{a}' FROM (SELECT '{}'::jsonb AS j FROM sales.stores) s WHERE j @> '{}' AND ARRAY[1] <@ ARRAY[1, 2] | governed
+      && @@ #-                   | SELECT ARRAY[1] && ARRAY[2], to_tsvector(zip_code) @@ to_tsquery('a'), '{}'::jsonb #- '{a}' FROM sales.stores | governed
+      "-|- &< &> >> <<| |>> <<= >>=" | "SELECT r -|- r, r &< r, r &> r, r >> r, b <<| b, b |>> b, n <<= n, n >>= n FROM (SELECT int4range(1, 2) AS r, '((0,0),(1,1))'::box AS b, '10.0.0.1'::inet AS n FROM sales.stores) s" | governed
+      "<-> ^@ | #"               | "SELECT b <-> b, zip_code ^@ '1', store_id | 1, store_id # 1 FROM (SELECT '((0,0),(1,1))'::box AS b, * FROM sales.stores) s" | governed
+      @@ as a prefix operator    | SELECT @@ '((0,0),(1,1))'::box FROM sales.stores                               | refused 42601
       jsonb ? key                | SELECT '{"a": 1}'::jsonb ? 'a' AS a FROM sales.stores                            | refused 0A000
       RETURNING                  | DELETE FROM sales.stores WHERE store_id = 1 RETURNING store_id                  | governed
       INSERT ... ON CONFLICT     | INSERT INTO sales.stores VALUES (1, '1', 'EU') ON CONFLICT DO NOTHING            | governed

@@ -1,6 +1,6 @@
 package io.meshgate.rewriter.parse;
 
-import io.meshgate.rewriter.tree.JsonAndContainmentOperator;
+import io.meshgate.rewriter.tree.PostgresOperator;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.calcite.sql.SqlBasicCall;
@@ -11,13 +11,13 @@ import org.apache.calcite.sql.fun.SqlStdOperatorTable;
 import org.apache.calcite.sql.parser.SqlParserPos;
 
 /**
- * PostgreSQL operators Calcite's parser does not read ({@code -> ->> #> #>> @> <@}) reach it as
- * a carrier, {@code ||}, which it does read, with the precedence PostgreSQL's "any other
- * operator" level needs against comparisons, {@code IS}, {@code LIKE}, {@code IN} and {@code
- * BETWEEN} (tighter than all of them); {@link PrecedenceRepair} then settles the chains with
- * {@code + - * / ^}. After parsing, each carrier call becomes a {@link
- * JsonAndContainmentOperator}, so Calcite finds the operands and Meshgate only has to say which
- * {@code ||} calls are carriers.
+ * PostgreSQL operators Calcite's parser does not read ({@code -> ->> @> && @@ -|-}, the others
+ * {@link PostgresOperator} lists) reach it as a carrier, {@code ||}, which it does read, with
+ * the precedence PostgreSQL's "any other operator" level needs against comparisons, {@code IS},
+ * {@code LIKE}, {@code IN} and {@code BETWEEN} (tighter than all of them); {@link
+ * PrecedenceRepair} then settles the chains with {@code + - * / ^}. After parsing, each carrier
+ * call becomes a {@link PostgresOperator}, so Calcite finds the operands and Meshgate only has
+ * to say which {@code ||} calls are carriers.
  *
  * <p>Offsets decide that, never text: the normalizer remembers where it wrote each carrier, and
  * a {@code ||} call is a carrier exactly when the text between its two operands is that one
@@ -40,7 +40,7 @@ final class OperatorCarriers {
 
   /** Whether the normalizer writes {@code operator} as a carrier. */
   static boolean isCarried(String operator) {
-    return JsonAndContainmentOperator.spelled(operator).isPresent();
+    return PostgresOperator.spelled(operator).isPresent();
   }
 
   /** Replaces, in place, every carrier call below {@code root} by its operator. */
@@ -78,7 +78,7 @@ final class OperatorCarriers {
       int carrier = operatorOffset(basic);
       String operator = unclaimed.remove(carrier);
       if (operator != null) {
-        basic.setOperator(JsonAndContainmentOperator.spelled(operator).orElseThrow());
+        basic.setOperator(PostgresOperator.spelled(operator).orElseThrow());
       }
     }
   }

@@ -37,8 +37,9 @@ import java.util.Set;
  *       and a word after a dot is quoted, because PostgreSQL reads it as a name whatever it is
  *       ({@code pg_catalog.unnest});
  *   <li>{@code OPERATOR(pg_catalog.op)} becomes the plain operator;
- *   <li>the json and containment operators ({@code -> ->> #> #>> @> <@}) become a carrier
- *       operator whose offset is remembered (see {@link OperatorCarriers});
+ *   <li>operators Calcite does not read ({@code -> ->> @> && @@ -|-}, the others {@code
+ *       tree.PostgresOperator} lists) become a carrier operator whose offset is remembered
+ *       (see {@link OperatorCarriers});
  *   <li>{@code x COLLATE name}, {@code f(...) WITH ORDINALITY}, {@code ONLY t} and {@code
  *       SELECT DISTINCT ON (...)} become marker calls (see {@link MarkerCalls}) that the parse
  *       tree turns back into those constructs;

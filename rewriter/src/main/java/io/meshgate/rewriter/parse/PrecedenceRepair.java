@@ -4,7 +4,7 @@ import io.meshgate.rewriter.lexer.LexicalException;
 import io.meshgate.rewriter.lexer.PgLexer;
 import io.meshgate.rewriter.lexer.Token;
 import io.meshgate.rewriter.lexer.TokenType;
-import io.meshgate.rewriter.tree.JsonAndContainmentOperator;
+import io.meshgate.rewriter.tree.PostgresOperator;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.calcite.sql.SqlBasicCall;
@@ -121,7 +121,7 @@ final class PrecedenceRepair {
     }
     String name = operator.getName();
     if (kind == SqlKind.OTHER && (name.equals("||") || name.equals("<<")
-        || operator instanceof JsonAndContainmentOperator)) {
+        || operator instanceof PostgresOperator)) {
       return 1;
     }
     return 0;

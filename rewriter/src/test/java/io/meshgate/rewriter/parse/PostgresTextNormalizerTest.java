@@ -139,7 +139,7 @@ class PostgresTextNormalizerTest {
   }
 
   @Test
-  void jsonAndContainmentOperatorsBecomeCarriersRememberedByOffset() throws Exception {
+  void operatorsCalciteLacksBecomeCarriersRememberedByOffset() throws Exception {
     NormalizedText text =
         normalize("select a->>'k' || '||', x::jsonb #> '{k}', b @> c, d <@ e, f -> 0, g #>> h");
     assertEquals("select a||'k' || '||', CAST(x AS jsonb) || '{k}', b || c, d || e, f || 0, g || h",
@@ -147,5 +147,18 @@ class PostgresTextNormalizerTest {
     // the carriers, by offset; the client's || and the one inside a string are not among them
     assertEquals(Map.of(8, "->>", 40, "#>", 52, "@>", 60, "<@", 68, "->", 76, "#>>"),
         text.carriedOperators());
+    NormalizedText more = normalize("select a&&b, c-|-d, e @@ f, g#-h, i | j # k, l >>= m, n<->o");
+    assertEquals("select a||b, c||d, e || f, g||h, i || j || k, l || m, n||o", more.text());
+    assertEquals(Map.of(8, "&&", 14, "-|-", 21, "@@", 28, "#-", 35, "|", 40, "#", 48, ">>=",
+        55, "<->"), more.carriedOperators());
+  }
+
+  @Test
+  void theQuestionMarkOperatorsAreNotCarried() {
+    for (String operator : List.of("?", "?|", "?&", "@?", "?#", "?-|")) {
+      SqlRefusal refusal =
+          assertThrows(SqlRefusal.class, () -> normalize("select a " + operator + " b"), operator);
+      assertEquals("0A000", refusal.sqlState(), operator);
+    }
   }
 }

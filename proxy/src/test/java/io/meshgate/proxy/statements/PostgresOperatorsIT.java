@@ -33,26 +33,28 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * PostgreSQL's json ({@code -> ->> #> #>>}) and containment ({@code @> <@}) operators through
- * Meshgate with pgjdbc, in the simple and the extended protocol, on a jsonb table governed by
- * the test's own policy ({@code src/test/resources/policies/json-operators}): carol's answers
- * equal PostgreSQL's own, alice's row filter applies beneath a JSON predicate, her masked jsonb
- * column reaches the operators only masked, and her denied column is refused.
+ * PostgreSQL operators Calcite does not read (json {@code -> ->> #> #>> #-}, containment and
+ * overlap {@code @> <@ &&}, full-text {@code @@}) through Meshgate with pgjdbc, in the simple
+ * and the extended protocol, on a table governed by the test's own policy ({@code
+ * src/test/resources/policies/postgres-operators}): carol's answers equal PostgreSQL's own,
+ * alice's row filter applies beneath a JSON, overlap or text-search predicate, her masked jsonb
+ * and text columns reach the operators only masked, and her denied column is refused.
  */
-class JsonOperatorsIT {
+class PostgresOperatorsIT {
   private static final String SCHEMA = """
       CREATE SCHEMA docs;
       CREATE TABLE docs.profiles (id integer PRIMARY KEY, region text, attributes jsonb,
-        contact jsonb, secret jsonb, tags text[]);
+        contact jsonb, secret jsonb, tags text[], bio text);
       INSERT INTO docs.profiles VALUES
         (1, 'EU', '{"vip": true, "tier": "gold", "score": {"q1": 5}}', '{"email": "ann@example.com"}',
-         '{"pin": "1111"}', ARRAY['a', 'b']),
+         '{"pin": "1111"}', ARRAY['a', 'b'], 'Gold member since 2019, loves hiking'),
         (2, 'EU', '{"vip": false, "tier": "silver", "score": {"q1": 3}}', '{"email": "ben@example.com"}',
-         '{"pin": "2222"}', ARRAY['b']),
+         '{"pin": "2222"}', ARRAY['b'], 'Silver member who enjoys cooking'),
         (3, 'US', '{"vip": true, "tier": "gold", "score": {"q1": 9}}', '{"email": "cat@example.com"}',
-         '{"pin": "3333"}', ARRAY['a']),
-        (4, 'US', '{"vip": true, "tier": "bronze"}', '{"email": "dan@example.com"}', NULL, ARRAY[]::text[]),
-        (5, 'EU', '[1, 2, {"vip": true}]', NULL, NULL, NULL);
+         '{"pin": "3333"}', ARRAY['a'], 'Gold member, hiking and cooking'),
+        (4, 'US', '{"vip": true, "tier": "bronze"}', '{"email": "dan@example.com"}', NULL, ARRAY[]::text[],
+         'Bronze member'),
+        (5, 'EU', '[1, 2, {"vip": true}]', NULL, NULL, NULL, NULL);
       """;
 
   @TempDir static Path work;
@@ -68,8 +70,8 @@ class JsonOperatorsIT {
             Map.of("region", "EU")))).save(work.resolve("users.json"));
     Path policies = Files.createDirectories(work.resolve("policies"));
     try (InputStream policy =
-        JsonOperatorsIT.class.getResourceAsStream("/policies/json-operators/json_operators.rego")) {
-      Files.copy(policy, policies.resolve("json_operators.rego"));
+        PostgresOperatorsIT.class.getResourceAsStream("/policies/postgres-operators/postgres_operators.rego")) {
+      Files.copy(policy, policies.resolve("postgres_operators.rego"));
     }
     try (Connection superuser = backend.backendAsSuperuser(); Statement statement = superuser.createStatement()) {
       statement.execute(SCHEMA);
@@ -115,7 +117,12 @@ class JsonOperatorsIT {
         "SELECT attributes ->> 'tier' AS tier, count(*) FROM docs.profiles"
             + " GROUP BY attributes ->> 'tier' ORDER BY attributes ->> 'tier' NULLS FIRST",
         "SELECT id, contact ->> 'email', secret #>> '{pin}' FROM docs.profiles"
-            + " WHERE (attributes -> 'score' ->> 'q1')::int > 4 ORDER BY id");
+            + " WHERE (attributes -> 'score' ->> 'q1')::int > 4 ORDER BY id",
+        "SELECT id, attributes #- '{score}', tags && ARRAY['b'], tags && ARRAY['b'] || '!'::text"
+            + " FROM docs.profiles WHERE tags && ARRAY['a', 'c'] OR id = 2 ORDER BY id",
+        "SELECT id, to_tsvector('english', bio) @@ plainto_tsquery('english', 'gold hiking')"
+            + " FROM docs.profiles WHERE to_tsvector('english', bio) @@ to_tsquery('english', 'member & !bronze')"
+            + " ORDER BY id");
     List<Arguments> arguments = new ArrayList<>();
     for (String mode : List.of("simple", "extended")) {
       statements.forEach(sql -> arguments.add(Arguments.of(mode, sql)));
@@ -185,6 +192,28 @@ class JsonOperatorsIT {
               + " OR contact @> '{\"email\": \"ben@example.com\"}' OR contact #>> '{email}' LIKE '%@%'"));
       assertEquals(List.of(List.of("3")), rows(alice,
           "SELECT count(*) FROM docs.profiles WHERE contact ->> 'email' = 'hidden'"));
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"simple", "extended"})
+  void overlapAndTextSearchSeeTheFilteredRowsAndTheMaskedText(String mode) throws SQLException {
+    String overlap = "SELECT id FROM docs.profiles WHERE tags && ARRAY['a'] ORDER BY id";
+    String rawWords = "SELECT id FROM docs.profiles"
+        + " WHERE to_tsvector('english', bio) @@ to_tsquery('english', 'gold | hiking | cooking') ORDER BY id";
+    try (Connection superuser = backend.backendAsSuperuser()) {
+      assertEquals(List.of(List.of("1"), List.of("3")), rows(superuser, overlap));
+      assertEquals(List.of(List.of("1"), List.of("2"), List.of("3")), rows(superuser, rawWords));
+    }
+    try (Connection alice = connect("alice", mode)) {
+      // the row filter applies beneath &&: row 3 is in the US
+      assertEquals(List.of(List.of("1")), rows(alice, overlap));
+      // @@ searches the masked text: the real words are never found, the mask's on EU rows only
+      assertEquals(List.of(), rows(alice, rawWords));
+      assertEquals(List.of(List.of("1", "hidden profile"), List.of("2", "hidden profile"),
+              List.of("5", "hidden profile")),
+          rows(alice, "SELECT id, bio FROM docs.profiles"
+              + " WHERE to_tsvector('english', bio) @@ plainto_tsquery('english', 'hidden') ORDER BY id"));
     }
   }
 

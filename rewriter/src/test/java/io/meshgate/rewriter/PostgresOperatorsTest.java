@@ -21,14 +21,15 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * PostgreSQL's json ({@code -> ->> #> #>>}) and containment ({@code @> <@}) operators are parsed
- * with PostgreSQL's grouping, written back as themselves, and governed like any expression over
- * a column. {@code JsonOperatorsIT} runs these texts on PostgreSQL.
+ * PostgreSQL operators Calcite does not read (json {@code -> ->> #> #>> #-}, containment and
+ * overlap {@code @> <@ &&}, ranges {@code -|- &< &> >>}, full-text {@code @@}, and the others
+ * {@code tree.PostgresOperator} lists) are parsed with PostgreSQL's grouping, written back as
+ * themselves, and governed like any expression over a column. {@code PostgresOperatorsIT} runs these texts on PostgreSQL.
  */
-class JsonOperatorsTest {
+class PostgresOperatorsTest {
   private static final String ITEMS = "mesh.docs.items";
   private static final String FROM_VALUES =
-      " from (values ('{\"k\":\"x\"}'::jsonb, '{\"k\":\"y\"}'::jsonb, array[1])) as t(a, b, arr)";
+      " from (values ('{\"k\":\"x\"}'::jsonb, '{\"k\":\"y\"}'::jsonb, array[1], 'n')) as t(a, b, arr, note)";
 
   private final StatementAnalyzer analyzer = new StatementAnalyzer(
       new DemoCatalog().add("docs", "items", "id", "integer", "a", "jsonb", "b", "jsonb",
@@ -39,7 +40,7 @@ class JsonOperatorsTest {
     String sql = analyzer.analyze("select " + expression + FROM_VALUES, DemoCatalog.SEARCH_PATH)
         .passthroughSql();
     String suffix = " FROM (VALUES (CAST('{\"k\":\"x\"}' AS \"jsonb\"), CAST('{\"k\":\"y\"}' AS"
-        + " \"jsonb\"), (ARRAY[1]))) AS \"t\" (\"a\", \"b\", \"arr\")";
+        + " \"jsonb\"), (ARRAY[1]), 'n')) AS \"t\" (\"a\", \"b\", \"arr\", \"note\")";
     assertTrue(sql.startsWith("SELECT ") && sql.endsWith(suffix), sql);
     return sql.substring("SELECT ".length(), sql.length() - suffix.length());
   }
@@ -93,7 +94,51 @@ class JsonOperatorsTest {
         arguments("'a' || 'b'", "('a' || 'b')"),
         arguments("a->>'k' || b->>'k'", "(((\"a\" ->> 'k') || \"b\") ->> 'k')"),
         arguments("(a->>'k') || (b->>'k')", "((\"a\" ->> 'k') || (\"b\" ->> 'k'))"),
-        arguments("'||' || (a->>'k')", "('||' || (\"a\" ->> 'k'))"));
+        arguments("'||' || (a->>'k')", "('||' || (\"a\" ->> 'k'))"),
+        // overlap, adjacency, full-text match, jsonb path deletion
+        arguments("arr && array[1]", "(\"arr\" && (ARRAY[1]))"),
+        arguments("arr&&arr", "(\"arr\" && \"arr\")"),
+        arguments("a -|- b", "(\"a\" -|- \"b\")"),
+        arguments("a-|-b", "(\"a\" -|- \"b\")"),
+        arguments("to_tsvector(note) @@ to_tsquery('x')",
+            "(to_tsvector(\"note\") @@ to_tsquery('x'))"),
+        arguments("note@@'x'", "(\"note\" @@ 'x')"),
+        arguments("a #- '{k}'", "(\"a\" #- '{k}')"),
+        arguments("a #-'{k,0}' #- '{j}'", "((\"a\" #- '{k,0}') #- '{j}')"),
+        // ranges, geometry, networks, text, bits
+        arguments("a &< b", "(\"a\" &< \"b\")"),
+        arguments("a &> b", "(\"a\" &> \"b\")"),
+        arguments("a >> b", "(\"a\" >> \"b\")"),
+        arguments("a <<| b", "(\"a\" <<| \"b\")"),
+        arguments("a |>> b", "(\"a\" |>> \"b\")"),
+        arguments("a &<| b", "(\"a\" &<| \"b\")"),
+        arguments("a |&> b", "(\"a\" |&> \"b\")"),
+        arguments("a <<= b", "(\"a\" <<= \"b\")"),
+        arguments("a >>= b", "(\"a\" >>= \"b\")"),
+        arguments("a <-> b", "(\"a\" <-> \"b\")"),
+        arguments("note ^@ 'x'", "(\"note\" ^@ 'x')"),
+        arguments("1 | 2", "(1 | 2)"),
+        arguments("1 # 2", "(1 # 2)"),
+        arguments("arr OPERATOR(pg_catalog.&&) arr", "(\"arr\" && \"arr\")"),
+        // the same level as || and each other, left associative; comparisons looser, + - tighter
+        arguments("arr && arr = true", "((\"arr\" && \"arr\") = TRUE)"),
+        arguments("true = arr && arr", "(TRUE = (\"arr\" && \"arr\"))"),
+        arguments("note @@ 'x' is true", "((\"note\" @@ 'x') IS TRUE)"),
+        arguments("not a -|- b and arr && arr",
+            "((NOT (\"a\" -|- \"b\")) AND (\"arr\" && \"arr\"))"),
+        arguments("note || 'x' @@ 'y'", "((\"note\" || 'x') @@ 'y')"),
+        arguments("note @@ 'y' || 'x'", "((\"note\" @@ 'y') || 'x')"),
+        arguments("a #- '{k}' ->> 'j'", "((\"a\" #- '{k}') ->> 'j')"),
+        arguments("a -> 'k' #- '{j}' @> b", "(((\"a\" -> 'k') #- '{j}') @> \"b\")"),
+        arguments("1 | 2 # 3 & 4 >> 1", "((((1 | 2) # 3) & 4) >> 1)"),
+        arguments("1 << 2 >> 3", "((1 << 2) >> 3)"),
+        arguments("1 | 2 + 3 * 4", "(1 | (2 + (3 * 4)))"),
+        arguments("1 + 2 # 3", "((1 + 2) # 3)"),
+        arguments("2 ^ 3 | 1", "((2 ^ 3) | 1)"),
+        arguments("arr && arr in (true)", "((\"arr\" && \"arr\") IN (TRUE))"),
+        arguments("note @@ 'x' like 't%'", "((\"note\" @@ 'x') LIKE 't%')"),
+        arguments("a <-> b between 1 and 2", "((\"a\" <-> \"b\") BETWEEN ASYMMETRIC 1 AND 2)"),
+        arguments("(a -|- b) || (arr && arr)", "((\"a\" -|- \"b\") || (\"arr\" && \"arr\"))"));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -126,10 +171,13 @@ class JsonOperatorsTest {
       "select id from docs.items order by a #>> '{k}'",
       "select count(*) from docs.items group by a -> 'k'",
       "select 1 from docs.items i join sales.stores s on i.a ->> 'k' = s.zip_code",
-      "select id from docs.items where '{}' <@ a"})
+      "select id from docs.items where '{}' <@ a",
+      "select id from docs.items where a #- '{k}' = '{}'",
+      "select id from docs.items where to_tsvector(note) @@ to_tsquery('x')",
+      "select id from docs.items where arr && array[1] and note @@ 'x'"})
   void aDeniedColumnIsStillRefused(String sql) {
     SqlRefusal refusal = assertThrows(SqlRefusal.class,
-        () -> rewrite(sql, Decisions.allow().deny(ITEMS, "a").build()), sql);
+        () -> rewrite(sql, Decisions.allow().deny(ITEMS, "a", "note").build()), sql);
     assertEquals("42501", refusal.sqlState());
   }
 
@@ -137,23 +185,28 @@ class JsonOperatorsTest {
   void theOperatorSeesTheMaskedAndFilteredValue() throws SqlRefusal {
     Decision decision = Decisions.allow()
         .relation(ITEMS,
-            List.of(new RowFilter.Comparison("note", FilterOperator.EQUAL, List.of("public"))),
-            Map.of("a", new ColumnMask.Null()), Set.of())
+            List.of(new RowFilter.Comparison("id", FilterOperator.EQUAL, List.of("1"))),
+            Map.of("a", new ColumnMask.Null(), "note", new ColumnMask.Null()), Set.of())
         .build();
     assertEquals("SELECT (\"i\".\"a\" ->> 'k') FROM (SELECT \"id\", CAST(NULL AS jsonb) AS \"a\","
-            + " \"b\", \"arr\", \"note\" FROM \"docs\".\"items\" WHERE (\"note\" = 'public')"
-            + " OFFSET 0) AS \"i\" WHERE (\"i\".\"a\" @> '{\"k\":1}')",
-        rewrite("select i.a ->> 'k' from docs.items i where i.a @> '{\"k\":1}'", decision));
+            + " \"b\", \"arr\", CAST(NULL AS text) AS \"note\" FROM \"docs\".\"items\""
+            + " WHERE (\"id\" = '1') OFFSET 0) AS \"i\" WHERE (((\"i\".\"a\" @> '{\"k\":1}')"
+            + " AND (to_tsvector('english', \"i\".\"note\") @@ plainto_tsquery('x')))"
+            + " AND (\"i\".\"arr\" && (ARRAY[1])))",
+        rewrite("select i.a ->> 'k' from docs.items i where i.a @> '{\"k\":1}'"
+            + " and to_tsvector('english', i.note) @@ plainto_tsquery('x') and i.arr && array[1]",
+            decision));
   }
 
   @Test
   void policyExpressionsMayUseTheOperators() throws SqlRefusal {
     Decision decision = Decisions.allow()
-        .filter(ITEMS, new RowFilter.Expression("a ->> 'region' = 'EU' and arr @> array[1]"))
+        .filter(ITEMS, new RowFilter.Expression(
+            "a ->> 'region' = 'EU' and arr @> array[1] and not arr && array[7]"))
         .build();
     assertEquals("SELECT \"id\" FROM (SELECT \"id\", \"a\", \"b\", \"arr\", \"note\" FROM"
-            + " \"docs\".\"items\" WHERE (((\"a\" ->> 'region') = 'EU') AND (\"arr\" @> (ARRAY[1])))"
-            + " OFFSET 0) AS \"items\"",
+            + " \"docs\".\"items\" WHERE ((((\"a\" ->> 'region') = 'EU') AND (\"arr\" @> (ARRAY[1])))"
+            + " AND (NOT (\"arr\" && (ARRAY[7])))) OFFSET 0) AS \"items\"",
         rewrite("select id from docs.items", decision));
   }
 
@@ -164,5 +217,15 @@ class JsonOperatorsTest {
     SqlRefusal refusal = assertThrows(SqlRefusal.class,
         () -> analyzer.analyze(sql, DemoCatalog.SEARCH_PATH));
     assertEquals("0A000", refusal.sqlState());
+  }
+
+  /** PostgreSQL reads {@code @@ box}, {@code # path} as prefix operators; Meshgate does not. */
+  @ParameterizedTest
+  @ValueSource(strings = {"select @@ a from docs.items", "select id, # a from docs.items",
+      "select id from docs.items where || a", "select |/ id from docs.items"})
+  void prefixUsesAreRefused(String sql) {
+    SqlRefusal refusal = assertThrows(SqlRefusal.class,
+        () -> analyzer.analyze(sql, DemoCatalog.SEARCH_PATH));
+    assertEquals("42601", refusal.sqlState());
   }
 }
