@@ -1,6 +1,5 @@
 package io.meshgate.proxy.cli;
 
-import io.meshgate.policy.DdlAction;
 import io.meshgate.policy.Decision;
 import io.meshgate.policy.PolicyEngine;
 import io.meshgate.policy.PolicyInput;
@@ -22,7 +21,6 @@ import io.meshgate.proxy.governance.GovernedStatement;
 import io.meshgate.proxy.governance.SessionIdentity;
 import io.meshgate.proxy.governance.StatementGovernor;
 import io.meshgate.proxy.metadata.JdbcSchemaCatalog;
-import io.meshgate.rewriter.SqlRefusal;
 import io.meshgate.rewriter.StatementAnalyzer;
 import io.meshgate.rewriter.analysis.FunctionAllowlist;
 import java.io.PrintStream;
@@ -76,7 +74,7 @@ final class ExplainCommand {
       SessionIdentity identity = new SessionIdentity(
           "explain-" + UUID.randomUUID(), subject, config.backend().database(), "127.0.0.1", "meshgate explain");
       GovernedStatement governed = governor.govern(identity, sql, searchPath);
-      print(out, governed, identity, ddlAction(analyzer, governed, sql, searchPath));
+      print(out, governed, identity);
       return 0;
     } finally {
       engine.close();
@@ -105,21 +103,7 @@ final class ExplainCommand {
     return new Subject(entry.name(), entry.groups(), entry.attributes());
   }
 
-  /** The DDL action of a statement governed as DDL, for its policy input (the governed statement does not keep it). */
-  private static Optional<DdlAction> ddlAction(
-      StatementAnalyzer analyzer, GovernedStatement governed, String sql, List<String> searchPath) {
-    if (!StatementKind.DDL.wireName().equals(governed.kind()) || governed.relations().isEmpty()) {
-      return Optional.empty();
-    }
-    try {
-      return analyzer.analyze(sql, searchPath).ddlAction();
-    } catch (SqlRefusal refusal) {
-      return Optional.empty();
-    }
-  }
-
-  private static void print(
-      PrintStream out, GovernedStatement governed, SessionIdentity identity, Optional<DdlAction> ddlAction) {
+  private static void print(PrintStream out, GovernedStatement governed, SessionIdentity identity) {
     out.println("statement kind: " + governed.kind());
     if (governed.outcome() == GovernedStatement.Outcome.PASSTHROUGH) {
       out.println("no table decision needed (utility statement or catalog read); forwarded as:");
@@ -132,7 +116,7 @@ final class ExplainCommand {
           new RequestContext(identity.database(), identity.clientAddress(), identity.applicationName(),
               identity.sessionId(), Clock.systemUTC().instant()),
           StatementKind.valueOf(governed.kind().toUpperCase(java.util.Locale.ROOT)), governed.relations(),
-          ddlAction);
+          governed.ddlAction());
       out.println("  " + PolicyInputJson.encode(input));
     }
     governed.decision().ifPresent(decision -> printDecision(out, decision, governed.relations()));
