@@ -6,14 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.meshgate.policy.ColumnMask;
 import io.meshgate.policy.Decision;
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -33,29 +29,7 @@ class JsonOperatorsIT {
         (4, NULL, NULL, NULL, NULL);
       """;
 
-  private static ThrowawayPostgres postgres;
-  private static Connection connection;
-  private static StatementAnalyzer analyzer;
-
-  @BeforeAll
-  static void startPostgres() throws Exception {
-    postgres = ThrowawayPostgres.withMeshDatabase();
-    connection = postgres.connect("mesh");
-    try (Statement statement = connection.createStatement()) {
-      statement.execute(SCHEMA);
-    }
-    analyzer = new StatementAnalyzer(ServerTables.of(connection), "mesh");
-  }
-
-  @AfterAll
-  static void stopPostgres() throws SQLException {
-    if (connection != null) {
-      connection.close();
-    }
-    if (postgres != null) {
-      postgres.close();
-    }
-  }
+  @RegisterExtension static final SchemaDatabase database = new SchemaDatabase(SCHEMA);
 
   @ParameterizedTest
   @ValueSource(strings = {
@@ -74,7 +48,7 @@ class JsonOperatorsIT {
   void forwardedSqlReturnsWhatTheClientsTextReturns(String sql) throws Exception {
     String rewritten;
     try {
-      rewritten = analyzer.analyze(sql, List.of("public")).rewrite(Decisions.allow().build());
+      rewritten = database.analyzer().analyze(sql, List.of("public")).rewrite(Decisions.allow().build());
     } catch (SqlRefusal refusal) {
       if (sql.contains("?")) {
         assertEquals("0A000", refusal.sqlState()); // the ? family stays refused
@@ -82,9 +56,9 @@ class JsonOperatorsIT {
       }
       throw refusal;
     }
-    List<List<String>> expected = run(sql);
+    List<List<String>> expected = database.run(sql);
     assertTrue(expected.size() > 1, "the statement should find rows: " + expected);
-    assertEquals(expected, run(rewritten), "forwarded: " + rewritten);
+    assertEquals(expected, database.run(rewritten), "forwarded: " + rewritten);
   }
 
   /**
@@ -96,9 +70,9 @@ class JsonOperatorsIT {
       "SELECT 'x' || a->>'k' FROM docs.items",
       "SELECT a->>'k' || a->>'k' FROM docs.items"})
   void theGroupingIsPostgresqlsEvenWhereItFails(String sql) throws Exception {
-    String rewritten = analyzer.analyze(sql, List.of("public")).rewrite(Decisions.allow().build());
-    SQLException client = assertThrows(SQLException.class, () -> run(sql));
-    SQLException forwarded = assertThrows(SQLException.class, () -> run(rewritten));
+    String rewritten = database.analyzer().analyze(sql, List.of("public")).rewrite(Decisions.allow().build());
+    SQLException client = assertThrows(SQLException.class, () -> database.run(sql));
+    SQLException forwarded = assertThrows(SQLException.class, () -> database.run(rewritten));
     assertEquals(client.getSQLState(), forwarded.getSQLState());
     assertEquals(firstLine(client.getMessage()), firstLine(forwarded.getMessage()));
   }
@@ -111,10 +85,10 @@ class JsonOperatorsIT {
   void parametersKeepTheirNumbers() throws Exception {
     String sql = "SELECT id, a ->> $1 FROM docs.items WHERE a #>> $2 = $3 ORDER BY id";
     String rewritten =
-        analyzer.analyze(sql, List.of("public")).rewrite(Decisions.allow().build());
+        database.analyzer().analyze(sql, List.of("public")).rewrite(Decisions.allow().build());
     String values = "('k', '{j,m}', '3')";
-    assertEquals(run("PREPARE client AS " + sql, "EXECUTE client " + values),
-        run("PREPARE forwarded AS " + rewritten, "EXECUTE forwarded " + values));
+    assertEquals(database.run("PREPARE client AS " + sql, "EXECUTE client " + values),
+        database.run("PREPARE forwarded AS " + rewritten, "EXECUTE forwarded " + values));
   }
 
   @Test
@@ -122,23 +96,11 @@ class JsonOperatorsIT {
     Decision masked = Decisions.allow()
         .mask("mesh.docs.items", "a", new ColumnMask.Constant("{\"k\": \"masked\"}"))
         .build();
-    String rewritten = analyzer.analyze(
+    String rewritten = database.analyzer().analyze(
             "SELECT a->>'k', a @> '{\"k\": \"x\"}' FROM docs.items ORDER BY id", List.of("public"))
         .rewrite(masked);
-    List<List<String>> rows = run(rewritten);
+    List<List<String>> rows = database.run(rewritten);
     assertEquals(List.of("masked", "f"), rows.get(1));
     assertEquals(List.of("masked", "f"), rows.get(4));
-  }
-
-  /** The column labels, then each row's values as text, from the last statement. */
-  private static List<List<String>> run(String... sql) throws SQLException {
-    try (Statement statement = connection.createStatement()) {
-      for (int i = 0; i < sql.length - 1; i++) {
-        statement.execute(sql[i]);
-      }
-      try (ResultSet rows = statement.executeQuery(sql[sql.length - 1])) {
-        return QueryResults.read(rows);
-      }
-    }
   }
 }

@@ -1,6 +1,7 @@
 /**
  * Building blocks for the parse-tree nodes that Meshgate adds to a statement, and the
  * operators that stand for PostgreSQL constructs Calcite's parser does not read ({@code
- * COLLATE}, {@code WITH ORDINALITY} after a function, {@code ONLY}, {@code DISTINCT ON}).
+ * COLLATE}, {@code WITH ORDINALITY} after a function, {@code ONLY}, {@code DISTINCT ON}, a WITH
+ * query's {@code [NOT] MATERIALIZED} hint).
  */
 package io.meshgate.rewriter.tree;
