@@ -146,9 +146,15 @@ public final class DemoMesh implements BeforeAllCallback, AfterAllCallback {
 
   /** The first column of every row of {@code sql}, read from the backend as its superuser. */
   public List<String> backendColumn(String sql) throws SQLException {
+    try (Connection backend = backendAsSuperuser()) {
+      return column(backend, sql);
+    }
+  }
+
+  /** The first column of what {@code sql} returns on {@code connection}, as text. */
+  public static List<String> column(Connection connection, String sql) throws SQLException {
     List<String> values = new ArrayList<>();
-    try (Connection backend = backendAsSuperuser(); Statement statement = backend.createStatement();
-        ResultSet rows = statement.executeQuery(sql)) {
+    try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
       while (rows.next()) {
         values.add(rows.getString(1));
       }

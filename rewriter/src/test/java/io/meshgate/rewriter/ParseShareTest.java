@@ -126,8 +126,12 @@ class ParseShareTest {
       TABLESAMPLE                | SELECT * FROM sales.stores TABLESAMPLE BERNOULLI (10) REPEATABLE (1)            | governed
       FOR UPDATE                 | SELECT store_id FROM sales.stores FOR UPDATE                                    | governed
       FOR UPDATE in a subquery   | SELECT * FROM (SELECT * FROM sales.stores FOR UPDATE) s                          | refused 0A000
-      WITH ... AS MATERIALIZED   | WITH s AS MATERIALIZED (SELECT * FROM sales.stores) SELECT * FROM s             | refused 42601
-      typed literal text 'x'     | SELECT text 'x' AS t FROM sales.stores                                          | refused 42601
+      WITH ... AS MATERIALIZED   | WITH s AS MATERIALIZED (SELECT * FROM sales.stores) SELECT * FROM s             | governed
+      AS NOT MATERIALIZED        | WITH s AS NOT MATERIALIZED (SELECT * FROM sales.stores) SELECT * FROM s         | governed
+      typed literal text 'x'     | SELECT text 'x' AS t, numeric(5,2) '1.5' AS n FROM sales.stores WHERE zip_code > varchar '1' | governed
+      typed literal of an array  | SELECT int[] '{1}' AS a FROM sales.stores                                       | refused 42601
+      SELECT INTO                | SELECT store_id INTO copied FROM sales.stores                                   | refused 42601
+      data-modifying CTE         | WITH d AS (DELETE FROM sales.stores RETURNING *) SELECT * FROM d                 | refused 0A000
       several statements         | SELECT 1; SELECT 2                                                              | refused 42601
       """)
   void constructDecisionsHold(String construct, String sql, String expected) {

@@ -6,14 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.meshgate.policy.ColumnMask;
 import io.meshgate.policy.Decision;
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -43,29 +39,7 @@ class PostgresOperatorsIT {
         (4, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
       """;
 
-  private static ThrowawayPostgres postgres;
-  private static Connection connection;
-  private static StatementAnalyzer analyzer;
-
-  @BeforeAll
-  static void startPostgres() throws Exception {
-    postgres = ThrowawayPostgres.withMeshDatabase();
-    connection = postgres.connect("mesh");
-    try (Statement statement = connection.createStatement()) {
-      statement.execute(SCHEMA);
-    }
-    analyzer = new StatementAnalyzer(ServerTables.of(connection), "mesh");
-  }
-
-  @AfterAll
-  static void stopPostgres() throws SQLException {
-    if (connection != null) {
-      connection.close();
-    }
-    if (postgres != null) {
-      postgres.close();
-    }
-  }
+  @RegisterExtension static final SchemaDatabase database = new SchemaDatabase(SCHEMA);
 
   @ParameterizedTest
   @ValueSource(strings = {
@@ -104,7 +78,7 @@ class PostgresOperatorsIT {
   void forwardedSqlReturnsWhatTheClientsTextReturns(String sql) throws Exception {
     String rewritten;
     try {
-      rewritten = analyzer.analyze(sql, List.of("public")).rewrite(Decisions.allow().build());
+      rewritten = database.analyzer().analyze(sql, List.of("public")).rewrite(Decisions.allow().build());
     } catch (SqlRefusal refusal) {
       if (sql.contains("?")) {
         assertEquals("0A000", refusal.sqlState()); // the ? family stays refused
@@ -112,9 +86,9 @@ class PostgresOperatorsIT {
       }
       throw refusal;
     }
-    List<List<String>> expected = run(sql);
+    List<List<String>> expected = database.run(sql);
     assertTrue(expected.size() > 1, "the statement should find rows: " + expected);
-    assertEquals(expected, run(rewritten), "forwarded: " + rewritten);
+    assertEquals(expected, database.run(rewritten), "forwarded: " + rewritten);
   }
 
   /**
@@ -126,9 +100,9 @@ class PostgresOperatorsIT {
       "SELECT 'x' || a->>'k' FROM docs.items",
       "SELECT a->>'k' || a->>'k' FROM docs.items"})
   void theGroupingIsPostgresqlsEvenWhereItFails(String sql) throws Exception {
-    String rewritten = analyzer.analyze(sql, List.of("public")).rewrite(Decisions.allow().build());
-    SQLException client = assertThrows(SQLException.class, () -> run(sql));
-    SQLException forwarded = assertThrows(SQLException.class, () -> run(rewritten));
+    String rewritten = database.analyzer().analyze(sql, List.of("public")).rewrite(Decisions.allow().build());
+    SQLException client = assertThrows(SQLException.class, () -> database.run(sql));
+    SQLException forwarded = assertThrows(SQLException.class, () -> database.run(rewritten));
     assertEquals(client.getSQLState(), forwarded.getSQLState());
     assertEquals(firstLine(client.getMessage()), firstLine(forwarded.getMessage()));
   }
@@ -144,11 +118,11 @@ class PostgresOperatorsIT {
       """)
   void parametersKeepTheirNumbers(String sql, String values) throws Exception {
     String rewritten =
-        analyzer.analyze(sql, List.of("public")).rewrite(Decisions.allow().build());
+        database.analyzer().analyze(sql, List.of("public")).rewrite(Decisions.allow().build());
     List<List<String>> client =
-        run("DEALLOCATE ALL", "PREPARE client AS " + sql, "EXECUTE client " + values);
+        database.run("DEALLOCATE ALL", "PREPARE client AS " + sql, "EXECUTE client " + values);
     assertTrue(client.size() > 1, "the statement should find rows: " + client);
-    assertEquals(client, run("PREPARE forwarded AS " + rewritten, "EXECUTE forwarded " + values));
+    assertEquals(client, database.run("PREPARE forwarded AS " + rewritten, "EXECUTE forwarded " + values));
   }
 
   /** A masked jsonb column reaches the json operators masked, a masked text column {@code @@}. */
@@ -158,28 +132,16 @@ class PostgresOperatorsIT {
         .mask("mesh.docs.items", "a", new ColumnMask.Constant("{\"k\": \"masked\"}"))
         .mask("mesh.docs.spans", "body", new ColumnMask.Constant("hidden text"))
         .build();
-    List<List<String>> items = run(analyzer.analyze(
+    List<List<String>> items = database.run(database.analyzer().analyze(
             "SELECT a->>'k', a @> '{\"k\": \"x\"}' FROM docs.items ORDER BY id", List.of("public"))
         .rewrite(masked));
     assertEquals(List.of("masked", "f"), items.get(1));
     assertEquals(List.of("masked", "f"), items.get(4));
-    List<List<String>> spans = run(analyzer.analyze(
+    List<List<String>> spans = database.run(database.analyzer().analyze(
             "SELECT id, body @@ 'fox', to_tsvector('english', body) @@ to_tsquery('hidden'),"
                 + " body ^@ 'The' FROM docs.spans ORDER BY id", List.of("public"))
         .rewrite(masked));
     assertEquals(List.of("1", "f", "t", "f"), spans.get(1));
     assertEquals(List.of("3", "f", "t", "f"), spans.get(3));
-  }
-
-  /** The column labels, then each row's values as text, from the last statement. */
-  private static List<List<String>> run(String... sql) throws SQLException {
-    try (Statement statement = connection.createStatement()) {
-      for (int i = 0; i < sql.length - 1; i++) {
-        statement.execute(sql[i]);
-      }
-      try (ResultSet rows = statement.executeQuery(sql[sql.length - 1])) {
-        return QueryResults.read(rows);
-      }
-    }
   }
 }

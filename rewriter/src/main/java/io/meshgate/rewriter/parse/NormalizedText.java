@@ -2,6 +2,7 @@ package io.meshgate.rewriter.parse;
 
 import static java.util.Objects.requireNonNull;
 
+import io.meshgate.rewriter.tree.CteMaterialization;
 import java.util.List;
 import java.util.Map;
 
@@ -14,19 +15,25 @@ import java.util.Map;
  *
  * @param carriedOperators the PostgreSQL operator each carrier in {@code text} stands for, by
  *     the carrier's offset in {@code text} (see {@link OperatorCarriers})
+ * @param materializationHints the {@code [NOT] MATERIALIZED} hint taken out of a WITH list, by
+ *     the offset in {@code text} of the name of the WITH query it belongs to (see {@link
+ *     MaterializationHints})
  */
 public record NormalizedText(
     String text,
     String originalQuery,
     List<Integer> parameterNumbers,
     PositionMap positions,
-    Map<Integer, String> carriedOperators) {
+    Map<Integer, String> carriedOperators,
+    Map<Integer, CteMaterialization> materializationHints) {
   public NormalizedText {
     requireNonNull(text, "text is null");
     requireNonNull(originalQuery, "originalQuery is null");
     parameterNumbers = List.copyOf(requireNonNull(parameterNumbers, "parameterNumbers is null"));
     requireNonNull(positions, "positions is null");
     carriedOperators = Map.copyOf(requireNonNull(carriedOperators, "carriedOperators is null"));
+    materializationHints =
+        Map.copyOf(requireNonNull(materializationHints, "materializationHints is null"));
   }
 
   /** Line and column in the client's query string of an offset in {@link #text()}. */

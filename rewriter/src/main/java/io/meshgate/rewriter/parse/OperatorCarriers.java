@@ -6,7 +6,6 @@ import java.util.Map;
 import org.apache.calcite.sql.SqlBasicCall;
 import org.apache.calcite.sql.SqlCall;
 import org.apache.calcite.sql.SqlNode;
-import org.apache.calcite.sql.SqlNodeList;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
 import org.apache.calcite.sql.parser.SqlParserPos;
 
@@ -49,30 +48,14 @@ final class OperatorCarriers {
       return;
     }
     OperatorCarriers carriers = new OperatorCarriers(normalized);
-    carriers.visit(root);
+    ParseTrees.eachCallBottomUp(root, carriers::claim);
     if (!carriers.unclaimed.isEmpty()) {
       throw new IllegalStateException("cannot tell the operands of the operator at offset "
           + carriers.unclaimed.keySet().iterator().next());
     }
   }
 
-  private void visit(SqlNode node) {
-    if (node instanceof SqlNodeList list) {
-      for (SqlNode element : list) {
-        if (element != null) {
-          visit(element);
-        }
-      }
-      return;
-    }
-    if (!(node instanceof SqlCall call)) {
-      return;
-    }
-    for (SqlNode operand : call.getOperandList()) {
-      if (operand != null) {
-        visit(operand);
-      }
-    }
+  private void claim(SqlCall call) {
     if (call instanceof SqlBasicCall basic && basic.getOperator() == SqlStdOperatorTable.CONCAT
         && basic.operandCount() == 2) {
       int carrier = operatorOffset(basic);

@@ -10,6 +10,7 @@ import io.meshgate.rewriter.lexer.StatementText;
 import io.meshgate.rewriter.lexer.Token;
 import io.meshgate.rewriter.lexer.TokenType;
 import io.meshgate.rewriter.parse.Piece.PieceKind;
+import io.meshgate.rewriter.tree.CteMaterialization;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -29,7 +30,9 @@ import java.util.Set;
  *       {@code '...'} literal of the same value;
  *   <li>{@code x::type} becomes {@code CAST(x AS type)}: Babel's {@code ::} casts everything
  *       to its left, which is not what PostgreSQL does;
- *   <li>{@code interval '1 day'} becomes {@code CAST('1 day' AS "interval")};
+ *   <li>{@code interval '1 day'} becomes {@code CAST('1 day' AS "interval")}, and any other
+ *       typed literal ({@code text 'x'}, {@code numeric(5,2) '1.5'}) {@code CAST('x' AS type)},
+ *       which is what PostgreSQL makes of it;
  *   <li>{@code $n} becomes {@code ?}, its number kept so the unparser can write it back;
  *   <li>time-unit and date/time words used as column names are quoted, because Calcite
  *       reads them as keywords (e.g. {@code date_trunc('month', day)});
@@ -43,6 +46,9 @@ import java.util.Set;
  *   <li>{@code x COLLATE name}, {@code f(...) WITH ORDINALITY}, {@code ONLY t} and {@code
  *       SELECT DISTINCT ON (...)} become marker calls (see {@link MarkerCalls}) that the parse
  *       tree turns back into those constructs;
+ *   <li>{@code name AS [NOT] MATERIALIZED (query)} in a WITH list loses the hint, which is
+ *       remembered by the name's offset and put back once parsed (see {@link
+ *       MaterializationHints});
  *   <li>comments are dropped (Calcite would read {@code /*+ ... *}{@code /} as a hint and does
  *       not nest comments).
  * </ul>
@@ -73,6 +79,8 @@ public final class PostgresTextNormalizer {
   private final Deque<Boolean> castParentheses = new ArrayDeque<>();
   /** The carrier pieces and the PostgreSQL operator each stands for. */
   private final Map<Piece, String> carriers = new IdentityHashMap<>();
+  /** The name pieces of WITH queries with a materialization hint, and the hint. */
+  private final Map<Piece, CteMaterialization> materializationHints = new IdentityHashMap<>();
   private int index;
 
   private PostgresTextNormalizer(StatementText statement) {
@@ -107,16 +115,21 @@ public final class PostgresTextNormalizer {
     StringBuilder text = new StringBuilder();
     PositionMap.Builder positions = new PositionMap.Builder();
     Map<Integer, String> carriedOperators = new HashMap<>();
+    Map<Integer, CteMaterialization> hints = new HashMap<>();
     for (Piece piece : pieces) {
       positions.add(text.length(), piece.sourceOffset(), piece.sourceLength());
       String carried = carriers.get(piece);
       if (carried != null) {
         carriedOperators.put(text.length(), carried);
       }
+      CteMaterialization hint = materializationHints.get(piece);
+      if (hint != null) {
+        hints.put(text.length(), hint);
+      }
       text.append(piece.text());
     }
     return new NormalizedText(
-        text.toString(), query, parameterNumbers, positions.build(), carriedOperators);
+        text.toString(), query, parameterNumbers, positions.build(), carriedOperators, hints);
   }
 
   private void normalizeToken(Token token) throws SqlRefusal, LexicalException {
@@ -128,6 +141,9 @@ public final class PostgresTextNormalizer {
       case QUOTED_IDENTIFIER, UNICODE_IDENTIFIER -> {
         String name = PgIdentifiers.truncate(quotedName(token));
         refuseMarkerName(name, token);
+        if (!previousSignificantIs(TokenType.DOT) && tryGenericTypedLiteral(token)) {
+          return;
+        }
         emit(PgIdentifiers.quote(name), token, PieceKind.IDENTIFIER);
       }
       case PARAMETER -> parameter(token);
@@ -264,6 +280,11 @@ public final class PostgresTextNormalizer {
       }
       emitSkipped(index + 1, typeStart);
       readType(typeStart);
+    } else if (word.equals("as") && isMaterializationHint()) {
+      materializationHint(token);
+    } else if (!TIME_UNITS.contains(word) && !DATETIME_WORDS.contains(word)
+        && TypeNameWords.canStartTypedLiteral(word) && tryGenericTypedLiteral(token)) {
+      return; // written as a cast
     } else if (TIME_UNITS.contains(word) && !isTimeUnitKeyword()) {
       emit(PgIdentifiers.quote(word), token, PieceKind.IDENTIFIER);
     } else if (DATETIME_WORDS.contains(word) && !isDatetimeKeyword(word)) {
@@ -304,6 +325,70 @@ public final class PostgresTextNormalizer {
       return;
     }
     emit("\"interval\"", token, PieceKind.IDENTIFIER);
+  }
+
+  /**
+   * {@code type 'string'}, PostgreSQL's generic typed literal, becomes {@code CAST('string' AS
+   * type)}, the type read as after {@code ::}: PostgreSQL makes the same cast of both. The type
+   * is read on trial from the current name; if no string constant follows it, or it is no type
+   * name {@link #readType} accepts, nothing is written and the name is read as usual.
+   *
+   * @return whether the typed literal was written
+   */
+  private boolean tryGenericTypedLiteral(Token token) throws SqlRefusal, LexicalException {
+    int start = index;
+    int mark = pieces.size();
+    try {
+      readType(start);
+    } catch (SqlRefusal notAType) {
+      int literal = nextSignificant(closingParenthesis(start));
+      if (literal >= 0 && isStringConstant(tokens.get(literal))) {
+        throw notAType; // a typed literal whose modifiers Meshgate cannot write back
+      }
+      pieces.subList(mark, pieces.size()).clear();
+      index = start;
+      return false;
+    }
+    int literal = nextSignificant(index);
+    if (literal >= 0 && tokens.get(literal).type() == TokenType.NATIONAL_STRING) {
+      // PostgreSQL reads N'x' as NCHAR 'x', a second type; Calcite would take it as an alias
+      throw syntaxError("N'...' cannot follow a type name", tokens.get(literal).start());
+    }
+    if (pieces.size() != mark + 1 || literal < 0 || !isStringConstant(tokens.get(literal))) {
+      pieces.subList(mark, pieces.size()).clear();
+      index = start;
+      return false;
+    }
+    Piece type = pieces.removeLast();
+    if (type.text().endsWith(" ARRAY")) {
+      throw syntaxError("a typed literal cannot have an array type; write CAST('...' AS type[])"
+          + " or '...'::type[]", token.start());
+    }
+    pieces.add(new Piece("CAST(", type.sourceOffset(), type.sourceLength(), PieceKind.OPEN_PAREN,
+        Piece.CAST_OPENING));
+    emitSkipped(index + 1, literal);
+    index = literal;
+    emit(characterLiteral(tokens.get(literal)), tokens.get(literal), PieceKind.LITERAL);
+    emit(" AS " + type.text() + ")", tokens.get(index), PieceKind.CLOSE_PAREN);
+    return true;
+  }
+
+  /** The parenthesis closing the first one after {@code from}, or the end. */
+  private int closingParenthesis(int from) {
+    int depth = 0;
+    for (int i = nextSignificant(from); i >= 0; i = nextSignificant(i)) {
+      TokenType type = tokens.get(i).type();
+      depth += type == TokenType.OPEN_PAREN ? 1 : type == TokenType.CLOSE_PAREN ? -1 : 0;
+      if (depth == 0 && type == TokenType.CLOSE_PAREN) {
+        return i;
+      }
+    }
+    return tokens.size() - 1;
+  }
+
+  /** What PostgreSQL's grammar calls Sconst; {@code N''} is refused before this. */
+  private static boolean isStringConstant(Token token) {
+    return token.type().isCharacterString();
   }
 
   private int nextSignificantAfterLiteral(int literal) {
@@ -382,6 +467,65 @@ public final class PostgresTextNormalizer {
 
   private static boolean isTimeUnitWord(Token token) {
     return token.type() == TokenType.WORD && TIME_UNITS.contains(token.foldedWord());
+  }
+
+  // ---- WITH name AS [NOT] MATERIALIZED (query)
+
+  /**
+   * {@code AS [NOT] MATERIALIZED (} followed by what can only start a query: a table alias named
+   * materialized with column aliases ({@code FROM t AS materialized (a, b)}) cannot hold one.
+   */
+  private boolean isMaterializationHint() {
+    int next = nextSignificant(index);
+    int materialized = next >= 0 && tokens.get(next).isWord("not") ? nextSignificant(next) : next;
+    if (materialized < 0 || !tokens.get(materialized).isWord("materialized")) {
+      return false;
+    }
+    int open = nextSignificant(materialized);
+    int first = open < 0 ? -1 : nextSignificant(open);
+    if (first < 0 || tokens.get(open).type() != TokenType.OPEN_PAREN) {
+      return false;
+    }
+    Token start = tokens.get(first);
+    return start.type() == TokenType.OPEN_PAREN || start.isWord("select")
+        || start.isWord("values") || start.isWord("with") || start.isWord("table");
+  }
+
+  /**
+   * Writes {@code AS} without the hint and remembers the hint by the piece of the WITH query's
+   * name, the word before AS or before the parenthesized column list.
+   */
+  private void materializationHint(Token token) throws SqlRefusal {
+    int name = pieces.size() - 1;
+    while (name >= 0 && pieces.get(name).kind() == PieceKind.SPACE) {
+      name--;
+    }
+    if (name >= 0 && pieces.get(name).kind() == PieceKind.CLOSE_PAREN) {
+      int depth = 0;
+      do {
+        PieceKind kind = pieces.get(name).kind();
+        depth += kind == PieceKind.CLOSE_PAREN ? 1 : kind == PieceKind.OPEN_PAREN ? -1 : 0;
+        name--;
+      } while (name >= 0 && depth > 0);
+      while (name >= 0 && pieces.get(name).kind() == PieceKind.SPACE) {
+        name--;
+      }
+    }
+    if (name < 0 || (pieces.get(name).kind() != PieceKind.WORD
+        && pieces.get(name).kind() != PieceKind.IDENTIFIER)) {
+      throw syntaxError("MATERIALIZED must follow the name of a WITH query", token.start());
+    }
+    int next = nextSignificant(index);
+    CteMaterialization hint = tokens.get(next).isWord("not")
+        ? CteMaterialization.NOT_MATERIALIZED
+        : CteMaterialization.MATERIALIZED;
+    int materialized = hint == CteMaterialization.NOT_MATERIALIZED ? nextSignificant(next) : next;
+    if (materializationHints.put(pieces.get(name), hint) != null) {
+      throw syntaxError("two MATERIALIZED hints for one WITH query", token.start());
+    }
+    emit(token.text(), token, PieceKind.WORD);
+    emitSkipped(index + 1, materialized + 1);
+    index = materialized;
   }
 
   // ---- OPERATOR(...), COLLATE and WITH ORDINALITY, which Calcite does not read

@@ -31,6 +31,7 @@ public final class SqlParsing {
       OperatorCarriers.restore(parsed, statement);
       SqlNode repaired = PrecedenceRepair.repair(parsed, statement.text());
       MarkerCalls.restore(repaired);
+      MaterializationHints.restore(repaired, statement);
       return ExplicitTables.expand(repaired);
     } catch (SqlParseException e) {
       throw syntaxError(statement, e.getPos(), firstLine(e.getMessage()));

@@ -1,7 +1,8 @@
 /**
  * Building blocks for the parse-tree nodes that Meshgate adds to a statement, and the
  * operators that stand for PostgreSQL constructs Calcite's parser does not read ({@code
- * COLLATE}, {@code WITH ORDINALITY} after a function, {@code ONLY}, {@code DISTINCT ON}, and
- * binary operators such as {@code ->>}, {@code &&} and {@code @@}).
+ * COLLATE}, {@code WITH ORDINALITY} after a function, {@code ONLY}, {@code DISTINCT ON}, a WITH
+ * query's {@code [NOT] MATERIALIZED} hint, and binary operators such as {@code ->>}, {@code &&}
+ * and {@code @@}).
  */
 package io.meshgate.rewriter.tree;

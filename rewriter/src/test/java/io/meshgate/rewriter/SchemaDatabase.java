@@ -1,0 +1,64 @@
+package io.meshgate.rewriter;
+
+import static java.util.Objects.requireNonNull;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * A JUnit extension for tests that compare a client's text with what Meshgate forwards for it:
+ * a {@link ThrowawayPostgres} whose database {@code mesh} holds the test's schema, an analyzer
+ * reading that server's tables, and a way to run SQL on it.
+ */
+final class SchemaDatabase implements BeforeAllCallback, AfterAllCallback {
+  private final String schema;
+  private ThrowawayPostgres postgres;
+  private Connection connection;
+  private StatementAnalyzer analyzer;
+
+  SchemaDatabase(String schema) {
+    this.schema = requireNonNull(schema, "schema is null");
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) throws Exception {
+    postgres = ThrowawayPostgres.withMeshDatabase();
+    connection = postgres.connect("mesh");
+    try (Statement statement = connection.createStatement()) {
+      statement.execute(schema);
+    }
+    analyzer = new StatementAnalyzer(ServerTables.of(connection), "mesh");
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) throws SQLException {
+    if (connection != null) {
+      connection.close();
+    }
+    if (postgres != null) {
+      postgres.close();
+    }
+  }
+
+  StatementAnalyzer analyzer() {
+    return analyzer;
+  }
+
+  /** The column labels, then each row's values as text, from the last statement. */
+  List<List<String>> run(String... sql) throws SQLException {
+    try (Statement statement = connection.createStatement()) {
+      for (int i = 0; i < sql.length - 1; i++) {
+        statement.execute(sql[i]);
+      }
+      try (ResultSet rows = statement.executeQuery(sql[sql.length - 1])) {
+        return QueryResults.read(rows);
+      }
+    }
+  }
+}
