@@ -40,9 +40,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -362,7 +364,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     state = State.GOVERNING;
     governAll(sql, start, governedStatements -> {
       SimpleQueryStatements.Message message = SimpleQueryStatements.wholeOrNothing(
-          governedStatements.stream().map(this::checkPreparedStatement).toList());
+          checkPreparedStatements(governedStatements));
       List<StatementExecution> executions = new ArrayList<>();
       Optional<Expectation.Refusal> refusal = message.refusal().map(this::refusalPlaceholder);
       if (refusal.isPresent()) {
@@ -381,16 +383,55 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   }
 
   /**
+   * {@link #checkPreparedStatement} for each statement of one Query, in order. A PREPARE or
+   * DEALLOCATE earlier in the same Query counts for the statements after it, as it does when
+   * PostgreSQL runs them: the Query is forwarded whole, and the backend stops at its first
+   * error, so an EXECUTE never runs after a PREPARE that failed. {@link #statements} itself
+   * changes only when the backend says each statement succeeded.
+   */
+  private List<GovernedStatement> checkPreparedStatements(List<GovernedStatement> governedStatements) {
+    Map<String, GovernedStatement> preparedEarlierInQuery = new HashMap<>();
+    Set<String> deallocatedEarlierInQuery = new HashSet<>();
+    List<GovernedStatement> checked = new ArrayList<>(governedStatements.size());
+    for (GovernedStatement governed : governedStatements) {
+      checked.add(checkPreparedStatement(governed, name -> preparedEarlierInQuery.containsKey(name)
+          ? preparedEarlierInQuery.get(name)
+          : deallocatedEarlierInQuery.contains(name) ? null : statements.get(name)));
+      if (governed.isForwarded() && governed.preparedStatementUse().isPresent()) {
+        switch (governed.preparedStatementUse().get()) {
+          case PreparedStatementUse.Prepare prepare -> {
+            preparedEarlierInQuery.put(prepare.name(), governed);
+            deallocatedEarlierInQuery.remove(prepare.name());
+          }
+          case PreparedStatementUse.Deallocate deallocate -> {
+            preparedEarlierInQuery.remove(deallocate.name());
+            deallocatedEarlierInQuery.add(deallocate.name());
+          }
+          case PreparedStatementUse.DeallocateAll all -> {
+            preparedEarlierInQuery.clear();
+            deallocatedEarlierInQuery.addAll(statements.keySet());
+          }
+          case PreparedStatementUse.Execute execute -> {
+            // runs what is there; changes nothing
+          }
+        }
+      }
+    }
+    return checked;
+  }
+
+  /**
    * EXECUTE runs what was prepared earlier, under the decision of that time: it is refused
    * when the policy revision has changed since (prepare again), and audited with the prepared
    * statement's relations and decision.
    */
-  private GovernedStatement checkPreparedStatement(GovernedStatement governed) {
+  private GovernedStatement checkPreparedStatement(
+      GovernedStatement governed, java.util.function.Function<String, GovernedStatement> preparedNamed) {
     if (!(governed.preparedStatementUse().orElse(null) instanceof PreparedStatementUse.Execute execute)
         || !governed.isForwarded()) {
       return governed;
     }
-    GovernedStatement prepared = statements.get(execute.name());
+    GovernedStatement prepared = preparedNamed.apply(execute.name());
     if (prepared == null) {
       return governed.refusedWith(ErrorFields.error(PREPARED_STATEMENT_INVALID,
           "prepared statement \"" + execute.name() + "\" does not exist"), GovernedStatement.Outcome.FAILED);
@@ -416,7 +457,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     long start = System.nanoTime();
     state = State.GOVERNING;
     govern(parse.sql(), start, parsed -> {
-      GovernedStatement checked = checkPreparedStatement(parsed);
+      GovernedStatement checked = checkPreparedStatement(parsed, statements::get);
       GovernedStatement governed = checked.isForwarded() && COPY_IN.equals(checked.kind())
           ? checked.refusedWith(ErrorFields.error("0A000",
               "COPY ... FROM STDIN through the extended query protocol is not supported by Meshgate; nothing was sent")

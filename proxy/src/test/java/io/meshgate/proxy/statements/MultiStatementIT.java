@@ -138,6 +138,39 @@ class MultiStatementIT {
   }
 
   @Test
+  void anExecuteSeesWhatAnEarlierStatementOfTheSameQueryPrepared() throws SQLException, IOException {
+    String marker = "p" + UUID.randomUUID().toString().replace("-", "");
+    long euRows = backendCount("SELECT count(*) FROM sales.store_transactions WHERE region = 'EU'");
+    try (Connection alice = simple("alice"); Statement statement = alice.createStatement()) {
+      // As PostgreSQL runs them: the PREPARE runs first, so the EXECUTE after it finds it.
+      assertEquals(List.of(List.of(String.valueOf(euRows))), results(statement,
+          "PREPARE " + marker + " AS SELECT count(*) FROM sales.store_transactions; EXECUTE " + marker
+              + "; DEALLOCATE " + marker));
+      // A DEALLOCATE earlier in the query removes it for the statements after it, and the
+      // whole query is refused before anything runs.
+      statement.execute("PREPARE " + marker + " AS SELECT 1");
+      SQLException gone = assertThrows(SQLException.class,
+          () -> statement.execute("DEALLOCATE " + marker + "; EXECUTE " + marker));
+      assertEquals("26000", gone.getSQLState());
+      assertTrue(gone.getMessage().contains("statement 2 of 2 of the query: prepared statement \"" + marker
+          + "\" does not exist"), gone.getMessage());
+      assertEquals(List.of(List.of("1")), results(statement, "EXECUTE " + marker),
+          "the refused query ran nothing, so the statement is still prepared");
+      // And a DEALLOCATE ALL removes every name prepared before the query.
+      SQLException allGone = assertThrows(SQLException.class,
+          () -> statement.execute("DEALLOCATE ALL; EXECUTE " + marker));
+      assertEquals("26000", allGone.getSQLState());
+    }
+    List<JsonNode> executes = auditEvents(marker).stream()
+        .filter(event -> event.path("sql").asText().startsWith("EXECUTE")).toList();
+    JsonNode first = executes.get(0);
+    assertEquals("ok", first.at("/outcome/status").asText(), first.toString());
+    assertEquals("sales.store_transactions", first.at("/relations/0/relation").asText().replaceFirst("^[^.]*\\.", ""),
+        "audited with the prepared statement's relations: " + first);
+    assertFalse(first.at("/relations/0/row_filters").isEmpty(), first.toString());
+  }
+
+  @Test
   void anErrorAtTheBackendEndsTheMessageAndTheRestIsAuditedAsNotExecuted() throws SQLException, IOException {
     String marker = "e" + UUID.randomUUID().toString().replace("-", "");
     try (Connection carol = simple("carol"); Statement statement = carol.createStatement()) {
