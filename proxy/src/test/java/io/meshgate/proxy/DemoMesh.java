@@ -28,6 +28,14 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * PostgreSQL, OPA and Meshgate exactly as {@code meshgate demo} runs them, on free ports.
  */
 public final class DemoMesh implements BeforeAllCallback, AfterAllCallback {
+  /**
+   * alice's view of sales.store_transactions written out for the superuser (her region, EU, and
+   * her e-mail mask), so expected rows come from outside Meshgate.
+   */
+  public static final String ALICES_TRANSACTIONS = "(SELECT transaction_id, store_id, day, amount,"
+      + " regexp_replace(regexp_replace(customer_email, '^[^@]*$', 'xxxx'), '^.*@', 'xxxx@') AS customer_email,"
+      + " region FROM sales.store_transactions WHERE region = 'EU') AS store_transactions";
+
   /** Changes a copy of policies/ before Meshgate serves it. */
   @FunctionalInterface
   public interface PolicyEdit {
@@ -148,6 +156,13 @@ public final class DemoMesh implements BeforeAllCallback, AfterAllCallback {
   public List<String> backendColumn(String sql) throws SQLException {
     try (Connection backend = backendAsSuperuser()) {
       return column(backend, sql);
+    }
+  }
+
+  /** Every row of {@code sql}, read from the backend as its superuser. */
+  public List<List<String>> backendRows(String sql) throws SQLException {
+    try (Connection backend = backendAsSuperuser()) {
+      return ResultRows.of(backend, sql);
     }
   }
 

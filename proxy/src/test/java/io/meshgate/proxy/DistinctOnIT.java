@@ -10,7 +10,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -27,10 +26,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class DistinctOnIT {
   @RegisterExtension static final DemoMesh mesh = DemoMesh.standard();
 
-  /** alice's view of the table, written out for the superuser: her region, e-mails masked. */
-  private static final String ALICES_TRANSACTIONS = "(SELECT transaction_id, store_id, day, amount,"
-      + " regexp_replace(regexp_replace(customer_email, '^[^@]*$', 'xxxx'), '^.*@', 'xxxx@') AS customer_email,"
-      + " region FROM sales.store_transactions WHERE region = 'EU') AS store_transactions";
+  private static final String ALICES_TRANSACTIONS = DemoMesh.ALICES_TRANSACTIONS;
 
   private static final String LATEST_PER_STORE = "SELECT DISTINCT ON (store_id) store_id, day, amount"
       + " FROM sales.store_transactions ORDER BY store_id, day DESC, transaction_id DESC";
@@ -130,29 +126,14 @@ class DistinctOnIT {
   }
 
   private static List<List<String>> backendRows(String sql) throws SQLException {
-    try (Connection backend = mesh.backendAsSuperuser()) {
-      return rows(backend, sql);
-    }
+    return mesh.backendRows(sql);
   }
 
   private static List<List<String>> rows(Connection connection, String sql) throws SQLException {
-    try (Statement statement = connection.createStatement()) {
-      return rows(statement.executeQuery(sql));
-    }
+    return ResultRows.of(connection, sql);
   }
 
   private static List<List<String>> rows(ResultSet results) throws SQLException {
-    try (results) {
-      int columns = results.getMetaData().getColumnCount();
-      List<List<String>> rows = new ArrayList<>();
-      while (results.next()) {
-        List<String> row = new ArrayList<>();
-        for (int column = 1; column <= columns; column++) {
-          row.add(results.getString(column));
-        }
-        rows.add(row);
-      }
-      return rows;
-    }
+    return ResultRows.of(results);
   }
 }

@@ -130,6 +130,10 @@ class ParseShareTest {
       AS NOT MATERIALIZED        | WITH s AS NOT MATERIALIZED (SELECT * FROM sales.stores) SELECT * FROM s         | governed
       typed literal text 'x'     | SELECT text 'x' AS t, numeric(5,2) '1.5' AS n FROM sales.stores WHERE zip_code > varchar '1' | governed
       typed literal of an array  | SELECT int[] '{1}' AS a FROM sales.stores                                       | refused 42601
+      AT TIME ZONE               | SELECT observed_at AT TIME ZONE 'UTC' AT TIME ZONE 'Asia/Tokyo', now() AT TIME ZONE 'UTC' FROM weather.stations_raw | governed
+      AT LOCAL                   | SELECT observed_at AT LOCAL FROM weather.stations_raw                           | refused 0A000
+      CURRENT_TIMESTAMP(0)       | SELECT current_timestamp(0), localtimestamp(3), current_time(2), localtime(0) FROM sales.stores | governed
+      OVERLAPS                   | SELECT (observed_at, observed_at + interval '1 day') OVERLAPS (DATE '2020-01-15', DATE '2020-03-01') FROM weather.stations_raw | governed
       SELECT INTO                | SELECT store_id INTO copied FROM sales.stores                                   | refused 42601
       data-modifying CTE         | WITH d AS (DELETE FROM sales.stores RETURNING *) SELECT * FROM d                 | refused 0A000
       several statements         | SELECT 1; SELECT 2                                                              | refused 42601

@@ -1,9 +1,11 @@
 package io.meshgate.rewriter.parse;
 
+import io.meshgate.rewriter.tree.AtTimeZoneOperator;
 import io.meshgate.rewriter.tree.PostgresOperator;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.calcite.sql.SqlBasicCall;
+import org.apache.calcite.sql.SqlBinaryOperator;
 import org.apache.calcite.sql.SqlCall;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
@@ -11,7 +13,7 @@ import org.apache.calcite.sql.parser.SqlParserPos;
 
 /**
  * PostgreSQL operators Calcite's parser does not read ({@code -> ->> @> && @@ -|-}, the others
- * {@link PostgresOperator} lists) reach it as a carrier, {@code ||}, which it does read, with
+ * {@link PostgresOperator} lists, and {@code AT TIME ZONE}) reach it as a carrier, {@code ||}, which it does read, with
  * the precedence PostgreSQL's "any other operator" level needs against comparisons, {@code IS},
  * {@code LIKE}, {@code IN} and {@code BETWEEN} (tighter than all of them); {@link
  * PrecedenceRepair} then settles the chains with {@code + - * / ^}. After parsing, each carrier
@@ -42,6 +44,14 @@ final class OperatorCarriers {
     return PostgresOperator.spelled(operator).isPresent();
   }
 
+  /** The operator a carrier of {@code spelling} becomes ({@code AT TIME ZONE} included). */
+  private static SqlBinaryOperator carried(String spelling) {
+    if (spelling.equals(AtTimeZoneOperator.SPELLING)) {
+      return AtTimeZoneOperator.INSTANCE;
+    }
+    return PostgresOperator.spelled(spelling).orElseThrow();
+  }
+
   /** Replaces, in place, every carrier call below {@code root} by its operator. */
   static void restore(SqlNode root, NormalizedText normalized) {
     if (normalized.carriedOperators().isEmpty()) {
@@ -61,7 +71,7 @@ final class OperatorCarriers {
       int carrier = operatorOffset(basic);
       String operator = unclaimed.remove(carrier);
       if (operator != null) {
-        basic.setOperator(PostgresOperator.spelled(operator).orElseThrow());
+        basic.setOperator(carried(operator));
       }
     }
   }

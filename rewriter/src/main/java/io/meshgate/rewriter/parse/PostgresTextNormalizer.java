@@ -10,6 +10,7 @@ import io.meshgate.rewriter.lexer.StatementText;
 import io.meshgate.rewriter.lexer.Token;
 import io.meshgate.rewriter.lexer.TokenType;
 import io.meshgate.rewriter.parse.Piece.PieceKind;
+import io.meshgate.rewriter.tree.AtTimeZoneOperator;
 import io.meshgate.rewriter.tree.CteMaterialization;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -42,7 +43,7 @@ import java.util.Set;
  *   <li>{@code OPERATOR(pg_catalog.op)} becomes the plain operator;
  *   <li>operators Calcite does not read ({@code -> ->> @> && @@ -|-}, the others {@code
  *       tree.PostgresOperator} lists) become a carrier operator whose offset is remembered
- *       (see {@link OperatorCarriers});
+ *       (see {@link OperatorCarriers}), and so does {@code AT TIME ZONE};
  *   <li>{@code x COLLATE name}, {@code f(...) WITH ORDINALITY}, {@code ONLY t} and {@code
  *       SELECT DISTINCT ON (...)} become marker calls (see {@link MarkerCalls}) that the parse
  *       tree turns back into those constructs;
@@ -264,6 +265,8 @@ public final class PostgresTextNormalizer {
       return;
     } else if (word.equals("collate")) {
       collate(token);
+    } else if (word.equals("at") && isAtTimeZone()) {
+      atTimeZone(token);
     } else if (word.equals("with") && isWithOrdinality()) {
       withOrdinality(token);
     } else if (word.equals("only") && isRelationOnly()) {
@@ -615,6 +618,35 @@ public final class PostgresTextNormalizer {
     }
     emit(", " + String.join(", ", literals) + ")", token, PieceKind.CLOSE_PAREN);
     index = cursor;
+  }
+
+  /**
+   * Whether this {@code at} starts {@code AT TIME ZONE}, refusing PostgreSQL 17's {@code AT
+   * LOCAL}: the backends Meshgate is tested with (15) do not read it.
+   */
+  private boolean isAtTimeZone() throws SqlRefusal {
+    int next = nextSignificant(index);
+    if (next >= 0 && tokens.get(next).isWord("local")) {
+      throw new SqlRefusal(Reason.NOT_GOVERNED, "AT LOCAL at " + position(tokens.get(index))
+          + " is PostgreSQL 17 syntax and is not supported by Meshgate; write AT TIME ZONE"
+          + " current_setting('TimeZone') instead. The statement was not forwarded");
+    }
+    int zone = next < 0 ? -1 : nextSignificant(next);
+    return next >= 0 && tokens.get(next).isWord("time")
+        && zone >= 0 && tokens.get(zone).isWord("zone");
+  }
+
+  /**
+   * {@code x AT TIME ZONE z} becomes the carrier {@code x || z} (see {@link OperatorCarriers}):
+   * Calcite then finds both operands, and {@link PrecedenceRepair} gives the operator
+   * PostgreSQL's level, above every other binary operator.
+   */
+  private void atTimeZone(Token token) {
+    int zone = nextSignificant(nextSignificant(index));
+    emit(OperatorCarriers.CARRIER, token, PieceKind.OTHER);
+    carriers.put(pieces.getLast(), AtTimeZoneOperator.SPELLING);
+    emitSkipped(index + 1, zone + 1);
+    index = zone;
   }
 
   /** {@code WITH ORDINALITY} right after a parenthesis: only a FROM function can be there. */

@@ -4,6 +4,7 @@ import io.meshgate.rewriter.lexer.LexicalException;
 import io.meshgate.rewriter.lexer.PgLexer;
 import io.meshgate.rewriter.lexer.Token;
 import io.meshgate.rewriter.lexer.TokenType;
+import io.meshgate.rewriter.tree.AtTimeZoneOperator;
 import io.meshgate.rewriter.tree.PostgresOperator;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +21,7 @@ import org.apache.calcite.sql.parser.SqlParserPos;
  * Regroups chains of binary operators by PostgreSQL's precedence where Calcite's differs.
  * Calcite binds {@code ||} like {@code *} and tighter than {@code +}; PostgreSQL puts
  * {@code ||} and the other "any operator" operators ({@code ~}, {@code &}, {@code ->>}, ...) below
- * {@code + -} and {@code ^} above {@code * /}. So {@code 'n=' || a + 1} means {@code 'n=' ||
+ * {@code + -}, {@code ^} above {@code * /}, and {@code AT TIME ZONE} above all of them. So {@code 'n=' || a + 1} means {@code 'n=' ||
  * (a + 1)} to PostgreSQL and {@code ('n=' || a) + 1} to Calcite. Parentheses the client wrote
  * are kept (Calcite's node positions include them); only unparenthesized chains are regrouped.
  * The unparser then parenthesizes everything, so PostgreSQL runs exactly this tree.
@@ -104,6 +105,9 @@ final class PrecedenceRepair {
     }
     if (call.operandCount() != 2) {
       return 0;
+    }
+    if (operator == AtTimeZoneOperator.INSTANCE) {
+      return 5; // AT TIME ZONE: above ^ and everything else binary
     }
     SqlKind kind = call.getKind();
     if (kind == SqlKind.BITXOR) {

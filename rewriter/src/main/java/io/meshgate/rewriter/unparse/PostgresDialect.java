@@ -1,6 +1,7 @@
 package io.meshgate.rewriter.unparse;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.apache.calcite.sql.SqlBasicTypeNameSpec;
@@ -19,7 +20,8 @@ import org.apache.calcite.sql.type.SqlTypeName;
  * Calcite's PostgreSQL dialect with the fixes needed for its output to be valid PostgreSQL
  * that means what was parsed: plain string literals (never {@code _UTF16'...'} or {@code
  * U&'...'}), {@code LIMIT}/{@code OFFSET}, table functions without {@code TABLE(...)},
- * {@code double precision}, subscripts of parenthesized expressions, and function names
+ * {@code double precision}, subscripts of parenthesized expressions, {@code (a, b) OVERLAPS
+ * (c, d)}, {@code CURRENT_TIMESTAMP(0)} and its kin, and function names
  * written so PostgreSQL finds the same function ({@code greatest(...)}, not {@code
  * "greatest"(...)}).
  */
@@ -41,6 +43,14 @@ public final class PostgresDialect extends PostgresqlSqlDialect {
           "references", "returning", "select", "session_user", "some", "symmetric",
           "system_user", "table", "then", "to", "trailing", "true", "union", "unique", "user",
           "using", "variadic", "when", "where", "window", "with");
+
+  /**
+   * The date/time functions PostgreSQL calls without parentheses, or with a precision in them
+   * ({@code CURRENT_TIMESTAMP(0)}): special syntax of its grammar, not functions it can look
+   * up, so the precision form must be written with the bare keyword, never quoted.
+   */
+  private static final Set<String> PRECISION_KEYWORDS =
+      Set.of("current_time", "current_timestamp", "localtime", "localtimestamp");
 
   private PostgresDialect() {
     super(PostgresqlSqlDialect.DEFAULT_CONTEXT);
@@ -105,6 +115,10 @@ public final class PostgresDialect extends PostgresqlSqlDialect {
       unparseCast(writer, call);
       return;
     }
+    if (call.getKind() == SqlKind.OVERLAPS && call.operandCount() == 2) {
+      unparseOverlaps(writer, call);
+      return;
+    }
     if (call.getOperator() instanceof SqlUnresolvedFunction function
         && function.getSqlIdentifier() != null) {
       unparseFunction(writer, call, function.getSqlIdentifier());
@@ -141,8 +155,46 @@ public final class PostgresDialect extends PostgresqlSqlDialect {
     writer.endFunCall(frame);
   }
 
+  /**
+   * PostgreSQL's {@code (start, end) OVERLAPS (start, end)}; Calcite writes each pair as its
+   * own {@code PERIOD (start, end)}, which PostgreSQL does not read. A pair is a row to Calcite;
+   * anything else is written as it is and left to PostgreSQL to reject, as it rejects the
+   * client's text.
+   */
+  private static void unparseOverlaps(SqlWriter writer, SqlCall call) {
+    // the writer parenthesizes a SIMPLE frame itself (every operand is parenthesized)
+    SqlWriter.Frame frame = writer.startList(SqlWriter.FrameTypeEnum.SIMPLE);
+    unparsePeriod(writer, call.operand(0));
+    writer.sep("OVERLAPS");
+    unparsePeriod(writer, call.operand(1));
+    writer.endList(frame);
+  }
+
+  private static void unparsePeriod(SqlWriter writer, SqlNode period) {
+    SqlWriter.Frame frame = writer.startList("(", ")");
+    if (period instanceof SqlCall row && row.getKind() == SqlKind.ROW) {
+      for (SqlNode bound : row.getOperandList()) {
+        writer.sep(",");
+        bound.unparse(writer, 0, 0);
+      }
+    } else {
+      period.unparse(writer, 0, 0);
+    }
+    writer.endList(frame);
+  }
+
   private void unparseFunction(SqlWriter writer, SqlCall call, SqlIdentifier name) {
     List<String> parts = name.names;
+    if (parts.size() == 1 && PRECISION_KEYWORDS.contains(parts.getFirst())
+        && call.operandCount() == 1 && call.getFunctionQuantifier() == null) {
+      // CURRENT_TIMESTAMP(0): the keyword, since "current_timestamp"(0) is no function
+      writer.keyword(parts.getFirst().toUpperCase(Locale.ROOT));
+      writer.setNeedWhitespace(false);
+      SqlWriter.Frame frame = writer.startList(SqlWriter.FrameTypeEnum.FUN_CALL, "(", ")");
+      call.operand(0).unparse(writer, 0, 0);
+      writer.endList(frame);
+      return;
+    }
     StringBuilder rendered = new StringBuilder();
     for (int i = 0; i < parts.size(); i++) {
       if (i > 0) {

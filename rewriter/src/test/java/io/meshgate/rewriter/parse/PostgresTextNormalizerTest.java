@@ -69,9 +69,9 @@ class PostgresTextNormalizerTest {
   void timeUnitAndDatetimeWordsUsedAsNamesAreQuoted() throws Exception {
     assertEquals("select \"day\", extract(day from \"day\"), date_trunc('day', \"day\"),"
             + " \"date\", date '2020-01-01', \"timestamp\", CAST('2020-01-01' AS timestamp(3)),"
-            + " x at time zone 'UTC'",
+            + " \"time\"",
         normalize("select day, extract(day from day), date_trunc('day', day), date,"
-            + " date '2020-01-01', timestamp, timestamp(3) '2020-01-01', x at time zone 'UTC'")
+            + " date '2020-01-01', timestamp, timestamp(3) '2020-01-01', time")
             .text());
   }
 
@@ -151,6 +151,16 @@ class PostgresTextNormalizerTest {
     assertEquals("select a||b, c||d, e || f, g||h, i || j || k, l || m, n||o", more.text());
     assertEquals(Map.of(8, "&&", 14, "-|-", 21, "@@", 28, "#-", 35, "|", 40, "#", 48, ">>=",
         55, "<->"), more.carriedOperators());
+  }
+
+  @Test
+  void atTimeZoneIsCarriedAndAtLocalRefused() throws Exception {
+    NormalizedText text = normalize("select at at time /* c */ zone 'UTC', t.at AT TIME ZONE z");
+    assertEquals("select at ||       'UTC', t.\"at\" ||     z", text.text());
+    assertEquals(Map.of(10, "AT TIME ZONE", 33, "AT TIME ZONE"), text.carriedOperators());
+    SqlRefusal refusal =
+        assertThrows(SqlRefusal.class, () -> normalize("select x at local"));
+    assertEquals("0A000", refusal.sqlState());
   }
 
   @Test
