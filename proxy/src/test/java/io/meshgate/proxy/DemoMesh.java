@@ -151,6 +151,22 @@ public final class DemoMesh implements BeforeAllCallback, AfterAllCallback {
     }
   }
 
+  /** Every row of what {@code sql} returns on {@code connection}, each value as text. */
+  public static List<List<String>> rows(Connection connection, String sql) throws SQLException {
+    List<List<String>> rows = new ArrayList<>();
+    try (Statement statement = connection.createStatement(); ResultSet result = statement.executeQuery(sql)) {
+      int columns = result.getMetaData().getColumnCount();
+      while (result.next()) {
+        List<String> row = new ArrayList<>();
+        for (int i = 1; i <= columns; i++) {
+          row.add(result.getString(i));
+        }
+        rows.add(row);
+      }
+    }
+    return rows;
+  }
+
   /** The first column of what {@code sql} returns on {@code connection}, as text. */
   public static List<String> column(Connection connection, String sql) throws SQLException {
     List<String> values = new ArrayList<>();

@@ -48,6 +48,9 @@ import java.util.TreeSet;
  *   <li>{@code x COLLATE name}, {@code f(...) WITH ORDINALITY}, {@code ONLY t} and {@code
  *       SELECT DISTINCT ON (...)} become marker calls (see {@link MarkerCalls}) that the parse
  *       tree turns back into those constructs;
+ *   <li>a set-returning function after {@code LATERAL} or {@code JOIN} becomes {@code
+ *       TABLE(f(...))} (LATERAL is a noise word before a function; see {@link
+ *       FromFunctionCalls}); {@code ROWS FROM (...)} is refused;
  *   <li>{@code name AS [NOT] MATERIALIZED (query)} in a WITH list loses the hint, which is
  *       remembered by the name's offset and put back once parsed (see {@link
  *       MaterializationHints});
