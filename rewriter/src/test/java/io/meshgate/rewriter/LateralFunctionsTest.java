@@ -95,6 +95,23 @@ class LateralFunctionsTest {
     assertEquals(forwarded, rewrite(sql, Decisions.allow().build()));
   }
 
+  /** Casts, COLLATE, typed literals and nested parentheses inside the call leave its TABLE( closed where it ends. */
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "select * from sales.store_transactions s cross join lateral generate_series(s.day::timestamp,"
+          + " s.day + interval '2 days', interval '1 day') g",
+      "select * from sales.store_transactions s cross join lateral string_to_table((s.region collate \"C\"), 'U') p",
+      "select * from sales.store_transactions s join lateral generate_series(1, (s.amount::numeric(5, 2))::int) g on true",
+      "select * from sales.store_transactions s join lateral jsonb_each(jsonb '{\"a\": 1}') e on true",
+      "select * from sales.store_transactions s join lateral generate_series(1, $1) g on g < $2",
+      "select * from sales.store_transactions s cross join lateral generate_series(1, 2) a"
+          + " cross join lateral generate_series(a, (select max(b) from generate_series(1, 3) b join lateral"
+          + " generate_series(b, 4) c on true)) d"})
+  void whatStandsInsideTheCallDoesNotMoveTheEndOfTheItem(String sql) throws SqlRefusal {
+    String forwarded = rewrite(sql, Decisions.allow().build());
+    assertTrue(!forwarded.contains("TABLE") && !forwarded.contains("LATERAL generate"), forwarded);
+  }
+
   @Test
   void theArgumentsAreColumnUsageOfTheirQueryLevel() throws SqlRefusal {
     AnalyzedStatement statement = analyze("select g from sales.store_transactions s"
