@@ -124,6 +124,12 @@ class ParseShareTest {
       TABLE t                    | TABLE sales.stores                                                              | governed
       ONLY t                     | SELECT * FROM ONLY sales.stores                                                 | governed
       TABLESAMPLE                | SELECT * FROM sales.stores TABLESAMPLE BERNOULLI (10) REPEATABLE (1)            | governed
+      CROSS JOIN LATERAL f(...)  | SELECT * FROM sales.stores s CROSS JOIN LATERAL generate_series(1, s.store_id) g | governed
+      LEFT JOIN LATERAL f() ON    | SELECT * FROM sales.stores s LEFT JOIN LATERAL jsonb_array_elements(jsonb_build_array(s.zip_code)) WITH ORDINALITY AS e(v, n) ON true | governed
+      ", LATERAL f(...)"         | "SELECT g FROM sales.stores s, LATERAL generate_series(1, s.store_id) g"       | governed
+      JOIN f(...) ON true        | SELECT * FROM sales.stores s JOIN regexp_matches(s.zip_code, '(.)') m ON true   | governed
+      ROWS FROM (...)            | SELECT * FROM sales.stores s, LATERAL ROWS FROM (generate_series(1, 2)) r      | refused 0A000
+      column definition list     | SELECT * FROM sales.stores s, jsonb_to_recordset('[]') AS r(a int)            | refused 42601
       FOR UPDATE                 | SELECT store_id FROM sales.stores FOR UPDATE                                    | governed
       FOR UPDATE in a subquery   | SELECT * FROM (SELECT * FROM sales.stores FOR UPDATE) s                          | refused 0A000
       WITH ... AS MATERIALIZED   | WITH s AS MATERIALIZED (SELECT * FROM sales.stores) SELECT * FROM s             | governed

@@ -1,6 +1,8 @@
 package io.meshgate.rewriter;
 
 import static java.util.Objects.requireNonNull;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -48,6 +50,17 @@ final class SchemaDatabase implements BeforeAllCallback, AfterAllCallback {
 
   StatementAnalyzer analyzer() {
     return analyzer;
+  }
+
+  /**
+   * Runs {@code sql} as the client wrote it and as Meshgate forwards it under an allowing
+   * decision, and requires the same column labels and rows (more than one) in the same order.
+   */
+  void assertForwardedReturnsTheSame(String sql) throws SQLException, SqlRefusal {
+    String rewritten = analyzer.analyze(sql, List.of("public")).rewrite(Decisions.allow().build());
+    List<List<String>> expected = run(sql);
+    assertTrue(expected.size() > 2, "the statement should find rows: " + expected);
+    assertEquals(expected, run(rewritten), "forwarded: " + rewritten);
   }
 
   /** The column labels, then each row's values as text, from the last statement. */

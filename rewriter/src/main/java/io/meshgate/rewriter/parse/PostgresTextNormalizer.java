@@ -14,12 +14,14 @@ import io.meshgate.rewriter.tree.AtTimeZoneOperator;
 import io.meshgate.rewriter.tree.CteMaterialization;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Rewrites one statement, token by token, into text that Calcite's Babel parser reads with
@@ -47,6 +49,9 @@ import java.util.Set;
  *   <li>{@code x COLLATE name}, {@code f(...) WITH ORDINALITY}, {@code ONLY t} and {@code
  *       SELECT DISTINCT ON (...)} become marker calls (see {@link MarkerCalls}) that the parse
  *       tree turns back into those constructs;
+ *   <li>a set-returning function after {@code LATERAL} or {@code JOIN} becomes {@code
+ *       TABLE(f(...))} (LATERAL is a noise word before a function; see {@link
+ *       FromFunctionCalls}); {@code ROWS FROM (...)} is refused;
  *   <li>{@code name AS [NOT] MATERIALIZED (query)} in a WITH list loses the hint, which is
  *       remembered by the name's offset and put back once parsed (see {@link
  *       MaterializationHints});
@@ -82,6 +87,10 @@ public final class PostgresTextNormalizer {
   private final Map<Piece, String> carriers = new IdentityHashMap<>();
   /** The name pieces of WITH queries with a materialization hint, and the hint. */
   private final Map<Piece, CteMaterialization> materializationHints = new IdentityHashMap<>();
+  /** Token indexes after which a {@code TABLE(} written around a FROM function is closed. */
+  private final TreeSet<Integer> fromFunctionEnds = new TreeSet<>();
+  /** The {@code TABLE} pieces written around FROM functions. */
+  private final Set<Piece> tableOpenings = Collections.newSetFromMap(new IdentityHashMap<>());
   private int index;
 
   private PostgresTextNormalizer(StatementText statement) {
@@ -108,6 +117,7 @@ public final class PostgresTextNormalizer {
     try {
       while (index < tokens.size()) {
         normalizeToken(tokens.get(index));
+        closeFromFunctions();
         index++;
       }
     } catch (LexicalException e) {
@@ -263,6 +273,12 @@ public final class PostgresTextNormalizer {
       emit(PgIdentifiers.quote(PgIdentifiers.truncate(word)), token, PieceKind.IDENTIFIER);
     } else if (word.equals("operator") && qualifiedOperator()) {
       return;
+    } else if (word.equals("lateral")) {
+      lateral(token);
+    } else if (word.equals("join")) {
+      join(token);
+    } else if (word.equals("rows") && isRowsFromItem()) {
+      throw rowsFromNotSupported(token);
     } else if (word.equals("collate")) {
       collate(token);
     } else if (word.equals("at") && isAtTimeZone()) {
@@ -649,6 +665,78 @@ public final class PostgresTextNormalizer {
     index = zone;
   }
 
+  // ---- set-returning functions in FROM after LATERAL and JOIN
+
+  /**
+   * {@code LATERAL f(...)}: for a function LATERAL is a noise word in PostgreSQL (a function in
+   * FROM sees the FROM items before it anyway), so it becomes {@code TABLE(f(...))}, which
+   * Calcite reads in every shape and writes back as {@code f(...)} (see {@link
+   * FromFunctionCalls}); before {@code unnest}, which Calcite reads itself, it is dropped.
+   * {@code LATERAL (query)} stays.
+   */
+  private void lateral(Token token) throws SqlRefusal {
+    int next = nextSignificant(index);
+    if (next >= 0 && tokens.get(next).isWord("unnest")) {
+      emit(" ", token, PieceKind.SPACE);
+    } else if (!openFromFunction(token, next)) {
+      emit(token.text(), token, PieceKind.WORD);
+    }
+  }
+
+  /** {@code JOIN f(...)}: the function becomes {@code TABLE(f(...))}, as after LATERAL. */
+  private void join(Token token) throws SqlRefusal, LexicalException {
+    emit(token.text(), token, PieceKind.WORD);
+    int next = nextSignificant(index);
+    if (next >= 0 && FromFunctionCalls.itemEnd(tokens, next) >= 0) {
+      emitSkipped(index + 1, next);
+      index = next;
+      openFromFunction(tokens.get(next), next);
+      normalizeToken(tokens.get(next));
+    }
+  }
+
+  /**
+   * Writes {@code TABLE(} (over {@code source}'s text) if a function item starts at {@code
+   * nameStart}, and remembers to close it after the item's last token.
+   */
+  private boolean openFromFunction(Token source, int nameStart) throws SqlRefusal {
+    if (FromFunctionCalls.isRowsFrom(tokens, nameStart)) {
+      throw rowsFromNotSupported(tokens.get(nameStart));
+    }
+    int end = FromFunctionCalls.itemEnd(tokens, nameStart);
+    if (end < 0) {
+      return false;
+    }
+    Piece table = new Piece("TABLE", source.start(), source.text().length(), PieceKind.WORD, "table");
+    pieces.add(table);
+    tableOpenings.add(table);
+    pieces.add(new Piece("(", source.start(), 0, PieceKind.OPEN_PAREN, ""));
+    fromFunctionEnds.add(end);
+    return true;
+  }
+
+  private void closeFromFunctions() {
+    while (!fromFunctionEnds.isEmpty() && fromFunctionEnds.first() <= index) {
+      fromFunctionEnds.pollFirst();
+      pieces.add(new Piece(")", tokens.get(index).end(), 0, PieceKind.CLOSE_PAREN, ""));
+    }
+  }
+
+  /** {@code ROWS FROM (} right after FROM, JOIN or LATERAL (a comma may end a select item). */
+  private boolean isRowsFromItem() {
+    return FromFunctionCalls.isRowsFrom(tokens, index)
+        && (previousSignificantIsWord("from") || previousSignificantIsWord("join")
+            || previousSignificantIsWord("lateral"));
+  }
+
+  private SqlRefusal rowsFromNotSupported(Token token) {
+    return new SqlRefusal(
+        Reason.NOT_GOVERNED,
+        "ROWS FROM (...) at " + position(token) + " is not supported by Meshgate yet; join the"
+            + " functions one by one instead (CROSS JOIN LATERAL f(...) WITH ORDINALITY);"
+            + " the statement was not forwarded");
+  }
+
   /** {@code WITH ORDINALITY} right after a parenthesis: only a FROM function can be there. */
   private boolean isWithOrdinality() {
     int next = nextSignificant(index);
@@ -657,8 +745,10 @@ public final class PostgresTextNormalizer {
   }
 
   /**
-   * {@code f(...) WITH ORDINALITY} becomes {@code meshgate$with_ordinality(f(...))}; Calcite
-   * reads {@code unnest(...) WITH ORDINALITY} itself, so that one stays.
+   * {@code f(...) WITH ORDINALITY} becomes {@code TABLE(meshgate$with_ordinality(f(...)))}
+   * ({@code TABLE(} because Calcite does not read a call as the first argument of a FROM
+   * function; not twice after LATERAL or JOIN, which wrote it already); Calcite reads {@code
+   * unnest(...) WITH ORDINALITY} itself, so that one stays.
    */
   private void withOrdinality(Token token) throws SqlRefusal {
     int functionStart = OperandScanner.operandStart(pieces, pieces.size());
@@ -670,10 +760,14 @@ public final class PostgresTextNormalizer {
       emit(token.text(), token, PieceKind.WORD);
       return;
     }
+    boolean wrapped = isTableOpening(functionStart);
     insertMarkerOpening(MarkerCalls.WITH_ORDINALITY, functionStart);
+    if (!wrapped) {
+      insertMarkerOpening("TABLE", functionStart);
+    }
     int ordinality = nextSignificant(index);
     emitSkipped(index + 1, ordinality);
-    emit(")", tokens.get(ordinality), PieceKind.CLOSE_PAREN);
+    emit(wrapped ? ")" : "))", tokens.get(ordinality), PieceKind.CLOSE_PAREN);
     index = ordinality;
   }
 
@@ -756,6 +850,16 @@ public final class PostgresTextNormalizer {
       }
     }
     pieces.add(new Piece(",", tokens.get(index).end(), 0, PieceKind.OTHER, ""));
+  }
+
+  /** Whether the pieces before {@code at} (spaces aside) are a {@code TABLE(} of LATERAL or JOIN. */
+  private boolean isTableOpening(int at) {
+    int before = at - 1;
+    while (before >= 0 && pieces.get(before).kind() == PieceKind.SPACE) {
+      before--;
+    }
+    return before >= 1 && pieces.get(before).kind() == PieceKind.OPEN_PAREN
+        && tableOpenings.contains(pieces.get(before - 1));
   }
 
   private void insertMarkerOpening(String marker, int at) {

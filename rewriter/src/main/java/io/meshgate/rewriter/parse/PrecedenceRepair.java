@@ -3,7 +3,6 @@ package io.meshgate.rewriter.parse;
 import io.meshgate.rewriter.lexer.LexicalException;
 import io.meshgate.rewriter.lexer.PgLexer;
 import io.meshgate.rewriter.lexer.Token;
-import io.meshgate.rewriter.lexer.TokenType;
 import io.meshgate.rewriter.tree.AtTimeZoneOperator;
 import io.meshgate.rewriter.tree.PostgresOperator;
 import java.util.ArrayList;
@@ -145,19 +144,7 @@ final class PrecedenceRepair {
     }
     try {
       List<Token> tokens = PgLexer.tokenize(text.substring(start, end + 1));
-      int depth = 0;
-      for (int i = 0; i < tokens.size(); i++) {
-        TokenType type = tokens.get(i).type();
-        if (type == TokenType.OPEN_PAREN) {
-          depth++;
-        } else if (type == TokenType.CLOSE_PAREN) {
-          depth--;
-          if (depth == 0) {
-            return i == tokens.size() - 1;
-          }
-        }
-      }
-      return false;
+      return Parentheses.matchingClose(tokens, 0) == tokens.size() - 1;
     } catch (LexicalException e) {
       return false;
     }

@@ -110,8 +110,16 @@ class PostgresTextNormalizerTest {
         arguments("'x' collate \"C\"", "meshgate$collate('x' , 'C')"),
         arguments("f(x)::text COLLATE \"C\"", "meshgate$collate(CAST(f(x) AS text) , 'C')"),
         arguments("* from pg_catalog.f(x) with ordinality as a(b, c)",
-            "* from meshgate$with_ordinality(pg_catalog.\"f\"(x) ) as a(b, c)"),
+            "* from TABLE(meshgate$with_ordinality(pg_catalog.\"f\"(x) )) as a(b, c)"),
         arguments("* from unnest(x) with ordinality", "* from unnest(x) with ordinality"),
+        // LATERAL before a function is PostgreSQL's noise word; JOIN f(...) is a FROM function too
+        arguments("* from t cross join lateral f(g(t.x)) e", "* from t cross join TABLE( f(g(t.\"x\"))) e"),
+        arguments("* from t left join lateral f(1) with ordinality e on true",
+            "* from t left join TABLE( meshgate$with_ordinality(f(1) )) e on true"),
+        arguments("* from t, lateral unnest(t.a) u", "* from t, unnest(t.\"a\") u"),
+        arguments("* from t join s.f(1) e on true", "* from t join TABLE(s.\"f\"(1)) e on true"),
+        arguments("* from t join lateral (select 1) e on true", "* from t join lateral (select 1) e on true"),
+        arguments("* from t join u on true", "* from t join u on true"),
         arguments("c.relname, pg_catalog.unnest(x), t.select", "c.\"relname\", pg_catalog.\"unnest\"(x), t.\"select\""),
         arguments("operator from t", "operator from t"));
   }
