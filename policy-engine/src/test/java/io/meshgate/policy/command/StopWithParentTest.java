@@ -46,10 +46,13 @@ class StopWithParentTest {
   @Test
   void aCommandThatIgnoresTheSignalIsKilled() throws Exception {
     Process process = new ProcessBuilder(StopWithParent.wrap(List.of("/bin/sh", "-c",
-        "trap '' INT; while :; do sleep 0.1; done"), "INT"))
+        "trap '' INT; echo ignoring; while :; do sleep 0.1; done"), "INT"))
         .redirectInput(ProcessBuilder.Redirect.PIPE)
         .start();
     try {
+      // Only once the trap is set: on a busy machine the signal could otherwise come first.
+      assertEquals("ignoring", new java.io.BufferedReader(
+          new java.io.InputStreamReader(process.getInputStream(), java.nio.charset.StandardCharsets.UTF_8)).readLine());
       process.getOutputStream().close();
       assertTrue(process.waitFor(20, TimeUnit.SECONDS), "an ignored signal must not keep it alive");
       assertEquals(128 + 9, process.exitValue());
