@@ -151,6 +151,13 @@ public final class DemoMesh implements BeforeAllCallback, AfterAllCallback {
     }
   }
 
+  /** Every row of {@code sql}, read from the backend as its superuser. */
+  public List<List<String>> backendRows(String sql) throws SQLException {
+    try (Connection backend = backendAsSuperuser()) {
+      return rows(backend, sql);
+    }
+  }
+
   /** The first column of what {@code sql} returns on {@code connection}, as text. */
   public static List<String> column(Connection connection, String sql) throws SQLException {
     List<String> values = new ArrayList<>();
@@ -160,5 +167,36 @@ public final class DemoMesh implements BeforeAllCallback, AfterAllCallback {
       }
     }
     return values;
+  }
+
+  /**
+   * alice's view of sales.store_transactions written out for the superuser (her region, her
+   * e-mail mask), as a FROM item: the truth her governed results are compared with.
+   */
+  public static final String ALICES_TRANSACTIONS = "(SELECT transaction_id, store_id, day, amount,"
+      + " regexp_replace(regexp_replace(customer_email, '^[^@]*$', 'xxxx'), '^.*@', 'xxxx@') AS customer_email,"
+      + " region FROM sales.store_transactions WHERE region = 'EU') AS store_transactions";
+
+  /** Every row of what {@code sql} returns on {@code connection}, each value as text. */
+  public static List<List<String>> rows(Connection connection, String sql) throws SQLException {
+    try (Statement statement = connection.createStatement()) {
+      return rows(statement.executeQuery(sql));
+    }
+  }
+
+  /** Every row of {@code results}, each value as text; closes them. */
+  public static List<List<String>> rows(ResultSet results) throws SQLException {
+    try (results) {
+      int columns = results.getMetaData().getColumnCount();
+      List<List<String>> rows = new ArrayList<>();
+      while (results.next()) {
+        List<String> row = new ArrayList<>();
+        for (int column = 1; column <= columns; column++) {
+          row.add(results.getString(column));
+        }
+        rows.add(row);
+      }
+      return rows;
+    }
   }
 }

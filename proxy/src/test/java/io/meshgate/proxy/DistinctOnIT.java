@@ -1,5 +1,7 @@
 package io.meshgate.proxy;
 
+import static io.meshgate.proxy.DemoMesh.ALICES_TRANSACTIONS;
+import static io.meshgate.proxy.DemoMesh.rows;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -7,10 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -27,11 +27,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 class DistinctOnIT {
   @RegisterExtension static final DemoMesh mesh = DemoMesh.standard();
 
-  /** alice's view of the table, written out for the superuser: her region, e-mails masked. */
-  private static final String ALICES_TRANSACTIONS = "(SELECT transaction_id, store_id, day, amount,"
-      + " regexp_replace(regexp_replace(customer_email, '^[^@]*$', 'xxxx'), '^.*@', 'xxxx@') AS customer_email,"
-      + " region FROM sales.store_transactions WHERE region = 'EU') AS store_transactions";
-
   private static final String LATEST_PER_STORE = "SELECT DISTINCT ON (store_id) store_id, day, amount"
       + " FROM sales.store_transactions ORDER BY store_id, day DESC, transaction_id DESC";
 
@@ -46,14 +41,14 @@ class DistinctOnIT {
   @ParameterizedTest
   @ValueSource(strings = {"simple", "extended"})
   void latestRowPerStoreOverTheFilteredRows(String mode) throws SQLException {
-    List<List<String>> expected = backendRows(
+    List<List<String>> expected = mesh.backendRows(
         LATEST_PER_STORE.replace("FROM sales.store_transactions", "FROM " + ALICES_TRANSACTIONS));
     try (Connection alice = mesh.connect("alice", "preferQueryMode", mode)) {
       List<List<String>> governed = rows(alice, LATEST_PER_STORE);
       assertEquals(expected, governed);
       assertTrue(governed.size() > 1, governed.toString());
       // the filter matters: over every region there are more stores
-      assertNotEquals(backendRows(LATEST_PER_STORE).size(), governed.size());
+      assertNotEquals(mesh.backendRows(LATEST_PER_STORE).size(), governed.size());
     }
   }
 
@@ -62,11 +57,11 @@ class DistinctOnIT {
   void aMaskedColumnIsGroupedByItsMaskedValue(String mode) throws SQLException {
     String sql = "SELECT DISTINCT ON (customer_email) customer_email, amount FROM sales.store_transactions"
         + " ORDER BY customer_email, transaction_id";
-    List<List<String>> expected = backendRows(sql.replace("FROM sales.store_transactions", "FROM " + ALICES_TRANSACTIONS));
+    List<List<String>> expected = mesh.backendRows(sql.replace("FROM sales.store_transactions", "FROM " + ALICES_TRANSACTIONS));
     try (Connection alice = mesh.connect("alice", "preferQueryMode", mode)) {
       List<List<String>> governed = rows(alice, sql);
       assertEquals(expected, governed);
-      int rawAddresses = backendRows(
+      int rawAddresses = mesh.backendRows(
           "SELECT DISTINCT customer_email FROM sales.store_transactions WHERE region = 'EU'").size();
       // grouped by the masked value (one row per domain), not the raw address
       assertTrue(governed.size() < rawAddresses, governed.size() + " rows, " + rawAddresses + " addresses");
@@ -85,7 +80,7 @@ class DistinctOnIT {
         + " USING (store_id)"
         + " UNION ALL SELECT DISTINCT ON (store_id) store_id, day, 'x' FROM sales.store_transactions"
         + " ORDER BY 1, 2, 3";
-    List<List<String>> expected = backendRows(sql
+    List<List<String>> expected = mesh.backendRows(sql
         .replace("FROM sales.store_transactions", "FROM " + ALICES_TRANSACTIONS)
         .replace("FROM sales.stores s", "FROM (SELECT * FROM sales.stores WHERE region = 'EU') s"));
     try (Connection alice = mesh.connect("alice", "preferQueryMode", mode)) {
@@ -106,7 +101,7 @@ class DistinctOnIT {
       statement.setInt(1, 3);
       statement.setInt(2, 3);
       List<List<String>> governed = rows(statement.executeQuery());
-      assertEquals(backendRows(sql.replace("?", "3")
+      assertEquals(mesh.backendRows(sql.replace("?", "3")
           .replace("FROM sales.store_transactions", "FROM " + ALICES_TRANSACTIONS)), governed);
       assertEquals(List.of(List.of("3", "3")), governed);
     }
@@ -124,35 +119,8 @@ class DistinctOnIT {
       // * leaves it out (the table has 7 columns), and DISTINCT ON (...) * still works
       String sql = "SELECT DISTINCT ON (store_id) * FROM sales.store_transactions ORDER BY store_id, transaction_id";
       List<List<String>> star = rows(alice, sql);
-      assertEquals(backendRows(sql.replace("FROM sales.store_transactions", "FROM " + ALICES_TRANSACTIONS)), star);
-      assertEquals(7, backendRows(sql).get(0).size());
-    }
-  }
-
-  private static List<List<String>> backendRows(String sql) throws SQLException {
-    try (Connection backend = mesh.backendAsSuperuser()) {
-      return rows(backend, sql);
-    }
-  }
-
-  private static List<List<String>> rows(Connection connection, String sql) throws SQLException {
-    try (Statement statement = connection.createStatement()) {
-      return rows(statement.executeQuery(sql));
-    }
-  }
-
-  private static List<List<String>> rows(ResultSet results) throws SQLException {
-    try (results) {
-      int columns = results.getMetaData().getColumnCount();
-      List<List<String>> rows = new ArrayList<>();
-      while (results.next()) {
-        List<String> row = new ArrayList<>();
-        for (int column = 1; column <= columns; column++) {
-          row.add(results.getString(column));
-        }
-        rows.add(row);
-      }
-      return rows;
+      assertEquals(mesh.backendRows(sql.replace("FROM sales.store_transactions", "FROM " + ALICES_TRANSACTIONS)), star);
+      assertEquals(7, mesh.backendRows(sql).get(0).size());
     }
   }
 }

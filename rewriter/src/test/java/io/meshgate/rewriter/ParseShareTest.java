@@ -108,6 +108,7 @@ class ParseShareTest {
       COLLATE                    | SELECT zip_code FROM sales.stores ORDER BY zip_code COLLATE "C"                 | governed
       :: casts                   | SELECT store_id::text, '1'::int FROM sales.stores                               | governed
       E'' strings                | SELECT E'a\\nb' AS s FROM sales.stores                                          | governed
+      B'' bit strings, N'' strings | SELECT B'101' AS b, N'x' AS n FROM sales.stores WHERE b'1' = B'1'            | governed
       ILIKE                      | SELECT store_id FROM sales.stores WHERE zip_code ILIKE '1%'                     | governed
       = ANY(ARRAY[...])          | SELECT store_id FROM sales.stores WHERE store_id = ANY(ARRAY[1, 2])             | governed
       DISTINCT ON                | SELECT DISTINCT ON (region) region, store_id FROM sales.stores ORDER BY region   | governed

@@ -1,6 +1,9 @@
 package io.meshgate.rewriter;
 
 import static java.util.Objects.requireNonNull;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -60,5 +63,31 @@ final class SchemaDatabase implements BeforeAllCallback, AfterAllCallback {
         return QueryResults.read(rows);
       }
     }
+  }
+
+  /** What Meshgate forwards for {@code sql} with no policy, read against this database. */
+  String forwarded(String sql) throws SqlRefusal {
+    return analyzer.analyze(sql, List.of("public")).rewrite(Decisions.allow().build());
+  }
+
+  /** The client's text and what Meshgate forwards for it return the same rows (some). */
+  void assertForwardedReturnsTheSame(String sql) throws Exception {
+    String rewritten = forwarded(sql);
+    List<List<String>> expected = run(sql);
+    assertTrue(expected.size() > 1, "the statement should find rows: " + expected);
+    assertEquals(expected, run(rewritten), "forwarded: " + rewritten);
+  }
+
+  /** The client's text and what Meshgate forwards for it fail with the same error. */
+  void assertForwardedFailsTheSame(String sql) throws Exception {
+    String rewritten = forwarded(sql);
+    SQLException client = assertThrows(SQLException.class, () -> run(sql));
+    SQLException forwarded = assertThrows(SQLException.class, () -> run(rewritten), rewritten);
+    assertEquals(client.getSQLState(), forwarded.getSQLState());
+    assertEquals(firstLine(client.getMessage()), firstLine(forwarded.getMessage()));
+  }
+
+  private static String firstLine(String message) {
+    return message.strip().lines().findFirst().orElse("");
   }
 }

@@ -1,5 +1,6 @@
 package io.meshgate.rewriter.parse;
 
+import io.meshgate.rewriter.tree.BitStringOperator;
 import io.meshgate.rewriter.tree.CollateOperator;
 import io.meshgate.rewriter.tree.DistinctOnOperator;
 import io.meshgate.rewriter.tree.OnlyOperator;
@@ -40,12 +41,18 @@ final class MarkerCalls {
    */
   static final String DISTINCT_ON = "meshgate$distinct_on";
 
+  /**
+   * {@code marker('101')} for the bit string {@code B'101'}, which Calcite would read as the
+   * column {@code b} with the alias {@code "101"}.
+   */
+  static final String BIT_STRING = "meshgate$bit_string";
+
   private MarkerCalls() {}
 
   static boolean isMarkerName(String name) {
     String lower = name.toLowerCase(Locale.ROOT);
     return lower.equals(COLLATE) || lower.equals(WITH_ORDINALITY) || lower.equals(ONLY)
-        || lower.equals(DISTINCT_ON);
+        || lower.equals(DISTINCT_ON) || lower.equals(BIT_STRING);
   }
 
   /** Replaces, in place, every marker call below {@code node} by its operator. */
@@ -85,6 +92,9 @@ final class MarkerCalls {
       } else if (simple.equals(ONLY)) {
         checkOnly(basic.getOperandList());
         basic.setOperator(OnlyOperator.INSTANCE);
+      } else if (simple.equals(BIT_STRING)) {
+        checkBitString(basic.getOperandList());
+        basic.setOperator(BitStringOperator.INSTANCE);
       } else if (simple.equals(DISTINCT_ON)) {
         // only the first item of a SELECT DISTINCT is moved; anywhere else it was misread
         throw new IllegalStateException("DISTINCT ON must be followed by the select list");
@@ -140,6 +150,13 @@ final class MarkerCalls {
   private static void checkOnly(List<SqlNode> operands) {
     if (operands.size() != 1 || !(operands.get(0) instanceof SqlIdentifier)) {
       throw new IllegalStateException("ONLY must be followed by a table name");
+    }
+  }
+
+  private static void checkBitString(List<SqlNode> operands) {
+    if (operands.size() != 1 || !(operands.get(0) instanceof SqlLiteral literal
+        && literal.getTypeName() == SqlTypeName.CHAR)) {
+      throw new IllegalStateException("malformed bit string marker: " + operands);
     }
   }
 

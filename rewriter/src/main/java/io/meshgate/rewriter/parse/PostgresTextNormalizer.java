@@ -136,8 +136,9 @@ public final class PostgresTextNormalizer {
     switch (token.type()) {
       case WHITESPACE -> emit(token.text(), token, PieceKind.SPACE);
       case LINE_COMMENT, BLOCK_COMMENT -> emit(" ", token, PieceKind.SPACE);
-      case STRING, ESCAPE_STRING, NATIONAL_STRING, DOLLAR_STRING, UNICODE_STRING ->
+      case STRING, ESCAPE_STRING, DOLLAR_STRING, UNICODE_STRING ->
           emit(characterLiteral(token), token, PieceKind.LITERAL);
+      case NATIONAL_STRING -> nationalString(token);
       case QUOTED_IDENTIFIER, UNICODE_IDENTIFIER -> {
         String name = PgIdentifiers.truncate(quotedName(token));
         refuseMarkerName(name, token);
@@ -177,7 +178,9 @@ public final class PostgresTextNormalizer {
       case CLOSE_BRACKET -> emit(token.text(), token, PieceKind.CLOSE_BRACKET);
       case DOT -> emit(token.text(), token, PieceKind.DOT);
       case NUMBER -> emit(token.text(), token, PieceKind.LITERAL);
-      case BIT_STRING, HEX_STRING, COMMA, COLON, OTHER ->
+      case BIT_STRING -> emit(MarkerCalls.BIT_STRING + "('"
+          + PgStringLiterals.bitStringDigits(token) + "')", token, PieceKind.LITERAL);
+      case HEX_STRING, COMMA, COLON, OTHER ->
           emit(token.text(), token, PieceKind.OTHER);
       case SEMICOLON -> throw syntaxError("unexpected semicolon", token.start());
     }
@@ -197,6 +200,17 @@ public final class PostgresTextNormalizer {
       value = PgStringLiterals.value(token);
     }
     return plainLiteral(value);
+  }
+
+  /**
+   * {@code N'x'} is {@code NCHAR 'x'} to PostgreSQL's scanner, a typed literal of {@code bpchar}
+   * without a length (not the {@code char(1)} a bare {@code CAST(… AS char)} would be): trailing
+   * spaces do not count in its comparisons, so it is forwarded as that cast, not as {@code 'x'}.
+   */
+  private void nationalString(Token token) throws LexicalException {
+    pieces.add(new Piece("CAST(", token.start(), 0, PieceKind.OPEN_PAREN, Piece.CAST_OPENING));
+    emit(characterLiteral(token), token, PieceKind.LITERAL);
+    emit(" AS \"bpchar\")", token, PieceKind.CLOSE_PAREN);
   }
 
   static String plainLiteral(String value) {
