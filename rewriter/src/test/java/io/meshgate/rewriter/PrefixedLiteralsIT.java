@@ -52,9 +52,8 @@ class PrefixedLiteralsIT {
     Decision masked = Decisions.allow()
         .mask("mesh.docs.letters", "b", new ColumnMask.Constant("000"))
         .build();
-    List<List<String>> rows = database.run(database.analyzer()
-        .analyze("SELECT id, b = B'000', b FROM docs.letters ORDER BY id", List.of("public"))
-        .rewrite(masked));
+    List<List<String>> rows = database.runGoverned(
+        "SELECT id, b = B'000', b FROM docs.letters ORDER BY id", masked);
     assertEquals(List.of("1", "t", "000"), rows.get(1));
     assertEquals(List.of("2", "t", "000"), rows.get(2));
   }

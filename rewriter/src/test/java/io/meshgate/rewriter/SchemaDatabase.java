@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.meshgate.policy.Decision;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -68,6 +69,11 @@ final class SchemaDatabase implements BeforeAllCallback, AfterAllCallback {
   /** What Meshgate forwards for {@code sql} with no policy, read against this database. */
   String forwarded(String sql) throws SqlRefusal {
     return analyzer.analyze(sql, List.of("public")).rewrite(Decisions.allow().build());
+  }
+
+  /** What {@code sql} returns when Meshgate forwards it under {@code decision}. */
+  List<List<String>> runGoverned(String sql, Decision decision) throws Exception {
+    return run(analyzer.analyze(sql, List.of("public")).rewrite(decision));
   }
 
   /** The client's text and what Meshgate forwards for it return the same rows (some). */
