@@ -132,6 +132,7 @@ class ParseShareTest {
       typed literal text 'x'     | SELECT text 'x' AS t, numeric(5,2) '1.5' AS n FROM sales.stores WHERE zip_code > varchar '1' | governed
       typed literal of an array  | SELECT int[] '{1}' AS a FROM sales.stores                                       | refused 42601
       array slices               | SELECT (ARRAY[store_id, 2])[1:2], (ARRAY[1])[2:], (ARRAY[1])[:1][1] FROM sales.stores | governed
+      ROW(...)                   | SELECT ROW(store_id, zip_code), ROW(region) IS NULL FROM sales.stores WHERE ROW(store_id, region) = ROW(1, 'EU') | governed
       SELECT INTO                | SELECT store_id INTO copied FROM sales.stores                                   | refused 42601
       data-modifying CTE         | WITH d AS (DELETE FROM sales.stores RETURNING *) SELECT * FROM d                 | refused 0A000
       several statements         | SELECT 1; SELECT 2                                                              | refused 42601

@@ -5,6 +5,7 @@ import io.meshgate.rewriter.tree.BitStringOperator;
 import io.meshgate.rewriter.tree.CollateOperator;
 import io.meshgate.rewriter.tree.DistinctOnOperator;
 import io.meshgate.rewriter.tree.OnlyOperator;
+import io.meshgate.rewriter.tree.RowOperator;
 import io.meshgate.rewriter.tree.WithOrdinalityOperator;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,13 +58,16 @@ final class MarkerCalls {
   /** {@code marker()} for a bound omitted in a slice ({@code a[:2]}, {@code a[2:]}). */
   static final String OMITTED_BOUND = "meshgate$omitted_bound";
 
+  /** {@code marker(a, b)} for the row constructor {@code ROW(a, b)}. */
+  static final String ROW = "meshgate$row";
+
   private MarkerCalls() {}
 
   static boolean isMarkerName(String name) {
     String lower = name.toLowerCase(Locale.ROOT);
     return lower.equals(COLLATE) || lower.equals(WITH_ORDINALITY) || lower.equals(ONLY)
         || lower.equals(DISTINCT_ON) || lower.equals(BIT_STRING) || lower.equals(ARRAY_SLICE)
-        || lower.equals(OMITTED_BOUND);
+        || lower.equals(OMITTED_BOUND) || lower.equals(ROW);
   }
 
   /** Replaces, in place, every marker call below {@code node} by its operator. */
@@ -109,6 +113,11 @@ final class MarkerCalls {
       } else if (simple.equals(BIT_STRING)) {
         checkBitString(basic.getOperandList());
         basic.setOperator(BitStringOperator.INSTANCE);
+      } else if (simple.equals(ROW)) {
+        if (basic.getFunctionQuantifier() != null) {
+          throw new IllegalStateException("ROW takes no DISTINCT or ALL");
+        }
+        basic.setOperator(RowOperator.INSTANCE);
       } else if (simple.equals(ARRAY_SLICE) || simple.equals(OMITTED_BOUND)) {
         // a slice is restored before its operands, so one left here was misread
         throw new IllegalStateException("malformed array slice");

@@ -361,6 +361,9 @@ public final class PostgresTextNormalizer {
       relationOnly(token);
     } else if (word.equals("on") && isDistinctOn()) {
       distinctOn(token);
+    } else if (word.equals("row") && nextSignificantIs(TokenType.OPEN_PAREN)) {
+      // ROW(...) is always the row constructor to PostgreSQL; Calcite refuses it outside VALUES
+      emit(MarkerCalls.ROW, token, PieceKind.WORD);
     } else if (word.equals("interval")) {
       interval(token);
     } else if (word.equals("as") && Boolean.TRUE.equals(castParentheses.peek())) {
@@ -1058,6 +1061,11 @@ public final class PostgresTextNormalizer {
       }
     }
     return null;
+  }
+
+  private boolean nextSignificantIs(TokenType type) {
+    int next = nextSignificant(index);
+    return next >= 0 && tokens.get(next).type() == type;
   }
 
   private boolean previousSignificantIs(TokenType type) {
