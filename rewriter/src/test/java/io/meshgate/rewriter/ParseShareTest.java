@@ -108,6 +108,7 @@ class ParseShareTest {
       COLLATE                    | SELECT zip_code FROM sales.stores ORDER BY zip_code COLLATE "C"                 | governed
       :: casts                   | SELECT store_id::text, '1'::int FROM sales.stores                               | governed
       E'' strings                | SELECT E'a\\nb' AS s FROM sales.stores                                          | governed
+      B'' bit strings, N'' strings | SELECT B'101' AS b, N'x' AS n FROM sales.stores WHERE b'1' = B'1'            | governed
       ILIKE                      | SELECT store_id FROM sales.stores WHERE zip_code ILIKE '1%'                     | governed
       = ANY(ARRAY[...])          | SELECT store_id FROM sales.stores WHERE store_id = ANY(ARRAY[1, 2])             | governed
       DISTINCT ON                | SELECT DISTINCT ON (region) region, store_id FROM sales.stores ORDER BY region   | governed
@@ -140,6 +141,8 @@ class ParseShareTest {
       AT LOCAL                   | SELECT observed_at AT LOCAL FROM weather.stations_raw                           | refused 0A000
       CURRENT_TIMESTAMP(0)       | SELECT current_timestamp(0), localtimestamp(3), current_time(2), localtime(0) FROM sales.stores | governed
       OVERLAPS                   | SELECT (observed_at, observed_at + interval '1 day') OVERLAPS (DATE '2020-01-15', DATE '2020-03-01') FROM weather.stations_raw | governed
+      array slices               | SELECT (ARRAY[store_id, 2])[1:2], (ARRAY[1])[2:], (ARRAY[1])[:1][1] FROM sales.stores | governed
+      ROW(...)                   | SELECT ROW(store_id, zip_code), ROW(region) IS NULL FROM sales.stores WHERE ROW(store_id, region) = ROW(1, 'EU') | governed
       SELECT INTO                | SELECT store_id INTO copied FROM sales.stores                                   | refused 42601
       data-modifying CTE         | WITH d AS (DELETE FROM sales.stores RETURNING *) SELECT * FROM d                 | refused 0A000
       several statements         | SELECT 1; SELECT 2                                                              | refused 42601

@@ -39,7 +39,8 @@ class RoundTripTest {
         arguments("select $tag$a$$b$tag$", "SELECT 'a$$b'"),
         arguments("select 'con'\n  -- comment\n  'tinued'", "SELECT 'continued'"),
         arguments("select E'a'\n'\\n'", "SELECT 'a\n'"),
-        arguments("select N'national'", "SELECT 'national'"),
+        arguments("select N'national'", "SELECT CAST('national' AS \"bpchar\")"),
+        arguments("select B'1010'", "SELECT B'1010'"),
         arguments("select ''", "SELECT ''"),
         arguments("select 'a' || 'b'", "SELECT ('a' || 'b')"),
         arguments("select '1 day'::interval", "SELECT CAST('1 day' AS \"interval\")"));

@@ -2,8 +2,10 @@ package io.meshgate.rewriter;
 
 import static java.util.Objects.requireNonNull;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.meshgate.policy.Decision;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -52,17 +54,6 @@ final class SchemaDatabase implements BeforeAllCallback, AfterAllCallback {
     return analyzer;
   }
 
-  /**
-   * Runs {@code sql} as the client wrote it and as Meshgate forwards it under an allowing
-   * decision, and requires the same column labels and rows (more than one) in the same order.
-   */
-  void assertForwardedReturnsTheSame(String sql) throws SQLException, SqlRefusal {
-    String rewritten = analyzer.analyze(sql, List.of("public")).rewrite(Decisions.allow().build());
-    List<List<String>> expected = run(sql);
-    assertTrue(expected.size() > 2, "the statement should find rows: " + expected);
-    assertEquals(expected, run(rewritten), "forwarded: " + rewritten);
-  }
-
   /** The column labels, then each row's values as text, from the last statement. */
   List<List<String>> run(String... sql) throws SQLException {
     try (Statement statement = connection.createStatement()) {
@@ -73,5 +64,36 @@ final class SchemaDatabase implements BeforeAllCallback, AfterAllCallback {
         return QueryResults.read(rows);
       }
     }
+  }
+
+  /** What Meshgate forwards for {@code sql} with no policy, read against this database. */
+  String forwarded(String sql) throws SqlRefusal {
+    return analyzer.analyze(sql, List.of("public")).rewrite(Decisions.allow().build());
+  }
+
+  /** What {@code sql} returns when Meshgate forwards it under {@code decision}. */
+  List<List<String>> runGoverned(String sql, Decision decision) throws Exception {
+    return run(analyzer.analyze(sql, List.of("public")).rewrite(decision));
+  }
+
+  /** The client's text and what Meshgate forwards for it return the same rows (some). */
+  void assertForwardedReturnsTheSame(String sql) throws Exception {
+    String rewritten = forwarded(sql);
+    List<List<String>> expected = run(sql);
+    assertTrue(expected.size() > 1, "the statement should find rows: " + expected);
+    assertEquals(expected, run(rewritten), "forwarded: " + rewritten);
+  }
+
+  /** The client's text and what Meshgate forwards for it fail with the same error. */
+  void assertForwardedFailsTheSame(String sql) throws Exception {
+    String rewritten = forwarded(sql);
+    SQLException client = assertThrows(SQLException.class, () -> run(sql));
+    SQLException forwarded = assertThrows(SQLException.class, () -> run(rewritten), rewritten);
+    assertEquals(client.getSQLState(), forwarded.getSQLState());
+    assertEquals(firstLine(client.getMessage()), firstLine(forwarded.getMessage()));
+  }
+
+  private static String firstLine(String message) {
+    return message.strip().lines().findFirst().orElse("");
   }
 }

@@ -54,6 +54,25 @@ public final class PgStringLiterals {
     };
   }
 
+  /**
+   * The digits of a {@code B'...'} bit string, continuation segments joined, checked to be
+   * binary digits as PostgreSQL checks them while scanning; so the digits can be written back
+   * between quotes as they are.
+   */
+  public static String bitStringDigits(Token token) throws LexicalException {
+    if (token.type() != TokenType.BIT_STRING) {
+      throw new IllegalArgumentException("not a bit string: " + token.type());
+    }
+    String digits = joinSegments(token, 1, true);
+    for (int i = 0; i < digits.length(); i++) {
+      char digit = digits.charAt(i);
+      if (digit != '0' && digit != '1') {
+        throw new LexicalException("\"" + digit + "\" is not a valid binary digit", token.start());
+      }
+    }
+    return digits;
+  }
+
   /** Whether the token has continuation segments ({@code 'a'} newline {@code 'b'}). */
   public static boolean hasContinuation(Token token) {
     return segments(token.text(), prefixLength(token), token.type() == TokenType.ESCAPE_STRING)

@@ -1,8 +1,11 @@
 package io.meshgate.rewriter.parse;
 
+import io.meshgate.rewriter.tree.ArraySliceOperator;
+import io.meshgate.rewriter.tree.BitStringOperator;
 import io.meshgate.rewriter.tree.CollateOperator;
 import io.meshgate.rewriter.tree.DistinctOnOperator;
 import io.meshgate.rewriter.tree.OnlyOperator;
+import io.meshgate.rewriter.tree.RowOperator;
 import io.meshgate.rewriter.tree.WithOrdinalityOperator;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,12 +43,31 @@ final class MarkerCalls {
    */
   static final String DISTINCT_ON = "meshgate$distinct_on";
 
+  /**
+   * {@code marker('101')} for the bit string {@code B'101'}, which Calcite would read as the
+   * column {@code b} with the alias {@code "101"}.
+   */
+  static final String BIT_STRING = "meshgate$bit_string";
+
+  /**
+   * {@code marker(array, lower, upper, ...)} for the slice chain {@code array[lower:upper]...},
+   * a lower and an upper bound per subscript.
+   */
+  static final String ARRAY_SLICE = "meshgate$array_slice";
+
+  /** {@code marker()} for a bound omitted in a slice ({@code a[:2]}, {@code a[2:]}). */
+  static final String OMITTED_BOUND = "meshgate$omitted_bound";
+
+  /** {@code marker(a, b)} for the row constructor {@code ROW(a, b)}. */
+  static final String ROW = "meshgate$row";
+
   private MarkerCalls() {}
 
   static boolean isMarkerName(String name) {
     String lower = name.toLowerCase(Locale.ROOT);
     return lower.equals(COLLATE) || lower.equals(WITH_ORDINALITY) || lower.equals(ONLY)
-        || lower.equals(DISTINCT_ON);
+        || lower.equals(DISTINCT_ON) || lower.equals(BIT_STRING) || lower.equals(ARRAY_SLICE)
+        || lower.equals(OMITTED_BOUND) || lower.equals(ROW);
   }
 
   /** Replaces, in place, every marker call below {@code node} by its operator. */
@@ -63,6 +85,9 @@ final class MarkerCalls {
     }
     if (call instanceof SqlSelect select) {
       moveDistinctOn(select);
+    }
+    if (call instanceof SqlBasicCall basic && isMarkerCall(basic, ARRAY_SLICE)) {
+      restoreArraySlice(basic); // before the recursion, which refuses omitted bounds
     }
     for (SqlNode operand : call.getOperandList()) {
       if (operand != null) {
@@ -85,6 +110,17 @@ final class MarkerCalls {
       } else if (simple.equals(ONLY)) {
         checkOnly(basic.getOperandList());
         basic.setOperator(OnlyOperator.INSTANCE);
+      } else if (simple.equals(BIT_STRING)) {
+        checkBitString(basic.getOperandList());
+        basic.setOperator(BitStringOperator.INSTANCE);
+      } else if (simple.equals(ROW)) {
+        if (basic.getFunctionQuantifier() != null) {
+          throw new IllegalStateException("ROW takes no DISTINCT or ALL");
+        }
+        basic.setOperator(RowOperator.INSTANCE);
+      } else if (simple.equals(ARRAY_SLICE) || simple.equals(OMITTED_BOUND)) {
+        // a slice is restored before its operands, so one left here was misread
+        throw new IllegalStateException("malformed array slice");
       } else if (simple.equals(DISTINCT_ON)) {
         // only the first item of a SELECT DISTINCT is moved; anywhere else it was misread
         throw new IllegalStateException("DISTINCT ON must be followed by the select list");
@@ -140,6 +176,33 @@ final class MarkerCalls {
   private static void checkOnly(List<SqlNode> operands) {
     if (operands.size() != 1 || !(operands.get(0) instanceof SqlIdentifier)) {
       throw new IllegalStateException("ONLY must be followed by a table name");
+    }
+  }
+
+  /**
+   * The slice's omitted bounds are marker calls of their own, restored with it; anywhere else
+   * they are refused (the array expression and the bounds are restored as usual).
+   */
+  private static void restoreArraySlice(SqlBasicCall slice) {
+    List<SqlNode> operands = slice.getOperandList();
+    if (operands.size() < 3 || operands.size() % 2 == 0) {
+      throw new IllegalStateException("malformed array slice marker: " + operands);
+    }
+    for (SqlNode bound : operands.subList(1, operands.size())) {
+      if (bound instanceof SqlBasicCall call && isMarkerCall(call, OMITTED_BOUND)) {
+        if (call.operandCount() != 0) {
+          throw new IllegalStateException("malformed omitted bound: " + call);
+        }
+        call.setOperator(ArraySliceOperator.OMITTED_BOUND);
+      }
+    }
+    slice.setOperator(ArraySliceOperator.INSTANCE);
+  }
+
+  private static void checkBitString(List<SqlNode> operands) {
+    if (operands.size() != 1 || !(operands.get(0) instanceof SqlLiteral literal
+        && literal.getTypeName() == SqlTypeName.CHAR)) {
+      throw new IllegalStateException("malformed bit string marker: " + operands);
     }
   }
 

@@ -91,6 +91,8 @@ public final class PostgresTextNormalizer {
   private final TreeSet<Integer> fromFunctionEnds = new TreeSet<>();
   /** The {@code TABLE} pieces written around FROM functions. */
   private final Set<Piece> tableOpenings = Collections.newSetFromMap(new IdentityHashMap<>());
+  /** The brackets and colons of array slice chains, by token index (see {@link ArraySlices}). */
+  private final Map<Integer, ArraySlices.Part> sliceParts = new HashMap<>();
   private int index;
 
   private PostgresTextNormalizer(StatementText statement) {
@@ -147,8 +149,9 @@ public final class PostgresTextNormalizer {
     switch (token.type()) {
       case WHITESPACE -> emit(token.text(), token, PieceKind.SPACE);
       case LINE_COMMENT, BLOCK_COMMENT -> emit(" ", token, PieceKind.SPACE);
-      case STRING, ESCAPE_STRING, NATIONAL_STRING, DOLLAR_STRING, UNICODE_STRING ->
+      case STRING, ESCAPE_STRING, DOLLAR_STRING, UNICODE_STRING ->
           emit(characterLiteral(token), token, PieceKind.LITERAL);
+      case NATIONAL_STRING -> nationalString(token);
       case QUOTED_IDENTIFIER, UNICODE_IDENTIFIER -> {
         String name = PgIdentifiers.truncate(quotedName(token));
         refuseMarkerName(name, token);
@@ -184,13 +187,90 @@ public final class PostgresTextNormalizer {
         }
         emit(token.text(), token, PieceKind.CLOSE_PAREN);
       }
-      case OPEN_BRACKET -> emit(token.text(), token, PieceKind.OPEN_BRACKET);
-      case CLOSE_BRACKET -> emit(token.text(), token, PieceKind.CLOSE_BRACKET);
+      case OPEN_BRACKET -> openBracket(token);
+      case CLOSE_BRACKET -> {
+        ArraySlices.Part part = sliceParts.get(index);
+        if (part == null) {
+          emit(token.text(), token, PieceKind.CLOSE_BRACKET);
+        } else {
+          slicePart(token, part);
+        }
+      }
       case DOT -> emit(token.text(), token, PieceKind.DOT);
       case NUMBER -> emit(token.text(), token, PieceKind.LITERAL);
-      case BIT_STRING, HEX_STRING, COMMA, COLON, OTHER ->
+      case BIT_STRING -> emit(MarkerCalls.BIT_STRING + "('"
+          + PgStringLiterals.bitStringDigits(token) + "')", token, PieceKind.LITERAL);
+      case COLON -> {
+        ArraySlices.Part part = sliceParts.get(index);
+        if (part == null) {
           emit(token.text(), token, PieceKind.OTHER);
+        } else {
+          slicePart(token, part);
+        }
+      }
+      case HEX_STRING, COMMA, OTHER -> emit(token.text(), token, PieceKind.OTHER);
       case SEMICOLON -> throw syntaxError("unexpected semicolon", token.start());
+    }
+  }
+
+  // ---- array slices
+
+  /**
+   * A {@code [} that starts a subscript chain with a slice begins the marker call around the
+   * array expression; any other is Calcite's own (a subscript, or {@code ARRAY[...]}).
+   */
+  private void openBracket(Token token) throws SqlRefusal {
+    if (!sliceParts.containsKey(index) && !previousSignificantIsWord("array")) {
+      try {
+        sliceParts.putAll(ArraySlices.plan(tokens, index));
+      } catch (IllegalArgumentException malformed) {
+        throw syntaxError(malformed.getMessage(), token.start());
+      }
+    }
+    ArraySlices.Part part = sliceParts.get(index);
+    if (part == null) {
+      emit(token.text(), token, PieceKind.OPEN_BRACKET);
+      return;
+    }
+    slicePart(token, part);
+  }
+
+  /**
+   * Writes a bracket or colon of a slice chain as part of {@code meshgate$array_slice(array,
+   * lower, upper, ...)}; an omitted bound becomes {@code meshgate$omitted_bound()}.
+   */
+  private void slicePart(Token token, ArraySlices.Part part) throws SqlRefusal {
+    String omitted = MarkerCalls.OMITTED_BOUND + "()";
+    switch (part) {
+      case FIRST_OPEN, FIRST_OPEN_SINGLE -> {
+        int operandStart = OperandScanner.operandStart(pieces, pieces.size());
+        if (operandStart < 0) {
+          throw syntaxError("cannot tell what the array slice applies to", token.start());
+        }
+        insertMarkerOpening(MarkerCalls.ARRAY_SLICE, operandStart);
+        openSubscript(token, part == ArraySlices.Part.FIRST_OPEN_SINGLE, omitted);
+      }
+      case OPEN, OPEN_SINGLE -> openSubscript(token, part == ArraySlices.Part.OPEN_SINGLE, omitted);
+      case COLON -> {
+        emit(", ", token, PieceKind.OTHER);
+        int next = nextSignificant(index);
+        if (next >= 0 && tokens.get(next).type() == TokenType.CLOSE_BRACKET) {
+          emit(omitted, token, PieceKind.LITERAL);
+        }
+      }
+      case CLOSE -> emit(" ", token, PieceKind.SPACE);
+      case LAST_CLOSE -> emit(")", token, PieceKind.CLOSE_PAREN);
+    }
+  }
+
+  /** A single {@code [n]} in a slice chain is {@code [1:n]} to PostgreSQL. */
+  private void openSubscript(Token token, boolean single, String omitted) {
+    emit(", ", token, PieceKind.OTHER);
+    int next = nextSignificant(index);
+    if (single) {
+      emit("1, ", token, PieceKind.OTHER);
+    } else if (next >= 0 && tokens.get(next).type() == TokenType.COLON) {
+      emit(omitted, token, PieceKind.LITERAL);
     }
   }
 
@@ -208,6 +288,17 @@ public final class PostgresTextNormalizer {
       value = PgStringLiterals.value(token);
     }
     return plainLiteral(value);
+  }
+
+  /**
+   * {@code N'x'} is {@code NCHAR 'x'} to PostgreSQL's scanner, a typed literal of {@code bpchar}
+   * without a length (not the {@code char(1)} a bare {@code CAST(… AS char)} would be): trailing
+   * spaces do not count in its comparisons, so it is forwarded as that cast, not as {@code 'x'}.
+   */
+  private void nationalString(Token token) throws LexicalException {
+    pieces.add(new Piece("CAST(", token.start(), 0, PieceKind.OPEN_PAREN, Piece.CAST_OPENING));
+    emit(characterLiteral(token), token, PieceKind.LITERAL);
+    emit(" AS \"bpchar\")", token, PieceKind.CLOSE_PAREN);
   }
 
   static String plainLiteral(String value) {
@@ -289,6 +380,9 @@ public final class PostgresTextNormalizer {
       relationOnly(token);
     } else if (word.equals("on") && isDistinctOn()) {
       distinctOn(token);
+    } else if (word.equals("row") && nextSignificantIs(TokenType.OPEN_PAREN)) {
+      // ROW(...) is always the row constructor to PostgreSQL; Calcite refuses it outside VALUES
+      emit(MarkerCalls.ROW, token, PieceKind.WORD);
     } else if (word.equals("interval")) {
       interval(token);
     } else if (word.equals("as") && Boolean.TRUE.equals(castParentheses.peek())) {
@@ -1103,6 +1197,11 @@ public final class PostgresTextNormalizer {
       }
     }
     return null;
+  }
+
+  private boolean nextSignificantIs(TokenType type) {
+    int next = nextSignificant(index);
+    return next >= 0 && tokens.get(next).type() == type;
   }
 
   private boolean previousSignificantIs(TokenType type) {

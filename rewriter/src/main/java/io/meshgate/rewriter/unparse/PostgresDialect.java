@@ -100,15 +100,8 @@ public final class PostgresDialect extends PostgresqlSqlDialect {
       writer.endList(frame);
       return;
     }
-    if (call.getKind() == SqlKind.ITEM && call.operandCount() == 2) {
-      // PostgreSQL subscripts only names and parenthesized expressions: f(x)[1] is an error
-      SqlWriter.Frame operand = writer.startList("(", ")");
-      call.operand(0).unparse(writer, 0, 0);
-      writer.endList(operand);
-      writer.setNeedWhitespace(false);
-      SqlWriter.Frame subscript = writer.startList("[", "]");
-      call.operand(1).unparse(writer, 0, 0);
-      writer.endList(subscript);
+    if (isSubscript(call)) {
+      unparseSubscript(writer, call);
       return;
     }
     if (call.getKind() == SqlKind.CAST && call.operandCount() == 2) {
@@ -132,6 +125,29 @@ public final class PostgresDialect extends PostgresqlSqlDialect {
    * not at the top or in a query clause, and not inside the plain parentheses Calcite puts
    * around an expression (a SIMPLE frame).
    */
+  private static boolean isSubscript(SqlNode node) {
+    return node instanceof SqlCall call && call.getKind() == SqlKind.ITEM && call.operandCount() == 2;
+  }
+
+  /**
+   * {@code (array)[i][j]}: PostgreSQL subscripts only names and parenthesized expressions
+   * ({@code f(x)[1]} is an error), and a chain stays one chain, because {@code (a[1])[2]} of a
+   * two-dimensional array is NULL where {@code a[1][2]} is an element.
+   */
+  private static void unparseSubscript(SqlWriter writer, SqlCall call) {
+    if (isSubscript(call.operand(0))) {
+      unparseSubscript(writer, call.operand(0));
+    } else {
+      SqlWriter.Frame operand = writer.startList("(", ")");
+      call.operand(0).unparse(writer, 0, 0);
+      writer.endList(operand);
+    }
+    writer.setNeedWhitespace(false);
+    SqlWriter.Frame subscript = writer.startList("[", "]");
+    call.operand(1).unparse(writer, 0, 0);
+    writer.endList(subscript);
+  }
+
   private static boolean needsSubqueryParentheses(SqlWriter writer) {
     if (writer.inQuery()) {
       return false;
