@@ -166,6 +166,26 @@ public final class DemoMesh implements BeforeAllCallback, AfterAllCallback {
     }
   }
 
+  /**
+   * What alice gets for {@code sql} (which reads {@code FROM sales.store_transactions}) through
+   * Meshgate in pgjdbc's {@code mode} ("simple" or "extended"), checked to equal what the
+   * superuser gets over {@link #ALICES_TRANSACTIONS} and to be more than one row.
+   */
+  public List<List<String>> alicesTransactionRows(String mode, String sql) throws SQLException {
+    List<List<String>> byHand = alicesTransactionRowsByHand(sql);
+    try (Connection alice = connect("alice", "preferQueryMode", mode)) {
+      List<List<String>> governed = ResultRows.of(alice, sql);
+      org.junit.jupiter.api.Assertions.assertEquals(byHand, governed);
+      org.junit.jupiter.api.Assertions.assertTrue(governed.size() > 1, governed.toString());
+      return governed;
+    }
+  }
+
+  /** What the superuser gets for {@code sql} with sales.store_transactions replaced by {@link #ALICES_TRANSACTIONS}. */
+  public List<List<String>> alicesTransactionRowsByHand(String sql) throws SQLException {
+    return backendRows(sql.replace("FROM sales.store_transactions", "FROM " + ALICES_TRANSACTIONS));
+  }
+
   /** The first column of what {@code sql} returns on {@code connection}, as text. */
   public static List<String> column(Connection connection, String sql) throws SQLException {
     List<String> values = new ArrayList<>();

@@ -43,7 +43,7 @@ class DateTimeSyntaxIT {
         + " date_trunc('month', day::timestamp AT TIME ZONE 'UTC') + interval '1 day'"
         + " FROM sales.store_transactions ORDER BY transaction_id";
     // the filter matters: over every region there are more rows
-    assertNotEquals(mesh.backendRows(sql).size(), alicesRows(mode, sql).size());
+    assertNotEquals(mesh.backendRows(sql).size(), mesh.alicesTransactionRows(mode, sql).size());
   }
 
   @ParameterizedTest
@@ -51,7 +51,7 @@ class DateTimeSyntaxIT {
   void aMaskedColumnStaysMaskedNextToAtTimeZone(String mode) throws SQLException {
     String sql = "SELECT customer_email || ' on ' || day::timestamp AT TIME ZONE 'UTC' FROM sales.store_transactions"
         + " WHERE day::timestamp AT TIME ZONE 'UTC' > '2000-01-01' ORDER BY transaction_id";
-    for (List<String> row : alicesRows(mode, sql)) {
+    for (List<String> row : mesh.alicesTransactionRows(mode, sql)) {
       assertTrue(row.get(0) == null || row.get(0).startsWith("xxxx"), row.toString());
     }
   }
@@ -64,7 +64,7 @@ class DateTimeSyntaxIT {
         PreparedStatement statement = alice.prepareStatement(sql)) {
       statement.setString(1, "America/New_York");
       List<List<String>> governed = ResultRows.of(statement.executeQuery());
-      assertEquals(alicesRowsByHand(sql.replace("?", "'America/New_York'")), governed);
+      assertEquals(mesh.alicesTransactionRowsByHand(sql.replace("?", "'America/New_York'")), governed);
       assertTrue(governed.size() > 1, governed.toString());
     }
   }
@@ -77,7 +77,7 @@ class DateTimeSyntaxIT {
         + " AND current_time(2) IS NOT NULL AND localtime(0) IS NOT NULL";
     try (Connection alice = mesh.connect("alice", "preferQueryMode", mode)) {
       List<List<String>> governed = ResultRows.of(alice, sql);
-      assertEquals(alicesRowsByHand(sql), governed);
+      assertEquals(mesh.alicesTransactionRowsByHand(sql), governed);
       assertNotEquals("0", governed.get(0).get(0));
       // the precision reached PostgreSQL: no fraction of a second at precision 0
       assertEquals(List.of(List.of("t", "timestamp with time zone")), ResultRows.of(alice,
@@ -93,7 +93,7 @@ class DateTimeSyntaxIT {
     String sql = "SELECT transaction_id, (day, day + 1) OVERLAPS (DATE '" + bounds.get(1) + "', interval '1 year')"
         + " FROM sales.store_transactions WHERE (day, interval '1 day') OVERLAPS (DATE '" + bounds.get(0)
         + "', DATE '" + bounds.get(1) + "') ORDER BY transaction_id";
-    assertNotEquals(mesh.backendRows(sql).size(), alicesRows(mode, sql).size());
+    assertNotEquals(mesh.backendRows(sql).size(), mesh.alicesTransactionRows(mode, sql).size());
   }
 
   @ParameterizedTest
@@ -113,22 +113,5 @@ class DateTimeSyntaxIT {
       assertEquals("0A000", atLocal.getSQLState());
       assertTrue(atLocal.getMessage().contains("AT TIME ZONE current_setting('TimeZone')"), atLocal.getMessage());
     }
-  }
-
-  /**
-   * What alice gets for {@code sql} in {@code mode}, checked to be what the superuser gets over
-   * her rows written by hand, and to be more than one row.
-   */
-  private static List<List<String>> alicesRows(String mode, String sql) throws SQLException {
-    try (Connection alice = mesh.connect("alice", "preferQueryMode", mode)) {
-      List<List<String>> governed = ResultRows.of(alice, sql);
-      assertEquals(alicesRowsByHand(sql), governed);
-      assertTrue(governed.size() > 1, governed.toString());
-      return governed;
-    }
-  }
-
-  private static List<List<String>> alicesRowsByHand(String sql) throws SQLException {
-    return mesh.backendRows(sql.replace("FROM sales.store_transactions", "FROM " + DemoMesh.ALICES_TRANSACTIONS));
   }
 }

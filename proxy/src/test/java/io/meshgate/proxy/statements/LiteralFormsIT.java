@@ -40,7 +40,7 @@ class LiteralFormsIT {
     String sql = "SELECT transaction_id, B'101', b'1' || B'0', B'101' | B'010', length(B'10101'),"
         + " N'x', N'a ' = 'a', customer_email || N'!' FROM sales.store_transactions"
         + " WHERE B'1' = b'1' ORDER BY transaction_id LIMIT 50";
-    List<List<String>> governed = alicesRows(mode, sql);
+    List<List<String>> governed = mesh.alicesTransactionRows(mode, sql);
     assertEquals(List.of("101", "10", "111", "5", "x", "t"), governed.get(0).subList(1, 7));
   }
 
@@ -68,21 +68,9 @@ class LiteralFormsIT {
         + " (ARRAY[ARRAY[store_id, 1], ARRAY[2, 3]])[1:1][2:] FROM sales.store_transactions"
         + " WHERE (ARRAY[store_id, 0])[1:1] <> ARRAY[0] AND customer_email IS NOT NULL"
         + " ORDER BY transaction_id LIMIT 50";
-    List<List<String>> governed = alicesRows(mode, sql);
+    List<List<String>> governed = mesh.alicesTransactionRows(mode, sql);
     // the address is sliced after masking: its local part is the mask's
     assertTrue(governed.stream().allMatch(row -> row.get(1).equals("{xxxx}")), governed.toString());
     assertEquals(List.of("{7,8}", "{{1}}"), governed.get(0).subList(3, 5));
-  }
-
-  /** alice's rows for {@code sql}, checked to be the superuser's over her view (and some). */
-  private static List<List<String>> alicesRows(String mode, String sql) throws SQLException {
-    List<List<String>> expected =
-        mesh.backendRows(sql.replace("FROM sales.store_transactions", "FROM " + ALICES_TRANSACTIONS));
-    try (Connection alice = mesh.connect("alice", "preferQueryMode", mode)) {
-      List<List<String>> governed = ResultRows.of(alice, sql);
-      assertEquals(expected, governed);
-      assertTrue(governed.size() > 1, governed.toString());
-      return governed;
-    }
   }
 }
