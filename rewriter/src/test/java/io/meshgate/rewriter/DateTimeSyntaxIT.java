@@ -52,7 +52,8 @@ class DateTimeSyntaxIT {
       // OVERLAPS
       "SELECT id, (starts, ends) OVERLAPS (DATE '2024-01-20', DATE '2024-02-10'), (starts, interval '10 days') OVERLAPS (DATE '2024-01-10', DATE '2024-01-12') FROM events.log ORDER BY id",
       "SELECT id FROM events.log WHERE (at, local_at AT TIME ZONE 'UTC') OVERLAPS (TIMESTAMPTZ '2024-03-31 00:00:00+00', TIMESTAMPTZ '2024-10-28 00:00:00+00') ORDER BY id",
-      "SELECT (DATE '2020-01-01', DATE '2020-02-01') OVERLAPS (DATE '2020-01-15', DATE '2020-03-01') FROM events.log WHERE id < 3"})
+      "SELECT (DATE '2020-01-01', DATE '2020-02-01') OVERLAPS (DATE '2020-01-15', DATE '2020-03-01') FROM events.log WHERE id < 3",
+      "SELECT id, ROW(starts, ends) OVERLAPS ROW(DATE '2024-01-20', DATE '2024-02-10') FROM events.log ORDER BY id"})
   void forwardedSqlReturnsWhatTheClientsTextReturns(String sql) throws Exception {
     String rewritten =
         database.analyzer().analyze(sql, List.of("public")).rewrite(Decisions.allow().build());

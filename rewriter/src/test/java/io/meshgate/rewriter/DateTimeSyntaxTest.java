@@ -98,6 +98,8 @@ class DateTimeSyntaxTest {
         arguments("(at, interval '1 day') overlaps (local_at, local_at at time zone 'UTC')",
             "((\"at\", CAST('1 day' AS \"interval\")) OVERLAPS (\"local_at\","
                 + " (\"local_at\" AT TIME ZONE 'UTC')))"),
+        arguments("ROW(DATE '2020-01-01', DATE '2020-02-01') OVERLAPS ROW(at, local_at)",
+            "((DATE '2020-01-01', DATE '2020-02-01') OVERLAPS (\"at\", \"local_at\"))"),
         arguments("(at, at) overlaps (at, at) and n = 1",
             "(((\"at\", \"at\") OVERLAPS (\"at\", \"at\")) AND (\"n\" = 1))"));
   }

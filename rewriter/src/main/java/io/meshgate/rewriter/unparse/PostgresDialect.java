@@ -1,5 +1,6 @@
 package io.meshgate.rewriter.unparse;
 
+import io.meshgate.rewriter.tree.RowOperator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -188,7 +189,9 @@ public final class PostgresDialect extends PostgresqlSqlDialect {
 
   private static void unparsePeriod(SqlWriter writer, SqlNode period) {
     SqlWriter.Frame frame = writer.startList("(", ")");
-    if (period instanceof SqlCall row && row.getKind() == SqlKind.ROW) {
+    // (a, b) reaches here as Calcite's ROW, ROW(a, b) as the normalizer's RowOperator
+    if (period instanceof SqlCall row
+        && (row.getKind() == SqlKind.ROW || row.getOperator() == RowOperator.INSTANCE)) {
       for (SqlNode bound : row.getOperandList()) {
         writer.sep(",");
         bound.unparse(writer, 0, 0);
