@@ -5,13 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
-import io.meshgate.policy.ColumnMask;
 import io.meshgate.policy.Decision;
-import io.meshgate.policy.FilterOperator;
 import io.meshgate.policy.RelationAccess;
 import io.meshgate.policy.RowFilter;
-import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -141,11 +137,7 @@ class LateralFunctionsTest {
   /** The function stands above the derived table: it reads the masked value of filtered rows. */
   @Test
   void aMaskedColumnReachesTheFunctionMaskedBeneathTheRowFilter() throws SqlRefusal {
-    Decision decision = Decisions.allow()
-        .relation(TRANSACTIONS,
-            List.of(new RowFilter.Comparison("region", FilterOperator.EQUAL, List.of("EU"))),
-            Map.of("customer_email", new ColumnMask.Constant("hidden@example.com")), Set.of())
-        .build();
+    Decision decision = Decisions.allow().euRowsMasking(TRANSACTIONS, "customer_email", "hidden@example.com").build();
     assertEquals("SELECT \"p\".\"piece\" FROM (SELECT \"transaction_id\", \"store_id\", \"day\","
             + " \"amount\", CAST('hidden@example.com' AS text) AS \"customer_email\", \"region\""
             + " FROM \"sales\".\"store_transactions\" WHERE (\"region\" = 'EU') OFFSET 0) AS \"s\""

@@ -110,6 +110,9 @@ class ParseShareTest {
       E'' strings                | SELECT E'a\\nb' AS s FROM sales.stores                                          | governed
       ILIKE                      | SELECT store_id FROM sales.stores WHERE zip_code ILIKE '1%'                     | governed
       = ANY(ARRAY[...])          | SELECT store_id FROM sales.stores WHERE store_id = ANY(ARRAY[1, 2])             | governed
+      LIKE ANY / SOME / ALL      | SELECT store_id FROM sales.stores WHERE zip_code LIKE ANY (ARRAY['1%', '2%']) AND zip_code NOT ILIKE ALL ('{a%}') AND region LIKE SOME (ARRAY['E%']) | governed
+      LIKE ANY (SELECT ...)      | SELECT store_id FROM sales.stores WHERE zip_code LIKE ANY (SELECT zip_code FROM sales.stores) | refused 42601
+      SIMILAR TO ANY             | SELECT store_id FROM sales.stores WHERE zip_code SIMILAR TO ANY (ARRAY['1%'])   | refused 42601
       DISTINCT ON                | SELECT DISTINCT ON (region) region, store_id FROM sales.stores ORDER BY region   | governed
       ->> on jsonb               | SELECT '{"a": 1}'::jsonb ->> 'a' AS a FROM sales.stores                          | governed
       -> #> #>> @> <@            | SELECT j -> 'a', j #> '{a}', j #>> '{a}' FROM (SELECT '{}'::jsonb AS j FROM sales.stores) s WHERE j @> '{}' AND ARRAY[1] <@ ARRAY[1, 2] | governed

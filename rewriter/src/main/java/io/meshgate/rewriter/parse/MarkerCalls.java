@@ -2,6 +2,7 @@ package io.meshgate.rewriter.parse;
 
 import io.meshgate.rewriter.tree.CollateOperator;
 import io.meshgate.rewriter.tree.DistinctOnOperator;
+import io.meshgate.rewriter.tree.LikeQuantifierOperator;
 import io.meshgate.rewriter.tree.OnlyOperator;
 import io.meshgate.rewriter.tree.WithOrdinalityOperator;
 import java.util.ArrayList;
@@ -11,6 +12,7 @@ import org.apache.calcite.sql.SqlBasicCall;
 import org.apache.calcite.sql.SqlCall;
 import org.apache.calcite.sql.SqlFunction;
 import org.apache.calcite.sql.SqlIdentifier;
+import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlLiteral;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlNodeList;
@@ -40,12 +42,21 @@ final class MarkerCalls {
    */
   static final String DISTINCT_ON = "meshgate$distinct_on";
 
+  /**
+   * {@code x LIKE marker(array)} for {@code x LIKE ANY|SOME (array)} (and NOT LIKE, ILIKE, NOT
+   * ILIKE): the pattern operand of the LIKE call, nowhere else.
+   */
+  static final String LIKE_ANY = "meshgate$like_any";
+
+  /** {@code x LIKE marker(array)} for {@code x LIKE ALL (array)}, as {@link #LIKE_ANY}. */
+  static final String LIKE_ALL = "meshgate$like_all";
+
   private MarkerCalls() {}
 
   static boolean isMarkerName(String name) {
     String lower = name.toLowerCase(Locale.ROOT);
     return lower.equals(COLLATE) || lower.equals(WITH_ORDINALITY) || lower.equals(ONLY)
-        || lower.equals(DISTINCT_ON);
+        || lower.equals(DISTINCT_ON) || lower.equals(LIKE_ANY) || lower.equals(LIKE_ALL);
   }
 
   /** Replaces, in place, every marker call below {@code node} by its operator. */
@@ -63,6 +74,9 @@ final class MarkerCalls {
     }
     if (call instanceof SqlSelect select) {
       moveDistinctOn(select);
+    }
+    if (call.getKind() == SqlKind.LIKE) {
+      quantifyPattern(call);
     }
     for (SqlNode operand : call.getOperandList()) {
       if (operand != null) {
@@ -85,6 +99,9 @@ final class MarkerCalls {
       } else if (simple.equals(ONLY)) {
         checkOnly(basic.getOperandList());
         basic.setOperator(OnlyOperator.INSTANCE);
+      } else if (simple.equals(LIKE_ANY) || simple.equals(LIKE_ALL)) {
+        // a quantified pattern is claimed by its LIKE call above; anywhere else it was misread
+        throw new IllegalStateException("ANY or ALL (...) here is not the pattern of a LIKE");
       } else if (simple.equals(DISTINCT_ON)) {
         // only the first item of a SELECT DISTINCT is moved; anywhere else it was misread
         throw new IllegalStateException("DISTINCT ON must be followed by the select list");
@@ -117,6 +134,34 @@ final class MarkerCalls {
     List<SqlNode> withOn = new ArrayList<>(keywords.getList());
     withOn.add(DistinctOnOperator.of(marker.getOperandList()));
     select.setOperand(0, new SqlNodeList(withOn, keywords.getParserPosition()));
+  }
+
+  /**
+   * Turns a quantifier marker standing as the pattern of a LIKE call (ILIKE, NOT LIKE and NOT
+   * ILIKE share the kind) into the quantifier it stands for. PostgreSQL's grammar has no ESCAPE
+   * clause after a quantified pattern, so one is refused rather than written back.
+   */
+  private static void quantifyPattern(SqlCall like) {
+    if (like.operandCount() < 2 || !(like.operand(1) instanceof SqlBasicCall pattern)) {
+      return;
+    }
+    boolean any = isMarkerCall(pattern, LIKE_ANY);
+    if (!any && !isMarkerCall(pattern, LIKE_ALL)) {
+      return;
+    }
+    if (like.operandCount() != 2) {
+      throw new IllegalStateException("ESCAPE cannot follow LIKE ANY or ALL (...)");
+    }
+    if (pattern.operandCount() != 1 || pattern.getFunctionQuantifier() != null) {
+      throw new IllegalStateException("LIKE ANY or ALL takes one array expression in parentheses");
+    }
+    if (pattern.operand(0).isA(SqlKind.QUERY)) {
+      // Calcite drops the difference between ANY (SELECT ...), a set of patterns, and ANY
+      // ((SELECT ...)), one array-valued row, so neither can be written back as the client meant
+      throw new IllegalStateException("LIKE ANY or ALL (SELECT ...) is not supported by Meshgate;"
+          + " write LIKE ANY (ARRAY(SELECT ...))");
+    }
+    pattern.setOperator(any ? LikeQuantifierOperator.ANY : LikeQuantifierOperator.ALL);
   }
 
   private static boolean isMarkerCall(SqlBasicCall call, String marker) {

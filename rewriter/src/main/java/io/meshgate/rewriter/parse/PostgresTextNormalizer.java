@@ -93,6 +93,9 @@ public final class PostgresTextNormalizer {
   private final Set<Piece> tableOpenings = Collections.newSetFromMap(new IdentityHashMap<>());
   private int index;
 
+  /** The words that quantify a pattern after LIKE or ILIKE; SOME means ANY. */
+  private static final Set<String> LIKE_QUANTIFIERS = Set.of("any", "some", "all");
+
   private PostgresTextNormalizer(StatementText statement) {
     this.query = statement.query();
     this.tokens = statement.tokens();
@@ -287,6 +290,8 @@ public final class PostgresTextNormalizer {
       withOrdinality(token);
     } else if (word.equals("only") && isRelationOnly()) {
       relationOnly(token);
+    } else if (LIKE_QUANTIFIERS.contains(word) && isLikeQuantifier()) {
+      likeQuantifier(token, word);
     } else if (word.equals("on") && isDistinctOn()) {
       distinctOn(token);
     } else if (word.equals("interval")) {
@@ -663,6 +668,36 @@ public final class PostgresTextNormalizer {
     carriers.put(pieces.getLast(), AtTimeZoneOperator.SPELLING);
     emitSkipped(index + 1, zone + 1);
     index = zone;
+  }
+
+  // ---- quantified pattern matches
+
+  /**
+   * Whether this {@code any}, {@code some} or {@code all} quantifies the pattern of a LIKE or
+   * ILIKE: right after the keyword and before {@code (}. All three words are reserved in
+   * PostgreSQL, so there they can be nothing else. After {@code SIMILAR TO} PostgreSQL's grammar
+   * has no quantifier, so one is refused here rather than read as a function call.
+   */
+  private boolean isLikeQuantifier() throws SqlRefusal {
+    int next = nextSignificant(index);
+    if (next < 0 || tokens.get(next).type() != TokenType.OPEN_PAREN) {
+      return false;
+    }
+    if (previousSignificantIsWord("to") && previousSignificant(2) != null
+        && previousSignificant(2).isWord("similar")) {
+      throw syntaxError("SIMILAR TO takes no ANY, SOME or ALL; write LIKE ANY (...) or"
+          + " x SIMILAR TO p1 OR x SIMILAR TO p2", tokens.get(index).start());
+    }
+    return previousSignificantIsWord("like") || previousSignificantIsWord("ilike");
+  }
+
+  /**
+   * {@code x LIKE ANY (array)} becomes {@code x LIKE meshgate$like_any (array)}: Calcite reads
+   * the pattern as a call, and {@link MarkerCalls} turns it back into the quantifier.
+   */
+  private void likeQuantifier(Token token, String word) {
+    String marker = word.equals("all") ? MarkerCalls.LIKE_ALL : MarkerCalls.LIKE_ANY;
+    emit(marker, token, PieceKind.WORD);
   }
 
   // ---- set-returning functions in FROM after LATERAL and JOIN
