@@ -133,6 +133,8 @@ class ParseShareTest {
       JOIN f(...) ON true        | SELECT * FROM sales.stores s JOIN regexp_matches(s.zip_code, '(.)') m ON true   | governed
       ROWS FROM (...)            | SELECT * FROM sales.stores s, LATERAL ROWS FROM (generate_series(1, 2)) r      | refused 0A000
       column definition list     | SELECT * FROM sales.stores s, jsonb_to_recordset('[]') AS r(a int)            | refused 42601
+      FETCH ... WITH TIES        | SELECT * FROM sales.stores ORDER BY region FETCH FIRST 2 ROWS WITH TIES         | governed
+      WITH TIES, count an expression | SELECT * FROM sales.stores ORDER BY region FETCH FIRST (1 + 1) ROWS WITH TIES | refused 0A000
       FOR UPDATE                 | SELECT store_id FROM sales.stores FOR UPDATE                                    | governed
       FOR UPDATE in a subquery   | SELECT * FROM (SELECT * FROM sales.stores FOR UPDATE) s                          | refused 0A000
       WITH ... AS MATERIALIZED   | WITH s AS MATERIALIZED (SELECT * FROM sales.stores) SELECT * FROM s             | governed

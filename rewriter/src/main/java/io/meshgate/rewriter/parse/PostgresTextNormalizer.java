@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -91,6 +92,8 @@ public final class PostgresTextNormalizer {
   private final TreeSet<Integer> fromFunctionEnds = new TreeSet<>();
   /** The {@code TABLE} pieces written around FROM functions. */
   private final Set<Piece> tableOpenings = Collections.newSetFromMap(new IdentityHashMap<>());
+  /** The count pieces of {@code FETCH FIRST n ROWS WITH TIES}, written with {@code ONLY}. */
+  private final Set<Piece> fetchCountsWithTies = Collections.newSetFromMap(new IdentityHashMap<>());
   private int index;
 
   /** The words that quantify a pattern after LIKE or ILIKE; SOME means ANY. */
@@ -130,6 +133,7 @@ public final class PostgresTextNormalizer {
     PositionMap.Builder positions = new PositionMap.Builder();
     Map<Integer, String> carriedOperators = new HashMap<>();
     Map<Integer, CteMaterialization> hints = new HashMap<>();
+    Set<Integer> fetchesWithTies = new HashSet<>();
     for (Piece piece : pieces) {
       positions.add(text.length(), piece.sourceOffset(), piece.sourceLength());
       String carried = carriers.get(piece);
@@ -140,10 +144,14 @@ public final class PostgresTextNormalizer {
       if (hint != null) {
         hints.put(text.length(), hint);
       }
+      if (fetchCountsWithTies.contains(piece)) {
+        fetchesWithTies.add(text.length());
+      }
       text.append(piece.text());
     }
     return new NormalizedText(
-        text.toString(), query, parameterNumbers, positions.build(), carriedOperators, hints);
+        text.toString(), query, parameterNumbers, positions.build(), carriedOperators, hints,
+        fetchesWithTies);
   }
 
   private void normalizeToken(Token token) throws SqlRefusal, LexicalException {
@@ -288,6 +296,8 @@ public final class PostgresTextNormalizer {
       atTimeZone(token);
     } else if (word.equals("with") && isWithOrdinality()) {
       withOrdinality(token);
+    } else if (word.equals("with") && isWithTies()) {
+      withTies(token);
     } else if (word.equals("only") && isRelationOnly()) {
       relationOnly(token);
     } else if (LIKE_QUANTIFIERS.contains(word) && isLikeQuantifier()) {
@@ -698,6 +708,62 @@ public final class PostgresTextNormalizer {
   private void likeQuantifier(Token token, String word) {
     String marker = word.equals("all") ? MarkerCalls.LIKE_ALL : MarkerCalls.LIKE_ANY;
     emit(marker, token, PieceKind.WORD);
+  }
+
+  // ---- FETCH ... WITH TIES
+
+  /** Whether this {@code with} is the one of {@code ROW[S] WITH TIES}. */
+  private boolean isWithTies() {
+    int next = nextSignificant(index);
+    Token previous = previousSignificant(1);
+    return next >= 0 && tokens.get(next).isWord("ties")
+        && previous != null && (previous.isWord("row") || previous.isWord("rows"));
+  }
+
+  /**
+   * {@code FETCH FIRST|NEXT [n] ROW[S] WITH TIES} becomes {@code ... ROWS ONLY}, which Calcite
+   * reads, and the count's piece is remembered ({@code 1} written when the client left it out,
+   * as PostgreSQL reads it) so {@link FetchesWithTies} can put WITH TIES back on that query.
+   * The count must be what Calcite reads after FETCH: a number or a parameter.
+   */
+  private void withTies(Token token) throws SqlRefusal {
+    int rows = previousSignificantPiece(pieces.size());
+    int count = previousSignificantPiece(rows);
+    int first;
+    if (count >= 0 && (pieces.get(count).isWord("first") || pieces.get(count).isWord("next"))) {
+      first = count;
+      Piece one = new Piece("1 ", pieces.get(rows).sourceOffset(), 0, PieceKind.LITERAL, "");
+      pieces.add(rows, one);
+      fetchCountsWithTies.add(one);
+    } else {
+      first = previousSignificantPiece(count);
+      if (count < 0 || pieces.get(count).kind() != PieceKind.LITERAL
+          || !pieces.get(count).text().matches("[0-9]+|\\?")) {
+        throw new SqlRefusal(Reason.NOT_GOVERNED, "FETCH ... WITH TIES at " + position(token)
+            + " takes a whole number or a parameter as its count in Meshgate; the statement was"
+            + " not forwarded");
+      }
+      fetchCountsWithTies.add(pieces.get(count));
+    }
+    int fetch = previousSignificantPiece(first);
+    if (first < 0 || !(pieces.get(first).isWord("first") || pieces.get(first).isWord("next"))
+        || fetch < 0 || !pieces.get(fetch).isWord("fetch")) {
+      throw syntaxError("WITH TIES must follow FETCH FIRST n ROWS", token.start());
+    }
+    int ties = nextSignificant(index);
+    emit("ONLY", token, PieceKind.OTHER);
+    emitSkipped(index + 1, ties + 1);
+    index = ties;
+  }
+
+  /** The index of the last piece before {@code before} that is not a space, or -1. */
+  private int previousSignificantPiece(int before) {
+    for (int i = before - 1; i >= 0; i--) {
+      if (pieces.get(i).kind() != PieceKind.SPACE) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   // ---- set-returning functions in FROM after LATERAL and JOIN

@@ -1,5 +1,6 @@
 package io.meshgate.rewriter.unparse;
 
+import io.meshgate.rewriter.tree.FetchWithTiesOperator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -68,6 +69,22 @@ public final class PostgresDialect extends PostgresqlSqlDialect {
 
   @Override
   public void unparseOffsetFetch(SqlWriter writer, SqlNode offset, SqlNode fetch) {
+    if (fetch instanceof SqlCall withTies && withTies.getOperator() == FetchWithTiesOperator.INSTANCE) {
+      // LIMIT has no WITH TIES: the standard spelling, which PostgreSQL reads after OFFSET
+      if (offset != null) {
+        writer.newlineAndIndent();
+        SqlWriter.Frame offsetFrame = writer.startList(SqlWriter.FrameTypeEnum.OFFSET);
+        writer.keyword("OFFSET");
+        offset.unparse(writer, -1, -1);
+        writer.endList(offsetFrame);
+      }
+      writer.newlineAndIndent();
+      SqlWriter.Frame fetchFrame = writer.startList(SqlWriter.FrameTypeEnum.FETCH);
+      // the operator itself: as a call the writer would put the clause in parentheses
+      withTies.getOperator().unparse(writer, withTies, 0, 0);
+      writer.endList(fetchFrame);
+      return;
+    }
     unparseFetchUsingLimit(writer, offset, fetch);
   }
 
