@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
-import io.meshgate.policy.Decision;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -23,12 +22,6 @@ class FetchWithTiesTest {
   private static final String DERIVED = "(SELECT \"transaction_id\", \"store_id\", \"day\","
       + " \"amount\", \"customer_email\", \"region\" FROM \"sales\".\"store_transactions\")"
       + " AS \"store_transactions\"";
-
-  private final StatementAnalyzer analyzer = DemoCatalog.analyzer();
-
-  private String rewrite(String sql, Decision decision) throws SqlRefusal {
-    return analyzer.analyze(sql, DemoCatalog.SEARCH_PATH).rewrite(decision);
-  }
 
   static Stream<Arguments> forwardedTexts() {
     return Stream.of(
@@ -58,12 +51,12 @@ class FetchWithTiesTest {
   @ParameterizedTest
   @MethodSource("forwardedTexts")
   void theClauseIsForwardedOnItsOwnQuery(String sql, String forwarded) throws SqlRefusal {
-    assertEquals(forwarded, rewrite(sql, Decisions.allow().build()));
+    assertEquals(forwarded, DemoCatalog.rewrite(sql, Decisions.allow().build()));
   }
 
   @Test
   void aDeniedColumnInTheOrderIsRefused() {
-    SqlRefusal refusal = assertThrows(SqlRefusal.class, () -> rewrite(
+    SqlRefusal refusal = assertThrows(SqlRefusal.class, () -> DemoCatalog.rewrite(
         "select transaction_id from sales.store_transactions order by customer_email fetch first 1 row with ties",
         Decisions.allow().deny(TRANSACTIONS, "customer_email").build()));
     assertEquals("42501", refusal.sqlState());
@@ -76,14 +69,14 @@ class FetchWithTiesTest {
             + " \"amount\", CAST('hidden@example.com' AS text) AS \"customer_email\", \"region\""
             + " FROM \"sales\".\"store_transactions\" WHERE (\"region\" = 'EU') OFFSET 0)"
             + " AS \"store_transactions\" ORDER BY \"customer_email\" FETCH FIRST 1 ROWS WITH TIES",
-        rewrite("select transaction_id from sales.store_transactions order by customer_email"
+        DemoCatalog.rewrite("select transaction_id from sales.store_transactions order by customer_email"
                 + " fetch first 1 row with ties",
             Decisions.allow().euRowsMasking(TRANSACTIONS, "customer_email", "hidden@example.com").build()));
   }
 
   @Test
   void aCountCalciteCannotReadIsRefused() {
-    SqlRefusal refusal = assertThrows(SqlRefusal.class, () -> rewrite(
+    SqlRefusal refusal = assertThrows(SqlRefusal.class, () -> DemoCatalog.rewrite(
         "select 1 from sales.store_transactions order by amount fetch first (1 + 1) rows with ties",
         Decisions.allow().build()));
     assertEquals("0A000", refusal.sqlState());
@@ -93,7 +86,7 @@ class FetchWithTiesTest {
   /** Calcite reads FETCH only after OFFSET, so the other order is refused rather than misread. */
   @Test
   void fetchBeforeOffsetIsRefused() {
-    SqlRefusal refusal = assertThrows(SqlRefusal.class, () -> rewrite(
+    SqlRefusal refusal = assertThrows(SqlRefusal.class, () -> DemoCatalog.rewrite(
         "select 1 from sales.store_transactions order by amount fetch first 3 rows with ties offset 1",
         Decisions.allow().build()));
     assertTrue(Set.of("42601", "0A000").contains(refusal.sqlState()), refusal.getMessage());

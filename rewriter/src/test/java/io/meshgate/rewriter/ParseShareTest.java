@@ -132,7 +132,7 @@ class ParseShareTest {
       ", LATERAL f(...)"         | "SELECT g FROM sales.stores s, LATERAL generate_series(1, s.store_id) g"       | governed
       JOIN f(...) ON true        | SELECT * FROM sales.stores s JOIN regexp_matches(s.zip_code, '(.)') m ON true   | governed
       ROWS FROM (...)            | SELECT * FROM sales.stores s, LATERAL ROWS FROM (generate_series(1, 2)) r      | refused 0A000
-      column definition list     | SELECT * FROM sales.stores s, jsonb_to_recordset('[]') AS r(a int)            | refused 42601
+      column definition list     | SELECT * FROM sales.stores s, jsonb_to_recordset('[]') AS r(a int)            | governed
       FETCH ... WITH TIES        | SELECT * FROM sales.stores ORDER BY region FETCH FIRST 2 ROWS WITH TIES         | governed
       WITH TIES, count an expression | SELECT * FROM sales.stores ORDER BY region FETCH FIRST (1 + 1) ROWS WITH TIES | refused 0A000
       FOR UPDATE                 | SELECT store_id FROM sales.stores FOR UPDATE                                    | governed

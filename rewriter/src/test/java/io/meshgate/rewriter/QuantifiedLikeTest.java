@@ -26,16 +26,6 @@ class QuantifiedLikeTest {
       + " \"amount\", \"customer_email\", \"region\" FROM \"sales\".\"store_transactions\")"
       + " AS \"store_transactions\"";
 
-  private final StatementAnalyzer analyzer = DemoCatalog.analyzer();
-
-  private AnalyzedStatement analyze(String sql) throws SqlRefusal {
-    return analyzer.analyze(sql, DemoCatalog.SEARCH_PATH);
-  }
-
-  private String rewrite(String sql, Decision decision) throws SqlRefusal {
-    return analyze(sql).rewrite(decision);
-  }
-
   static Stream<Arguments> forwardedTexts() {
     return Stream.of(
         arguments("select * from sales.store_transactions where customer_email like any (array['%a%', '%b%'])",
@@ -58,12 +48,12 @@ class QuantifiedLikeTest {
   @ParameterizedTest
   @MethodSource("forwardedTexts")
   void theQuantifiedMatchIsForwardedAsPostgresqlReadsIt(String sql, String forwarded) throws SqlRefusal {
-    assertEquals(forwarded, rewrite(sql, Decisions.allow().build()));
+    assertEquals(forwarded, DemoCatalog.rewrite(sql, Decisions.allow().build()));
   }
 
   @Test
   void theOperandAndTheArrayAreColumnUsage() throws SqlRefusal {
-    AnalyzedStatement statement = analyze("select 1 from sales.store_transactions"
+    AnalyzedStatement statement = DemoCatalog.analyze("select 1 from sales.store_transactions"
         + " where customer_email like any (array[region || '%'])");
     RelationAccess transactions = statement.relations().getFirst();
     assertEquals(Set.of("customer_email", "region"), Set.copyOf(transactions.referencedColumns()));
@@ -76,7 +66,7 @@ class QuantifiedLikeTest {
       "select 1 from sales.store_transactions where region ilike some (array[upper(customer_email)])"})
   void aDeniedColumnIsRefusedOnEitherSide(String sql) {
     SqlRefusal refusal = assertThrows(SqlRefusal.class,
-        () -> rewrite(sql, Decisions.allow().deny(TRANSACTIONS, "customer_email").build()), sql);
+        () -> DemoCatalog.rewrite(sql, Decisions.allow().deny(TRANSACTIONS, "customer_email").build()), sql);
     assertEquals("42501", refusal.sqlState());
     assertTrue(refusal.getMessage().contains("customer_email"), refusal.getMessage());
   }
@@ -89,7 +79,7 @@ class QuantifiedLikeTest {
             + " \"amount\", CAST('hidden@example.com' AS text) AS \"customer_email\", \"region\""
             + " FROM \"sales\".\"store_transactions\" WHERE (\"region\" = 'EU') OFFSET 0)"
             + " AS \"store_transactions\" WHERE (\"customer_email\" LIKE ANY ((ARRAY['a%'])))",
-        rewrite("select transaction_id from sales.store_transactions"
+        DemoCatalog.rewrite("select transaction_id from sales.store_transactions"
             + " where customer_email like any (array['a%'])", decision));
   }
 
@@ -104,13 +94,13 @@ class QuantifiedLikeTest {
       "select 1 from sales.store_transactions where region similar to any (array['E%'])",
       "select 1 from sales.store_transactions where region not similar to all (array['E%'])"})
   void whatPostgresqlOrMeshgateCannotReadIsRefused(String sql) {
-    SqlRefusal refusal = assertThrows(SqlRefusal.class, () -> rewrite(sql, Decisions.allow().build()), sql);
+    SqlRefusal refusal = assertThrows(SqlRefusal.class, () -> DemoCatalog.rewrite(sql, Decisions.allow().build()), sql);
     assertTrue(Set.of("42601", "0A000", "42501").contains(refusal.sqlState()), refusal.getMessage());
   }
 
   @Test
   void similarToWithAQuantifierNamesTheWayAround() {
-    SqlRefusal refusal = assertThrows(SqlRefusal.class, () -> analyze(
+    SqlRefusal refusal = assertThrows(SqlRefusal.class, () -> DemoCatalog.analyze(
         "select 1 from sales.store_transactions where region similar to some (array['E%'])"));
     assertEquals("42601", refusal.sqlState());
     assertTrue(refusal.getMessage().contains("SIMILAR TO takes no ANY, SOME or ALL"), refusal.getMessage());
@@ -119,7 +109,7 @@ class QuantifiedLikeTest {
   /** A client cannot write the marker itself to reach the quantifier by another road. */
   @Test
   void theMarkerNameIsReserved() {
-    SqlRefusal refusal = assertThrows(SqlRefusal.class, () -> analyze(
+    SqlRefusal refusal = assertThrows(SqlRefusal.class, () -> DemoCatalog.analyze(
         "select 1 from sales.store_transactions where region like \"meshgate$like_all\"(array['E%'])"));
     assertEquals("42601", refusal.sqlState());
   }

@@ -21,6 +21,9 @@ import java.util.Set;
  *     MaterializationHints})
  * @param fetchesWithTies the offsets in {@code text} of the counts of {@code FETCH FIRST n ROWS
  *     WITH TIES}, written as {@code ... ROWS ONLY} (see {@link FetchesWithTies})
+ * @param columnDefinitionTypes the types taken out of each column definition list, spelled as
+ *     after {@code CAST(... AS}, by the offset in {@code text} of the list's first column name
+ *     (see {@link ColumnDefinitionLists})
  */
 public record NormalizedText(
     String text,
@@ -29,7 +32,8 @@ public record NormalizedText(
     PositionMap positions,
     Map<Integer, String> carriedOperators,
     Map<Integer, CteMaterialization> materializationHints,
-    Set<Integer> fetchesWithTies) {
+    Set<Integer> fetchesWithTies,
+    Map<Integer, List<String>> columnDefinitionTypes) {
   public NormalizedText {
     requireNonNull(text, "text is null");
     requireNonNull(originalQuery, "originalQuery is null");
@@ -39,6 +43,8 @@ public record NormalizedText(
     materializationHints =
         Map.copyOf(requireNonNull(materializationHints, "materializationHints is null"));
     fetchesWithTies = Set.copyOf(requireNonNull(fetchesWithTies, "fetchesWithTies is null"));
+    columnDefinitionTypes =
+        Map.copyOf(requireNonNull(columnDefinitionTypes, "columnDefinitionTypes is null"));
   }
 
   /** Line and column in the client's query string of an offset in {@link #text()}. */

@@ -94,6 +94,8 @@ public final class PostgresTextNormalizer {
   private final Set<Piece> tableOpenings = Collections.newSetFromMap(new IdentityHashMap<>());
   /** The count pieces of {@code FETCH FIRST n ROWS WITH TIES}, written with {@code ONLY}. */
   private final Set<Piece> fetchCountsWithTies = Collections.newSetFromMap(new IdentityHashMap<>());
+  /** The types of each column definition list, by the piece of its first column name. */
+  private final Map<Piece, List<String>> columnDefinitions = new IdentityHashMap<>();
   private int index;
 
   /** The words that quantify a pattern after LIKE or ILIKE; SOME means ANY. */
@@ -134,6 +136,7 @@ public final class PostgresTextNormalizer {
     Map<Integer, String> carriedOperators = new HashMap<>();
     Map<Integer, CteMaterialization> hints = new HashMap<>();
     Set<Integer> fetchesWithTies = new HashSet<>();
+    Map<Integer, List<String>> columnDefinitionTypes = new HashMap<>();
     for (Piece piece : pieces) {
       positions.add(text.length(), piece.sourceOffset(), piece.sourceLength());
       String carried = carriers.get(piece);
@@ -147,11 +150,15 @@ public final class PostgresTextNormalizer {
       if (fetchCountsWithTies.contains(piece)) {
         fetchesWithTies.add(text.length());
       }
+      List<String> types = columnDefinitions.get(piece);
+      if (types != null) {
+        columnDefinitionTypes.put(text.length(), types);
+      }
       text.append(piece.text());
     }
     return new NormalizedText(
         text.toString(), query, parameterNumbers, positions.build(), carriedOperators, hints,
-        fetchesWithTies);
+        fetchesWithTies, columnDefinitionTypes);
   }
 
   private void normalizeToken(Token token) throws SqlRefusal, LexicalException {
@@ -186,6 +193,10 @@ public final class PostgresTextNormalizer {
       case TYPECAST -> typecast(token);
       case WORD -> word(token);
       case OPEN_PAREN -> {
+        if (isColumnDefinitionList()) {
+          columnDefinitionList(token);
+          return;
+        }
         castParentheses.push(previousSignificantIsWord("cast"));
         emit(token.text(), token, PieceKind.OPEN_PAREN);
       }
@@ -760,6 +771,127 @@ public final class PostgresTextNormalizer {
   private int previousSignificantPiece(int before) {
     for (int i = before - 1; i >= 0; i--) {
       if (pieces.get(i).kind() != PieceKind.SPACE) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  // ---- column definition lists
+
+  /**
+   * Unreserved words that follow an aggregate's parentheses in a select list, where a call after
+   * a comma looks like a FROM item to the tokens: never taken for an alias there.
+   */
+  private static final Set<String> AFTER_AN_AGGREGATE = Set.of("over", "filter", "within");
+
+  /**
+   * Whether this {@code (} opens a column definition list: {@code f(...) [AS] alias (name type,
+   * ...)} where {@code f(...)} follows FROM, JOIN, a comma or LATERAL, and the first column name
+   * is followed by a type (a word or a quoted name) rather than a comma or the end of the list.
+   */
+  private boolean isColumnDefinitionList() {
+    int alias = previousSignificantIndex(index);
+    if (alias < 0 || !isName(tokens.get(alias))) {
+      return false;
+    }
+    String aliasWord = tokens.get(alias).type() == TokenType.WORD ? tokens.get(alias).foldedWord() : "";
+    if (!aliasWord.isEmpty()
+        && (!TypeNameWords.canBeFromAlias(aliasWord) || AFTER_AN_AGGREGATE.contains(aliasWord))) {
+      return false;
+    }
+    int close = previousSignificantIndex(alias);
+    if (close >= 0 && tokens.get(close).isWord("as")) {
+      close = previousSignificantIndex(close);
+    }
+    if (close < 0 || tokens.get(close).type() != TokenType.CLOSE_PAREN) {
+      return false;
+    }
+    int open = openingParenthesis(close);
+    int name = open < 0 ? -1 : previousSignificantIndex(open);
+    if (name < 0 || !isName(tokens.get(name))) {
+      return false;
+    }
+    int dot = previousSignificantIndex(name);
+    if (dot >= 0 && tokens.get(dot).type() == TokenType.DOT) {
+      name = previousSignificantIndex(dot);
+      if (name < 0 || !isName(tokens.get(name))) {
+        return false;
+      }
+    }
+    int before = previousSignificantIndex(name);
+    boolean fromItem = before >= 0 && (tokens.get(before).type() == TokenType.COMMA
+        || tokens.get(before).isWord("from") || tokens.get(before).isWord("join")
+        || tokens.get(before).isWord("lateral"));
+    int column = nextSignificant(index);
+    int type = column < 0 ? -1 : nextSignificant(column);
+    return fromItem && column >= 0 && isName(tokens.get(column)) && type >= 0
+        && (tokens.get(type).type() == TokenType.WORD || tokens.get(type).type() == TokenType.QUOTED_IDENTIFIER);
+  }
+
+  /**
+   * {@code (a int, b text)} becomes {@code ("a", "b")}; the types, read as after {@code ::},
+   * are remembered by the first name's piece for {@link ColumnDefinitionLists}.
+   */
+  private void columnDefinitionList(Token token) throws SqlRefusal, LexicalException {
+    emit(token.text(), token, PieceKind.OPEN_PAREN);
+    Piece first = null;
+    List<String> types = new ArrayList<>();
+    while (true) {
+      int column = nextSignificant(index);
+      if (column < 0 || !isName(tokens.get(column))) {
+        throw syntaxError("a column definition list needs a column name and a type",
+            column < 0 ? token.end() : tokens.get(column).start());
+      }
+      emitSkipped(index + 1, column);
+      index = column;
+      emit(PgIdentifiers.quote(nameValue(tokens.get(column))), tokens.get(column), PieceKind.IDENTIFIER);
+      if (first == null) {
+        first = pieces.getLast();
+      }
+      int typeStart = nextSignificant(index);
+      if (typeStart < 0) {
+        throw syntaxError("a column definition list needs a type after each name", tokens.get(column).end());
+      }
+      emitSkipped(index + 1, typeStart);
+      readType(typeStart);
+      Piece type = pieces.removeLast();
+      pieces.add(new Piece(" ", type.sourceOffset(), type.sourceLength(), PieceKind.SPACE, ""));
+      types.add(type.text());
+      int next = nextSignificant(index);
+      if (next < 0 || (tokens.get(next).type() != TokenType.COMMA
+          && tokens.get(next).type() != TokenType.CLOSE_PAREN)) {
+        throw notSupported("this column definition (only a name and a type are read)",
+            next < 0 ? tokens.get(index) : tokens.get(next));
+      }
+      emitSkipped(index + 1, next);
+      index = next;
+      if (tokens.get(next).type() == TokenType.CLOSE_PAREN) {
+        emit(")", tokens.get(next), PieceKind.CLOSE_PAREN);
+        break;
+      }
+      emit(",", tokens.get(next), PieceKind.OTHER);
+    }
+    columnDefinitions.put(first, List.copyOf(types));
+  }
+
+  private int previousSignificantIndex(int before) {
+    for (int i = before - 1; i >= 0; i--) {
+      if (tokens.get(i).type().isSignificant()) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** The {@code (} that the {@code )} at {@code close} closes, or -1. */
+  private int openingParenthesis(int close) {
+    int depth = 0;
+    for (int i = close; i >= 0; i--) {
+      TokenType type = tokens.get(i).type();
+      if (type == TokenType.CLOSE_PAREN) {
+        depth++;
+      } else if (type == TokenType.OPEN_PAREN && --depth == 0) {
         return i;
       }
     }

@@ -32,6 +32,7 @@ public final class SqlParsing {
       SqlNode repaired = PrecedenceRepair.repair(parsed, statement.text());
       MarkerCalls.restore(repaired);
       MaterializationHints.restore(repaired, statement);
+      ColumnDefinitionLists.restore(repaired, statement);
       return FetchesWithTies.restore(ExplicitTables.expand(repaired), statement);
     } catch (SqlParseException e) {
       throw syntaxError(statement, e.getPos(), firstLine(e.getMessage()));

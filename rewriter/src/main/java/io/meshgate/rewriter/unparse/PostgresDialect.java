@@ -161,7 +161,12 @@ public final class PostgresDialect extends PostgresqlSqlDialect {
     SqlWriter.Frame frame = writer.startFunCall("CAST");
     call.operand(0).unparse(writer, 0, 0);
     writer.sep("AS");
-    SqlNode type = call.operand(1);
+    unparseType(writer, call.operand(1));
+    writer.endFunCall(frame);
+  }
+
+  /** A type as PostgreSQL spells it, after {@code AS} in a cast or in a column definition list. */
+  public static void unparseType(SqlWriter writer, SqlNode type) {
     if (type instanceof SqlDataTypeSpec spec
         && spec.getTypeNameSpec() instanceof SqlBasicTypeNameSpec basic
         && SqlTypeName.get(basic.getTypeName().getSimple()) == SqlTypeName.DOUBLE) {
@@ -169,7 +174,6 @@ public final class PostgresDialect extends PostgresqlSqlDialect {
     } else {
       type.unparse(writer, 0, 0);
     }
-    writer.endFunCall(frame);
   }
 
   /**
