@@ -2,6 +2,7 @@ package io.meshgate.rewriter;
 
 import io.meshgate.policy.ColumnMask;
 import io.meshgate.policy.Decision;
+import io.meshgate.policy.FilterOperator;
 import io.meshgate.policy.RelationPolicy;
 import io.meshgate.policy.RowFilter;
 import java.util.LinkedHashMap;
@@ -29,6 +30,13 @@ public final class Decisions {
 
   public Decisions mask(String key, String column, ColumnMask mask) {
     return relation(key, List.of(), Map.of(column, mask), Set.of());
+  }
+
+  /** Rows of region EU only, with {@code column} masked as the constant {@code maskedValue}. */
+  public Decisions euRowsMasking(String key, String column, String maskedValue) {
+    return relation(key,
+        List.of(new RowFilter.Comparison("region", FilterOperator.EQUAL, List.of("EU"))),
+        Map.of(column, new ColumnMask.Constant(maskedValue)), Set.of());
   }
 
   public Decisions deny(String key, String... columns) {

@@ -1,5 +1,6 @@
 package io.meshgate.rewriter;
 
+import io.meshgate.policy.Decision;
 import io.meshgate.policy.RelationName;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -75,4 +76,14 @@ public final class DemoCatalog implements SchemaCatalog {
 
   /** The demo's search path: public, then sales (so unqualified sales tables resolve). */
   public static final List<String> SEARCH_PATH = List.of("$user", "public", "sales");
+
+  /** {@code sql} analysed by a fresh analyzer on the demo catalog, under {@link #SEARCH_PATH}. */
+  public static AnalyzedStatement analyze(String sql) throws SqlRefusal {
+    return analyzer().analyze(sql, SEARCH_PATH);
+  }
+
+  /** What Meshgate forwards for {@code sql} under {@code decision}. */
+  public static String rewrite(String sql, Decision decision) throws SqlRefusal {
+    return analyze(sql).rewrite(decision);
+  }
 }

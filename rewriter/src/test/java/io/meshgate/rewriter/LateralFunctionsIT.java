@@ -2,13 +2,8 @@ package io.meshgate.rewriter;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.meshgate.policy.ColumnMask;
 import io.meshgate.policy.Decision;
-import io.meshgate.policy.FilterOperator;
-import io.meshgate.policy.RowFilter;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -61,11 +56,7 @@ class LateralFunctionsIT {
   /** The function reads the masked email of the rows the filter lets through, nothing else. */
   @Test
   void theFunctionReadsTheMaskedValueOfTheFilteredRows() throws Exception {
-    Decision decision = Decisions.allow()
-        .relation("mesh.shop.orders",
-            List.of(new RowFilter.Comparison("region", FilterOperator.EQUAL, List.of("EU"))),
-            Map.of("email", new ColumnMask.Constant("hidden@masked.invalid")), Set.of())
-        .build();
+    Decision decision = Decisions.allow().euRowsMasking("mesh.shop.orders", "email", "hidden@masked.invalid").build();
     String rewritten = database.analyzer().analyze(
             "SELECT o.id, o.region, p.piece, p.n FROM shop.orders o CROSS JOIN LATERAL"
                 + " unnest(string_to_array(o.email, '@')) WITH ORDINALITY AS p(piece, n) ORDER BY 1, 4",

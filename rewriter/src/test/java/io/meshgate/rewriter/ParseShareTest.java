@@ -111,6 +111,9 @@ class ParseShareTest {
       B'' bit strings, N'' strings | SELECT B'101' AS b, N'x' AS n FROM sales.stores WHERE b'1' = B'1'            | governed
       ILIKE                      | SELECT store_id FROM sales.stores WHERE zip_code ILIKE '1%'                     | governed
       = ANY(ARRAY[...])          | SELECT store_id FROM sales.stores WHERE store_id = ANY(ARRAY[1, 2])             | governed
+      LIKE ANY / SOME / ALL      | SELECT store_id FROM sales.stores WHERE zip_code LIKE ANY (ARRAY['1%', '2%']) AND zip_code NOT ILIKE ALL ('{a%}') AND region LIKE SOME (ARRAY['E%']) | governed
+      LIKE ANY (SELECT ...)      | SELECT store_id FROM sales.stores WHERE zip_code LIKE ANY (SELECT zip_code FROM sales.stores) | refused 42601
+      SIMILAR TO ANY             | SELECT store_id FROM sales.stores WHERE zip_code SIMILAR TO ANY (ARRAY['1%'])   | refused 42601
       DISTINCT ON                | SELECT DISTINCT ON (region) region, store_id FROM sales.stores ORDER BY region   | governed
       ->> on jsonb               | SELECT '{"a": 1}'::jsonb ->> 'a' AS a FROM sales.stores                          | governed
       -> #> #>> @> <@            | SELECT j -> 'a', j #> '{a}', j #>> '{a}' FROM (SELECT '{}'::jsonb AS j FROM sales.stores) s WHERE j @> '{}' AND ARRAY[1] <@ ARRAY[1, 2] | governed
@@ -130,7 +133,9 @@ class ParseShareTest {
       ", LATERAL f(...)"         | "SELECT g FROM sales.stores s, LATERAL generate_series(1, s.store_id) g"       | governed
       JOIN f(...) ON true        | SELECT * FROM sales.stores s JOIN regexp_matches(s.zip_code, '(.)') m ON true   | governed
       ROWS FROM (...)            | SELECT * FROM sales.stores s, LATERAL ROWS FROM (generate_series(1, 2)) r      | refused 0A000
-      column definition list     | SELECT * FROM sales.stores s, jsonb_to_recordset('[]') AS r(a int)            | refused 42601
+      column definition list     | SELECT * FROM sales.stores s, jsonb_to_recordset('[]') AS r(a int)            | governed
+      FETCH ... WITH TIES        | SELECT * FROM sales.stores ORDER BY region FETCH FIRST 2 ROWS WITH TIES         | governed
+      WITH TIES, count an expression | SELECT * FROM sales.stores ORDER BY region FETCH FIRST (1 + 1) ROWS WITH TIES | refused 0A000
       FOR UPDATE                 | SELECT store_id FROM sales.stores FOR UPDATE                                    | governed
       FOR UPDATE in a subquery   | SELECT * FROM (SELECT * FROM sales.stores FOR UPDATE) s                          | refused 0A000
       WITH ... AS MATERIALIZED   | WITH s AS MATERIALIZED (SELECT * FROM sales.stores) SELECT * FROM s             | governed

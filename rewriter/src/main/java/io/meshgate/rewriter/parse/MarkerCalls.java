@@ -4,6 +4,7 @@ import io.meshgate.rewriter.tree.ArraySliceOperator;
 import io.meshgate.rewriter.tree.BitStringOperator;
 import io.meshgate.rewriter.tree.CollateOperator;
 import io.meshgate.rewriter.tree.DistinctOnOperator;
+import io.meshgate.rewriter.tree.LikeQuantifierOperator;
 import io.meshgate.rewriter.tree.OnlyOperator;
 import io.meshgate.rewriter.tree.RowOperator;
 import io.meshgate.rewriter.tree.WithOrdinalityOperator;
@@ -14,6 +15,7 @@ import org.apache.calcite.sql.SqlBasicCall;
 import org.apache.calcite.sql.SqlCall;
 import org.apache.calcite.sql.SqlFunction;
 import org.apache.calcite.sql.SqlIdentifier;
+import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlLiteral;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlNodeList;
@@ -61,13 +63,23 @@ final class MarkerCalls {
   /** {@code marker(a, b)} for the row constructor {@code ROW(a, b)}. */
   static final String ROW = "meshgate$row";
 
+  /**
+   * {@code x LIKE marker(array)} for {@code x LIKE ANY|SOME (array)} (and NOT LIKE, ILIKE, NOT
+   * ILIKE): the pattern operand of the LIKE call, nowhere else.
+   */
+  static final String LIKE_ANY = "meshgate$like_any";
+
+  /** {@code x LIKE marker(array)} for {@code x LIKE ALL (array)}, as {@link #LIKE_ANY}. */
+  static final String LIKE_ALL = "meshgate$like_all";
+
   private MarkerCalls() {}
 
   static boolean isMarkerName(String name) {
     String lower = name.toLowerCase(Locale.ROOT);
     return lower.equals(COLLATE) || lower.equals(WITH_ORDINALITY) || lower.equals(ONLY)
         || lower.equals(DISTINCT_ON) || lower.equals(BIT_STRING) || lower.equals(ARRAY_SLICE)
-        || lower.equals(OMITTED_BOUND) || lower.equals(ROW);
+        || lower.equals(OMITTED_BOUND) || lower.equals(ROW) || lower.equals(LIKE_ANY)
+        || lower.equals(LIKE_ALL);
   }
 
   /** Replaces, in place, every marker call below {@code node} by its operator. */
@@ -88,6 +100,9 @@ final class MarkerCalls {
     }
     if (call instanceof SqlBasicCall basic && isMarkerCall(basic, ARRAY_SLICE)) {
       restoreArraySlice(basic); // before the recursion, which refuses omitted bounds
+    }
+    if (call.getKind() == SqlKind.LIKE) {
+      quantifyPattern(call);
     }
     for (SqlNode operand : call.getOperandList()) {
       if (operand != null) {
@@ -121,6 +136,9 @@ final class MarkerCalls {
       } else if (simple.equals(ARRAY_SLICE) || simple.equals(OMITTED_BOUND)) {
         // a slice is restored before its operands, so one left here was misread
         throw new IllegalStateException("malformed array slice");
+      } else if (simple.equals(LIKE_ANY) || simple.equals(LIKE_ALL)) {
+        // a quantified pattern is claimed by its LIKE call above; anywhere else it was misread
+        throw new IllegalStateException("ANY or ALL (...) here is not the pattern of a LIKE");
       } else if (simple.equals(DISTINCT_ON)) {
         // only the first item of a SELECT DISTINCT is moved; anywhere else it was misread
         throw new IllegalStateException("DISTINCT ON must be followed by the select list");
@@ -153,6 +171,34 @@ final class MarkerCalls {
     List<SqlNode> withOn = new ArrayList<>(keywords.getList());
     withOn.add(DistinctOnOperator.of(marker.getOperandList()));
     select.setOperand(0, new SqlNodeList(withOn, keywords.getParserPosition()));
+  }
+
+  /**
+   * Turns a quantifier marker standing as the pattern of a LIKE call (ILIKE, NOT LIKE and NOT
+   * ILIKE share the kind) into the quantifier it stands for. PostgreSQL's grammar has no ESCAPE
+   * clause after a quantified pattern, so one is refused rather than written back.
+   */
+  private static void quantifyPattern(SqlCall like) {
+    if (like.operandCount() < 2 || !(like.operand(1) instanceof SqlBasicCall pattern)) {
+      return;
+    }
+    boolean any = isMarkerCall(pattern, LIKE_ANY);
+    if (!any && !isMarkerCall(pattern, LIKE_ALL)) {
+      return;
+    }
+    if (like.operandCount() != 2) {
+      throw new IllegalStateException("ESCAPE cannot follow LIKE ANY or ALL (...)");
+    }
+    if (pattern.operandCount() != 1 || pattern.getFunctionQuantifier() != null) {
+      throw new IllegalStateException("LIKE ANY or ALL takes one array expression in parentheses");
+    }
+    if (pattern.operand(0).isA(SqlKind.QUERY)) {
+      // Calcite drops the difference between ANY (SELECT ...), a set of patterns, and ANY
+      // ((SELECT ...)), one array-valued row, so neither can be written back as the client meant
+      throw new IllegalStateException("LIKE ANY or ALL (SELECT ...) is not supported by Meshgate;"
+          + " write LIKE ANY (ARRAY(SELECT ...))");
+    }
+    pattern.setOperator(any ? LikeQuantifierOperator.ANY : LikeQuantifierOperator.ALL);
   }
 
   private static boolean isMarkerCall(SqlBasicCall call, String marker) {

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -93,7 +94,14 @@ public final class PostgresTextNormalizer {
   private final Set<Piece> tableOpenings = Collections.newSetFromMap(new IdentityHashMap<>());
   /** The brackets and colons of array slice chains, by token index (see {@link ArraySlices}). */
   private final Map<Integer, ArraySlices.Part> sliceParts = new HashMap<>();
+  /** The count pieces of {@code FETCH FIRST n ROWS WITH TIES}, written with {@code ONLY}. */
+  private final Set<Piece> fetchCountsWithTies = Collections.newSetFromMap(new IdentityHashMap<>());
+  /** The types of each column definition list, by the piece of its first column name. */
+  private final Map<Piece, List<String>> columnDefinitions = new IdentityHashMap<>();
   private int index;
+
+  /** The words that quantify a pattern after LIKE or ILIKE; SOME means ANY. */
+  private static final Set<String> LIKE_QUANTIFIERS = Set.of("any", "some", "all");
 
   private PostgresTextNormalizer(StatementText statement) {
     this.query = statement.query();
@@ -129,6 +137,8 @@ public final class PostgresTextNormalizer {
     PositionMap.Builder positions = new PositionMap.Builder();
     Map<Integer, String> carriedOperators = new HashMap<>();
     Map<Integer, CteMaterialization> hints = new HashMap<>();
+    Set<Integer> fetchesWithTies = new HashSet<>();
+    Map<Integer, List<String>> columnDefinitionTypes = new HashMap<>();
     for (Piece piece : pieces) {
       positions.add(text.length(), piece.sourceOffset(), piece.sourceLength());
       String carried = carriers.get(piece);
@@ -139,10 +149,18 @@ public final class PostgresTextNormalizer {
       if (hint != null) {
         hints.put(text.length(), hint);
       }
+      if (fetchCountsWithTies.contains(piece)) {
+        fetchesWithTies.add(text.length());
+      }
+      List<String> types = columnDefinitions.get(piece);
+      if (types != null) {
+        columnDefinitionTypes.put(text.length(), types);
+      }
       text.append(piece.text());
     }
     return new NormalizedText(
-        text.toString(), query, parameterNumbers, positions.build(), carriedOperators, hints);
+        text.toString(), query, parameterNumbers, positions.build(), carriedOperators, hints,
+        fetchesWithTies, columnDefinitionTypes);
   }
 
   private void normalizeToken(Token token) throws SqlRefusal, LexicalException {
@@ -178,6 +196,10 @@ public final class PostgresTextNormalizer {
       case TYPECAST -> typecast(token);
       case WORD -> word(token);
       case OPEN_PAREN -> {
+        if (isColumnDefinitionList()) {
+          columnDefinitionList(token);
+          return;
+        }
         castParentheses.push(previousSignificantIsWord("cast"));
         emit(token.text(), token, PieceKind.OPEN_PAREN);
       }
@@ -376,8 +398,12 @@ public final class PostgresTextNormalizer {
       atTimeZone(token);
     } else if (word.equals("with") && isWithOrdinality()) {
       withOrdinality(token);
+    } else if (word.equals("with") && isWithTies()) {
+      withTies(token);
     } else if (word.equals("only") && isRelationOnly()) {
       relationOnly(token);
+    } else if (LIKE_QUANTIFIERS.contains(word) && isLikeQuantifier()) {
+      likeQuantifier(token, word);
     } else if (word.equals("on") && isDistinctOn()) {
       distinctOn(token);
     } else if (word.equals("row") && nextSignificantIs(TokenType.OPEN_PAREN)) {
@@ -757,6 +783,213 @@ public final class PostgresTextNormalizer {
     carriers.put(pieces.getLast(), AtTimeZoneOperator.SPELLING);
     emitSkipped(index + 1, zone + 1);
     index = zone;
+  }
+
+  // ---- quantified pattern matches
+
+  /**
+   * Whether this {@code any}, {@code some} or {@code all} quantifies the pattern of a LIKE or
+   * ILIKE: right after the keyword and before {@code (}. All three words are reserved in
+   * PostgreSQL, so there they can be nothing else. After {@code SIMILAR TO} PostgreSQL's grammar
+   * has no quantifier, so one is refused here rather than read as a function call.
+   */
+  private boolean isLikeQuantifier() throws SqlRefusal {
+    int next = nextSignificant(index);
+    if (next < 0 || tokens.get(next).type() != TokenType.OPEN_PAREN) {
+      return false;
+    }
+    if (previousSignificantIsWord("to") && previousSignificant(2) != null
+        && previousSignificant(2).isWord("similar")) {
+      throw syntaxError("SIMILAR TO takes no ANY, SOME or ALL; write LIKE ANY (...) or"
+          + " x SIMILAR TO p1 OR x SIMILAR TO p2", tokens.get(index).start());
+    }
+    return previousSignificantIsWord("like") || previousSignificantIsWord("ilike");
+  }
+
+  /**
+   * {@code x LIKE ANY (array)} becomes {@code x LIKE meshgate$like_any (array)}: Calcite reads
+   * the pattern as a call, and {@link MarkerCalls} turns it back into the quantifier.
+   */
+  private void likeQuantifier(Token token, String word) {
+    String marker = word.equals("all") ? MarkerCalls.LIKE_ALL : MarkerCalls.LIKE_ANY;
+    emit(marker, token, PieceKind.WORD);
+  }
+
+  // ---- FETCH ... WITH TIES
+
+  /** Whether this {@code with} is the one of {@code ROW[S] WITH TIES}. */
+  private boolean isWithTies() {
+    int next = nextSignificant(index);
+    Token previous = previousSignificant(1);
+    return next >= 0 && tokens.get(next).isWord("ties")
+        && previous != null && (previous.isWord("row") || previous.isWord("rows"));
+  }
+
+  /**
+   * {@code FETCH FIRST|NEXT [n] ROW[S] WITH TIES} becomes {@code ... ROWS ONLY}, which Calcite
+   * reads, and the count's piece is remembered ({@code 1} written when the client left it out,
+   * as PostgreSQL reads it) so {@link FetchesWithTies} can put WITH TIES back on that query.
+   * The count must be what Calcite reads after FETCH: a number or a parameter.
+   */
+  private void withTies(Token token) throws SqlRefusal {
+    int rows = previousSignificantPiece(pieces.size());
+    int count = previousSignificantPiece(rows);
+    int first;
+    if (count >= 0 && (pieces.get(count).isWord("first") || pieces.get(count).isWord("next"))) {
+      first = count;
+      Piece one = new Piece("1 ", pieces.get(rows).sourceOffset(), 0, PieceKind.LITERAL, "");
+      pieces.add(rows, one);
+      fetchCountsWithTies.add(one);
+    } else {
+      first = previousSignificantPiece(count);
+      if (count < 0 || pieces.get(count).kind() != PieceKind.LITERAL
+          || !pieces.get(count).text().matches("[0-9]+|\\?")) {
+        throw new SqlRefusal(Reason.NOT_GOVERNED, "FETCH ... WITH TIES at " + position(token)
+            + " takes a whole number or a parameter as its count in Meshgate; the statement was"
+            + " not forwarded");
+      }
+      fetchCountsWithTies.add(pieces.get(count));
+    }
+    int fetch = previousSignificantPiece(first);
+    if (first < 0 || !(pieces.get(first).isWord("first") || pieces.get(first).isWord("next"))
+        || fetch < 0 || !pieces.get(fetch).isWord("fetch")) {
+      throw syntaxError("WITH TIES must follow FETCH FIRST n ROWS", token.start());
+    }
+    int ties = nextSignificant(index);
+    emit("ONLY", token, PieceKind.OTHER);
+    emitSkipped(index + 1, ties + 1);
+    index = ties;
+  }
+
+  /** The index of the last piece before {@code before} that is not a space, or -1. */
+  private int previousSignificantPiece(int before) {
+    for (int i = before - 1; i >= 0; i--) {
+      if (pieces.get(i).kind() != PieceKind.SPACE) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  // ---- column definition lists
+
+  /**
+   * Unreserved words that follow an aggregate's parentheses in a select list, where a call after
+   * a comma looks like a FROM item to the tokens: never taken for an alias there.
+   */
+  private static final Set<String> AFTER_AN_AGGREGATE = Set.of("over", "filter", "within");
+
+  /**
+   * Whether this {@code (} opens a column definition list: {@code f(...) [AS] alias (name type,
+   * ...)} where {@code f(...)} follows FROM, JOIN, a comma or LATERAL, and the first column name
+   * is followed by a type (a word or a quoted name) rather than a comma or the end of the list.
+   */
+  private boolean isColumnDefinitionList() {
+    int alias = previousSignificantIndex(index);
+    if (alias < 0 || !isName(tokens.get(alias))) {
+      return false;
+    }
+    String aliasWord = tokens.get(alias).type() == TokenType.WORD ? tokens.get(alias).foldedWord() : "";
+    if (!aliasWord.isEmpty()
+        && (!TypeNameWords.canBeFromAlias(aliasWord) || AFTER_AN_AGGREGATE.contains(aliasWord))) {
+      return false;
+    }
+    int close = previousSignificantIndex(alias);
+    if (close >= 0 && tokens.get(close).isWord("as")) {
+      close = previousSignificantIndex(close);
+    }
+    if (close < 0 || tokens.get(close).type() != TokenType.CLOSE_PAREN) {
+      return false;
+    }
+    int open = openingParenthesis(close);
+    int name = open < 0 ? -1 : previousSignificantIndex(open);
+    if (name < 0 || !isName(tokens.get(name))) {
+      return false;
+    }
+    int dot = previousSignificantIndex(name);
+    if (dot >= 0 && tokens.get(dot).type() == TokenType.DOT) {
+      name = previousSignificantIndex(dot);
+      if (name < 0 || !isName(tokens.get(name))) {
+        return false;
+      }
+    }
+    int before = previousSignificantIndex(name);
+    boolean fromItem = before >= 0 && (tokens.get(before).type() == TokenType.COMMA
+        || tokens.get(before).isWord("from") || tokens.get(before).isWord("join")
+        || tokens.get(before).isWord("lateral"));
+    int column = nextSignificant(index);
+    int type = column < 0 ? -1 : nextSignificant(column);
+    return fromItem && column >= 0 && isName(tokens.get(column)) && type >= 0
+        && (tokens.get(type).type() == TokenType.WORD || tokens.get(type).type() == TokenType.QUOTED_IDENTIFIER);
+  }
+
+  /**
+   * {@code (a int, b text)} becomes {@code ("a", "b")}; the types, read as after {@code ::},
+   * are remembered by the first name's piece for {@link ColumnDefinitionLists}.
+   */
+  private void columnDefinitionList(Token token) throws SqlRefusal, LexicalException {
+    emit(token.text(), token, PieceKind.OPEN_PAREN);
+    Piece first = null;
+    List<String> types = new ArrayList<>();
+    while (true) {
+      int column = nextSignificant(index);
+      if (column < 0 || !isName(tokens.get(column))) {
+        throw syntaxError("a column definition list needs a column name and a type",
+            column < 0 ? token.end() : tokens.get(column).start());
+      }
+      emitSkipped(index + 1, column);
+      index = column;
+      emit(PgIdentifiers.quote(nameValue(tokens.get(column))), tokens.get(column), PieceKind.IDENTIFIER);
+      if (first == null) {
+        first = pieces.getLast();
+      }
+      int typeStart = nextSignificant(index);
+      if (typeStart < 0) {
+        throw syntaxError("a column definition list needs a type after each name", tokens.get(column).end());
+      }
+      emitSkipped(index + 1, typeStart);
+      readType(typeStart);
+      Piece type = pieces.removeLast();
+      pieces.add(new Piece(" ", type.sourceOffset(), type.sourceLength(), PieceKind.SPACE, ""));
+      types.add(type.text());
+      int next = nextSignificant(index);
+      if (next < 0 || (tokens.get(next).type() != TokenType.COMMA
+          && tokens.get(next).type() != TokenType.CLOSE_PAREN)) {
+        throw notSupported("this column definition (only a name and a type are read)",
+            next < 0 ? tokens.get(index) : tokens.get(next));
+      }
+      emitSkipped(index + 1, next);
+      index = next;
+      if (tokens.get(next).type() == TokenType.CLOSE_PAREN) {
+        emit(")", tokens.get(next), PieceKind.CLOSE_PAREN);
+        break;
+      }
+      emit(",", tokens.get(next), PieceKind.OTHER);
+    }
+    columnDefinitions.put(first, List.copyOf(types));
+  }
+
+  private int previousSignificantIndex(int before) {
+    for (int i = before - 1; i >= 0; i--) {
+      if (tokens.get(i).type().isSignificant()) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** The {@code (} that the {@code )} at {@code close} closes, or -1. */
+  private int openingParenthesis(int close) {
+    int depth = 0;
+    for (int i = close; i >= 0; i--) {
+      TokenType type = tokens.get(i).type();
+      if (type == TokenType.CLOSE_PAREN) {
+        depth++;
+      } else if (type == TokenType.OPEN_PAREN && --depth == 0) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   // ---- set-returning functions in FROM after LATERAL and JOIN

@@ -32,7 +32,8 @@ public final class SqlParsing {
       SqlNode repaired = PrecedenceRepair.repair(parsed, statement.text());
       MarkerCalls.restore(repaired);
       MaterializationHints.restore(repaired, statement);
-      return ExplicitTables.expand(repaired);
+      ColumnDefinitionLists.restore(repaired, statement);
+      return FetchesWithTies.restore(ExplicitTables.expand(repaired), statement);
     } catch (SqlParseException e) {
       throw syntaxError(statement, e.getPos(), firstLine(e.getMessage()));
     } catch (RuntimeException e) {
@@ -48,7 +49,7 @@ public final class SqlParsing {
       OperatorCarriers.restore(parsed, expression);
       SqlNode repaired = PrecedenceRepair.repair(parsed, expression.text());
       MarkerCalls.restore(repaired);
-      return repaired;
+      return FetchesWithTies.restore(repaired, expression);
     } catch (SqlParseException e) {
       throw new SqlRefusal(Reason.SYNTAX_ERROR, "cannot parse: " + firstLine(e.getMessage()));
     } catch (RuntimeException e) {

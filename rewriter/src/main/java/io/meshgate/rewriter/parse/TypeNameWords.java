@@ -47,6 +47,14 @@ final class TypeNameWords {
 
   private TypeNameWords() {}
 
+  /**
+   * Whether {@code word} (folded, unquoted) can be the alias of a FROM item: PostgreSQL's ColId,
+   * any word but its reserved and type-function-name keywords.
+   */
+  static boolean canBeFromAlias(String word) {
+    return !RESERVED.contains(word) && !TYPE_FUNCTION_NAME_KEYWORDS.contains(word);
+  }
+
   /** Whether {@code word} (folded) followed by a string is a typed literal to PostgreSQL. */
   static boolean canStartTypedLiteral(String word) {
     return !RESERVED.contains(word)

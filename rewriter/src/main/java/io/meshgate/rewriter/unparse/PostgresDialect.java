@@ -1,5 +1,6 @@
 package io.meshgate.rewriter.unparse;
 
+import io.meshgate.rewriter.tree.FetchWithTiesOperator;
 import io.meshgate.rewriter.tree.RowOperator;
 import java.util.List;
 import java.util.Locale;
@@ -69,6 +70,22 @@ public final class PostgresDialect extends PostgresqlSqlDialect {
 
   @Override
   public void unparseOffsetFetch(SqlWriter writer, SqlNode offset, SqlNode fetch) {
+    if (fetch instanceof SqlCall withTies && withTies.getOperator() == FetchWithTiesOperator.INSTANCE) {
+      // LIMIT has no WITH TIES: the standard spelling, which PostgreSQL reads after OFFSET
+      if (offset != null) {
+        writer.newlineAndIndent();
+        SqlWriter.Frame offsetFrame = writer.startList(SqlWriter.FrameTypeEnum.OFFSET);
+        writer.keyword("OFFSET");
+        offset.unparse(writer, -1, -1);
+        writer.endList(offsetFrame);
+      }
+      writer.newlineAndIndent();
+      SqlWriter.Frame fetchFrame = writer.startList(SqlWriter.FrameTypeEnum.FETCH);
+      // the operator itself: as a call the writer would put the clause in parentheses
+      withTies.getOperator().unparse(writer, withTies, 0, 0);
+      writer.endList(fetchFrame);
+      return;
+    }
     unparseFetchUsingLimit(writer, offset, fetch);
   }
 
@@ -161,7 +178,12 @@ public final class PostgresDialect extends PostgresqlSqlDialect {
     SqlWriter.Frame frame = writer.startFunCall("CAST");
     call.operand(0).unparse(writer, 0, 0);
     writer.sep("AS");
-    SqlNode type = call.operand(1);
+    unparseType(writer, call.operand(1));
+    writer.endFunCall(frame);
+  }
+
+  /** A type as PostgreSQL spells it, after {@code AS} in a cast or in a column definition list. */
+  public static void unparseType(SqlWriter writer, SqlNode type) {
     if (type instanceof SqlDataTypeSpec spec
         && spec.getTypeNameSpec() instanceof SqlBasicTypeNameSpec basic
         && SqlTypeName.get(basic.getTypeName().getSimple()) == SqlTypeName.DOUBLE) {
@@ -169,7 +191,6 @@ public final class PostgresDialect extends PostgresqlSqlDialect {
     } else {
       type.unparse(writer, 0, 0);
     }
-    writer.endFunCall(frame);
   }
 
   /**
