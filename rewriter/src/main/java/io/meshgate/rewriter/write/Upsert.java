@@ -95,6 +95,10 @@ record Upsert(boolean isUpsert, List<String> setColumns, List<String> excludedCo
         excluded.add(names.get(1));
       } else if (namesExcluded) {
         throw notGoverned("EXCLUDED other than EXCLUDED.column (a whole row, *, a field)");
+      } else if (names.get(0).startsWith(WriteStatementParser.RESERVED_PREFIX)) {
+        // the names of the derived tables Meshgate writes into the statement
+        throw notGoverned("names starting with " + WriteStatementParser.RESERVED_PREFIX
+            + ", which are reserved for Meshgate,");
       }
       return;
     }

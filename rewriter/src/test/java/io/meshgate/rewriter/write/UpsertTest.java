@@ -135,6 +135,29 @@ class UpsertTest {
   }
 
   @Test
+  void theContractsExampleIsWhatIsSent() throws SqlRefusal {
+    // policies/CONTRACT.md, "Writes", alice's upsert
+    Decision alices = new Decision(true, List.of(), Map.of(
+        TRANSACTIONS, new RelationPolicy(
+            List.of(new RowFilter.Comparison("region", FilterOperator.IN, List.of("EU"))),
+            Map.of("customer_email", new ColumnMask.Email()), Set.of())),
+        List.of("test"));
+    AnalyzedStatement statement = analyze(
+        "INSERT INTO sales.store_transactions AS t (transaction_id, store_id, day, amount, region)"
+            + " VALUES (901, 12, DATE '2025-06-03', 5, 'EU')"
+            + " ON CONFLICT (transaction_id) DO UPDATE SET amount = t.amount + EXCLUDED.amount");
+    assertEquals(List.of(
+        new RelationAccess(RELATION, Access.INSERT, COLUMNS,
+            List.of("transaction_id", "store_id", "day", "amount", "region")),
+        new RelationAccess(RELATION, Access.UPDATE, COLUMNS, List.of("amount")),
+        new RelationAccess(RELATION, Access.READ, COLUMNS, List.of("amount"))),
+        statement.relations());
+    String sql = statement.rewrite(alices);
+    assertTrue(sql.endsWith(" ON CONFLICT (\"transaction_id\") DO UPDATE SET \"amount\" ="
+        + " (\"t\".\"amount\" + \"excluded\".\"amount\") WHERE ((\"t\".\"region\" IN ('EU')))"), sql);
+  }
+
+  @Test
   void onConstraintIsWrittenBackWhenThePolicyHidesNoColumn() throws SqlRefusal {
     Decision open = new Decision(true, List.of(), Map.of(
         TRANSACTIONS, new RelationPolicy(List.of(), Map.of(), Set.of())), List.of("test"));
@@ -185,7 +208,9 @@ class UpsertTest {
       "insert into store_transactions as t (transaction_id, region) values (1, 'EU') on conflict (lower(region)) do update set amount = 1",
       "insert into store_transactions as t (transaction_id, region) values (1, 'EU') on conflict (transaction_id) where amount > 0 do update set amount = 1",
       "insert into store_transactions as t (transaction_id, region) values (1, 'EU') on conflict (transaction_id) do update set amount = 1 from sales.stores",
-      "insert into store_transactions as t (transaction_id, region) values (1, 'EU') on conflict (transaction_id) do update set t.amount = 1"})
+      "insert into store_transactions as t (transaction_id, region) values (1, 'EU') on conflict (transaction_id) do update set t.amount = 1",
+      "insert into store_transactions as t (transaction_id, region) values (1, 'EU') on conflict (transaction_id) do update set region = meshgate_source.region",
+      "insert into store_transactions as t (transaction_id, region) values (1, 'EU') on conflict (transaction_id) do update set amount = 1 where meshgate_new.region = 'EU'"})
   void constructsNotGovernedAreRefused(String sql) {
     SqlRefusal refusal = assertThrows(SqlRefusal.class, () -> rewrite(sql));
     assertTrue(Set.of("0A000", "42601").contains(refusal.sqlState()), refusal.getMessage());
