@@ -41,6 +41,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.calcite.sql.SqlCall;
 import org.apache.calcite.sql.SqlIdentifier;
 import org.apache.calcite.sql.SqlJoin;
@@ -423,7 +424,7 @@ public final class WriteStatement implements AnalyzedStatement {
     private void refuseHiddenColumnsWritten() throws SqlRefusal {
       // an upsert also writes its SET targets, and EXCLUDED.col is the proposed row's value
       // of col: the client may use it only if the column is one it may insert
-      List<String> hidden = policy.hiddenAmong(java.util.stream.Stream.of(
+      List<String> hidden = policy.hiddenAmong(Stream.of(
               writtenColumns, upsert.setColumns(), upsert.excludedColumns())
           .flatMap(List::stream)
           .toList());
