@@ -70,6 +70,17 @@ access_fits_kind(relation) if {
 	input.statement.kind == "select"
 }
 
+# INSERT ... ON CONFLICT DO UPDATE (an upsert) updates the rows it conflicts with: Meshgate asks
+# for update besides insert on its target, and the domain grants it with its update grant. The
+# update belongs to the insert of the same table, never to a table the statement only reads.
+access_fits_kind(relation) if {
+	relation.access == "update"
+	input.statement.kind == "insert"
+	some inserted in input.statement.relations
+	inserted.access == "insert"
+	relation_key(inserted) == relation_key(relation)
+}
+
 # --- which domain judges a relation -----------------------------------------------------
 
 relation_key(relation) := concat(".", [relation.catalog, relation.schema, relation.table])

@@ -112,6 +112,29 @@ test_only_update_access_fits_a_locking_select if {
 	copy.allow == false
 }
 
+test_an_upsert_needs_insert_and_update_on_its_target if {
+	# INSERT ... ON CONFLICT DO UPDATE: Meshgate asks for update besides insert on the target
+	relations := [fixtures.relation("sales", "store_transactions", "insert"), fixtures.relation("sales", "store_transactions", "update"), fixtures.relation("sales", "store_transactions", "read")]
+	alice := meshgate.decision with input as fixtures.statement(fixtures.users.alice, "insert", relations)
+	alice.allow == true
+	alice.relations["mesh.sales.store_transactions"].row_filters == [{"column": "region", "op": "in", "values": ["EU"], "policy": "sales.regional_readers"}]
+	"sales.regional_writers" in alice.policies
+
+	# dave may neither insert nor update sales
+	dave := meshgate.decision with input as fixtures.statement(fixtures.users.dave, "insert", relations)
+	dave.allow == false
+}
+
+test_update_in_an_insert_belongs_to_the_inserted_table_only if {
+	subject := fixtures.subject("sam", ["sales_team"], {})
+	relations := [fixtures.relation("sales", "store_transactions", "insert"), fixtures.relation("sales", "stores", "update")]
+	decision := meshgate.decision with input as fixtures.statement(subject, "insert", relations)
+	decision.allow == false
+	"mesh.sales.stores: update access in a insert statement is not allowed (rule global.statement_kinds)" in decision.deny_reasons
+	alone := meshgate.decision with input as fixtures.statement(subject, "insert", [fixtures.relation("sales", "stores", "update")])
+	alone.allow == false
+}
+
 test_statement_kinds_the_mesh_does_not_serve_are_denied if {
 	every kind in ["merge", "call", "utility"] {
 		decision := meshgate.decision with input as fixtures.statement(fixtures.users.carol, kind, [])

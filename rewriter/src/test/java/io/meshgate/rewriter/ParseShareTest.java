@@ -124,7 +124,9 @@ class ParseShareTest {
       jsonb ? key                | SELECT '{"a": 1}'::jsonb ? 'a' AS a FROM sales.stores                            | refused 0A000
       RETURNING                  | DELETE FROM sales.stores WHERE store_id = 1 RETURNING store_id                  | governed
       INSERT ... ON CONFLICT     | INSERT INTO sales.stores VALUES (1, '1', 'EU') ON CONFLICT DO NOTHING            | governed
-      ON CONFLICT DO UPDATE      | INSERT INTO sales.stores VALUES (1, '1', 'EU') ON CONFLICT (store_id) DO UPDATE SET zip_code = '2' | refused 0A000
+      ON CONFLICT DO UPDATE      | INSERT INTO sales.stores VALUES (1, '1', 'EU') ON CONFLICT (store_id) DO UPDATE SET zip_code = EXCLUDED.zip_code WHERE stores.zip_code <> '2' | governed
+      DO UPDATE SET (a, b) = ... | INSERT INTO sales.stores VALUES (1, '1', 'EU') ON CONFLICT (store_id) DO UPDATE SET (zip_code, region) = ('2', 'EU') | refused 0A000
+      DO UPDATE SET a = (SELECT) | INSERT INTO sales.stores VALUES (1, '1', 'EU') ON CONFLICT (store_id) DO UPDATE SET zip_code = (SELECT max(zip_code) FROM sales.stores) | refused 0A000
       TABLE t                    | TABLE sales.stores                                                              | governed
       ONLY t                     | SELECT * FROM ONLY sales.stores                                                 | governed
       TABLESAMPLE                | SELECT * FROM sales.stores TABLESAMPLE BERNOULLI (10) REPEATABLE (1)            | governed

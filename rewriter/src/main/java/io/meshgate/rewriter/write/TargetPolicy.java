@@ -55,6 +55,15 @@ final class TargetPolicy {
     return !policy.rowFilters().isEmpty();
   }
 
+  /** The columns of {@code columns} the policy masks or denies, in order, each once. */
+  List<String> hiddenAmong(List<String> columns) {
+    return columns.stream()
+        .filter(column -> policy.columnMasks().containsKey(column)
+            || policy.deniedColumns().contains(column))
+        .distinct()
+        .toList();
+  }
+
   /** The target's columns whose raw values the client sees: neither masked nor denied. */
   Map<String, ColumnSchema> comparableColumns() {
     Map<String, ColumnSchema> comparable = new LinkedHashMap<>();

@@ -15,6 +15,9 @@ import java.util.Optional;
  * SELECT &lt;assigned values&gt;, &lt;RETURNING items&gt; FROM &lt;target&gt; [AS alias], &lt;source or FROM/USING items&gt; WHERE &lt;condition&gt;
  * </pre>
  *
+ * An upsert ({@code ON CONFLICT DO UPDATE}) adds {@code (SELECT 1) AS excluded} after its
+ * source, so {@code EXCLUDED.col} resolves to no governed table.
+ *
  * Its FROM clause starts with the target, so the target's columns resolve in the assigned
  * values, the condition and RETURNING exactly as in the write; the other FROM items are the
  * write's own (UPDATE's FROM, DELETE's USING) or the INSERT's source as a derived table.
@@ -24,9 +27,10 @@ import java.util.Optional;
  * @param only whether the target was written {@code ONLY name}
  * @param insertColumns INSERT's column list as written (folded); empty when there is none
  * @param insertSource what an INSERT inserts
- * @param assignments UPDATE's assignments, in order; their values are the first select items
+ * @param assignments UPDATE's or ON CONFLICT DO UPDATE's assignments, in order; their values
+ *     are the first select items
  * @param hasOtherFromItems whether UPDATE ... FROM or DELETE ... USING has items
- * @param hasCondition whether there is a WHERE clause
+ * @param hasCondition whether there is a WHERE clause (of ON CONFLICT DO UPDATE for an INSERT)
  * @param hasReturning whether there is a RETURNING clause; its items are the last select items
  * @param conflict INSERT's ON CONFLICT clause, if any
  */
@@ -70,10 +74,10 @@ record WriteClauses(
   }
 
   /**
-   * {@code ON CONFLICT [(columns) | ON CONSTRAINT name] DO NOTHING}, the only conflict action
-   * governed: it writes nothing beyond the INSERT itself.
+   * {@code ON CONFLICT [(columns) | ON CONSTRAINT name] DO NOTHING | DO UPDATE}. For DO UPDATE
+   * the SET assignments are the clauses' {@code assignments} and its WHERE their condition.
    */
-  record Conflict(List<String> columns, Optional<String> constraint) {
+  record Conflict(List<String> columns, Optional<String> constraint, boolean doUpdate) {
     Conflict {
       columns = List.copyOf(requireNonNull(columns, "columns is null"));
       requireNonNull(constraint, "constraint is null");

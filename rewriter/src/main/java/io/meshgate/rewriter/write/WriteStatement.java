@@ -31,6 +31,7 @@ import io.meshgate.rewriter.parse.SqlParsing;
 import io.meshgate.rewriter.tree.SqlNodes;
 import io.meshgate.rewriter.unparse.PostgresUnparser;
 import io.meshgate.rewriter.write.WriteClauses.Assignment;
+import io.meshgate.rewriter.write.WriteClauses.Conflict;
 import io.meshgate.rewriter.write.WriteClauses.InsertSource;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -40,6 +41,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.calcite.sql.SqlCall;
 import org.apache.calcite.sql.SqlIdentifier;
 import org.apache.calcite.sql.SqlJoin;
@@ -80,6 +82,8 @@ public final class WriteStatement implements AnalyzedStatement {
   private final WriteClauses clauses;
   private final NormalizedText normalized;
   private final List<String> writtenColumns;
+  /** ON CONFLICT DO UPDATE: the SET targets and the columns of the proposed row it reads. */
+  private final Upsert upsert;
   private final List<RelationAccess> relations;
   private final NameResolver resolver;
   private final DecisionApplier applier;
@@ -88,12 +92,14 @@ public final class WriteStatement implements AnalyzedStatement {
       WriteClauses clauses,
       NormalizedText normalized,
       List<String> writtenColumns,
+      Upsert upsert,
       List<RelationAccess> relations,
       NameResolver frozenResolver,
       DecisionApplier applier) {
     this.clauses = clauses;
     this.normalized = normalized;
     this.writtenColumns = List.copyOf(writtenColumns);
+    this.upsert = upsert;
     this.relations = List.copyOf(relations);
     this.resolver = frozenResolver;
     this.applier = applier;
@@ -120,9 +126,17 @@ public final class WriteStatement implements AnalyzedStatement {
       List<String> written = writtenColumns(clauses, parsed);
       TableReference target = parsed.target();
       List<String> tableColumns = target.table().columnNames();
+      Upsert upsert = Upsert.of(clauses, parsed.select(), parsed.analysis(), target);
       List<RelationAccess> relations = new ArrayList<>();
       relations.add(new RelationAccess(target.relation(), access(kind), tableColumns,
-          tableColumns.stream().filter(written::contains).toList()));
+          tableColumns.stream()
+              .filter(column -> written.contains(column)
+                  || upsert.excludedColumns().contains(column))
+              .toList()));
+      if (upsert.isUpsert()) {
+        relations.add(new RelationAccess(target.relation(), Access.UPDATE, tableColumns,
+            tableColumns.stream().filter(upsert.setColumns()::contains).toList()));
+      }
       long targetReferences = parsed.analysis().references().stream()
           .filter(reference -> reference.relation().equals(target.relation()))
           .count();
@@ -133,7 +147,7 @@ public final class WriteStatement implements AnalyzedStatement {
         }
       }
       return new WriteStatement(
-          clauses, normalized, written, relations, resolver.frozen(), applier);
+          clauses, normalized, written, upsert, relations, resolver.frozen(), applier);
     } catch (SqlRefusal refusal) {
       throw refusal.withStatementKind(kind);
     } catch (StackOverflowError e) {
@@ -312,10 +326,17 @@ public final class WriteStatement implements AnalyzedStatement {
     return columns;
   }
 
-  /** The query an INSERT inserts: the second FROM item of the analysis query. */
+  /** The query an INSERT inserts: the FROM item of the analysis query named meshgate_source. */
   private static SqlNode insertSource(SqlSelect select) {
-    SqlCall as = (SqlCall) ((SqlJoin) select.getFrom()).getRight();
-    return as.operand(0);
+    SqlNode from = select.getFrom();
+    while (from instanceof SqlJoin join) {
+      SqlCall as = (SqlCall) join.getRight();
+      if (((SqlIdentifier) as.operand(1)).getSimple().equals(SOURCE)) {
+        return as.operand(0);
+      }
+      from = join.getLeft();
+    }
+    throw new IllegalStateException("the source of the INSERT was not found");
   }
 
   /** How many columns a query yields, or -1 when it cannot be told without the catalog. */
@@ -401,10 +422,12 @@ public final class WriteStatement implements AnalyzedStatement {
     }
 
     private void refuseHiddenColumnsWritten() throws SqlRefusal {
-      List<String> hidden = writtenColumns.stream()
-          .filter(column -> policy.policy().columnMasks().containsKey(column)
-              || policy.policy().deniedColumns().contains(column))
-          .toList();
+      // an upsert also writes its SET targets, and EXCLUDED.col is the proposed row's value
+      // of col: the client may use it only if the column is one it may insert
+      List<String> hidden = policy.hiddenAmong(Stream.of(
+              writtenColumns, upsert.setColumns(), upsert.excludedColumns())
+          .flatMap(List::stream)
+          .toList());
       if (!hidden.isEmpty()) {
         throw new SqlRefusal(
             Reason.PERMISSION_DENIED,
@@ -516,7 +539,8 @@ public final class WriteStatement implements AnalyzedStatement {
             .append(PgIdentifiers.quote(NEW_ROW))
             .append(" WHERE ").append(checkSql(check, Set.copyOf(writtenColumns)));
       }
-      clauses.conflict().ifPresent(conflict -> {
+      if (clauses.conflict().isPresent()) {
+        Conflict conflict = clauses.conflict().get();
         sql.append(" ON CONFLICT");
         if (!conflict.columns().isEmpty()) {
           sql.append(" (").append(conflict.columns().stream().map(PgIdentifiers::quote)
@@ -524,10 +548,41 @@ public final class WriteStatement implements AnalyzedStatement {
         }
         conflict.constraint().ifPresent(name ->
             sql.append(" ON CONSTRAINT ").append(PgIdentifiers.quote(name)));
-        sql.append(" DO NOTHING");
-      });
+        if (conflict.doUpdate()) {
+          refuseHiddenConflictTarget(conflict);
+          sql.append(" DO UPDATE SET ").append(assignments(checks));
+          appendRestrictedWhere(sql);
+        } else {
+          sql.append(" DO NOTHING");
+        }
+      }
       appendReturning(sql);
       return sql.toString();
+    }
+
+    /**
+     * Whether a conflict arises on a column is something the client learns from the upsert's
+     * outcome, so the conflict target may not name a column the policy masks or denies; the
+     * columns of a constraint are not known here, so ON CONSTRAINT needs a policy that hides
+     * no column of the table.
+     */
+    private void refuseHiddenConflictTarget(Conflict conflict) throws SqlRefusal {
+      if (conflict.constraint().isPresent() && policy.hidesColumns()) {
+        throw new SqlRefusal(
+            Reason.NOT_GOVERNED,
+            "not supported by Meshgate yet: ON CONFLICT ON CONSTRAINT ... DO UPDATE on "
+                + policy.display() + ", whose policy masks or denies columns (name the conflict"
+                + " columns instead); the statement was not forwarded");
+      }
+      List<String> hidden = policy.hiddenAmong(conflict.columns());
+      if (!hidden.isEmpty()) {
+        throw new SqlRefusal(
+            Reason.PERMISSION_DENIED,
+            "permission denied to use " + (hidden.size() == 1 ? "column " : "columns ")
+                + String.join(", ", hidden) + " of relation " + policy.display()
+                + " as the conflict target of ON CONFLICT DO UPDATE: the policy masks or denies "
+                + (hidden.size() == 1 ? "it" : "them"));
+      }
     }
 
     private SqlRefusal filterColumnsOmitted(java.util.Collection<String> columns) {
@@ -546,7 +601,20 @@ public final class WriteStatement implements AnalyzedStatement {
       if (clauses.only()) {
         sql.append("ONLY ");
       }
-      sql.append(targetSql()).append(" SET ");
+      sql.append(targetSql()).append(" SET ").append(assignments(checks));
+      if (clauses.hasOtherFromItems()) {
+        sql.append(" FROM ").append(sql(withoutTarget(select.getFrom())));
+      }
+      appendRestrictedWhere(sql);
+      appendReturning(sql);
+      return sql.toString();
+    }
+
+    /**
+     * The SET list of an UPDATE or ON CONFLICT DO UPDATE: columns the filters read are
+     * assigned together from a derived table that checks the changed row against them.
+     */
+    private String assignments(List<RowFilterCheck> checks) throws SqlRefusal {
       Set<String> filterColumns = policy.filterColumns();
       List<String> assignments = new ArrayList<>();
       List<String> checkedColumns = new ArrayList<>();
@@ -589,13 +657,7 @@ public final class WriteStatement implements AnalyzedStatement {
             + " OFFSET 0) AS " + PgIdentifiers.quote(NEW_ROW) + " WHERE "
             + checkSql(check, Set.copyOf(checkedColumns)) + ")");
       }
-      sql.append(String.join(", ", assignments));
-      if (clauses.hasOtherFromItems()) {
-        sql.append(" FROM ").append(sql(withoutTarget(select.getFrom())));
-      }
-      appendRestrictedWhere(sql);
-      appendReturning(sql);
-      return sql.toString();
+      return String.join(", ", assignments);
     }
 
     // ---- DELETE
@@ -694,7 +756,7 @@ public final class WriteStatement implements AnalyzedStatement {
       }
       SqlNodeList items = select.getSelectList();
       int values = (int) clauses.assignments().stream().filter(a -> !a.isDefault()).count();
-      return items.getList().subList(kind() == StatementKind.UPDATE ? values : 0, items.size());
+      return items.getList().subList(values, items.size());
     }
 
     private void appendReturning(StringBuilder sql) throws SqlRefusal {

@@ -28,6 +28,8 @@ import java.util.Set;
 final class WriteStatementParser {
   /** Names Meshgate uses in the statements it writes; a client's alias may not take them. */
   static final String RESERVED_PREFIX = "meshgate_";
+  /** The name ON CONFLICT DO UPDATE gives the row proposed for insertion. */
+  static final String EXCLUDED = "excluded";
 
   private static final Set<String> QUERY_STARTS = Set.of("select", "values", "with", "table");
 
@@ -100,17 +102,20 @@ final class WriteStatementParser {
     }
     position = sourceEnd;
     Optional<Conflict> conflict = Optional.empty();
+    List<Assignment> assignments = new ArrayList<>();
+    List<int[]> values = new ArrayList<>();
+    int[] where = null;
     if (isWord(position, "on")) {
       conflict = Optional.of(conflict());
+      if (conflict.get().doUpdate()) {
+        setClause(assignments, values);
+        where = whereClause();
+      }
     }
     int returningStart = returningStart();
 
     emitWord("select");
-    if (returningStart >= 0) {
-      emitSegment(returningStart + 1, significant.size());
-    } else {
-      emitOther(TokenType.NUMBER, "1");
-    }
+    emitValuesAndReturning(values, returningStart);
     emitWord("from");
     emitSegment(nameStart, nameEnd);
     alias.ifPresent(this::emitAlias);
@@ -122,8 +127,23 @@ final class WriteStatementParser {
       emitWord("as");
       emitWord(RESERVED_PREFIX + "source");
     }
+    if (conflict.isPresent() && conflict.get().doUpdate()) {
+      // EXCLUDED, the proposed row, as a FROM item that is no governed table: its columns are
+      // the client's own values, never a read of the target
+      emitOther(TokenType.COMMA, ",");
+      emitOther(TokenType.OPEN_PAREN, "(");
+      emitWord("select");
+      emitOther(TokenType.NUMBER, "1");
+      emitOther(TokenType.CLOSE_PAREN, ")");
+      emitWord("as");
+      emitWord(EXCLUDED);
+    }
+    if (where != null) {
+      emitWord("where");
+      emitSegment(where[0], where[1]);
+    }
     return new WriteClauses(kind, new StatementText(statement.query(), query), false, columns,
-        source, List.of(), false, false, returningStart >= 0, conflict);
+        source, assignments, false, where != null, returningStart >= 0, conflict);
   }
 
   /** The source runs to ON CONFLICT or RETURNING outside parentheses, or to the end. */
@@ -165,11 +185,15 @@ final class WriteStatementParser {
     }
     expectWord("do");
     if (isWord(position, "update")) {
-      throw notGoverned("INSERT ... ON CONFLICT DO UPDATE (use ON CONFLICT DO NOTHING, or a"
-          + " separate UPDATE)");
+      position++;
+      if (columns.isEmpty() && constraint.isEmpty()) {
+        throw syntaxError("ON CONFLICT DO UPDATE requires a conflict target: name the conflict"
+            + " columns or ON CONSTRAINT name");
+      }
+      return new Conflict(columns, constraint, true);
     }
     expectWord("nothing");
-    return new Conflict(columns, constraint);
+    return new Conflict(columns, constraint, false);
   }
 
   /** {@code (a, b, ...)} of plain column names; anything else is refused as {@code construct}. */
@@ -196,10 +220,20 @@ final class WriteStatementParser {
     expectWord("update");
     int[] target = onlyAndName();
     Optional<Integer> alias = alias("set");
-    expectWord("set");
-    int setEnd = findClause(position, "from", "where", "returning");
     List<Assignment> assignments = new ArrayList<>();
     List<int[]> values = new ArrayList<>();
+    setClause(assignments, values);
+    return restrictedWrite(target, alias, assignments, values, itemsClause("from"));
+  }
+
+  /**
+   * {@code SET column = value, ...} of UPDATE or ON CONFLICT DO UPDATE, up to FROM, WHERE or
+   * RETURNING: the assignments in order and, for those that are not DEFAULT, their values.
+   */
+  private void setClause(List<Assignment> assignments, List<int[]> values)
+      throws SqlRefusal, LexicalException {
+    expectWord("set");
+    int setEnd = findClause(position, "from", "where", "returning");
     for (int[] item : splitAtCommas(position, setEnd)) {
       if (item[0] == item[1]) {
         throw syntaxError("an empty assignment in SET");
@@ -218,7 +252,6 @@ final class WriteStatementParser {
       }
     }
     position = setEnd;
-    return restrictedWrite(target, alias, assignments, values, itemsClause("from"));
   }
 
   // ---- DELETE
@@ -257,6 +290,27 @@ final class WriteStatementParser {
     int[] where = whereClause();
     int returningStart = returningStart();
     emitWord("select");
+    emitValuesAndReturning(values, returningStart);
+    emitWord("from");
+    emitSegment(target[1], target[2]);
+    alias.ifPresent(this::emitAlias);
+    if (otherItems != null) {
+      emitOther(TokenType.COMMA, ",");
+      emitSegment(otherItems[0], otherItems[1]);
+    }
+    if (where != null) {
+      emitWord("where");
+      emitSegment(where[0], where[1]);
+    }
+    return new WriteClauses(kind, new StatementText(statement.query(), query), target[0] == 1,
+        List.of(), InsertSource.NONE, assignments, otherItems != null, where != null,
+        returningStart >= 0, Optional.empty());
+  }
+
+  // ---- shared clauses
+
+  /** The select list: assigned values, then RETURNING's items; {@code 1} when there is neither. */
+  private void emitValuesAndReturning(List<int[]> values, int returningStart) {
     boolean first = true;
     for (int[] value : values) {
       if (!first) {
@@ -275,23 +329,7 @@ final class WriteStatementParser {
     } else if (first) {
       emitOther(TokenType.NUMBER, "1");
     }
-    emitWord("from");
-    emitSegment(target[1], target[2]);
-    alias.ifPresent(this::emitAlias);
-    if (otherItems != null) {
-      emitOther(TokenType.COMMA, ",");
-      emitSegment(otherItems[0], otherItems[1]);
-    }
-    if (where != null) {
-      emitWord("where");
-      emitSegment(where[0], where[1]);
-    }
-    return new WriteClauses(kind, new StatementText(statement.query(), query), target[0] == 1,
-        List.of(), InsertSource.NONE, assignments, otherItems != null, where != null,
-        returningStart >= 0, Optional.empty());
   }
-
-  // ---- shared clauses
 
   /** {@code [AS] alias} after UPDATE's or DELETE's target; a bare alias may not be a keyword. */
   private Optional<Integer> alias(String... followers) throws SqlRefusal {

@@ -218,7 +218,6 @@ class WriteStatementTest {
 
   @ParameterizedTest
   @ValueSource(strings = {
-      "insert into store_transactions (store_id, region) values (1, 'EU') on conflict (store_id) do update set amount = 1",
       "update store_transactions set (amount, region) = (1, 'EU')",
       "delete from store_transactions where current of c",
       "insert into store_transactions as meshgate_new (region) values ('EU')",
