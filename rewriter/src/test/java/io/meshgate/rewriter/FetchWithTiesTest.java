@@ -45,7 +45,21 @@ class FetchWithTiesTest {
             "WITH \"t\" AS (SELECT \"amount\" FROM " + DERIVED + " ORDER BY 1 FETCH FIRST 1 ROWS WITH TIES)"
                 + " SELECT * FROM \"t\""),
         arguments("select amount from sales.store_transactions union all select 1 order by 1 fetch first 2 rows with ties",
-            "SELECT \"amount\" FROM " + DERIVED + " UNION ALL SELECT 1 ORDER BY 1 FETCH FIRST 2 ROWS WITH TIES"));
+            "SELECT \"amount\" FROM " + DERIVED + " UNION ALL SELECT 1 ORDER BY 1 FETCH FIRST 2 ROWS WITH TIES"),
+        // counts as pgjdbc's simple mode writes a bound parameter: the same number
+        arguments("select * from sales.store_transactions order by amount limit ('4'::int4) offset ( '3' :: int8 )",
+            "SELECT * FROM " + DERIVED + " ORDER BY \"amount\" LIMIT 4 OFFSET 3"),
+        arguments("select * from sales.store_transactions order by amount fetch first ('2'::int4) rows with ties",
+            "SELECT * FROM " + DERIVED + " ORDER BY \"amount\" FETCH FIRST 2 ROWS WITH TIES"));
+  }
+
+  /** Only a string of digits cast to an integer type is read as a count; the rest stays refused. */
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"limit ('-1'::int4)", "limit ('1e3'::int4)",
+      "limit ('4'::text)", "limit ('4'::numeric)", "limit ('4')", "limit (4::int4)"})
+  void otherInlinedCountsAreNotRead(String tail) {
+    assertThrows(SqlRefusal.class, () -> DemoCatalog.rewrite(
+        "select * from sales.store_transactions order by amount " + tail, Decisions.allow().build()));
   }
 
   @ParameterizedTest

@@ -409,6 +409,10 @@ public final class PostgresTextNormalizer {
     } else if (word.equals("row") && nextSignificantIs(TokenType.OPEN_PAREN)) {
       // ROW(...) is always the row constructor to PostgreSQL; Calcite refuses it outside VALUES
       emit(MarkerCalls.ROW, token, PieceKind.WORD);
+    } else if ((word.equals("limit") || word.equals("offset")
+        || (word.equals("first") || word.equals("next")) && previousSignificantIsWord("fetch"))
+        && inlinedCountEnd() >= 0) {
+      inlinedCount(token);
     } else if (word.equals("interval")) {
       interval(token);
     } else if (word.equals("as") && Boolean.TRUE.equals(castParentheses.peek())) {
@@ -1062,6 +1066,47 @@ public final class PostgresTextNormalizer {
         "ROWS FROM (...) at " + position(token) + " is not supported by Meshgate yet; join the"
             + " functions one by one instead (CROSS JOIN LATERAL f(...) WITH ORDINALITY);"
             + " the statement was not forwarded");
+  }
+
+  /** The integer types pgjdbc names when it writes a parameter into the text (simple mode). */
+  private static final Set<String> INLINED_COUNT_TYPES =
+      Set.of("int2", "int4", "int8", "smallint", "integer", "int", "bigint");
+
+  /**
+   * Where {@code ('10'::int4)} after this LIMIT, OFFSET or FETCH FIRST|NEXT ends, or -1. pgjdbc's simple query
+   * mode writes a bound count so ({@code LIMIT ?} becomes {@code LIMIT ('10'::int4)}), which
+   * PostgreSQL reads as the number 10 but Calcite does not read at all. Only a plain string of
+   * digits cast to an integer type qualifies; anything else is left to the parser (and refused).
+   */
+  private int inlinedCountEnd() {
+    int open = nextSignificant(index);
+    int literal = open < 0 ? -1 : nextSignificant(open);
+    int cast = literal < 0 ? -1 : nextSignificant(literal);
+    int type = cast < 0 ? -1 : nextSignificant(cast);
+    int close = type < 0 ? -1 : nextSignificant(type);
+    if (close < 0 || tokens.get(open).type() != TokenType.OPEN_PAREN
+        || tokens.get(literal).type() != TokenType.STRING
+        || tokens.get(cast).type() != TokenType.TYPECAST
+        || tokens.get(type).type() != TokenType.WORD
+        || !INLINED_COUNT_TYPES.contains(tokens.get(type).foldedWord())
+        || tokens.get(close).type() != TokenType.CLOSE_PAREN) {
+      return -1;
+    }
+    String text = tokens.get(literal).text();
+    String digits = text.substring(1, text.length() - 1);
+    return digits.matches("[0-9]{1,18}") ? close : -1;
+  }
+
+  /** {@code LIMIT ('10'::int4)} becomes {@code LIMIT 10}: the same count, as a number (a word). */
+  private void inlinedCount(Token token) {
+    int end = inlinedCountEnd();
+    int literal = nextSignificant(nextSignificant(index));
+    String text = tokens.get(literal).text();
+    emit(token.text(), token, PieceKind.WORD);
+    emitSkipped(index + 1, literal);
+    emit(text.substring(1, text.length() - 1), tokens.get(literal), PieceKind.LITERAL);
+    emitSkipped(literal + 1, end + 1);
+    index = end;
   }
 
   /** {@code WITH ORDINALITY} right after a parenthesis: only a FROM function can be there. */
