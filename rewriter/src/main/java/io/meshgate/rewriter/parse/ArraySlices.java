@@ -76,21 +76,12 @@ final class ArraySlices {
       }
       parts.put(close, Part.CLOSE);
       lastClose = close;
-      current = nextSignificant(tokens, close);
+      current = SignificantTokens.next(tokens, close);
     }
     if (!anySlice) {
       return Map.of();
     }
     parts.put(lastClose, Part.LAST_CLOSE);
     return parts;
-  }
-
-  private static int nextSignificant(List<Token> tokens, int from) {
-    for (int i = from + 1; i < tokens.size(); i++) {
-      if (tokens.get(i).type().isSignificant()) {
-        return i;
-      }
-    }
-    return -1;
   }
 }

@@ -30,13 +30,13 @@ final class FromFunctionCalls {
    */
   static int itemEnd(List<Token> tokens, int nameStart) {
     int cursor = nameStart;
-    if (cursor < 0 || !isName(tokens.get(cursor))
+    if (cursor < 0 || !SignificantTokens.isName(tokens.get(cursor))
         || tokens.get(cursor).type() == TokenType.WORD
             && NOT_FUNCTIONS.contains(tokens.get(cursor).foldedWord())) {
       return -1;
     }
     while (true) {
-      int next = nextSignificant(tokens, cursor);
+      int next = SignificantTokens.next(tokens, cursor);
       if (next < 0) {
         return -1;
       }
@@ -47,8 +47,8 @@ final class FromFunctionCalls {
       if (tokens.get(next).type() != TokenType.DOT) {
         return -1;
       }
-      cursor = nextSignificant(tokens, next);
-      if (cursor < 0 || !isName(tokens.get(cursor))) {
+      cursor = SignificantTokens.next(tokens, next);
+      if (cursor < 0 || !SignificantTokens.isName(tokens.get(cursor))) {
         return -1;
       }
     }
@@ -56,8 +56,8 @@ final class FromFunctionCalls {
     if (close < 0) {
       return -1;
     }
-    int with = nextSignificant(tokens, close);
-    int ordinality = with < 0 ? -1 : nextSignificant(tokens, with);
+    int with = SignificantTokens.next(tokens, close);
+    int ordinality = with < 0 ? -1 : SignificantTokens.next(tokens, with);
     if (with >= 0 && tokens.get(with).isWord("with")
         && ordinality >= 0 && tokens.get(ordinality).isWord("ordinality")) {
       return ordinality;
@@ -70,23 +70,9 @@ final class FromFunctionCalls {
     if (start < 0 || !tokens.get(start).isWord("rows")) {
       return false;
     }
-    int from = nextSignificant(tokens, start);
-    int open = from < 0 ? -1 : nextSignificant(tokens, from);
+    int from = SignificantTokens.next(tokens, start);
+    int open = from < 0 ? -1 : SignificantTokens.next(tokens, from);
     return from >= 0 && tokens.get(from).isWord("from")
         && open >= 0 && tokens.get(open).type() == TokenType.OPEN_PAREN;
-  }
-
-  private static int nextSignificant(List<Token> tokens, int from) {
-    for (int i = from + 1; i < tokens.size(); i++) {
-      if (tokens.get(i).type().isSignificant()) {
-        return i;
-      }
-    }
-    return -1;
-  }
-
-  private static boolean isName(Token token) {
-    return token.type() == TokenType.WORD || token.type() == TokenType.QUOTED_IDENTIFIER
-        || token.type() == TokenType.UNICODE_IDENTIFIER;
   }
 }

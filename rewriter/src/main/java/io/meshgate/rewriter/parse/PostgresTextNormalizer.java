@@ -743,7 +743,7 @@ public final class PostgresTextNormalizer {
     List<String> literals = new ArrayList<>();
     int cursor = nextSignificant(index);
     while (true) {
-      if (cursor < 0 || !isName(tokens.get(cursor))) {
+      if (cursor < 0 || !SignificantTokens.isName(tokens.get(cursor))) {
         throw syntaxError("COLLATE needs a collation name",
             cursor < 0 ? token.end() : tokens.get(cursor).start());
       }
@@ -890,7 +890,7 @@ public final class PostgresTextNormalizer {
    */
   private boolean isColumnDefinitionList() {
     int alias = previousSignificantIndex(index);
-    if (alias < 0 || !isName(tokens.get(alias))) {
+    if (alias < 0 || !SignificantTokens.isName(tokens.get(alias))) {
       return false;
     }
     String aliasWord = tokens.get(alias).type() == TokenType.WORD ? tokens.get(alias).foldedWord() : "";
@@ -907,13 +907,13 @@ public final class PostgresTextNormalizer {
     }
     int open = openingParenthesis(close);
     int name = open < 0 ? -1 : previousSignificantIndex(open);
-    if (name < 0 || !isName(tokens.get(name))) {
+    if (name < 0 || !SignificantTokens.isName(tokens.get(name))) {
       return false;
     }
     int dot = previousSignificantIndex(name);
     if (dot >= 0 && tokens.get(dot).type() == TokenType.DOT) {
       name = previousSignificantIndex(dot);
-      if (name < 0 || !isName(tokens.get(name))) {
+      if (name < 0 || !SignificantTokens.isName(tokens.get(name))) {
         return false;
       }
     }
@@ -923,7 +923,7 @@ public final class PostgresTextNormalizer {
         || tokens.get(before).isWord("lateral"));
     int column = nextSignificant(index);
     int type = column < 0 ? -1 : nextSignificant(column);
-    return fromItem && column >= 0 && isName(tokens.get(column)) && type >= 0
+    return fromItem && column >= 0 && SignificantTokens.isName(tokens.get(column)) && type >= 0
         && (tokens.get(type).type() == TokenType.WORD || tokens.get(type).type() == TokenType.QUOTED_IDENTIFIER);
   }
 
@@ -937,7 +937,7 @@ public final class PostgresTextNormalizer {
     List<String> types = new ArrayList<>();
     while (true) {
       int column = nextSignificant(index);
-      if (column < 0 || !isName(tokens.get(column))) {
+      if (column < 0 || !SignificantTokens.isName(tokens.get(column))) {
         throw syntaxError("a column definition list needs a column name and a type",
             column < 0 ? token.end() : tokens.get(column).start());
       }
@@ -1165,7 +1165,7 @@ public final class PostgresTextNormalizer {
     }
     pieces.add(new Piece("(", token.end(), 0, PieceKind.OPEN_PAREN, ""));
     while (true) {
-      if (next < 0 || !isName(tokens.get(next))) {
+      if (next < 0 || !SignificantTokens.isName(tokens.get(next))) {
         throw syntaxError("ONLY must be followed by a table name", token.end());
       }
       emitSkipped(index + 1, next);
@@ -1246,10 +1246,6 @@ public final class PostgresTextNormalizer {
     }
   }
 
-  private static boolean isName(Token token) {
-    return token.type() == TokenType.WORD || token.type() == TokenType.QUOTED_IDENTIFIER
-        || token.type() == TokenType.UNICODE_IDENTIFIER;
-  }
 
   /** A name as PostgreSQL stores it: folded if unquoted, truncated to 63 bytes. */
   private String nameValue(Token token) throws LexicalException {
@@ -1455,12 +1451,7 @@ public final class PostgresTextNormalizer {
   // ---- token navigation and output
 
   private int nextSignificant(int from) {
-    for (int i = from + 1; i < tokens.size(); i++) {
-      if (tokens.get(i).type().isSignificant()) {
-        return i;
-      }
-    }
-    return -1;
+    return SignificantTokens.next(tokens, from);
   }
 
   /** The {@code distance}-th significant token before the current one (1 = the previous). */
