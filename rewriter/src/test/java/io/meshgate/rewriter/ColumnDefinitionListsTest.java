@@ -21,9 +21,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * columns. {@code ColumnDefinitionListsIT} runs these texts on PostgreSQL.
  */
 class ColumnDefinitionListsTest {
-  private static final String TRANSACTIONS = "mesh.sales.store_transactions";
-  private static final String DERIVED = "(SELECT \"transaction_id\", \"store_id\", \"day\","
-      + " \"amount\", \"customer_email\", \"region\" FROM \"sales\".\"store_transactions\") AS \"s\"";
+  private static final String TRANSACTIONS = DemoCatalog.TRANSACTIONS;
+  private static final String DERIVED = DemoCatalog.unrestrictedTransactions("s");
 
   static Stream<Arguments> forwardedTexts() {
     return Stream.of(

@@ -74,6 +74,15 @@ public final class DemoCatalog implements SchemaCatalog {
     return new StatementAnalyzer(new DemoCatalog(), DATABASE);
   }
 
+  /** The demo's sales.store_transactions as the policy input names it. */
+  public static final String TRANSACTIONS = "mesh.sales.store_transactions";
+
+  /** sales.store_transactions as Meshgate forwards it with no filter or mask, named {@code alias}. */
+  public static String unrestrictedTransactions(String alias) {
+    return "(SELECT \"transaction_id\", \"store_id\", \"day\", \"amount\", \"customer_email\", \"region\""
+        + " FROM \"sales\".\"store_transactions\") AS \"" + alias + "\"";
+  }
+
   /** The demo's search path: public, then sales (so unqualified sales tables resolve). */
   public static final List<String> SEARCH_PATH = List.of("$user", "public", "sales");
 

@@ -18,10 +18,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * runs above the derived tables. {@code FetchWithTiesIT} runs these texts on PostgreSQL.
  */
 class FetchWithTiesTest {
-  private static final String TRANSACTIONS = "mesh.sales.store_transactions";
-  private static final String DERIVED = "(SELECT \"transaction_id\", \"store_id\", \"day\","
-      + " \"amount\", \"customer_email\", \"region\" FROM \"sales\".\"store_transactions\")"
-      + " AS \"store_transactions\"";
+  private static final String TRANSACTIONS = DemoCatalog.TRANSACTIONS;
+  private static final String DERIVED = DemoCatalog.unrestrictedTransactions("store_transactions");
 
   static Stream<Arguments> forwardedTexts() {
     return Stream.of(

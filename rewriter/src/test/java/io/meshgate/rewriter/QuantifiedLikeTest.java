@@ -21,10 +21,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * QuantifiedLikeIT} runs these texts on PostgreSQL.
  */
 class QuantifiedLikeTest {
-  private static final String TRANSACTIONS = "mesh.sales.store_transactions";
-  private static final String DERIVED = "(SELECT \"transaction_id\", \"store_id\", \"day\","
-      + " \"amount\", \"customer_email\", \"region\" FROM \"sales\".\"store_transactions\")"
-      + " AS \"store_transactions\"";
+  private static final String TRANSACTIONS = DemoCatalog.TRANSACTIONS;
+  private static final String DERIVED = DemoCatalog.unrestrictedTransactions("store_transactions");
 
   static Stream<Arguments> forwardedTexts() {
     return Stream.of(
