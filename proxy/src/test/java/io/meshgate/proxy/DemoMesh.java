@@ -181,6 +181,17 @@ public final class DemoMesh implements BeforeAllCallback, AfterAllCallback {
     }
   }
 
+  /**
+   * Adds {@code column} (a column definition) to sales.store_transactions as the backend's
+   * superuser. The sales domain's data.json does not describe it, so the policies deny it to
+   * everyone (global.undeclared_columns): a denied column for a test to reach.
+   */
+  public void addUndeclaredTransactionsColumn(String column) throws SQLException {
+    try (Connection backend = backendAsSuperuser(); Statement statement = backend.createStatement()) {
+      statement.execute("ALTER TABLE sales.store_transactions ADD COLUMN " + column);
+    }
+  }
+
   /** What the superuser gets for {@code sql} with sales.store_transactions replaced by {@link #ALICES_TRANSACTIONS}. */
   public List<List<String>> alicesTransactionRowsByHand(String sql) throws SQLException {
     return backendRows(sql.replace("FROM sales.store_transactions", "FROM " + ALICES_TRANSACTIONS));

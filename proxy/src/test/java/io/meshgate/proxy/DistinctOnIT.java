@@ -33,10 +33,7 @@ class DistinctOnIT {
 
   @BeforeAll
   static void addAnUndeclaredColumn() throws SQLException {
-    // not described in the sales domain's data.json, so denied to everyone (global.undeclared_columns)
-    try (Connection backend = mesh.backendAsSuperuser(); Statement statement = backend.createStatement()) {
-      statement.execute("ALTER TABLE sales.store_transactions ADD COLUMN internal_note text DEFAULT 'n'");
-    }
+    mesh.addUndeclaredTransactionsColumn("internal_note text DEFAULT 'n'");
   }
 
   @ParameterizedTest

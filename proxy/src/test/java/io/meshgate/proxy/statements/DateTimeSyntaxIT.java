@@ -29,10 +29,7 @@ class DateTimeSyntaxIT {
 
   @BeforeAll
   static void addAnUndeclaredColumn() throws SQLException {
-    // not described in the sales domain's data.json, so denied to everyone (global.undeclared_columns)
-    try (Connection backend = mesh.backendAsSuperuser(); Statement statement = backend.createStatement()) {
-      statement.execute("ALTER TABLE sales.store_transactions ADD COLUMN internal_at timestamptz DEFAULT now()");
-    }
+    mesh.addUndeclaredTransactionsColumn("internal_at timestamptz DEFAULT now()");
   }
 
   @ParameterizedTest

@@ -9,7 +9,6 @@ import io.meshgate.proxy.DemoMesh;
 import io.meshgate.proxy.ResultRows;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -28,10 +27,7 @@ class LiteralFormsIT {
 
   @BeforeAll
   static void addAColumnNamedB() throws SQLException {
-    // not described in the sales domain's data.json, so denied to everyone (global.undeclared_columns)
-    try (Connection backend = mesh.backendAsSuperuser(); Statement statement = backend.createStatement()) {
-      statement.execute("ALTER TABLE sales.store_transactions ADD COLUMN b bit(3) DEFAULT B'111'");
-    }
+    mesh.addUndeclaredTransactionsColumn("b bit(3) DEFAULT B'111'");
   }
 
   @ParameterizedTest
