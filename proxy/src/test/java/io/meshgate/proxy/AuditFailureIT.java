@@ -3,6 +3,7 @@ package io.meshgate.proxy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.meshgate.proxy.auth.ScramVerifier;
 import io.meshgate.proxy.auth.UserEntry;
@@ -17,12 +18,14 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,15 +52,22 @@ class AuditFailureIT {
   }
 
   private static Meshgate start(String onFailure) throws Exception {
+    return start(onFailure, Path.of("/dev/full"));
+  }
+
+  private static Meshgate start(String onFailure, Path auditFile) throws Exception {
     Properties properties = backend.properties();
-    properties.setProperty("audit.file", "/dev/full");
+    properties.setProperty("audit.file", auditFile.toString());
     properties.setProperty("audit.fsync", "never");
     properties.setProperty("audit.on_failure", onFailure);
     return backend.startMeshgate(properties);
   }
 
   private static Connection connect(Meshgate meshgate) throws SQLException {
-    Properties properties = new Properties();
+    return connect(meshgate, new Properties());
+  }
+
+  private static Connection connect(Meshgate meshgate, Properties properties) throws SQLException {
     properties.setProperty("user", "carol");
     properties.setProperty("password", "carol");
     properties.setProperty("sslmode", "disable");
@@ -89,6 +99,76 @@ class AuditFailureIT {
         }
       }
       assertTrue(meshgate.metrics().registry().getSampleValue("meshgate_audit_failures_total") >= 3);
+    }
+  }
+
+  /**
+   * A prepared statement runs again with only Bind and Execute, and a cursor fetches more with
+   * only Execute: no Parse or Query passes the audit check. Once the audit log has failed,
+   * those are refused before they run too, not run and reported afterwards.
+   */
+  @Test
+  void preparedStatementsAndOpenCursorsStopWhenTheAuditLogFails() throws Exception {
+    Path fifo = work.resolve("audit-" + System.nanoTime() + ".pipe");
+    assumeTrue(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0, "mkfifo works");
+    // The reader drains the pipe without blocking in read(), so the test can close it at once;
+    // the writer's next write then fails (EPIPE): a real broken audit log.
+    AtomicBoolean readerClosed = new AtomicBoolean();
+    AtomicBoolean closeReader = new AtomicBoolean();
+    Thread reader = Thread.ofPlatform().daemon().start(() -> {
+      try (java.io.FileInputStream in = new java.io.FileInputStream(fifo.toFile())) {
+        byte[] buffer = new byte[65536];
+        while (!closeReader.get()) {
+          int ready = in.available();
+          if (ready > 0) {
+            in.read(buffer, 0, Math.min(ready, buffer.length));
+          } else {
+            Thread.sleep(2);
+          }
+        }
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      } finally {
+        readerClosed.set(true);
+      }
+    });
+    Properties serverPrepared = new Properties();
+    serverPrepared.setProperty("prepareThreshold", "1");
+    try (Meshgate meshgate = start("refuse", fifo);
+        Connection prepared = connect(meshgate, serverPrepared);
+        Connection cursor = connect(meshgate);
+        Connection other = connect(meshgate);
+        PreparedStatement count = prepared.prepareStatement("SELECT count(*) FROM sales.stores WHERE store_id > ?")) {
+      for (int i = 0; i < 2; i++) { // the second run is Bind and Execute of the server-prepared statement
+        count.setInt(1, i);
+        try (ResultSet rows = count.executeQuery()) {
+          assertTrue(rows.next());
+        }
+      }
+      cursor.setAutoCommit(false);
+      Statement fetching = cursor.createStatement();
+      fetching.setFetchSize(1);
+      ResultSet stores = fetching.executeQuery("SELECT store_id FROM sales.stores");
+      assertTrue(stores.next()); // the first row; the next needs another Execute of the portal
+
+      closeReader.set(true);
+      reader.join(10_000);
+      assertTrue(readerClosed.get(), "the audit pipe's reader closed");
+      try (Statement statement = other.createStatement()) {
+        SQLException ran = assertThrows(SQLException.class, () -> statement.executeQuery("SELECT 1").close());
+        assertEquals("58030", ran.getSQLState(), ran.getMessage());
+      }
+
+      count.setInt(1, 0);
+      SQLException bound = assertThrows(SQLException.class, () -> count.executeQuery().close());
+      assertEquals("58030", bound.getSQLState(), bound.getMessage());
+      assertTrue(bound.getMessage().startsWith("ERROR: statement refused: the audit log cannot be written"),
+          "refused before it ran: " + bound.getMessage());
+
+      SQLException fetched = assertThrows(SQLException.class, stores::next);
+      assertEquals("58030", fetched.getSQLState(), fetched.getMessage());
+      assertTrue(fetched.getMessage().startsWith("ERROR: statement refused: the audit log cannot be written"),
+          "refused before it ran: " + fetched.getMessage());
     }
   }
 }

@@ -499,17 +499,39 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
           refuseBind(bind, stalePreparedStatement(bind.statementName()));
           return;
         }
+        Optional<ErrorFields> noAudit = auditRefusal();
+        if (noAudit.isPresent()) {
+          batchAudits.add(recordAudit(prepared.refusedWith(noAudit.get(), GovernedStatement.Outcome.FAILED),
+              System.nanoTime(), null));
+          refuseBind(bind, noAudit.get());
+          return;
+        }
         portals.put(bind.portalName(), prepared);
         expectations.add(new Expectation.BindResponse(Optional.empty()));
       }
       case FrontendMessage.Execute execute -> {
         GovernedStatement governed = portals.get(execute.portalName());
-        if (governed != null) {
-          followSearchPath(governed);
+        if (governed == null) {
+          // Only portals Meshgate bound run: an Execute naming a cursor opened with DECLARE
+          // would fetch its rows with no event (FETCH is the audited way to read a cursor).
+          execute.frame().release();
+          refuseInPlaceOf(execute.portalName(), ErrorFields.error("34000",
+              "portal \"" + execute.portalName() + "\" does not exist")
+              .withHint("Execute runs portals created by Bind; read a cursor opened with DECLARE with FETCH."));
+          return;
         }
+        Optional<ErrorFields> noAudit = auditRefusal();
+        if (noAudit.isPresent()) {
+          // A portal bound before the audit log failed (a cursor fetched in parts) runs no further.
+          batchAudits.add(recordAudit(governed.refusedWith(noAudit.get(), GovernedStatement.Outcome.FAILED),
+              System.nanoTime(), null));
+          execute.frame().release();
+          refuseInPlaceOf(execute.portalName(), noAudit.get());
+          return;
+        }
+        followSearchPath(governed);
         long now = System.nanoTime();
-        expectations.add(new Expectation.ExecuteResponse(
-            governed == null ? null : new StatementExecution(governed, now, now)));
+        expectations.add(new Expectation.ExecuteResponse(new StatementExecution(governed, now, now)));
       }
       case FrontendMessage.Describe describe -> expectations.add(new Expectation.DescribeResponse(describe.target() == 'S'));
       case FrontendMessage.Close close -> {
@@ -600,10 +622,20 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
    */
   private void refuseBind(FrontendMessage.Bind bind, ErrorFields error) {
     bind.frame().release();
+    refuseInPlaceOf(bind.portalName(), error);
+  }
+
+  /**
+   * Sends the backend, instead of the client's Bind or Execute, that failing Bind: the client
+   * sees {@code error} where its message would have answered, and the rest up to Sync is
+   * skipped. The backend fails it before it looks at the portal, so a portal of that name
+   * stays what it was there, and so it does in {@link #portals}: forgetting it would let a
+   * later Execute of it (after ROLLBACK TO SAVEPOINT) run as a portal Meshgate never bound.
+   */
+  private void refuseInPlaceOf(String portalName, ErrorFields error) {
     Expectation.Refusal refusal = refusalPlaceholder(error);
-    backend.writeBind(bind.portalName(), refusal.marker());
+    backend.writeBind(portalName, refusal.marker());
     expectations.add(new Expectation.BindResponse(Optional.of(refusal)));
-    portals.remove(bind.portalName());
     discardUntilSync = true;
   }
 
@@ -613,11 +645,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
    * loop with the session still open.
    */
   private void govern(String sql, long start, java.util.function.Consumer<GovernedStatement> then) {
-    if (!services.auditSink().acceptsNewStatements() && !services.serveWithoutAudit()) {
-      // Invariant 5: without an audit log there is no statement. Asked before the statement
-      // starts: once it has run, its event is always accepted (never dropped for room).
-      services.metrics().auditFailed();
-      then.accept(unauditable(sql, services.auditSink().isHealthy()));
+    Optional<ErrorFields> noAudit = auditRefusal();
+    if (noAudit.isPresent()) {
+      then.accept(unauditable(sql, noAudit.get()));
       return;
     }
     List<String> path = searchPath.forAnalysis();
@@ -651,9 +681,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
 
   /** {@link #govern} for the statements of a simple Query message. */
   private void governAll(String sql, long start, java.util.function.Consumer<List<GovernedStatement>> then) {
-    if (!services.auditSink().acceptsNewStatements() && !services.serveWithoutAudit()) {
-      services.metrics().auditFailed();
-      then.accept(List.of(unauditable(sql, services.auditSink().isHealthy())));
+    Optional<ErrorFields> noAudit = auditRefusal();
+    if (noAudit.isPresent()) {
+      then.accept(List.of(unauditable(sql, noAudit.get())));
       return;
     }
     List<String> path = searchPath.forAnalysis();
@@ -683,13 +713,26 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     });
   }
 
-  private GovernedStatement unauditable(String sql, boolean sinkHealthy) {
-    ErrorFields error = sinkHealthy
+  /**
+   * Invariant 5: without an audit log there is no statement. Asked before each statement starts
+   * (a Query, a Parse, and each Bind and Execute of a prepared statement, which run without a
+   * new Parse): once one has run, its event is always accepted (never dropped for room).
+   * Empty when statements may start; otherwise the error that refuses them.
+   */
+  private Optional<ErrorFields> auditRefusal() {
+    if (services.auditSink().acceptsNewStatements() || services.serveWithoutAudit()) {
+      return Optional.empty();
+    }
+    services.metrics().auditFailed();
+    return Optional.of(services.auditSink().isHealthy()
         ? ErrorFields.error("53000", "statement refused: the audit log is falling behind, and Meshgate does not run"
             + " statements it could not audit").withHint("Retry shortly; operators: see meshgate_audit_queue_depth.")
         : ErrorFields.error("58030",
             "statement refused: the audit log cannot be written, and Meshgate does not run unaudited statements")
-            .withHint("Operators: check the audit sink (disk, permissions) and /health/ready.");
+            .withHint("Operators: check the audit sink (disk, permissions) and /health/ready."));
+  }
+
+  private static GovernedStatement unauditable(String sql, ErrorFields error) {
     return new GovernedStatement(sql, Optional.empty(), Optional.of(error),
         GovernedStatement.Outcome.FAILED, "unknown", List.of(), Optional.empty(), "unknown",
         new GovernedStatement.StageTimings(0, 0, 0));
@@ -764,16 +807,14 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         }
         if (head instanceof Expectation.ExecuteResponse execute) {
           expectations.poll();
-          if (execute.execution() != null) {
-            if (frame.type() == 'C') {
-              execution(execute.execution(), frame);
-              preparedStatementChanged(execute.execution().governed());
-              schemaChanges.completed(execute.execution().governed());
-            }
-            services.metrics().stage("backend", System.nanoTime() - execute.execution().forwardedNanos());
-            batchAudits.add(recordAudit(execute.execution().governed(), execute.execution().startNanos(),
-                execute.execution()));
+          StatementExecution execution = execute.execution();
+          if (frame.type() == 'C') {
+            execution(execution, frame);
+            preparedStatementChanged(execution.governed());
+            schemaChanges.completed(execution.governed());
           }
+          services.metrics().stage("backend", System.nanoTime() - execution.forwardedNanos());
+          batchAudits.add(recordAudit(execution.governed(), execution.startNanos(), execution));
         } else if (head instanceof Expectation.SimpleQueryResponse query && frame.type() != 's') {
           SimpleQueryExecutions executions = query.executions();
           executions.current().ifPresent(execution -> {
@@ -853,7 +894,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     // Extended protocol: the backend skips everything up to Sync; so do the expectations.
     while (!expectations.isEmpty() && !(expectations.peek() instanceof Expectation.SyncResponse)) {
       Expectation skipped = expectations.poll();
-      if (skipped instanceof Expectation.ExecuteResponse execute && execute.execution() != null) {
+      if (skipped instanceof Expectation.ExecuteResponse execute) {
         StatementExecution execution = execute.execution();
         execution.error(error.sqlState(), execution == Expectation.executionOf(head).orElse(null)
             ? error.message()

@@ -40,10 +40,14 @@ sealed interface Expectation {
   record DescribeResponse(boolean statement) implements Expectation {}
 
   /**
-   * DataRow* then CommandComplete, EmptyQueryResponse or PortalSuspended; audited. {@code
-   * execution} is null when the portal is unknown to Meshgate (the backend will refuse it).
+   * DataRow* then CommandComplete, EmptyQueryResponse or PortalSuspended; audited. Only a
+   * portal Meshgate bound is executed, so there is always a statement to attribute it to.
    */
-  record ExecuteResponse(StatementExecution execution) implements Expectation {}
+  record ExecuteResponse(StatementExecution execution) implements Expectation {
+    public ExecuteResponse {
+      requireNonNull(execution, "execution is null");
+    }
+  }
 
   /** CloseComplete. */
   record CloseResponse() implements Expectation {}
@@ -60,7 +64,7 @@ sealed interface Expectation {
   /** The statement a response belongs to, for frames that carry results. */
   static Optional<StatementExecution> executionOf(Expectation expectation) {
     return switch (expectation) {
-      case ExecuteResponse execute -> Optional.ofNullable(execute.execution());
+      case ExecuteResponse execute -> Optional.of(execute.execution());
       case SimpleQueryResponse query -> query.executions().current();
       case ParseResponse parse -> Optional.empty();
       case BindResponse bind -> Optional.empty();
