@@ -1,6 +1,7 @@
 package io.meshgate.proxy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -152,6 +153,20 @@ class SearchPathIT {
       try (Statement statement = alice.createStatement()) {
         assertEquals(governed, storeCount(statement, "stores WHERE store_id > 0"));
       }
+    }
+  }
+
+  /** Tools ask for the default schema (pgjdbc's getSchema is {@code SELECT current_schema()}). */
+  @Test
+  void theDefaultSchemaIsPublicWhereTheServiceRoleCannotCreate() throws SQLException {
+    try (Connection alice = mesh.connect("alice")) {
+      assertEquals("public", alice.getSchema());
+    }
+    try (Connection backend = mesh.backendAsSuperuser(); Statement statement = backend.createStatement();
+        ResultSet privileges = statement.executeQuery("SELECT has_schema_privilege('"
+            + mesh.environment().backend().serviceUser() + "', 'public', 'CREATE')")) {
+      assertTrue(privileges.next());
+      assertFalse(privileges.getBoolean(1), "the service role creates nothing in schema public");
     }
   }
 

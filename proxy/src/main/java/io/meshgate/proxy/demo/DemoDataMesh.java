@@ -192,6 +192,9 @@ public final class DemoDataMesh {
     // public: take all of that away so the service role has exactly what is granted below.
     statement.execute("REVOKE ALL ON DATABASE " + DATABASE + " FROM PUBLIC");
     statement.execute("REVOKE ALL ON SCHEMA public FROM PUBLIC");
+    // Usage only (schema public holds no table): with none, current_schema() is NULL, and
+    // tools that ask for the default schema (pgjdbc's getSchema, SQLAlchemy, DBeaver) break.
+    statement.execute("GRANT USAGE ON SCHEMA public TO " + SERVICE_USER);
     statement.execute("GRANT CONNECT ON DATABASE " + DATABASE + " TO " + SERVICE_USER);
     String schemas = String.join(", ", SCHEMAS);
     statement.execute("GRANT USAGE ON SCHEMA " + schemas + " TO " + SERVICE_USER);
