@@ -1,6 +1,7 @@
 package io.meshgate.proxy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -85,6 +86,7 @@ class AuditFailureIT {
       SQLException next = assertThrows(SQLException.class, () -> connect(meshgate).close());
       assertEquals("58030", next.getSQLState());
       assertTrue(next.getMessage().contains("audit log cannot be written"), next.getMessage());
+      assertNull(next.getNextException(), "nothing ran, so no \"the statement ran\" error follows");
     }
   }
 
@@ -164,6 +166,7 @@ class AuditFailureIT {
       assertEquals("58030", bound.getSQLState(), bound.getMessage());
       assertTrue(bound.getMessage().startsWith("ERROR: statement refused: the audit log cannot be written"),
           "refused before it ran: " + bound.getMessage());
+      assertNull(bound.getNextException(), "nothing ran, so no \"the statement ran\" error follows");
 
       SQLException fetched = assertThrows(SQLException.class, stores::next);
       assertEquals("58030", fetched.getSQLState(), fetched.getMessage());

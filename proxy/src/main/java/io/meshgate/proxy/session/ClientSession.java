@@ -109,6 +109,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   private final StatementRecorder recorder;
   /** Audit appends since the last ReadyForQuery; the next one waits for them. */
   private final List<CompletableFuture<Void>> batchAudits = new ArrayList<>();
+  /**
+   * Whether a statement of those was sent to the backend: only then does a failed event mean
+   * that something ran unaudited, which the client is told after its results.
+   */
+  private boolean batchForwarded;
   private final Deque<BackendFrame> held = new ArrayDeque<>();
   private boolean holdingReadyForQuery;
   private boolean discardUntilSync;
@@ -918,9 +923,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     boolean endsSimpleQuery = head instanceof Expectation.SimpleQueryResponse;
     List<CompletableFuture<Void>> audits = List.copyOf(batchAudits);
     batchAudits.clear();
+    boolean forwarded = batchForwarded;
+    batchForwarded = false;
     ByteBuf readyForQuery = frame.frame().retainedDuplicate();
     if (audits.stream().allMatch(future -> future.isDone() && !future.isCompletedExceptionally())) {
-      passReadyForQuery(readyForQuery, false, endsSimpleQuery);
+      passReadyForQuery(readyForQuery, false, false, endsSimpleQuery);
       return;
     }
     holdingReadyForQuery = true;
@@ -934,7 +941,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         readyForQuery.release();
         return;
       }
-      passReadyForQuery(readyForQuery, failure != null, endsSimpleQuery);
+      passReadyForQuery(readyForQuery, failure != null, forwarded, endsSimpleQuery);
       while (!holdingReadyForQuery && !held.isEmpty() && state != State.CLOSED) {
         BackendFrame next = held.poll();
         try {
@@ -947,12 +954,17 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     }));
   }
 
-  /** Only now, with every audit event of the batch durable, may the client go on. */
-  private void passReadyForQuery(ByteBuf readyForQuery, boolean auditFailed, boolean endsSimpleQuery) {
+  /**
+   * Only now, with every audit event of the batch durable, may the client go on. A statement
+   * refused before it was sent has told the client why already: the extra 58030 is for one that
+   * ran.
+   */
+  private void passReadyForQuery(ByteBuf readyForQuery, boolean auditFailed, boolean forwarded,
+      boolean endsSimpleQuery) {
     if (auditFailed) {
       services.metrics().auditFailed();
     }
-    if (auditFailed && !services.serveWithoutAudit()) {
+    if (auditFailed && forwarded && !services.serveWithoutAudit()) {
       context.write(ServerMessages.errorResponse(context.alloc(), ErrorFields.error("58030",
           "the statement ran but its audit event could not be written; no further statements will run until the audit log is back")),
           context.voidPromise());
@@ -1032,6 +1044,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   }
 
   private CompletableFuture<Void> recordAudit(GovernedStatement governed, long start, StatementExecution execution) {
+    batchForwarded |= execution != null;
     return recorder.ended(identity, governed, start, execution);
   }
 
