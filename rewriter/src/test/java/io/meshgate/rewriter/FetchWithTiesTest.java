@@ -48,13 +48,21 @@ class FetchWithTiesTest {
         arguments("select * from sales.store_transactions order by amount limit ('4'::int4) offset ( '3' :: int8 )",
             "SELECT * FROM " + DERIVED + " ORDER BY \"amount\" LIMIT 4 OFFSET 3"),
         arguments("select * from sales.store_transactions order by amount fetch first ('2'::int4) rows with ties",
-            "SELECT * FROM " + DERIVED + " ORDER BY \"amount\" FETCH FIRST 2 ROWS WITH TIES"));
+            "SELECT * FROM " + DERIVED + " ORDER BY \"amount\" FETCH FIRST 2 ROWS WITH TIES"),
+        // counts as SQLAlchemy writes them: a parameter (or, over psycopg2, a number) cast to INTEGER
+        arguments("select * from sales.store_transactions order by amount limit $1::INTEGER offset $2 :: bigint",
+            "SELECT * FROM " + DERIVED + " ORDER BY \"amount\" LIMIT $1 OFFSET $2"),
+        arguments("select * from sales.store_transactions order by amount limit 20::INTEGER offset 5::int8",
+            "SELECT * FROM " + DERIVED + " ORDER BY \"amount\" LIMIT 20 OFFSET 5"),
+        arguments("select * from sales.store_transactions order by amount fetch first $1::int4 rows with ties",
+            "SELECT * FROM " + DERIVED + " ORDER BY \"amount\" FETCH FIRST $1 ROWS WITH TIES"));
   }
 
-  /** Only a string of digits cast to an integer type is read as a count; the rest stays refused. */
+  /** Only a string of digits, a parameter or an integer cast to an integer type is read as a count; the rest stays refused. */
   @ParameterizedTest
   @org.junit.jupiter.params.provider.ValueSource(strings = {"limit ('-1'::int4)", "limit ('1e3'::int4)",
-      "limit ('4'::text)", "limit ('4'::numeric)", "limit ('4')", "limit (4::int4)"})
+      "limit ('4'::text)", "limit ('4'::numeric)", "limit ('4')", "limit (4::int4)", "limit $1::text",
+      "limit $1::numeric", "limit $1::int4[]", "limit 4.5::integer", "limit $1::int4::text"})
   void otherInlinedCountsAreNotRead(String tail) {
     assertThrows(SqlRefusal.class, () -> DemoCatalog.rewrite(
         "select * from sales.store_transactions order by amount " + tail, Decisions.allow().build()));

@@ -384,6 +384,10 @@ public final class PostgresTextNormalizer {
       // After a dot PostgreSQL reads any word as a name, keywords included; Calcite would
       // read some as keywords (pg_catalog.unnest(...) in psql's \d+).
       emit(PgIdentifiers.quote(PgIdentifiers.truncate(word)), token, PieceKind.IDENTIFIER);
+    } else if (word.equals("unnest") && isUnnestCallInAnExpression()) {
+      // Calcite reads UNNEST only as a FROM item; PostgreSQL's unnest is a plain function, and
+      // set-returning in a select list (SQLAlchemy's reflection of keys and indexes uses it).
+      emit(PgIdentifiers.quote(word), token, PieceKind.IDENTIFIER);
     } else if (word.equals("operator") && qualifiedOperator()) {
       return;
     } else if (word.equals("lateral")) {
@@ -413,6 +417,10 @@ public final class PostgresTextNormalizer {
         || (word.equals("first") || word.equals("next")) && previousSignificantIsWord("fetch"))
         && inlinedCountEnd() >= 0) {
       inlinedCount(token);
+    } else if ((word.equals("limit") || word.equals("offset")
+        || (word.equals("first") || word.equals("next")) && previousSignificantIsWord("fetch"))
+        && castCountTypeEnd() >= 0) {
+      castCount(token);
     } else if (word.equals("interval")) {
       interval(token);
     } else if (word.equals("as") && Boolean.TRUE.equals(castParentheses.peek())) {
@@ -1107,6 +1115,53 @@ public final class PostgresTextNormalizer {
     emit(text.substring(1, text.length() - 1), tokens.get(literal), PieceKind.LITERAL);
     emitSkipped(literal + 1, end + 1);
     index = end;
+  }
+
+  /**
+   * Where {@code $1::integer} (or {@code 20::integer}) after this LIMIT, OFFSET or FETCH
+   * FIRST|NEXT ends, or -1. SQLAlchemy writes every bound count so ({@code .limit(20)} sends
+   * {@code LIMIT $1::INTEGER}; over psycopg2, {@code LIMIT 20::INTEGER}); Calcite reads a
+   * parameter or a number there, but no cast. Only a cast to an integer type qualifies.
+   */
+  private int castCountTypeEnd() {
+    int count = nextSignificant(index);
+    int cast = count < 0 ? -1 : nextSignificant(count);
+    int type = cast < 0 ? -1 : nextSignificant(cast);
+    if (type < 0
+        || tokens.get(count).type() != TokenType.PARAMETER
+            && !(tokens.get(count).type() == TokenType.NUMBER && tokens.get(count).text().matches("[0-9]{1,18}"))
+        || tokens.get(cast).type() != TokenType.TYPECAST
+        || tokens.get(type).type() != TokenType.WORD
+        || !INLINED_COUNT_TYPES.contains(tokens.get(type).foldedWord())) {
+      return -1;
+    }
+    int after = nextSignificant(type);
+    boolean typeEndsThere = after < 0 || tokens.get(after).type() != TokenType.OPEN_BRACKET
+        && tokens.get(after).type() != TokenType.DOT && tokens.get(after).type() != TokenType.TYPECAST;
+    return typeEndsThere ? type : -1;
+  }
+
+  /**
+   * {@code LIMIT $1::integer} becomes {@code LIMIT $1}: the same count. PostgreSQL then infers
+   * the parameter as bigint (LIMIT's own type) instead of integer, which accepts every value the
+   * cast did.
+   */
+  private void castCount(Token token) throws SqlRefusal, LexicalException {
+    int end = castCountTypeEnd();
+    int count = nextSignificant(index);
+    emit(token.text(), token, PieceKind.WORD);
+    emitSkipped(index + 1, count);
+    index = count;
+    normalizeToken(tokens.get(count));
+    emitSkipped(count + 1, end + 1);
+    index = end;
+  }
+
+  /** {@code unnest(} anywhere but where a FROM item starts. */
+  private boolean isUnnestCallInAnExpression() {
+    int next = nextSignificant(index);
+    return next >= 0 && tokens.get(next).type() == TokenType.OPEN_PAREN
+        && !FromItemPositions.startsFromItem(tokens, index);
   }
 
   /** {@code WITH ORDINALITY} right after a parenthesis: only a FROM function can be there. */
