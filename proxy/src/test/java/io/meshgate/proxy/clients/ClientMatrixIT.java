@@ -254,6 +254,34 @@ class ClientMatrixIT {
         strings(result.path("typed_rows")));
   }
 
+  /**
+   * SQLAlchemy's reflection (what ORMs, pandas' read_sql_table and notebooks do first) reads the
+   * catalog with unnest() in select lists; the reflected table is then queried governed.
+   */
+  @Test
+  void sqlalchemyReflectsATableAndQueriesItGoverned() throws IOException, SQLException {
+    JsonNode result = script("alice", List.of(clients.python().toString(), clientFile("python/sqlalchemy_client.py").toString()));
+    assertEquals("2.1.9", result.path("version").asText());
+    assertEquals("public", result.path("default_schema").asText(), result.toString());
+    assertEquals(backend.rows("SELECT table_name FROM information_schema.tables WHERE table_schema = 'sales'"
+        + " AND table_type = 'BASE TABLE' ORDER BY table_name"), strings(result.path("tables")));
+    List<String> columns = backend.rows("SELECT column_name FROM information_schema.columns"
+        + " WHERE table_schema = 'sales' AND table_name = 'store_transactions' ORDER BY ordinal_position");
+    assertEquals(columns, strings(result.path("columns")));
+    assertEquals(columns, strings(result.path("reflected_columns")));
+    assertEquals(backend.rows("SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid"
+        + " AND a.attnum = ANY (i.indkey) WHERE i.indrelid = 'sales.store_transactions'::regclass AND i.indisprimary"),
+        strings(result.path("primary_key")));
+    assertEquals(List.of("stores(store_id)"), strings(result.path("foreign_keys")));
+    assertEquals(backend.rows("SELECT indexname FROM pg_indexes WHERE schemaname = 'sales'"
+        + " AND tablename = 'store_transactions' AND indexname NOT IN (SELECT conname FROM pg_constraint)"
+        + " ORDER BY indexname"), strings(result.path("indexes")));
+    assertEquals(backend.rows("SELECT conname FROM pg_constraint WHERE conrelid = 'sales.stores'::regclass"
+        + " AND contype = 'u' ORDER BY conname"), strings(result.path("unique")));
+    assertEquals(Map.of(ALICE_REGION, aliceTransactions()), longs(result.path("counts_by_region")), result.toString());
+    assertMasked(strings(result.path("emails")));
+  }
+
   private static void assertCommonPythonObservations(JsonNode result) throws SQLException {
     assertEquals(Map.of(ALICE_REGION, aliceTransactions()), longs(result.path("counts_by_region")), result.toString());
     assertMasked(strings(result.path("emails")));
