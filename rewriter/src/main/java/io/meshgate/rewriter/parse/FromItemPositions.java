@@ -7,7 +7,8 @@ import java.util.Set;
 
 /**
  * Whether a token stands where a FROM item starts, from the tokens before it: right after
- * {@code FROM}, {@code JOIN} or {@code LATERAL}, or after a comma of a FROM list. A comma is
+ * {@code FROM}, {@code JOIN}, {@code LATERAL} or DELETE's {@code USING}, or after a comma of a
+ * FROM list. A comma is
  * ambiguous by itself ({@code SELECT a, unnest(x)} against {@code FROM t, unnest(t.x)}), so
  * the words before it, at its own parenthesis depth, decide which clause it is in.
  */
@@ -27,7 +28,8 @@ final class FromItemPositions {
       return false;
     }
     Token token = tokens.get(previous);
-    if (token.isWord("from") || token.isWord("join") || token.isWord("lateral")) {
+    if (token.isWord("from") || token.isWord("join") || token.isWord("lateral") || token.isWord("using")) {
+      // USING before a name is DELETE's FROM list (JOIN ... USING is followed by a parenthesis)
       return true;
     }
     if (token.type() == TokenType.OPEN_PAREN) {

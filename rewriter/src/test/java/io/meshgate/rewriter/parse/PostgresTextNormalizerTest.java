@@ -13,6 +13,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class PostgresTextNormalizerTest {
@@ -130,6 +131,25 @@ class PostgresTextNormalizerTest {
     // whitespace is kept from the client's text where tokens are dropped; only the tokens matter
     assertEquals("select " + expected,
         normalize("select " + expression).text().replaceAll("\\s+", " "));
+  }
+
+  /** Calcite reads UNNEST only as a FROM item: elsewhere the name is quoted, so it is read as a call. */
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', textBlock = """
+      select unnest(a), b from t                          | select "unnest"(a), b from t
+      select b, unnest(a) from t                          | select b, "unnest"(a) from t
+      select f(b, unnest(a)) from t                       | select f(b, "unnest"(a)) from t
+      select distinct on (b) b, unnest(a) from t          | select distinct meshgate$distinct_on (b), b, "unnest"(a) from t
+      update t set a = 1, b = unnest(c)                   | update t set a = 1, b = "unnest"(c)
+      select * from unnest(a) u                           | select * from unnest(a) u
+      select * from t, unnest(t.a) u                      | select * from t, unnest(t."a") u
+      select * from t as x(a, b), unnest(x.a) u           | select * from t as x(a, b), unnest(x."a") u
+      select * from t join s on t.a = s.a, unnest(t.a) u  | select * from t join s on t."a" = s."a", unnest(t."a") u
+      delete from t using unnest(a) u where t.b = u       | delete from t using unnest(a) u where t."b" = u
+      select unnest                                      | select unnest
+      """)
+  void unnestIsACallWhereNoFromItemStarts(String sql, String expected) throws Exception {
+    assertEquals(expected, normalize(sql).text().replaceAll("\\s+", " "));
   }
 
   @Test
