@@ -192,6 +192,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
           fatal(ErrorFields.fatal("28000", "no PostgreSQL user name specified in startup packet"));
           return;
         }
+        Optional<ErrorFields> encoding = BackendSessionParameters.unsupportedClientEncoding(startup.parameters());
+        if (encoding.isPresent()) {
+          fatal(encoding.get());
+          return;
+        }
         List<String> protocolOptions = startup.parameters().keySet().stream()
             .filter(name -> name.startsWith("_pq_.")).sorted().toList();
         if (startup.minorVersion() > 0 || !protocolOptions.isEmpty()) {
