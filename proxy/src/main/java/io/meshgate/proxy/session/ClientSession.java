@@ -69,6 +69,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
    * exist, and what drivers (pgjdbc) take as a cue to prepare the statement again.
    */
   private static final String PREPARED_STATEMENT_INVALID = "26000";
+  private static final String NOT_EXECUTED_IN_BATCH = "not executed: an earlier message of the same batch failed";
   /** Set on a channel once TLS is installed (SSLRequest or direct TLS). */
   public static final io.netty.util.AttributeKey<Boolean> TLS_ACTIVE = io.netty.util.AttributeKey.valueOf("meshgate.tls");
 
@@ -462,6 +463,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     long start = System.nanoTime();
     state = State.GOVERNING;
     govern(parse.sql(), start, parsed -> {
+      if (discardUntilSync) {
+        // The backend failed an earlier message meanwhile: it skips this Parse, and so does Meshgate.
+        becomeReady();
+        return;
+      }
       GovernedStatement checked = checkPreparedStatement(parsed, statements::get);
       GovernedStatement governed = checked.isForwarded() && COPY_IN.equals(checked.kind())
           ? checked.refusedWith(ErrorFields.error("0A000",
@@ -819,6 +825,12 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     return body.toString(body.readerIndex(), Math.max(0, body.readableBytes() - 1), StandardCharsets.UTF_8);
   }
 
+  /** A Parse that did not happen at the backend: its name means what it meant before. */
+  private void keepStatementName(Expectation.ParseResponse parse) {
+    parse.replaced().ifPresentOrElse(
+        replaced -> statements.put(parse.statementName(), replaced), () -> statements.remove(parse.statementName()));
+  }
+
   private void backendError(BackendFrame frame, Expectation head) {
     searchPath.failed();
     // an error ends copy-in mode; copy data still arriving is ignored, as PostgreSQL does
@@ -835,8 +847,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     ErrorFields shown = running.map(execution -> execution.governed().clientError(error)).orElse(error);
     if (head instanceof Expectation.ParseResponse parse && refusal.isEmpty()) {
       // The backend kept what the name meant before (e.g. "already exists"): so does Meshgate.
-      parse.replaced().ifPresentOrElse(
-          replaced -> statements.put(parse.statementName(), replaced), () -> statements.remove(parse.statementName()));
+      keepStatementName(parse);
     }
     if (refusal.isPresent() && error.message().contains(refusal.get().marker())) {
       context.write(ServerMessages.errorResponse(context.alloc(), refusal.get().error()), context.voidPromise());
@@ -856,15 +867,26 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       return; // the simple query ends at its ReadyForQuery
     }
     // Extended protocol: the backend skips everything up to Sync; so do the expectations.
+    Deque<Expectation.ParseResponse> skippedParses = new ArrayDeque<>();
     while (!expectations.isEmpty() && !(expectations.peek() instanceof Expectation.SyncResponse)) {
       Expectation skipped = expectations.poll();
       if (skipped instanceof Expectation.ExecuteResponse execute && execute.execution() != null) {
         StatementExecution execution = execute.execution();
         execution.error(error.sqlState(), execution == Expectation.executionOf(head).orElse(null)
             ? error.message()
-            : "not executed: an earlier message of the same batch failed");
+            : NOT_EXECUTED_IN_BATCH);
         batchAudits.add(recordAudit(execution.governed(), execution.startNanos(), execution));
+      } else if (skipped instanceof Expectation.ParseResponse parse && skipped != head) {
+        skippedParses.push(parse);
       }
+    }
+    // The backend never saw the Parses it skipped: their names keep what they meant (the last
+    // one first, so a name parsed twice gets back its meaning from before both).
+    skippedParses.forEach(this::keepStatementName);
+    if (head != null && expectations.isEmpty()) {
+      // The client's Sync is still to come, and until it does the backend ignores what the
+      // client sends: Meshgate does not forward it either, so nothing it tracks changes.
+      discardUntilSync = true;
     }
   }
 

@@ -86,4 +86,88 @@ class ProtocolInvariantsIT {
     return outcomes;
   }
 
+  /**
+   * Meshgate lexes what a client sends, and writes what it forwards, as UTF-8. A backend that
+   * reads the session's SQL in another client encoding reads other SQL: in SJIS the UTF-8 bytes
+   * of U+00C1 and a backslash (C3 81 5C) are a katakana and a double-byte character, so in
+   * {@code E'<U+00C1>\\'} one backslash is left to escape the closing quote, and what Meshgate
+   * lexed as a string value of an allowlisted SET runs as statements no policy saw.
+   */
+  @Test
+  @Order(0)
+  @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = ThreadMode.SEPARATE_THREAD)
+  void aSessionInAClientEncodingOtherThanUtf8IsRefused() throws Exception {
+    Map<String, String> parameters = new LinkedHashMap<>();
+    parameters.put("user", USER);
+    parameters.put("database", mesh.environment().backend().database());
+    parameters.put("client_encoding", "SJIS");
+    try (RawClient client = RawClient.connect(mesh.environment().meshgate().port(), Duration.ofSeconds(10))) {
+      try {
+        client.authenticate(FrontendFrames.startup(FrontendFrames.PROTOCOL_3_0, parameters), USER, new SecureRandom());
+      } catch (RawClient.RefusedException refused) {
+        assertEquals("22023", refused.error().sqlState().orElseThrow(), refused.getMessage());
+        return;
+      }
+      // PostgreSQL refuses \\' in such encodings unless told otherwise, which a client may do
+      client.send(FrontendFrames.query("SET backslash_quote = on"));
+      client.readThrough('Z');
+      client.send(FrontendFrames.query(
+          "SET search_path = E'\u00c1\\\\', '; SELECT station_id FROM weather.stations_raw; --'"));
+      fail("a session in client encoding SJIS was accepted, and one allowlisted SET ran as: "
+          + describe(client.readThrough('Z')));
+    }
+  }
+
+  /**
+   * After an error the backend skips the rest of the batch, a Parse too: the unnamed statement
+   * stays what it was. If Meshgate believed the skipped Parse, a statement governed under an
+   * older policy would run as the skipped one, past the stale-statement check, and be audited as
+   * the skipped one.
+   */
+  @Test
+  @Order(100)
+  @Timeout(value = 90, unit = TimeUnit.SECONDS, threadMode = ThreadMode.SEPARATE_THREAD)
+  void aParseTheBackendSkippedAfterAnErrorDoesNotReplaceTheStatementItKeeps() throws Exception {
+    String old = unique("redteam_old");
+    String skipped = unique("redteam_skipped");
+    try (RawClient client = connect()) {
+      client.send(FrontendFrames.parse("", TRANSACTIONS + " /* " + old + " */"), FrontendFrames.sync());
+      assertEquals(List.of('1', 'Z'), types(client.readThrough('Z')));
+
+      changePolicyRevision();
+
+      String failing = unique("redteam_failing");
+      client.send(FrontendFrames.parse(failing, "SELECT 1 / 0"), FrontendFrames.bind("", failing, List.of()),
+          FrontendFrames.execute("", 0), FrontendFrames.parse("", "SELECT 1 AS " + skipped), FrontendFrames.sync());
+      List<BackendMessage> failed = client.readThrough('Z');
+      assertEquals(List.of("22012"), failed.stream().flatMap(message -> message.sqlState().stream()).toList(),
+          "the batch fails at the division: " + failed);
+
+      client.send(FrontendFrames.bind("", "", List.of()), FrontendFrames.execute("", 0), FrontendFrames.sync());
+      List<BackendMessage> answer = client.readThrough('Z');
+      assertTrue(types(answer).equals(List.of('E', 'Z')),
+          () -> "the unnamed statement is still the one governed under the old policy: " + describe(answer));
+      assertEquals("26000", answer.get(0).sqlState().orElseThrow(), answer.toString());
+    }
+    assertEquals(List.of(), audited(skipped), "nothing ran as the skipped statement");
+  }
+
+  /** A change of the sales domain's data (its description): a new policy revision. */
+  private static void changePolicyRevision() throws Exception {
+    String revision = activeRevision();
+    Path data = mesh.policiesDirectory().resolve("sales/data.json");
+    String original = Files.readString(data);
+    String edited = original.replaceFirst("\"description\": \"", "\"description\": \"(revised " + UUID.randomUUID() + ") ");
+    assertNotEquals(original, edited);
+    Files.writeString(data, edited);
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (activeRevision().equals(revision) && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
+    assertNotEquals(revision, activeRevision(), "the policies were reloaded");
+  }
+
+  private static String activeRevision() {
+    return mesh.environment().meshgate().policyReloader().orElseThrow().status().activeRevision();
+  }
 }
