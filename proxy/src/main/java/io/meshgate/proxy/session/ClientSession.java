@@ -364,11 +364,21 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   // ---- client messages -------------------------------------------------------------------
 
   private void startQuery(String sql) {
+    if (discardUntilSync) {
+      // After an error in the extended protocol PostgreSQL ignores a Query too, up to Sync,
+      // and never answers it: forwarded, the session would wait for its answer forever.
+      return;
+    }
     long start = System.nanoTime();
     // Reading goes on (messages queue in `pending`) so a client that leaves is noticed at
     // once and its backend query cancelled; see channelRead for the bound.
     state = State.GOVERNING;
     governAll(sql, start, governedStatements -> {
+      if (discardUntilSync) {
+        // The backend failed an earlier message meanwhile: it ignores this Query, and so does Meshgate.
+        becomeReady();
+        return;
+      }
       SimpleQueryStatements.Message message = SimpleQueryStatements.wholeOrNothing(
           checkPreparedStatements(governedStatements));
       List<StatementExecution> executions = new ArrayList<>();
@@ -868,6 +878,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     }
     // Extended protocol: the backend skips everything up to Sync; so do the expectations.
     Deque<Expectation.ParseResponse> skippedParses = new ArrayDeque<>();
+    boolean skippedQuery = false;
     while (!expectations.isEmpty() && !(expectations.peek() instanceof Expectation.SyncResponse)) {
       Expectation skipped = expectations.poll();
       if (skipped instanceof Expectation.ExecuteResponse execute && execute.execution() != null) {
@@ -878,6 +889,12 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         batchAudits.add(recordAudit(execution.governed(), execution.startNanos(), execution));
       } else if (skipped instanceof Expectation.ParseResponse parse && skipped != head) {
         skippedParses.push(parse);
+      } else if (skipped instanceof Expectation.SimpleQueryResponse query) {
+        // A Query forwarded before the error was known: PostgreSQL ignores it, never answers it.
+        query.executions().failed(error.sqlState(), NOT_EXECUTED_IN_BATCH);
+        query.executions().all().forEach(execution ->
+            batchAudits.add(recordAudit(execution.governed(), execution.startNanos(), execution)));
+        skippedQuery = true;
       }
     }
     // The backend never saw the Parses it skipped: their names keep what they meant (the last
@@ -887,6 +904,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       // The client's Sync is still to come, and until it does the backend ignores what the
       // client sends: Meshgate does not forward it either, so nothing it tracks changes.
       discardUntilSync = true;
+    }
+    if (skippedQuery && state == State.SIMPLE_QUERY) {
+      becomeReady();
     }
   }
 

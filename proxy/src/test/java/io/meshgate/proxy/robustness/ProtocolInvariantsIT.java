@@ -119,6 +119,29 @@ class ProtocolInvariantsIT {
   }
 
   /**
+   * PostgreSQL ignores every message after an error up to Sync, a Query too. A proxy that
+   * forwards the Query and waits for its answer waits forever (the Sync behind it is never
+   * sent), and audits a statement that never ran as run.
+   */
+  @Test
+  @Order(5)
+  @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = ThreadMode.SEPARATE_THREAD)
+  void aQueryBetweenARefusedParseAndItsSyncIsIgnoredAsPostgresIgnoresIt() throws Exception {
+    String ignored = unique("redteam_ignored");
+    try (RawClient client = connect()) {
+      client.send(FrontendFrames.parse("", "SELECT station_id FROM weather.stations_raw"),
+          FrontendFrames.query("SELECT 1 AS " + ignored), FrontendFrames.sync());
+      List<BackendMessage> answer = client.readThrough('Z');
+      assertEquals(List.of('E', 'Z'), types(answer), answer.toString());
+      assertEquals("42501", answer.get(0).sqlState().orElseThrow(), answer.toString());
+
+      client.send(FrontendFrames.query("SELECT 2"));
+      assertEquals(List.of('T', 'D', 'C', 'Z'), types(client.readThrough('Z')), "the session goes on");
+    }
+    assertEquals(List.of(), audited(ignored), "the ignored query never ran: nothing to audit");
+  }
+
+  /**
    * After an error the backend skips the rest of the batch, a Parse too: the unnamed statement
    * stays what it was. If Meshgate believed the skipped Parse, a statement governed under an
    * older policy would run as the skipped one, past the stale-statement check, and be audited as
