@@ -69,6 +69,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
    * exist, and what drivers (pgjdbc) take as a cue to prepare the statement again.
    */
   private static final String PREPARED_STATEMENT_INVALID = "26000";
+  /** invalid_cursor_name: what PostgreSQL says for a portal that does not exist. */
+  private static final String PORTAL_INVALID = "34000";
   private static final String NOT_EXECUTED_IN_BATCH = "not executed: an earlier message of the same batch failed";
   /** Set on a channel once TLS is installed (SSLRequest or direct TLS). */
   public static final io.netty.util.AttributeKey<Boolean> TLS_ACTIVE = io.netty.util.AttributeKey.valueOf("meshgate.tls");
@@ -507,6 +509,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       message.frame().release();
       return;
     }
+    if (message instanceof FrontendMessage.Execute execute && !portals.containsKey(execute.portalName())) {
+      refuseExecute(execute);
+      return;
+    }
     switch (message) {
       case FrontendMessage.Bind bind -> {
         GovernedStatement prepared = statements.get(bind.statementName());
@@ -614,18 +620,44 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     }
   }
 
-  /**
-   * A Bind Meshgate will not let run: the backend gets a Bind of a statement that does not
-   * exist, named with a refusal marker, so it fails and skips to Sync as for any error, and
-   * the error is swapped for Meshgate's.
-   */
+  /** A Bind Meshgate will not let run ({@link #refuseAtBackend}). */
   private void refuseBind(FrontendMessage.Bind bind, ErrorFields error) {
     bind.frame().release();
-    Expectation.Refusal refusal = refusalPlaceholder(error);
-    backend.writeBind(bind.portalName(), refusal.marker());
-    expectations.add(new Expectation.BindResponse(Optional.of(refusal)));
+    refuseAtBackend(error);
     portals.remove(bind.portalName());
+  }
+
+  /**
+   * An Execute of a portal no Bind through Meshgate created: a cursor declared with DECLARE
+   * (the backend would run it, and its rows would leave with no audit event: FETCH is the
+   * governed way to read a cursor), or a portal that does not exist (the backend would refuse
+   * it anyway). Refused, and audited as refused.
+   */
+  private void refuseExecute(FrontendMessage.Execute execute) {
+    execute.frame().release();
+    ErrorFields error = ErrorFields.error(PORTAL_INVALID, "portal \"" + execute.portalName()
+            + "\" was not created by a Bind through Meshgate; nothing was executed")
+        .withHint("Bind a prepared statement to the portal first; read a cursor declared with DECLARE with FETCH.");
+    batchAudits.add(recordAudit(refusedMessage(error), System.nanoTime(), null));
+    refuseAtBackend(error);
+  }
+
+  /**
+   * The backend gets a Bind of a statement that does not exist, named with a refusal marker,
+   * so it fails and skips to Sync as for any error, and the error is swapped for Meshgate's.
+   */
+  private void refuseAtBackend(ErrorFields error) {
+    Expectation.Refusal refusal = refusalPlaceholder(error);
+    backend.writeBind(refusal.marker(), refusal.marker());
+    expectations.add(new Expectation.BindResponse(Optional.of(refusal)));
     discardUntilSync = true;
+  }
+
+  /** A protocol message refused before it named any SQL: its audit event has none. */
+  private GovernedStatement refusedMessage(ErrorFields error) {
+    return new GovernedStatement("", Optional.empty(), Optional.of(error), GovernedStatement.Outcome.FAILED,
+        "unknown", List.of(), Optional.empty(), services.governor().policyRevision(),
+        new GovernedStatement.StageTimings(0, 0, 0));
   }
 
   /**

@@ -119,6 +119,24 @@ class ProtocolInvariantsIT {
   }
 
   /**
+   * A cursor declared with DECLARE is a portal at the backend, so a protocol Execute can name
+   * it. Meshgate attributes an Execute's rows to the statement the portal was bound to; a
+   * portal no Bind created has none, and its rows would leave with no audit event at all.
+   */
+  @Test
+  @Order(1)
+  @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = ThreadMode.SEPARATE_THREAD)
+  void anExecuteOfAPortalNoBindCreatedIsRefusedAndAudited() throws Exception {
+    String cursor = unique("redteam_cursor");
+    try (RawClient client = connect()) {
+      declareInTransaction(client, cursor);
+      assertExecuteRefused(client, cursor);
+    }
+    // the DECLARE, then the refused Execute
+    assertEquals(List.of("ok", "failed 34000"), audited(cursor), "the refused Execute is audited");
+  }
+
+  /**
    * PostgreSQL ignores every message after an error up to Sync, a Query too. A proxy that
    * forwards the Query and waits for its answer waits forever (the Sync behind it is never
    * sent), and audits a statement that never ran as run.
@@ -173,6 +191,22 @@ class ProtocolInvariantsIT {
       assertEquals("26000", answer.get(0).sqlState().orElseThrow(), answer.toString());
     }
     assertEquals(List.of(), audited(skipped), "nothing ran as the skipped statement");
+  }
+
+  /** BEGIN, then a cursor over alice's transactions (governed, and audited as a DECLARE). */
+  private static void declareInTransaction(RawClient client, String cursor) throws IOException {
+    client.send(FrontendFrames.query("BEGIN"));
+    assertEquals(List.of('C', 'Z'), types(client.readThrough('Z')));
+    client.send(FrontendFrames.query("DECLARE " + cursor + " CURSOR FOR " + TRANSACTIONS));
+    assertEquals(List.of('C', 'Z'), types(client.readThrough('Z')), "the cursor is declared");
+  }
+
+  /** An Execute of {@code portal} is refused (34000): no row of the cursor leaves. */
+  private static void assertExecuteRefused(RawClient client, String portal) throws IOException {
+    client.send(FrontendFrames.execute(portal, 0), FrontendFrames.sync());
+    List<BackendMessage> answer = client.readThrough('Z');
+    assertTrue(types(answer).equals(List.of('E', 'Z')), () -> "an Execute naming the cursor: " + describe(answer));
+    assertEquals("34000", answer.get(0).sqlState().orElseThrow(), answer.toString());
   }
 
   /** A change of the sales domain's data (its description): a new policy revision. */
