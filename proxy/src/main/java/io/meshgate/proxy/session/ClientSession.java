@@ -623,6 +623,12 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   /** A Bind Meshgate will not let run ({@link #refuseAtBackend}). */
   private void refuseBind(FrontendMessage.Bind bind, ErrorFields error) {
     bind.frame().release();
+    // Invariant 5: refused, so audited, with the statement the client named when there is one.
+    GovernedStatement named = statements.get(bind.statementName());
+    GovernedStatement refused = named == null
+        ? refusedMessage(error)
+        : named.refusedWith(error, GovernedStatement.Outcome.FAILED);
+    batchAudits.add(recordAudit(refused, System.nanoTime(), null));
     refuseAtBackend(error);
     portals.remove(bind.portalName());
   }

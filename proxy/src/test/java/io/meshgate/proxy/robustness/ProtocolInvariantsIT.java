@@ -136,6 +136,21 @@ class ProtocolInvariantsIT {
     assertEquals(List.of("ok", "failed 34000"), audited(cursor), "the refused Execute is audited");
   }
 
+  /** Invariant 5: a Bind refused by Meshgate (unknown or stale statement) has its audit event too. */
+  @Test
+  @Order(4)
+  @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = ThreadMode.SEPARATE_THREAD)
+  void aRefusedBindIsAudited() throws Exception {
+    String statement = unique("redteam_missing");
+    try (RawClient client = connect()) {
+      client.send(FrontendFrames.bind("", statement, List.of()), FrontendFrames.execute("", 0), FrontendFrames.sync());
+      List<BackendMessage> answer = client.readThrough('Z');
+      assertEquals(List.of('E', 'Z'), types(answer), answer.toString());
+      assertEquals("26000", answer.get(0).sqlState().orElseThrow(), answer.toString());
+    }
+    assertEquals(List.of("failed 26000"), audited(statement), "the refused Bind is audited");
+  }
+
   /**
    * PostgreSQL ignores every message after an error up to Sync, a Query too. A proxy that
    * forwards the Query and waits for its answer waits forever (the Sync behind it is never
