@@ -785,7 +785,14 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   private void handleBackendFrame(BackendFrame frame) {
     Expectation head = expectations.peek();
     switch (frame.type()) {
-      case 'Z' -> readyForQuery(frame);
+      case 'Z' -> {
+        if (expectations.size() <= 1 && TransactionStatus.fromWire(frame.body().getByte(0)) == TransactionStatus.IDLE) {
+          // No transaction, and nothing forwarded after what this answers: every portal a Bind
+          // created is gone at the backend, and its name free for a cursor (DECLARE).
+          portals.clear();
+        }
+        readyForQuery(frame);
+      }
       case 'E' -> backendError(frame, head);
       case 'K' -> {
         // The backend's key stays private: clients hold Meshgate's key instead.

@@ -136,6 +136,26 @@ class ProtocolInvariantsIT {
     assertEquals(List.of("ok", "failed 34000"), audited(cursor), "the refused Execute is audited");
   }
 
+  /**
+   * A portal bound in a transaction that has ended is gone at the backend, and its name is free
+   * for a cursor: an Execute of that name reads the cursor, not the statement once bound to it.
+   */
+  @Test
+  @Order(2)
+  @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = ThreadMode.SEPARATE_THREAD)
+  void aPortalNameACursorTookAfterTheTransactionEndedIsNotTheStatementOnceBoundToIt() throws Exception {
+    String portal = unique("redteam_portal");
+    String innocent = unique("redteam_innocent");
+    try (RawClient client = connect()) {
+      client.send(FrontendFrames.parse(innocent, "SELECT 1 AS " + innocent), FrontendFrames.bind(portal, innocent, List.of()),
+          FrontendFrames.execute(portal, 0), FrontendFrames.sync());
+      assertEquals(List.of('1', '2', 'D', 'C', 'Z'), types(client.readThrough('Z')));
+      declareInTransaction(client, portal);
+      assertExecuteRefused(client, portal);
+    }
+    assertEquals(List.of("ok"), audited(innocent), "only the one execution of the statement bound to the portal");
+  }
+
   /** Invariant 5: a Bind refused by Meshgate (unknown or stale statement) has its audit event too. */
   @Test
   @Order(4)
