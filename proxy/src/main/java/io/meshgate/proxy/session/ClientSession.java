@@ -527,7 +527,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
           return;
         }
         portals.put(bind.portalName(), prepared);
-        expectations.add(new Expectation.BindResponse(Optional.empty()));
+        expectations.add(new Expectation.BindResponse(bind.portalName(), Optional.empty()));
       }
       case FrontendMessage.Execute execute -> {
         GovernedStatement governed = portals.get(execute.portalName());
@@ -655,7 +655,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   private void refuseAtBackend(ErrorFields error) {
     Expectation.Refusal refusal = refusalPlaceholder(error);
     backend.writeBind(refusal.marker(), refusal.marker());
-    expectations.add(new Expectation.BindResponse(Optional.of(refusal)));
+    expectations.add(new Expectation.BindResponse(refusal.marker(), Optional.of(refusal)));
     discardUntilSync = true;
   }
 
@@ -934,6 +934,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         batchAudits.add(recordAudit(execution.governed(), execution.startNanos(), execution));
       } else if (skipped instanceof Expectation.ParseResponse parse && skipped != head) {
         skippedParses.push(parse);
+      } else if (skipped instanceof Expectation.BindResponse bind) {
+        // A Bind that failed, or that the backend skipped, created no portal.
+        portals.remove(bind.portalName());
       } else if (skipped instanceof Expectation.SimpleQueryResponse query) {
         // A Query forwarded before the error was known: PostgreSQL ignores it, never answers it.
         query.executions().failed(error.sqlState(), NOT_EXECUTED_IN_BATCH);

@@ -156,6 +156,32 @@ class ProtocolInvariantsIT {
     assertEquals(List.of("ok"), audited(innocent), "only the one execution of the statement bound to the portal");
   }
 
+  /**
+   * A Bind the backend refuses (here: the portal's name is a cursor's) creates no portal: an
+   * Execute of that name after ROLLBACK TO SAVEPOINT reads the cursor, not the refused Bind's
+   * statement.
+   */
+  @Test
+  @Order(3)
+  @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = ThreadMode.SEPARATE_THREAD)
+  void aBindTheBackendRefusedCreatesNoPortal() throws Exception {
+    String cursor = unique("redteam_taken");
+    String innocent = unique("redteam_innocent");
+    try (RawClient client = connect()) {
+      declareInTransaction(client, cursor);
+      client.send(FrontendFrames.query("SAVEPOINT before_bind"));
+      client.readThrough('Z');
+      client.send(FrontendFrames.parse(innocent, "SELECT 1 AS " + innocent), FrontendFrames.bind(cursor, innocent, List.of()),
+          FrontendFrames.sync());
+      List<BackendMessage> refused = client.readThrough('Z');
+      assertEquals(List.of('1', 'E', 'Z'), types(refused), "the cursor's name is taken: " + refused);
+      client.send(FrontendFrames.query("ROLLBACK TO SAVEPOINT before_bind"));
+      client.readThrough('Z');
+      assertExecuteRefused(client, cursor);
+    }
+    assertEquals(List.of(), audited(innocent), "the statement whose Bind failed never ran");
+  }
+
   /** Invariant 5: a Bind refused by Meshgate (unknown or stale statement) has its audit event too. */
   @Test
   @Order(4)
