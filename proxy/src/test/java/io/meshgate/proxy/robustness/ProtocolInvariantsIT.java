@@ -200,7 +200,7 @@ class ProtocolInvariantsIT {
   /**
    * PostgreSQL ignores every message after an error up to Sync, a Query too. A proxy that
    * forwards the Query and waits for its answer waits forever (the Sync behind it is never
-   * sent), and audits a statement that never ran as run.
+   * sent), with a statement it forwarded that is never audited at all.
    */
   @Test
   @Order(5)
