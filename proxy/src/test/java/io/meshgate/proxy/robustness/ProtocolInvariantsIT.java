@@ -119,6 +119,26 @@ class ProtocolInvariantsIT {
   }
 
   /**
+   * PostgreSQL continues a string literal across whitespace with a newline, and a -- comment
+   * before that newline counts as whitespace: the continuation belongs to the literal before it,
+   * an E'' string's backslash escapes included. Lexed otherwise, {@code '\\'} after the comment
+   * is a string of its own for Meshgate while PostgreSQL reads an escaped quote, and what
+   * Meshgate lexed as a value of an allowlisted SET runs as statements no policy saw.
+   */
+  @Test
+  @Order(6)
+  @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = ThreadMode.SEPARATE_THREAD)
+  void aStringContinuedAfterACommentIsLexedAsPostgresLexesIt() throws Exception {
+    try (RawClient client = connect()) {
+      client.send(FrontendFrames.query("SET search_path = E'a' -- comment\n"
+          + "'\\', '; SELECT station_id FROM weather.stations_raw; --'"));
+      List<BackendMessage> answer = client.readThrough('Z');
+      assertTrue(types(answer).equals(List.of('E', 'Z')), () -> "one SET for Meshgate ran as: " + describe(answer));
+      assertEquals("42501", answer.get(0).sqlState().orElseThrow(), "the SELECT is governed, and denied: " + answer);
+    }
+  }
+
+  /**
    * A cursor declared with DECLARE is a portal at the backend, so a protocol Execute can name
    * it. Meshgate attributes an Execute's rows to the statement the portal was bound to; a
    * portal no Bind created has none, and its rows would leave with no audit event at all.
