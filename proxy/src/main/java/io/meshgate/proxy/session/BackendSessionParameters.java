@@ -3,7 +3,6 @@ package io.meshgate.proxy.session;
 import io.meshgate.proxy.protocol.ErrorFields;
 import io.meshgate.rewriter.ApplicationNames;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -19,12 +18,6 @@ final class BackendSessionParameters {
       "search_path", "statement_timeout", "lock_timeout", "idle_in_transaction_session_timeout",
       "datestyle", "timezone", "intervalstyle");
 
-  /**
-   * UTF8 as PostgreSQL spells it after dropping case and punctuation ({@code UTF-8}, {@code
-   * utf_8}); {@code UNICODE} is its alias.
-   */
-  private static final Set<String> UTF8_NAMES = Set.of("utf8", "unicode");
-
   private BackendSessionParameters() {}
 
   /**
@@ -36,8 +29,7 @@ final class BackendSessionParameters {
    */
   static Optional<ErrorFields> unsupportedClientEncoding(Map<String, String> clientParameters) {
     String encoding = clientParameters.get("client_encoding");
-    if (encoding == null
-        || UTF8_NAMES.contains(encoding.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", ""))) {
+    if (encoding == null || BackendReading.isUtf8(encoding)) {
       return Optional.empty();
     }
     return Optional.of(ErrorFields.fatal("22023", "client_encoding must be UTF8 through Meshgate, not \""

@@ -328,6 +328,16 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
           .withHint("Try again later; operators: check the backend settings and /health/ready."));
       return;
     }
+    List<BackendFrame> parameterStatus = connection.takeParameterStatusFrames();
+    Optional<ErrorFields> unsafe = parameterStatus.stream()
+        .flatMap(frame -> BackendReading.violation(frame.body()).stream()).findFirst();
+    if (unsafe.isPresent()) {
+      LOG.error("session {}: {}", sessionId, unsafe.get().message());
+      parameterStatus.forEach(BackendFrame::release);
+      connection.terminate();
+      fatal(unsafe.get());
+      return;
+    }
     backend = connection;
     backend.relayTo(this);
     FrontendMessageDecoder decoder = context.pipeline().get(FrontendMessageDecoder.class);
@@ -339,7 +349,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     }
     cancelKey = services.cancelKeys().register(() -> onLoop(this::cancelBackendQuery));
     context.write(ServerMessages.authenticationOk(context.alloc()));
-    for (BackendFrame frame : connection.takeParameterStatusFrames()) {
+    for (BackendFrame frame : parameterStatus) {
       context.write(frame.frame().retain());
       frame.release();
     }
@@ -798,6 +808,14 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         // The backend's key stays private: clients hold Meshgate's key instead.
       }
       case 'S' -> {
+        Optional<ErrorFields> unsafe = BackendReading.violation(frame.body());
+        if (unsafe.isPresent()) {
+          // However it came about: the backend would read the next statements otherwise.
+          LOG.error("session {}: {}", sessionId, unsafe.get().message());
+          auditUnfinished("08006", "the session ended: " + unsafe.get().message());
+          fatal(unsafe.get());
+          return;
+        }
         // The audit log follows the client's application_name however it sets it.
         identity = ReportedApplicationName.follow(identity, frame.body());
         write(frame);

@@ -13,6 +13,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -288,6 +290,36 @@ class ProtocolInvariantsIT {
     List<BackendMessage> answer = client.readThrough('Z');
     assertTrue(types(answer).equals(List.of('E', 'Z')), () -> "an Execute naming the cursor: " + describe(answer));
     assertEquals("34000", answer.get(0).sqlState().orElseThrow(), answer.toString());
+  }
+
+  /**
+   * Meshgate lexes with standard-conforming strings; a backend whose database says otherwise
+   * reads a backslash in a plain string as an escape, so {@code 'a\', '} ends later there than
+   * Meshgate thought, and what Meshgate lexed as a value of an allowlisted SET runs as
+   * statements no policy saw. Such a backend gets no session.
+   */
+  @Test
+  @Order(300)
+  @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = ThreadMode.SEPARATE_THREAD)
+  void aBackendThatReadsStringsOtherwiseGetsNoSession() throws Exception {
+    String database = mesh.environment().backend().database();
+    try (Connection superuser = mesh.backendAsSuperuser(); Statement statement = superuser.createStatement()) {
+      statement.execute("ALTER DATABASE " + database + " SET standard_conforming_strings = off");
+      try (RawClient client = RawClient.connect(mesh.environment().meshgate().port(), Duration.ofSeconds(10))) {
+        try {
+          client.authenticate(USER, database, USER, new SecureRandom());
+        } catch (RawClient.RefusedException refused) {
+          assertEquals("08001", refused.error().sqlState().orElseThrow(), refused.getMessage());
+          return;
+        }
+        client.send(FrontendFrames.query(
+            "SET search_path = 'a\\', '; SELECT station_id FROM weather.stations_raw; --'"));
+        fail("a backend with standard_conforming_strings off served a session, and one allowlisted SET ran as: "
+            + describe(client.readThrough('Z')));
+      } finally {
+        statement.execute("ALTER DATABASE " + database + " RESET standard_conforming_strings");
+      }
+    }
   }
 
   /** A change of the sales domain's data (its description): a new policy revision. */
