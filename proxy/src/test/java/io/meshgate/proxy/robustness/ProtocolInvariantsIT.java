@@ -141,6 +141,28 @@ class ProtocolInvariantsIT {
   }
 
   /**
+   * pg_prepared_statements and pg_cursors show the session's statements as Meshgate rewrote
+   * them: the policy's masks in full, a hash mask's salt included, which EXPLAIN refuses to
+   * show for that reason.
+   */
+  @Test
+  @Order(7)
+  @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = ThreadMode.SEPARATE_THREAD)
+  void theRewrittenStatementsOfTheSessionAreNotReadBack() throws Exception {
+    try (RawClient client = connect()) {
+      client.send(FrontendFrames.query("PREPARE redteam_emails AS SELECT customer_email FROM sales.store_transactions"));
+      assertEquals(List.of('C', 'Z'), types(client.readThrough('Z')));
+      for (String view : List.of("pg_prepared_statements", "pg_cursors")) {
+        client.send(FrontendFrames.query("SELECT statement FROM pg_catalog." + view));
+        List<BackendMessage> answer = client.readThrough('Z');
+        assertTrue(types(answer).equals(List.of('E', 'Z')), () -> view + " read back: " + describe(answer)
+            + answer.stream().filter(message -> message.type() == 'D').map(message -> message.column(0)).toList());
+        assertEquals("42501", answer.get(0).sqlState().orElseThrow(), answer.toString());
+      }
+    }
+  }
+
+  /**
    * A cursor declared with DECLARE is a portal at the backend, so a protocol Execute can name
    * it. Meshgate attributes an Execute's rows to the statement the portal was bound to; a
    * portal no Bind created has none, and its rows would leave with no audit event at all.
