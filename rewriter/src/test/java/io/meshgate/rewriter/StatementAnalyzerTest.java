@@ -192,7 +192,8 @@ class StatementAnalyzerTest {
       "select * from PG_STATS", "select * from pg_stats_ext", "select * from pg_stats_ext_exprs",
       "select * from pg_catalog.pg_statistic", "select * from pg_statistic_ext_data",
       "select data from pg_largeobject", "select * from mesh.pg_catalog.pg_stats",
-      "select query from pg_stat_activity",
+      "select query from pg_stat_activity", "select statement from pg_prepared_statements",
+      "select statement from pg_catalog.pg_cursors",
       "select * from sales.stores where exists (select 1 from pg_stats)"})
   void catalogViewsExposingValuesAreRefused(String sql) {
     SqlRefusal refusal = refusal(sql);

@@ -69,6 +69,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
    * exist, and what drivers (pgjdbc) take as a cue to prepare the statement again.
    */
   private static final String PREPARED_STATEMENT_INVALID = "26000";
+  /** invalid_cursor_name: what PostgreSQL says for a portal that does not exist. */
+  private static final String PORTAL_INVALID = "34000";
+  private static final String NOT_EXECUTED_IN_BATCH = "not executed: an earlier message of the same batch failed";
   /** Set on a channel once TLS is installed (SSLRequest or direct TLS). */
   public static final io.netty.util.AttributeKey<Boolean> TLS_ACTIVE = io.netty.util.AttributeKey.valueOf("meshgate.tls");
 
@@ -195,6 +198,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         String user = startup.parameters().getOrDefault("user", "");
         if (user.isEmpty()) {
           fatal(ErrorFields.fatal("28000", "no PostgreSQL user name specified in startup packet"));
+          return;
+        }
+        Optional<ErrorFields> encoding = BackendSessionParameters.unsupportedClientEncoding(startup.parameters());
+        if (encoding.isPresent()) {
+          fatal(encoding.get());
           return;
         }
         List<String> protocolOptions = startup.parameters().keySet().stream()
@@ -325,6 +333,16 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
           .withHint("Try again later; operators: check the backend settings and /health/ready."));
       return;
     }
+    List<BackendFrame> parameterStatus = connection.takeParameterStatusFrames();
+    Optional<ErrorFields> unsafe = parameterStatus.stream()
+        .flatMap(frame -> BackendReading.violation(frame.body()).stream()).findFirst();
+    if (unsafe.isPresent()) {
+      LOG.error("session {}: {}", sessionId, unsafe.get().message());
+      parameterStatus.forEach(BackendFrame::release);
+      connection.terminate();
+      fatal(unsafe.get());
+      return;
+    }
     backend = connection;
     backend.relayTo(this);
     FrontendMessageDecoder decoder = context.pipeline().get(FrontendMessageDecoder.class);
@@ -336,7 +354,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     }
     cancelKey = services.cancelKeys().register(() -> onLoop(this::cancelBackendQuery));
     context.write(ServerMessages.authenticationOk(context.alloc()));
-    for (BackendFrame frame : connection.takeParameterStatusFrames()) {
+    for (BackendFrame frame : parameterStatus) {
       context.write(frame.frame().retain());
       frame.release();
     }
@@ -363,11 +381,21 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   // ---- client messages -------------------------------------------------------------------
 
   private void startQuery(String sql) {
+    if (discardUntilSync) {
+      // After an error in the extended protocol PostgreSQL ignores a Query too, up to Sync,
+      // and never answers it: forwarded, the session would wait for its answer forever.
+      return;
+    }
     long start = System.nanoTime();
     // Reading goes on (messages queue in `pending`) so a client that leaves is noticed at
     // once and its backend query cancelled; see channelRead for the bound.
     state = State.GOVERNING;
     governAll(sql, start, governedStatements -> {
+      if (discardUntilSync) {
+        // The backend failed an earlier message meanwhile: it ignores this Query, and so does Meshgate.
+        becomeReady();
+        return;
+      }
       SimpleQueryStatements.Message message = SimpleQueryStatements.wholeOrNothing(
           checkPreparedStatements(governedStatements));
       List<StatementExecution> executions = new ArrayList<>();
@@ -462,6 +490,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     long start = System.nanoTime();
     state = State.GOVERNING;
     govern(parse.sql(), start, parsed -> {
+      if (discardUntilSync) {
+        // The backend failed an earlier message meanwhile: it skips this Parse, and so does Meshgate.
+        becomeReady();
+        return;
+      }
       GovernedStatement checked = checkPreparedStatement(parsed, statements::get);
       GovernedStatement governed = checked.isForwarded() && COPY_IN.equals(checked.kind())
           ? checked.refusedWith(ErrorFields.error("0A000",
@@ -491,6 +524,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       message.frame().release();
       return;
     }
+    if (message instanceof FrontendMessage.Execute execute && !portals.containsKey(execute.portalName())) {
+      refuseExecute(execute);
+      return;
+    }
     switch (message) {
       case FrontendMessage.Bind bind -> {
         GovernedStatement prepared = statements.get(bind.statementName());
@@ -506,32 +543,21 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         }
         Optional<ErrorFields> noAudit = auditRefusal();
         if (noAudit.isPresent()) {
-          batchAudits.add(recordAudit(prepared.refusedWith(noAudit.get(), GovernedStatement.Outcome.FAILED),
-              System.nanoTime(), null));
           refuseBind(bind, noAudit.get());
           return;
         }
         portals.put(bind.portalName(), prepared);
-        expectations.add(new Expectation.BindResponse(Optional.empty()));
+        expectations.add(new Expectation.BindResponse(bind.portalName(), Optional.empty()));
       }
       case FrontendMessage.Execute execute -> {
-        GovernedStatement governed = portals.get(execute.portalName());
-        if (governed == null) {
-          // Only portals Meshgate bound run: an Execute naming a cursor opened with DECLARE
-          // would fetch its rows with no event (FETCH is the audited way to read a cursor).
-          execute.frame().release();
-          refuseInPlaceOf(execute.portalName(), ErrorFields.error("34000",
-              "portal \"" + execute.portalName() + "\" does not exist")
-              .withHint("Execute runs portals created by Bind; read a cursor opened with DECLARE with FETCH."));
-          return;
-        }
+        GovernedStatement governed = portals.get(execute.portalName()); // bound: checked above
         Optional<ErrorFields> noAudit = auditRefusal();
         if (noAudit.isPresent()) {
           // A portal bound before the audit log failed (a cursor fetched in parts) runs no further.
           batchAudits.add(recordAudit(governed.refusedWith(noAudit.get(), GovernedStatement.Outcome.FAILED),
               System.nanoTime(), null));
           execute.frame().release();
-          refuseInPlaceOf(execute.portalName(), noAudit.get());
+          refuseAtBackend(noAudit.get());
           return;
         }
         followSearchPath(governed);
@@ -620,28 +646,50 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     }
   }
 
-  /**
-   * A Bind Meshgate will not let run: the backend gets a Bind of a statement that does not
-   * exist, named with a refusal marker, so it fails and skips to Sync as for any error, and
-   * the error is swapped for Meshgate's.
-   */
+  /** A Bind Meshgate will not let run ({@link #refuseAtBackend}). */
   private void refuseBind(FrontendMessage.Bind bind, ErrorFields error) {
     bind.frame().release();
-    refuseInPlaceOf(bind.portalName(), error);
+    // Invariant 5: refused, so audited, with the statement the client named when there is one.
+    GovernedStatement named = statements.get(bind.statementName());
+    GovernedStatement refused = named == null
+        ? refusedMessage(error)
+        : named.refusedWith(error, GovernedStatement.Outcome.FAILED);
+    batchAudits.add(recordAudit(refused, System.nanoTime(), null));
+    refuseAtBackend(error);
+    portals.remove(bind.portalName());
   }
 
   /**
-   * Sends the backend, instead of the client's Bind or Execute, that failing Bind: the client
-   * sees {@code error} where its message would have answered, and the rest up to Sync is
-   * skipped. The backend fails it before it looks at the portal, so a portal of that name
-   * stays what it was there, and so it does in {@link #portals}: forgetting it would let a
-   * later Execute of it (after ROLLBACK TO SAVEPOINT) run as a portal Meshgate never bound.
+   * An Execute of a portal no Bind through Meshgate created: a cursor declared with DECLARE
+   * (the backend would run it, and its rows would leave with no audit event: FETCH is the
+   * governed way to read a cursor), or a portal that does not exist (the backend would refuse
+   * it anyway). Refused, and audited as refused.
    */
-  private void refuseInPlaceOf(String portalName, ErrorFields error) {
+  private void refuseExecute(FrontendMessage.Execute execute) {
+    execute.frame().release();
+    ErrorFields error = ErrorFields.error(PORTAL_INVALID, "portal \"" + execute.portalName()
+            + "\" was not created by a Bind through Meshgate; nothing was executed")
+        .withHint("Bind a prepared statement to the portal first; read a cursor declared with DECLARE with FETCH.");
+    batchAudits.add(recordAudit(refusedMessage(error), System.nanoTime(), null));
+    refuseAtBackend(error);
+  }
+
+  /**
+   * The backend gets a Bind of a statement that does not exist, named with a refusal marker,
+   * so it fails and skips to Sync as for any error, and the error is swapped for Meshgate's.
+   */
+  private void refuseAtBackend(ErrorFields error) {
     Expectation.Refusal refusal = refusalPlaceholder(error);
-    backend.writeBind(portalName, refusal.marker());
-    expectations.add(new Expectation.BindResponse(Optional.of(refusal)));
+    backend.writeBind(refusal.marker(), refusal.marker());
+    expectations.add(new Expectation.BindResponse(refusal.marker(), Optional.of(refusal)));
     discardUntilSync = true;
+  }
+
+  /** A protocol message refused before it named any SQL: its audit event has none. */
+  private GovernedStatement refusedMessage(ErrorFields error) {
+    return new GovernedStatement("", Optional.empty(), Optional.of(error), GovernedStatement.Outcome.FAILED,
+        "unknown", List.of(), Optional.empty(), services.governor().policyRevision(),
+        new GovernedStatement.StageTimings(0, 0, 0));
   }
 
   /**
@@ -774,12 +822,27 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   private void handleBackendFrame(BackendFrame frame) {
     Expectation head = expectations.peek();
     switch (frame.type()) {
-      case 'Z' -> readyForQuery(frame);
+      case 'Z' -> {
+        if (expectations.size() <= 1 && TransactionStatus.fromWire(frame.body().getByte(0)) == TransactionStatus.IDLE) {
+          // No transaction, and nothing forwarded after what this answers: every portal a Bind
+          // created is gone at the backend, and its name free for a cursor (DECLARE).
+          portals.clear();
+        }
+        readyForQuery(frame);
+      }
       case 'E' -> backendError(frame, head);
       case 'K' -> {
         // The backend's key stays private: clients hold Meshgate's key instead.
       }
       case 'S' -> {
+        Optional<ErrorFields> unsafe = BackendReading.violation(frame.body());
+        if (unsafe.isPresent()) {
+          // However it came about: the backend would read the next statements otherwise.
+          LOG.error("session {}: {}", sessionId, unsafe.get().message());
+          auditUnfinished("08006", "the session ended: " + unsafe.get().message());
+          fatal(unsafe.get());
+          return;
+        }
         // The audit log follows the client's application_name however it sets it.
         identity = ReportedApplicationName.follow(identity, frame.body());
         write(frame);
@@ -860,6 +923,12 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     return body.toString(body.readerIndex(), Math.max(0, body.readableBytes() - 1), StandardCharsets.UTF_8);
   }
 
+  /** A Parse that did not happen at the backend: its name means what it meant before. */
+  private void keepStatementName(Expectation.ParseResponse parse) {
+    parse.replaced().ifPresentOrElse(
+        replaced -> statements.put(parse.statementName(), replaced), () -> statements.remove(parse.statementName()));
+  }
+
   private void backendError(BackendFrame frame, Expectation head) {
     searchPath.failed();
     // an error ends copy-in mode; copy data still arriving is ignored, as PostgreSQL does
@@ -876,8 +945,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     ErrorFields shown = running.map(execution -> execution.governed().clientError(error)).orElse(error);
     if (head instanceof Expectation.ParseResponse parse && refusal.isEmpty()) {
       // The backend kept what the name meant before (e.g. "already exists"): so does Meshgate.
-      parse.replaced().ifPresentOrElse(
-          replaced -> statements.put(parse.statementName(), replaced), () -> statements.remove(parse.statementName()));
+      keepStatementName(parse);
     }
     if (refusal.isPresent() && error.message().contains(refusal.get().marker())) {
       context.write(ServerMessages.errorResponse(context.alloc(), refusal.get().error()), context.voidPromise());
@@ -897,15 +965,39 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       return; // the simple query ends at its ReadyForQuery
     }
     // Extended protocol: the backend skips everything up to Sync; so do the expectations.
+    Deque<Expectation.ParseResponse> skippedParses = new ArrayDeque<>();
+    boolean skippedQuery = false;
     while (!expectations.isEmpty() && !(expectations.peek() instanceof Expectation.SyncResponse)) {
       Expectation skipped = expectations.poll();
       if (skipped instanceof Expectation.ExecuteResponse execute) {
         StatementExecution execution = execute.execution();
         execution.error(error.sqlState(), execution == Expectation.executionOf(head).orElse(null)
             ? error.message()
-            : "not executed: an earlier message of the same batch failed");
+            : NOT_EXECUTED_IN_BATCH);
         batchAudits.add(recordAudit(execution.governed(), execution.startNanos(), execution));
+      } else if (skipped instanceof Expectation.ParseResponse parse && skipped != head) {
+        skippedParses.push(parse);
+      } else if (skipped instanceof Expectation.BindResponse bind) {
+        // A Bind that failed, or that the backend skipped, created no portal.
+        portals.remove(bind.portalName());
+      } else if (skipped instanceof Expectation.SimpleQueryResponse query) {
+        // A Query forwarded before the error was known: PostgreSQL ignores it, never answers it.
+        query.executions().failed(error.sqlState(), NOT_EXECUTED_IN_BATCH);
+        query.executions().all().forEach(execution ->
+            batchAudits.add(recordAudit(execution.governed(), execution.startNanos(), execution)));
+        skippedQuery = true;
       }
+    }
+    // The backend never saw the Parses it skipped: their names keep what they meant (the last
+    // one first, so a name parsed twice gets back its meaning from before both).
+    skippedParses.forEach(this::keepStatementName);
+    if (head != null && expectations.isEmpty()) {
+      // The client's Sync is still to come, and until it does the backend ignores what the
+      // client sends: Meshgate does not forward it either, so nothing it tracks changes.
+      discardUntilSync = true;
+    }
+    if (skippedQuery && state == State.SIMPLE_QUERY) {
+      becomeReady();
     }
   }
 

@@ -33,8 +33,11 @@ sealed interface Expectation {
   record ParseResponse(Optional<Refusal> refusal, String statementName, Optional<GovernedStatement> replaced)
       implements Expectation {}
 
-  /** BindComplete, or the error of a refused Bind (a placeholder naming no statement). */
-  record BindResponse(Optional<Refusal> refusal) implements Expectation {}
+  /**
+   * BindComplete, or the error of a refused Bind (a placeholder naming no statement). {@code
+   * portalName} is the portal the Bind creates; if it fails, or is skipped, there is none.
+   */
+  record BindResponse(String portalName, Optional<Refusal> refusal) implements Expectation {}
 
   /** ParameterDescription then RowDescription/NoData (statement), or RowDescription/NoData (portal). */
   record DescribeResponse(boolean statement) implements Expectation {}

@@ -182,7 +182,13 @@ final class RawClient implements AutoCloseable {
    */
   List<BackendMessage> authenticate(String user, String database, String password, SecureRandom random)
       throws IOException, GeneralSecurityException {
-    send(FrontendFrames.startup(user, database));
+    return authenticate(FrontendFrames.startup(user, database), password, random);
+  }
+
+  /** {@link #authenticate(String, String, String, SecureRandom)} with a startup message of the test's own. */
+  List<BackendMessage> authenticate(Frame startup, String password, SecureRandom random)
+      throws IOException, GeneralSecurityException {
+    send(startup);
     ScramSha256Client scram = null;
     List<BackendMessage> afterOk = new ArrayList<>();
     while (true) {

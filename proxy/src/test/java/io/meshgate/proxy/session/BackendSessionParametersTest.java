@@ -2,6 +2,7 @@ package io.meshgate.proxy.session;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
@@ -25,6 +26,23 @@ class BackendSessionParametersTest {
     assertFalse(forwarded.containsKey("options"), "options can carry -c role=…");
     assertFalse(forwarded.containsKey("replication"));
     assertFalse(forwarded.containsKey("user"), "the backend user is always the service identity");
+  }
+
+  @Test
+  void acceptsOnlyUtf8AsTheClientEncoding() {
+    for (String utf8 : List.of("UTF8", "utf-8", "Utf_8", "UNICODE")) {
+      assertTrue(BackendSessionParameters.unsupportedClientEncoding(Map.of("client_encoding", utf8)).isEmpty(), utf8);
+    }
+    assertTrue(BackendSessionParameters.unsupportedClientEncoding(Map.of("user", "alice")).isEmpty(),
+        "no client_encoding: Meshgate asks the backend for UTF8");
+    assertEquals("UTF8", BackendSessionParameters.forBackend(Map.of(), "alice").get("client_encoding"),
+        "whatever the database's own encoding");
+    assertEquals("UTF8", BackendSessionParameters.forBackend(Map.of("client_encoding", "utf-8"), "alice")
+        .get("client_encoding"));
+    for (String other : List.of("SJIS", "BIG5", "GBK", "LATIN1", "SQL_ASCII", "UTF16")) {
+      assertEquals("22023", BackendSessionParameters.unsupportedClientEncoding(Map.of("client_encoding", other))
+          .orElseThrow(() -> new AssertionError(other + " accepted")).sqlState());
+    }
   }
 
   @Test

@@ -28,12 +28,15 @@ public final class NameResolver {
   /**
    * Catalog relations that expose column values of other tables, or (pg_stat_activity) the
    * query texts of other users: every session runs as the one service role, so the backend
-   * would show each user everyone's statements, literals included.
+   * would show each user everyone's statements, literals included. pg_prepared_statements and
+   * pg_cursors show the session's own statements as Meshgate rewrote them, with what a plan
+   * must not show either (a hash mask's salt, see EXPLAIN).
    */
   public static final Set<String> VALUE_EXPOSING_CATALOG_RELATIONS =
       Set.of(
           "pg_stats", "pg_stats_ext", "pg_stats_ext_exprs", "pg_statistic",
-          "pg_statistic_ext_data", "pg_largeobject", "pg_stat_activity");
+          "pg_statistic_ext_data", "pg_largeobject", "pg_stat_activity", "pg_prepared_statements",
+          "pg_cursors");
 
   private final SchemaCatalog catalog;
   private final String catalogName;
@@ -158,7 +161,7 @@ public final class NameResolver {
       throw new SqlRefusal(
           Reason.PERMISSION_DENIED,
           "reading pg_catalog." + table
-              + " is not allowed through Meshgate: it exposes column values");
+              + " is not allowed through Meshgate: it exposes column values or rewritten statements");
     }
     return new Resolution.CatalogRelation(schema, table);
   }

@@ -246,7 +246,9 @@ public final class PgLexer {
         index++;
       } else if (isWhitespace(c)) {
         index++;
-      } else if (sawNewline && c == '-' && charAt(index + 1) == '-') {
+      } else if (c == '-' && charAt(index + 1) == '-') {
+        // A -- comment is whitespace here before the newline too (scan.l's horiz_whitespace):
+        // PostgreSQL continues the literal, E'' escapes and all, so Meshgate must as well.
         while (index < text.length() && text.charAt(index) != '\n' && text.charAt(index) != '\r') {
           index++;
         }

@@ -51,6 +51,21 @@ class PgLexerTest {
     assertEquals("STRING:'a' STRING:'b'", significant("'a' 'b'"));
   }
 
+  /**
+   * A -- comment before the newline is whitespace too (scan.l's horiz_whitespace), so the
+   * continuation belongs to the literal, an E'' string's escapes included: lexed as a literal of
+   * its own, '\' would end where PostgreSQL reads an escaped quote.
+   */
+  @Test
+  void aCommentBeforeTheNewlineContinuesAStringToo() throws LexicalException {
+    assertEquals("STRING:'a' -- note\n'b' STRING:'c'", significant("'a' -- note\n'b' 'c'"));
+    assertEquals("ESCAPE_STRING:E'a' -- note\n'\\', ' SEMICOLON:; WORD:x",
+        significant("E'a' -- note\n'\\', '; x"));
+    assertEquals("a', ", PgStringLiterals.value(PgLexer.tokenize("E'a' -- note\n'\\', '").get(0)));
+    // a comment without a newline after it continues nothing
+    assertEquals("STRING:'a' STRING:'b'", significant("'a' /* note */ 'b'"));
+  }
+
   @Test
   void dollarQuotes() throws LexicalException {
     assertEquals("DOLLAR_STRING:$$a;'b$$ DOLLAR_STRING:$tag$x$$y$tag$ DOLLAR_STRING:$_1$$_1$",
