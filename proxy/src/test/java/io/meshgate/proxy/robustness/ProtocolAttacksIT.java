@@ -3,8 +3,8 @@ package io.meshgate.proxy.robustness;
 import static io.meshgate.proxy.robustness.LiveDemo.USER;
 import static io.meshgate.proxy.robustness.LiveDemo.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import java.io.EOFException;
 import java.io.IOException;
@@ -166,35 +166,6 @@ class ProtocolAttacksIT {
       client.send(FrontendFrames.terminate());
     }
     demo.assertHealthy(demo.healthy());
-    demo.leaks().assertNoLeaks();
-  }
-
-  /**
-   * A cursor opened with DECLARE is a portal on the backend, and the protocol's Execute can
-   * name it: that would fetch its rows with no audit event. Meshgate runs only portals it
-   * bound, and answers any other name as PostgreSQL answers an unknown portal.
-   */
-  @Test
-  @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = ThreadMode.SEPARATE_THREAD)
-  void anExecuteNamingADeclaredCursorIsRefused() throws Exception {
-    try (RawClient client = connect(Duration.ofSeconds(10))) {
-      client.authenticate(USER, demo.database(), USER, new SecureRandom());
-      client.send(FrontendFrames.query("BEGIN; DECLARE stores_cursor CURSOR FOR SELECT store_id FROM sales.stores"));
-      List<BackendMessage> declared = client.readThrough('Z');
-      assertTrue(declared.stream().noneMatch(message -> message.type() == 'E'), "declared: " + declared);
-
-      client.send(FrontendFrames.execute("stores_cursor", 0), FrontendFrames.sync());
-      List<BackendMessage> answer = client.readThrough('Z');
-      assertEquals(List.of('E', 'Z'), answer.stream().map(BackendMessage::type).toList(), "answer: " + answer);
-      assertEquals(Optional.of("34000"), answer.get(0).sqlState(), answer.toString());
-
-      // The cursor is still read the audited way, FETCH, once the failed transaction is over.
-      client.send(FrontendFrames.query("ROLLBACK; BEGIN; DECLARE stores_cursor CURSOR FOR SELECT store_id"
-          + " FROM sales.stores; FETCH 1 FROM stores_cursor; COMMIT"));
-      List<BackendMessage> fetched = client.readThrough('Z');
-      assertEquals(1, fetched.stream().filter(message -> message.type() == 'D').count(), "fetched: " + fetched);
-      client.send(FrontendFrames.terminate());
-    }
     demo.leaks().assertNoLeaks();
   }
 
