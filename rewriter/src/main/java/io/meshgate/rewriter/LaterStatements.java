@@ -152,7 +152,7 @@ final class LaterStatements {
             StatementKind.UTILITY);
       }
     }
-    return new PassthroughStatement(StatementKind.UTILITY, statement.text());
+    return new PassthroughStatement(StatementKind.UTILITY, StatementAnalyzer.canonical(significant));
   }
 
   /** What an allowlisted utility statement does to prepared statements, if anything. */

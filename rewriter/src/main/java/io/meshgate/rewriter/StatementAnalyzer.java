@@ -21,6 +21,7 @@ import io.meshgate.rewriter.copy.CopyCommand.Direction;
 import io.meshgate.rewriter.copy.CopyCommand.Source;
 import io.meshgate.rewriter.copy.CopyCommandParser;
 import io.meshgate.rewriter.ddl.DdlStatements;
+import io.meshgate.rewriter.lexer.CanonicalText;
 import io.meshgate.rewriter.lexer.LexicalException;
 import io.meshgate.rewriter.lexer.PgIdentifiers;
 import io.meshgate.rewriter.lexer.StatementSplitter;
@@ -108,8 +109,9 @@ public final class StatementAnalyzer {
     requireNonNull(searchPath, "searchPath is null");
     List<StatementText> statements = statements(sql);
     if (statements.isEmpty()) {
-      // an empty query: PostgreSQL answers it with EmptyQueryResponse
-      return new PassthroughStatement(StatementKind.UTILITY, sql);
+      // an empty query (at most comments): PostgreSQL answers it with EmptyQueryResponse, and
+      // it gets nothing that Meshgate took for a comment
+      return new PassthroughStatement(StatementKind.UTILITY, "");
     }
     if (statements.size() > 1) {
       // a simple Query is split first (split); a prepared statement holds one, as in PostgreSQL
@@ -117,14 +119,11 @@ public final class StatementAnalyzer {
           Reason.SYNTAX_ERROR,
           "cannot insert multiple commands into a prepared statement; nothing was forwarded");
     }
-    return analyzeOne(statements.get(0), sql, searchPath, endUser);
+    return analyzeOne(statements.get(0), searchPath, endUser);
   }
 
-  /**
-   * @param text what to forward for an allowlisted utility statement: the client's text
-   */
   private AnalyzedStatement analyzeOne(
-      StatementText statement, String text, List<String> searchPath, Optional<String> endUser)
+      StatementText statement, List<String> searchPath, Optional<String> endUser)
       throws SqlRefusal {
     List<Token> significant = statement.significantTokens();
     if (UtilityStatements.isAllowed(significant)) {
@@ -136,11 +135,12 @@ public final class StatementAnalyzer {
               StatementKind.UTILITY, ApplicationNames.setStatement(endUser.get(), change.get()));
         }
       }
+      // Written back from the tokens Meshgate checked, not the client's text (CanonicalText).
       return new PassthroughStatement(
-          StatementKind.UTILITY, text, LaterStatements.utilityUse(significant));
+          StatementKind.UTILITY, canonical(significant), LaterStatements.utilityUse(significant));
     }
     Optional<AnalyzedStatement> later = LaterStatements.analyze(
-        statement, inner -> analyzeOne(inner, inner.text(), searchPath, Optional.empty()));
+        statement, inner -> analyzeOne(inner, searchPath, Optional.empty()));
     if (later.isPresent()) {
       return later.get();
     }
@@ -319,5 +319,15 @@ public final class StatementAnalyzer {
             command.options());
       }
     };
+  }
+
+  /** A statement forwarded without parsing, as {@link CanonicalText} writes its tokens. */
+  static String canonical(List<Token> significant) throws SqlRefusal {
+    try {
+      return CanonicalText.of(significant);
+    } catch (LexicalException e) {
+      throw new SqlRefusal(Reason.SYNTAX_ERROR, e.getMessage() + "; the statement was not forwarded",
+          StatementKind.UTILITY);
+    }
   }
 }

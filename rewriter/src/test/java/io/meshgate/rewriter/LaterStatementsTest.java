@@ -90,7 +90,7 @@ class LaterStatementsTest {
       "EXECUTE p|EXECUTE \"p\"",
       "execute P (1, 'a''b', now())|EXECUTE \"p\" (1, 'a''b', now())",
       "FETCH NEXT FROM c|FETCH NEXT FROM c",
-      "fetch -5 in \"C\"|fetch -5 in \"C\"",
+      "fetch -5 in \"C\"|fetch - 5 in \"C\"",
       "MOVE ABSOLUTE 10 FROM c|MOVE ABSOLUTE 10 FROM c",
       "CLOSE c|CLOSE c"})
   void statementsRunningWhatWasGovernedBeforePass(String sql, String forwarded) throws SqlRefusal {

@@ -31,6 +31,21 @@ public final class PgStringLiterals {
     };
   }
 
+  /**
+   * The escape character a {@code UESCAPE 'c'} clause names ({@code literal} is its string),
+   * checked as PostgreSQL checks it.
+   */
+  public static char uescapeCharacter(Token literal) throws LexicalException {
+    if (literal.type() != TokenType.STRING) {
+      throw new LexicalException("UESCAPE must be followed by a simple string literal", literal.start());
+    }
+    String escape = value(literal);
+    if (escape.length() != 1 || "0123456789abcdefABCDEF+'\" \t\n\r\f".indexOf(escape.charAt(0)) >= 0) {
+      throw new LexicalException("invalid Unicode escape character", literal.start());
+    }
+    return escape.charAt(0);
+  }
+
   /** The value of a {@code U&'...'} token with the given escape character. */
   public static String unicodeValue(Token token, char escape) throws LexicalException {
     if (token.type() != TokenType.UNICODE_STRING) {

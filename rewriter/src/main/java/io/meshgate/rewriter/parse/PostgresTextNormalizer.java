@@ -344,21 +344,17 @@ public final class PostgresTextNormalizer {
       return '\\';
     }
     int literal = nextSignificant(keyword);
-    if (literal < 0 || tokens.get(literal).type() != TokenType.STRING) {
+    if (literal < 0) {
       throw new LexicalException("UESCAPE must be followed by a simple string literal",
           tokens.get(keyword).start());
     }
-    String escape = PgStringLiterals.value(tokens.get(literal));
-    if (escape.length() != 1 || "0123456789abcdefABCDEF+'\" \t\n\r\f".indexOf(escape.charAt(0)) >= 0) {
-      throw new LexicalException("invalid Unicode escape character",
-          tokens.get(literal).start());
-    }
+    char escape = PgStringLiterals.uescapeCharacter(tokens.get(literal));
     // the clause is consumed; it maps to nothing in the output
     for (int skipped = index + 1; skipped <= literal; skipped++) {
       emit(" ", tokens.get(skipped), PieceKind.SPACE);
     }
     index = literal;
-    return escape.charAt(0);
+    return escape;
   }
 
   private void parameter(Token token) throws SqlRefusal {
