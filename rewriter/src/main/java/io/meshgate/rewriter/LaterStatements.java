@@ -71,7 +71,7 @@ final class LaterStatements {
         yield new WrappedStatement(
             "DECLARE " + PgIdentifiers.quote(declare.name()) + " " + options + "CURSOR " + hold + "FOR ",
             query,
-            Optional.empty());
+            Optional.of(new PreparedStatementUse.DeclareCursor(declare.name())));
       }
       case LaterCommand.Explain explain -> new ExplainStatement(
           "EXPLAIN " + (explain.options().isEmpty() ? "" : explain.options() + " "),
@@ -155,11 +155,16 @@ final class LaterStatements {
     return new PassthroughStatement(StatementKind.UTILITY, StatementAnalyzer.canonical(significant));
   }
 
-  /** What an allowlisted utility statement does to prepared statements, if anything. */
+  /** What an allowlisted utility statement does to prepared statements and portals, if anything. */
   static Optional<PreparedStatementUse> utilityUse(List<Token> significant) throws SqlRefusal {
     Token first = significant.get(0);
     if (first.isWord("discard") && significant.size() == 2 && significant.get(1).isWord("all")) {
       return Optional.of(new PreparedStatementUse.DeallocateAll());
+    }
+    if (first.isWord("close") && significant.size() == 2) {
+      return Optional.of(significant.get(1).isWord("all")
+          ? new PreparedStatementUse.CloseAllCursors()
+          : new PreparedStatementUse.CloseCursor(nameOf(significant.get(1))));
     }
     if (!first.isWord("deallocate")) {
       return Optional.empty();
@@ -185,7 +190,7 @@ final class LaterStatements {
             PARAMETER, OPERATOR, OPEN_PAREN, CLOSE_PAREN, OPEN_BRACKET, CLOSE_BRACKET, COMMA,
             SEMICOLON, DOT, COLON, TYPECAST, OTHER -> throw new SqlRefusal(
                 Reason.SYNTAX_ERROR,
-                "syntax error at or near \"" + token.text() + "\": expected a prepared statement name",
+                "syntax error at or near \"" + token.text() + "\": expected a prepared statement or cursor name",
                 StatementKind.UTILITY);
       };
     } catch (LexicalException e) {

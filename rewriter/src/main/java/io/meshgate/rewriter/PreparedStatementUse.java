@@ -4,8 +4,10 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * What a statement does to the session's prepared statements, which the proxy tracks so that
- * a statement prepared under one policy revision is not executed under another. Names are as
- * PostgreSQL stores them (unquoted names folded), so they match protocol-level statement names.
+ * a statement prepared under one policy revision is not executed under another, and to its
+ * portals (a cursor is one), which the proxy tracks so that a protocol Execute runs only a
+ * portal it bound. Names are as PostgreSQL stores them (unquoted names folded), so they match
+ * protocol-level statement and portal names.
  */
 public sealed interface PreparedStatementUse {
   /** {@code PREPARE name AS …} creates the statement (if the name is free). */
@@ -31,4 +33,21 @@ public sealed interface PreparedStatementUse {
 
   /** {@code DEALLOCATE ALL} or {@code DISCARD ALL}: every prepared statement is gone. */
   record DeallocateAll() implements PreparedStatementUse {}
+
+  /** {@code DECLARE name CURSOR …}: the portal of that name now reads the cursor's query. */
+  record DeclareCursor(String name) implements PreparedStatementUse {
+    public DeclareCursor {
+      requireNonNull(name, "name is null");
+    }
+  }
+
+  /** {@code CLOSE name}: the portal of that name, a cursor or one a Bind created, is gone. */
+  record CloseCursor(String name) implements PreparedStatementUse {
+    public CloseCursor {
+      requireNonNull(name, "name is null");
+    }
+  }
+
+  /** {@code CLOSE ALL}: every portal is gone. */
+  record CloseAllCursors() implements PreparedStatementUse {}
 }

@@ -85,6 +85,19 @@ class LaterStatementsTest {
     assertEquals(Optional.empty(), analyze("SELECT 1").preparedStatementUse());
   }
 
+  /** DECLARE and CLOSE change which portal a name means, as PostgreSQL stores the name. */
+  @Test
+  void cursorsNameThePortalAsPostgresqlStoresIt() throws SqlRefusal {
+    assertEquals(Optional.of(new PreparedStatementUse.DeclareCursor("c1")),
+        analyze("DECLARE C1 CURSOR FOR SELECT 1").preparedStatementUse());
+    assertEquals(Optional.of(new PreparedStatementUse.CloseCursor("c1")),
+        analyze("close C1").preparedStatementUse());
+    assertEquals(Optional.of(new PreparedStatementUse.CloseCursor("P")),
+        analyze("CLOSE \"P\"").preparedStatementUse());
+    assertEquals(Optional.of(new PreparedStatementUse.CloseAllCursors()),
+        analyze("CLOSE ALL").preparedStatementUse());
+  }
+
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
       "EXECUTE p|EXECUTE \"p\"",

@@ -447,6 +447,15 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
           case PreparedStatementUse.Execute execute -> {
             // runs what is there; changes nothing
           }
+          case PreparedStatementUse.DeclareCursor declare -> {
+            // portals, not prepared statements
+          }
+          case PreparedStatementUse.CloseCursor close -> {
+            // portals, not prepared statements
+          }
+          case PreparedStatementUse.CloseAllCursors all -> {
+            // portals, not prepared statements
+          }
         }
       }
     }
@@ -910,6 +919,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         case PreparedStatementUse.Execute execute -> {
           // runs what is there; changes nothing
         }
+        // The portal of that name is a cursor now, or gone: it is no longer one Meshgate bound,
+        // so a protocol Execute of it is refused rather than audited as the statement once bound.
+        case PreparedStatementUse.DeclareCursor declare -> portals.remove(declare.name());
+        case PreparedStatementUse.CloseCursor close -> portals.remove(close.name());
+        case PreparedStatementUse.CloseAllCursors all -> portals.clear();
       }
     });
   }

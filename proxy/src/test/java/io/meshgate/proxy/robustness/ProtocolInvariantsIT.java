@@ -201,6 +201,31 @@ class ProtocolInvariantsIT {
   }
 
   /**
+   * Within one transaction, CLOSE ends a portal a Bind created and DECLARE gives its name to a
+   * cursor: an Execute of that name would read the cursor's rows, audited as the statement once
+   * bound to it. After DECLARE (and after CLOSE) the name is no portal Meshgate bound.
+   */
+  @Test
+  @Order(2)
+  @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = ThreadMode.SEPARATE_THREAD)
+  void aCursorDeclaredUnderAClosedPortalsNameIsNotTheStatementOnceBoundToIt() throws Exception {
+    String portal = unique("closed_portal");
+    String innocent = unique("closed_innocent");
+    try (RawClient client = connect()) {
+      client.send(FrontendFrames.query("BEGIN"));
+      client.readThrough('Z');
+      client.send(FrontendFrames.parse(innocent, "SELECT 1 AS " + innocent), FrontendFrames.bind(portal, innocent, List.of()),
+          FrontendFrames.execute(portal, 0), FrontendFrames.sync());
+      assertEquals(List.of('1', '2', 'D', 'C', 'Z'), types(client.readThrough('Z')));
+      client.send(FrontendFrames.query("CLOSE " + portal + "; DECLARE " + portal + " CURSOR FOR " + TRANSACTIONS));
+      List<BackendMessage> declared = client.readThrough('Z');
+      assertEquals(List.of('C', 'C', 'Z'), types(declared), "closed and declared: " + describe(declared));
+      assertExecuteRefused(client, portal);
+    }
+    assertEquals(List.of("ok"), audited(innocent), "only the one execution of the statement bound to the portal");
+  }
+
+  /**
    * A Bind the backend refuses (here: the portal's name is a cursor's) creates no portal: an
    * Execute of that name after ROLLBACK TO SAVEPOINT reads the cursor, not the refused Bind's
    * statement.
