@@ -106,8 +106,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   private ScheduledFuture<?> authenticationTimeout;
   /** What the backend still owes, in order (see {@link Expectation}). */
   private final Deque<Expectation> expectations = new ArrayDeque<>();
-  private final Map<String, GovernedStatement> statements = new HashMap<>();
-  private final Map<String, GovernedStatement> portals = new HashMap<>();
+  private final BackendNameMap<GovernedStatement> statements = new BackendNameMap<>();
+  private final BackendNameMap<GovernedStatement> portals = new BackendNameMap<>();
   /** Stage timings, counters and the audit event of each statement. */
   private final StatementRecorder recorder;
   /** Audit appends since the last ReadyForQuery; the next one waits for them. */

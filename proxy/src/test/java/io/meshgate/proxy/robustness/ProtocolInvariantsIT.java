@@ -226,6 +226,33 @@ class ProtocolInvariantsIT {
   }
 
   /**
+   * PostgreSQL keys a statement by the first 63 bytes of its name: a Bind naming the same first
+   * 63 bytes runs that statement there, so it is that statement to Meshgate too (governed,
+   * checked and audited as it), not an unknown name refused, nor another statement.
+   */
+  @Test
+  @Order(2)
+  @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = ThreadMode.SEPARATE_THREAD)
+  void aStatementNameIsItsFirstSixtyThreeBytesAsInPostgres() throws Exception {
+    String innocent = unique("long_name");
+    String prefix = (innocent + "_".repeat(63)).substring(0, 63);
+    try (RawClient client = connect()) {
+      client.send(FrontendFrames.parse(prefix + "A", "SELECT 1 AS " + innocent), FrontendFrames.bind("", prefix + "B", List.of()),
+          FrontendFrames.execute("", 0), FrontendFrames.sync());
+      List<BackendMessage> answer = client.readThrough('Z');
+      assertEquals(List.of('1', '2', 'D', 'C', 'Z'), types(answer), "one statement to PostgreSQL: " + describe(answer));
+      client.send(FrontendFrames.close('S', prefix + "C"), FrontendFrames.sync());
+      client.readThrough('Z');
+      client.send(FrontendFrames.bind("", prefix + "A", List.of()), FrontendFrames.execute("", 0), FrontendFrames.sync());
+      List<BackendMessage> closed = client.readThrough('Z');
+      assertEquals(List.of('E', 'Z'), types(closed), "closed under another long name: " + describe(closed));
+      assertEquals("26000", closed.get(0).sqlState().orElseThrow(), closed.toString());
+    }
+    // the execution, audited as the statement PostgreSQL ran; then the refused Bind, which names it
+    assertEquals(List.of("ok", "failed 26000"), audited(innocent));
+  }
+
+  /**
    * A Bind the backend refuses (here: the portal's name is a cursor's) creates no portal: an
    * Execute of that name after ROLLBACK TO SAVEPOINT reads the cursor, not the refused Bind's
    * statement.
