@@ -191,9 +191,7 @@ class ProtocolInvariantsIT {
     String portal = unique("redteam_portal");
     String innocent = unique("redteam_innocent");
     try (RawClient client = connect()) {
-      client.send(FrontendFrames.parse(innocent, "SELECT 1 AS " + innocent), FrontendFrames.bind(portal, innocent, List.of()),
-          FrontendFrames.execute(portal, 0), FrontendFrames.sync());
-      assertEquals(List.of('1', '2', 'D', 'C', 'Z'), types(client.readThrough('Z')));
+      runBound(client, portal, innocent);
       declareInTransaction(client, portal);
       assertExecuteRefused(client, portal);
     }
@@ -214,9 +212,7 @@ class ProtocolInvariantsIT {
     try (RawClient client = connect()) {
       client.send(FrontendFrames.query("BEGIN"));
       client.readThrough('Z');
-      client.send(FrontendFrames.parse(innocent, "SELECT 1 AS " + innocent), FrontendFrames.bind(portal, innocent, List.of()),
-          FrontendFrames.execute(portal, 0), FrontendFrames.sync());
-      assertEquals(List.of('1', '2', 'D', 'C', 'Z'), types(client.readThrough('Z')));
+      runBound(client, portal, innocent);
       client.send(FrontendFrames.query("CLOSE " + portal + "; DECLARE " + portal + " CURSOR FOR " + TRANSACTIONS));
       List<BackendMessage> declared = client.readThrough('Z');
       assertEquals(List.of('C', 'C', 'Z'), types(declared), "closed and declared: " + describe(declared));
@@ -348,6 +344,13 @@ class ProtocolInvariantsIT {
       assertEquals("26000", answer.get(0).sqlState().orElseThrow(), answer.toString());
     }
     assertEquals(List.of(), audited(skipped), "nothing ran as the skipped statement");
+  }
+
+  /** {@code SELECT 1 AS innocent}, prepared as {@code innocent}, bound to {@code portal} and run: one row. */
+  private static void runBound(RawClient client, String portal, String innocent) throws IOException {
+    client.send(FrontendFrames.parse(innocent, "SELECT 1 AS " + innocent), FrontendFrames.bind(portal, innocent, List.of()),
+        FrontendFrames.execute(portal, 0), FrontendFrames.sync());
+    assertEquals(List.of('1', '2', 'D', 'C', 'Z'), types(client.readThrough('Z')));
   }
 
   /** BEGIN, then a cursor over alice's transactions (governed, and audited as a DECLARE). */
