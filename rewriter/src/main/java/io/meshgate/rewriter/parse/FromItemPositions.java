@@ -23,7 +23,7 @@ final class FromItemPositions {
 
   /** Whether the token at {@code index} starts a FROM item. */
   static boolean startsFromItem(List<Token> tokens, int index) {
-    int previous = previousSignificant(tokens, index);
+    int previous = SignificantTokens.previous(tokens, index);
     if (previous < 0) {
       return false;
     }
@@ -67,16 +67,7 @@ final class FromItemPositions {
   }
 
   private static boolean isDistinctOn(List<Token> tokens, int on) {
-    int previous = previousSignificant(tokens, on);
+    int previous = SignificantTokens.previous(tokens, on);
     return previous >= 0 && tokens.get(previous).isWord("distinct");
-  }
-
-  private static int previousSignificant(List<Token> tokens, int before) {
-    for (int i = before - 1; i >= 0; i--) {
-      if (tokens.get(i).type().isSignificant()) {
-        return i;
-      }
-    }
-    return -1;
   }
 }

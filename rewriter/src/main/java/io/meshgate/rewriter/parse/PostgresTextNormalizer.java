@@ -409,13 +409,9 @@ public final class PostgresTextNormalizer {
     } else if (word.equals("row") && nextSignificantIs(TokenType.OPEN_PAREN)) {
       // ROW(...) is always the row constructor to PostgreSQL; Calcite refuses it outside VALUES
       emit(MarkerCalls.ROW, token, PieceKind.WORD);
-    } else if ((word.equals("limit") || word.equals("offset")
-        || (word.equals("first") || word.equals("next")) && previousSignificantIsWord("fetch"))
-        && inlinedCountEnd() >= 0) {
+    } else if (isCountKeyword(word) && inlinedCountEnd() >= 0) {
       inlinedCount(token);
-    } else if ((word.equals("limit") || word.equals("offset")
-        || (word.equals("first") || word.equals("next")) && previousSignificantIsWord("fetch"))
-        && castCountTypeEnd() >= 0) {
+    } else if (isCountKeyword(word) && castCountTypeEnd() >= 0) {
       castCount(token);
     } else if (word.equals("interval")) {
       interval(token);
@@ -978,12 +974,7 @@ public final class PostgresTextNormalizer {
   }
 
   private int previousSignificantIndex(int before) {
-    for (int i = before - 1; i >= 0; i--) {
-      if (tokens.get(i).type().isSignificant()) {
-        return i;
-      }
-    }
-    return -1;
+    return SignificantTokens.previous(tokens, before);
   }
 
   /** The {@code (} that the {@code )} at {@code close} closes, or -1. */
@@ -1070,6 +1061,12 @@ public final class PostgresTextNormalizer {
         "ROWS FROM (...) at " + position(token) + " is not supported by Meshgate yet; join the"
             + " functions one by one instead (CROSS JOIN LATERAL f(...) WITH ORDINALITY);"
             + " the statement was not forwarded");
+  }
+
+  /** LIMIT, OFFSET or FETCH FIRST|NEXT: a row count follows. */
+  private boolean isCountKeyword(String word) {
+    return word.equals("limit") || word.equals("offset")
+        || (word.equals("first") || word.equals("next")) && previousSignificantIsWord("fetch");
   }
 
   /** The integer types pgjdbc names when it writes a parameter into the text (simple mode). */

@@ -18,6 +18,16 @@ final class SignificantTokens {
     return -1;
   }
 
+  /** The index of the last significant token before {@code before}, or -1 if there is none. */
+  static int previous(List<Token> tokens, int before) {
+    for (int i = before - 1; i >= 0; i--) {
+      if (tokens.get(i).type().isSignificant()) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
   /** Whether {@code token} can be a name: a word or a quoted identifier. */
   static boolean isName(Token token) {
     return token.type() == TokenType.WORD || token.type() == TokenType.QUOTED_IDENTIFIER
