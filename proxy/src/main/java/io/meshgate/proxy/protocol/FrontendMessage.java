@@ -121,6 +121,12 @@ public sealed interface FrontendMessage {
   /** 'f': the client aborts the copy; the backend answers with an error. */
   record CopyFail(ByteBuf frame) implements CopyMessage {}
 
+  /**
+   * 'F': a fastpath call of the function {@code functionOid}. Never forwarded (it would run a
+   * function with no policy decision); the OID is kept for the refusal's audit event.
+   */
+  record FunctionCall(int functionOid) implements FrontendMessage {}
+
   /** Any other typed message; Meshgate answers with an error rather than guessing. */
   record Unsupported(char type) implements FrontendMessage {}
 }

@@ -235,6 +235,12 @@ public final class FrontendMessageDecoder extends ByteToMessageDecoder {
         yield new FrontendMessage.Parse(name, sql, types);
       }
       case 'X' -> FrontendMessage.Terminate.INSTANCE;
+      case 'F' -> {
+        if (body.readableBytes() < 4) {
+          throw new ProtocolException("invalid FunctionCall message");
+        }
+        yield new FrontendMessage.FunctionCall(body.readInt());
+      }
       default -> new FrontendMessage.Unsupported((char) (type & 0xFF));
     };
   }

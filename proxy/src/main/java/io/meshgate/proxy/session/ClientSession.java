@@ -370,8 +370,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       case FrontendMessage.Parse parse -> startParse(parse);
       case FrontendMessage.Relayed relayed -> relay(relayed);
       case FrontendMessage.Terminate terminate -> closeQuietly();
-      case FrontendMessage.Unsupported unsupported when unsupported.type() == 'F' -> fatal(ErrorFields.fatal("42501",
-          "fastpath function calls are not allowed through Meshgate: they would run functions without a policy decision"));
+      case FrontendMessage.FunctionCall call -> refuseFunctionCall(call);
       case FrontendMessage.Unsupported unsupported -> fatal(ErrorFields.fatal(ProtocolException.SQLSTATE,
           "Meshgate does not support protocol message '" + unsupported.type() + "' here"));
       default -> fatal(ErrorFields.fatal(ProtocolException.SQLSTATE, "unexpected message during a session"));
@@ -653,6 +652,15 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     if (StatementKind.UTILITY.wireName().equals(governed.kind())) {
       governed.forwardedSql().flatMap(SearchPathStatements::changeOf).ifPresent(searchPath::forwarded);
     }
+  }
+
+  /** Invariant 5: the refused call is audited like any refused statement, then the session ends. */
+  private void refuseFunctionCall(FrontendMessage.FunctionCall call) {
+    ErrorFields error = ErrorFields.fatal("42501", "fastpath function calls are not allowed through Meshgate:"
+            + " they would run functions without a policy decision (function OID " + call.functionOid() + ")")
+        .withHint("Call the function in a SQL statement, e.g. SELECT f(...), which policies govern.");
+    recordAudit(refusedMessage(error), System.nanoTime(), null);
+    fatal(error);
   }
 
   /** A Bind Meshgate will not let run ({@link #refuseAtBackend}). */

@@ -331,6 +331,7 @@ class FrontendMessageDecoderFuzzTest {
       case FrontendMessage.CopyData data -> "d";
       case FrontendMessage.CopyDone done -> "c";
       case FrontendMessage.CopyFail fail -> "f";
+      case FrontendMessage.FunctionCall call -> "F";
       case FrontendMessage.Unsupported unsupported -> String.valueOf(unsupported.type());
     };
   }
@@ -356,6 +357,7 @@ class FrontendMessageDecoderFuzzTest {
       case FrontendMessage.CopyData data -> "copy data " + hexDump(data);
       case FrontendMessage.CopyDone done -> "copy done " + hexDump(done);
       case FrontendMessage.CopyFail fail -> "copy fail " + hexDump(fail);
+      case FrontendMessage.FunctionCall call -> "function call " + call.functionOid();
       case FrontendMessage.Unsupported unsupported -> "unsupported " + (int) unsupported.type();
     };
   }

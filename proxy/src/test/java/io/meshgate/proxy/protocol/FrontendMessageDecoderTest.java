@@ -157,9 +157,17 @@ class FrontendMessageDecoderTest {
 
   @Test
   void reportsUnknownTypedMessagesWithoutGuessing() {
-    byte[] stream = concat(startup(Map.of("user", "alice")), typed('F', new byte[] {0, 0, 0, 1}));
+    byte[] stream = concat(startup(Map.of("user", "alice")), typed('V', new byte[] {0, 0, 0, 1}));
     List<Object> messages = decodeSplitAt(stream, 3);
-    assertEquals(new FrontendMessage.Unsupported('F'), messages.get(1));
+    assertEquals(new FrontendMessage.Unsupported('V'), messages.get(1));
+  }
+
+  @Test
+  void readsTheFunctionOfAFastpathCall() {
+    byte[] stream = concat(startup(Map.of("user", "alice")), typed('F', new byte[] {0, 0, 6, 62, 0, 0, 0, 0, 0, 0}));
+    assertEquals(new FrontendMessage.FunctionCall(1598), decodeSplitAt(stream, 3).get(1));
+    assertThrows(ProtocolException.class,
+        () -> decodeSplitAt(concat(startup(Map.of("user", "alice")), typed('F', new byte[] {0, 0})), 3));
   }
 
   @Test

@@ -346,6 +346,35 @@ class ProtocolInvariantsIT {
     assertEquals(List.of(), audited(skipped), "nothing ran as the skipped statement");
   }
 
+  /**
+   * Invariant 5: a fastpath function call (which would run a function with no decision) is
+   * refused, and the refusal is audited like any refused statement.
+   */
+  @Test
+  @Order(6)
+  @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = ThreadMode.SEPARATE_THREAD)
+  void aRefusedFastpathCallIsAudited() throws Exception {
+    int functionOid = 1_000_000_000 + new SecureRandom().nextInt(1_000_000_000);
+    try (RawClient client = connect()) {
+      client.send(FrontendFrames.functionCall(functionOid));
+      BackendMessage answer = client.read();
+      assertEquals('E', answer.type(), answer.toString());
+      assertEquals("42501", answer.sqlState().orElseThrow(), answer.toString());
+    }
+    assertEquals(List.of("failed 42501"), auditedEventually("function OID " + functionOid));
+  }
+
+  /** {@link #audited}, waiting briefly: a session that ends does not wait for its last event. */
+  private static List<String> auditedEventually(String marker) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    List<String> outcomes = audited(marker);
+    while (outcomes.isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+      outcomes = audited(marker);
+    }
+    return outcomes;
+  }
+
   /** {@code SELECT 1 AS innocent}, prepared as {@code innocent}, bound to {@code portal} and run: one row. */
   private static void runBound(RawClient client, String portal, String innocent) throws IOException {
     client.send(FrontendFrames.parse(innocent, "SELECT 1 AS " + innocent), FrontendFrames.bind(portal, innocent, List.of()),
