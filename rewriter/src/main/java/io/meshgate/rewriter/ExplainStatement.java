@@ -15,17 +15,23 @@ import java.util.List;
  * of the rewritten query is shown, so the plan shows the policy's filters and masks as
  * applied (never data). Two plans would show more, and are refused: one whose masks include a
  * salted hash (the plan prints the salt, which must stay secret to keep hashes unguessable),
- * and {@code EXPLAIN ANALYZE} on relations with row filters (its "Rows Removed by Filter"
- * counts the rows the policy hides).
+ * and, on relations with row filters, {@code EXPLAIN ANALYZE} (its "Rows Removed by Filter"
+ * counts the rows the policy hides) and the planner's estimates: they come from statistics
+ * over every row, hidden ones included, so {@code EXPLAIN SELECT * FROM t WHERE region = 'US'}
+ * under a filter {@code region = 'EU'} estimates from the frequency of 'US', a value the user
+ * may not see, as {@code pg_stats} (refused) would show it. {@code COSTS off} shows the plan
+ * without estimates.
  */
 final class ExplainStatement implements AnalyzedStatement {
   private final String head;
   private final boolean analyze;
+  private final boolean costs;
   private final AnalyzedStatement query;
 
-  ExplainStatement(String head, boolean analyze, AnalyzedStatement query) {
+  ExplainStatement(String head, boolean analyze, boolean costs, AnalyzedStatement query) {
     this.head = requireNonNull(head, "head is null");
     this.analyze = analyze;
+    this.costs = costs;
     this.query = requireNonNull(query, "query is null");
   }
 
@@ -63,7 +69,12 @@ final class ExplainStatement implements AnalyzedStatement {
       }
       if (analyze && !policy.rowFilters().isEmpty()) {
         throw refusal("EXPLAIN ANALYZE is not allowed on " + name + ": the policy filters its"
-            + " rows, and the plan would count the rows it hides; use EXPLAIN without ANALYZE");
+            + " rows, and the plan would count the rows it hides; use EXPLAIN (COSTS off) without ANALYZE");
+      }
+      if (costs && !policy.rowFilters().isEmpty()) {
+        throw refusal("EXPLAIN with estimates is not allowed on " + name + ": the policy filters its"
+            + " rows, and the planner estimates from statistics over all of them, hidden rows included;"
+            + " use EXPLAIN (COSTS off)");
       }
     }
     return head + rewritten;

@@ -52,12 +52,12 @@ class LaterStatementsTest {
           + "|DECLARE \"c\" CURSOR FOR SELECT \"region\" FROM FILTERED AS \"stores\"",
       "declare \"C\" binary no scroll cursor with hold for select region from sales.stores"
           + "|DECLARE \"C\" BINARY NO SCROLL CURSOR WITH HOLD FOR SELECT \"region\" FROM FILTERED AS \"stores\"",
-      "EXPLAIN SELECT * FROM sales.stores"
-          + "|EXPLAIN SELECT * FROM FILTERED AS \"stores\"",
+      "EXPLAIN (COSTS OFF) SELECT * FROM sales.stores"
+          + "|EXPLAIN (COSTS off) SELECT * FROM FILTERED AS \"stores\"",
       "explain (costs off, format json, verbose) select * from sales.stores"
           + "|EXPLAIN (COSTS off, FORMAT json, VERBOSE) SELECT * FROM FILTERED AS \"stores\"",
-      "EXPLAIN VERBOSE (SELECT 1 FROM sales.stores)"
-          + "|EXPLAIN (VERBOSE) SELECT 1 FROM FILTERED AS \"stores\""})
+      "EXPLAIN (VERBOSE, COSTS false) (SELECT 1 FROM sales.stores)"
+          + "|EXPLAIN (VERBOSE, COSTS false) SELECT 1 FROM FILTERED AS \"stores\""})
   void theCarriedStatementIsGovernedLikeTheStatementItself(String sql, String expected)
       throws SqlRefusal {
     AnalyzedStatement statement = analyze(sql);
@@ -158,8 +158,25 @@ class LaterStatementsTest {
     assertEquals("EXPLAIN (ANALYZE) SELECT * FROM \"sales\".\"stores\" AS \"stores\"",
         analyze("EXPLAIN ANALYZE SELECT * FROM sales.stores").rewrite(Decisions.allow().build())
             .replaceAll("\\(SELECT .* FROM \"sales\".\"stores\"\\)", "\"sales\".\"stores\""));
-    assertTrue(analyze("EXPLAIN (ANALYZE false) SELECT * FROM sales.stores").rewrite(FILTERED)
-        .startsWith("EXPLAIN (ANALYZE false) SELECT"));
+    assertTrue(analyze("EXPLAIN (ANALYZE false, COSTS off) SELECT * FROM sales.stores").rewrite(FILTERED)
+        .startsWith("EXPLAIN (ANALYZE false, COSTS off) SELECT"));
+  }
+
+  @Test
+  void explainEstimatesAreRefusedWhereStatisticsCoverRowsAFilterHides() throws SqlRefusal {
+    for (String sql : List.of("EXPLAIN SELECT * FROM sales.stores WHERE region = 'US'",
+        "EXPLAIN VERBOSE SELECT 1 FROM stores", "explain (format json) select 1 from stores",
+        "EXPLAIN (COSTS off, COSTS on) SELECT 1 FROM stores", "EXPLAIN (COSTS 'off') SELECT 1 FROM stores")) {
+      SqlRefusal refusal = assertThrows(SqlRefusal.class, () -> analyze(sql).rewrite(FILTERED), sql);
+      assertEquals("42501", refusal.sqlState());
+      assertTrue(refusal.getMessage().startsWith("EXPLAIN with estimates is not allowed on sales.stores"), refusal.getMessage());
+      assertTrue(refusal.getMessage().endsWith("use EXPLAIN (COSTS off)"), refusal.getMessage());
+    }
+    // the last COSTS wins, as in PostgreSQL; without a row filter the estimates show nothing hidden
+    assertTrue(analyze("EXPLAIN (COSTS on, COSTS 0) SELECT 1 FROM stores").rewrite(FILTERED)
+        .startsWith("EXPLAIN (COSTS on, COSTS 0) SELECT"));
+    assertTrue(analyze("EXPLAIN VERBOSE SELECT 1 FROM stores").rewrite(Decisions.allow().build())
+        .startsWith("EXPLAIN (VERBOSE) SELECT"));
   }
 
   @Test

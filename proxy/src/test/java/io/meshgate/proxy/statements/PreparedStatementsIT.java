@@ -103,8 +103,14 @@ class PreparedStatementsIT {
   @Order(3)
   void explainShowsThePlanOfTheGovernedQuery() throws SQLException {
     try (Connection alice = connect("alice"); Statement statement = alice.createStatement()) {
-      String plan = String.join("\n", column(statement, "EXPLAIN SELECT count(*) FROM sales.stores"));
+      String plan = String.join("\n", column(statement, "EXPLAIN (COSTS off) SELECT count(*) FROM sales.stores"));
       assertTrue(plan.contains("Filter: (region = 'EU'::text)"), plan);
+      assertFalse(plan.contains("rows="), plan);
+      // the estimate for a region alice may not see would come from that region's share of all rows
+      SQLException estimates = assertThrows(SQLException.class,
+          () -> statement.executeQuery("EXPLAIN SELECT count(*) FROM sales.stores WHERE region = 'US'"));
+      assertEquals("42501", estimates.getSQLState());
+      assertTrue(estimates.getMessage().contains("use EXPLAIN (COSTS off)"), estimates.getMessage());
       SQLException analyze = assertThrows(SQLException.class,
           () -> statement.executeQuery("EXPLAIN ANALYZE SELECT count(*) FROM sales.stores"));
       assertEquals("42501", analyze.getSQLState());
@@ -114,6 +120,7 @@ class PreparedStatementsIT {
       // no row filter on the owners' raw feed: ANALYZE counts nothing hidden
       String plan = String.join("\n", column(statement, "EXPLAIN (ANALYZE, COSTS off) SELECT count(*) FROM weather.stations_raw"));
       assertTrue(plan.contains("actual"), plan);
+      assertTrue(String.join("\n", column(statement, "EXPLAIN SELECT count(*) FROM weather.stations_raw")).contains("rows="));
     }
   }
 

@@ -86,6 +86,7 @@ public final class LaterCommandParser {
     tokens.expectWord("explain");
     List<String> options = new ArrayList<>();
     boolean analyze = false;
+    boolean costs = true;
     if (tokens.is(TokenType.OPEN_PAREN)) {
       tokens.advance();
       while (true) {
@@ -97,6 +98,10 @@ public final class LaterCommandParser {
         if (option.equals("analyze") || option.equals("analyse")) {
           // anything but an explicit false runs the statement: assume it does
           analyze = !FALSE_VALUES.contains(value.toLowerCase(Locale.ROOT));
+        }
+        if (option.equals("costs")) {
+          // PostgreSQL takes the last one; only an explicit false hides the estimates
+          costs = !FALSE_VALUES.contains(value.toLowerCase(Locale.ROOT));
         }
         options.add(option.toUpperCase(Locale.ROOT) + (value.isEmpty() ? "" : " " + value));
         if (tokens.is(TokenType.CLOSE_PAREN)) {
@@ -120,7 +125,7 @@ public final class LaterCommandParser {
       }
     }
     String written = options.isEmpty() ? "" : "(" + String.join(", ", options) + ")";
-    return new LaterCommand.Explain(written, analyze, tokens.rest());
+    return new LaterCommand.Explain(written, analyze, costs, tokens.rest());
   }
 
   private static String optionName(TokenCursor tokens) throws SqlRefusal {
