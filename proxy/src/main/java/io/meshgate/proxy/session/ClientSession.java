@@ -23,7 +23,6 @@ import io.meshgate.proxy.protocol.SaslInitialResponse;
 import io.meshgate.proxy.protocol.ServerMessages;
 import io.meshgate.proxy.protocol.TransactionStatus;
 import io.meshgate.rewriter.session.SearchPathStatements;
-import io.meshgate.rewriter.PreparedStatementUse;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -39,12 +38,9 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -64,11 +60,6 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   private static final String COPY_IN = StatementKind.COPY_IN.wireName();
   /** How many client messages may wait while a statement is governed or run. */
   private static final int MAX_PENDING_MESSAGES = 1024;
-  /**
-   * invalid_sql_statement_name: what PostgreSQL says for a prepared statement that does not
-   * exist, and what drivers (pgjdbc) take as a cue to prepare the statement again.
-   */
-  private static final String PREPARED_STATEMENT_INVALID = "26000";
   /** invalid_cursor_name: what PostgreSQL says for a portal that does not exist. */
   private static final String PORTAL_INVALID = "34000";
   private static final String NOT_EXECUTED_IN_BATCH = "not executed: an earlier message of the same batch failed";
@@ -106,8 +97,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   private ScheduledFuture<?> authenticationTimeout;
   /** What the backend still owes, in order (see {@link Expectation}). */
   private final Deque<Expectation> expectations = new ArrayDeque<>();
-  private final BackendNameMap<GovernedStatement> statements = new BackendNameMap<>();
-  private final BackendNameMap<GovernedStatement> portals = new BackendNameMap<>();
+  private final SessionNames names = new SessionNames();
   /** Stage timings, counters and the audit event of each statement. */
   private final StatementRecorder recorder;
   /** Audit appends since the last ReadyForQuery; the next one waits for them. */
@@ -396,7 +386,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         return;
       }
       SimpleQueryStatements.Message message = SimpleQueryStatements.wholeOrNothing(
-          checkPreparedStatements(governedStatements));
+          names.checkExecutes(governedStatements));
       List<StatementExecution> executions = new ArrayList<>();
       Optional<Expectation.Refusal> refusal = message.refusal().map(this::refusalPlaceholder);
       if (refusal.isPresent()) {
@@ -414,83 +404,6 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     });
   }
 
-  /**
-   * {@link #checkPreparedStatement} for each statement of one Query, in order. A PREPARE or
-   * DEALLOCATE earlier in the same Query counts for the statements after it, as it does when
-   * PostgreSQL runs them: the Query is forwarded whole, and the backend stops at its first
-   * error, so an EXECUTE never runs after a PREPARE that failed. {@link #statements} itself
-   * changes only when the backend says each statement succeeded.
-   */
-  private List<GovernedStatement> checkPreparedStatements(List<GovernedStatement> governedStatements) {
-    Map<String, GovernedStatement> preparedEarlierInQuery = new HashMap<>();
-    Set<String> deallocatedEarlierInQuery = new HashSet<>();
-    List<GovernedStatement> checked = new ArrayList<>(governedStatements.size());
-    for (GovernedStatement governed : governedStatements) {
-      checked.add(checkPreparedStatement(governed, name -> preparedEarlierInQuery.containsKey(name)
-          ? preparedEarlierInQuery.get(name)
-          : deallocatedEarlierInQuery.contains(name) ? null : statements.get(name)));
-      if (governed.isForwarded() && governed.preparedStatementUse().isPresent()) {
-        switch (governed.preparedStatementUse().get()) {
-          case PreparedStatementUse.Prepare prepare -> {
-            preparedEarlierInQuery.put(prepare.name(), governed);
-            deallocatedEarlierInQuery.remove(prepare.name());
-          }
-          case PreparedStatementUse.Deallocate deallocate -> {
-            preparedEarlierInQuery.remove(deallocate.name());
-            deallocatedEarlierInQuery.add(deallocate.name());
-          }
-          case PreparedStatementUse.DeallocateAll all -> {
-            preparedEarlierInQuery.clear();
-            deallocatedEarlierInQuery.addAll(statements.keySet());
-          }
-          case PreparedStatementUse.Execute execute -> {
-            // runs what is there; changes nothing
-          }
-          case PreparedStatementUse.DeclareCursor declare -> {
-            // portals, not prepared statements
-          }
-          case PreparedStatementUse.CloseCursor close -> {
-            // portals, not prepared statements
-          }
-          case PreparedStatementUse.CloseAllCursors all -> {
-            // portals, not prepared statements
-          }
-        }
-      }
-    }
-    return checked;
-  }
-
-  /**
-   * EXECUTE runs what was prepared earlier, under the decision of that time: it is refused
-   * when the policy revision has changed since (prepare again), and audited with the prepared
-   * statement's relations and decision.
-   */
-  private GovernedStatement checkPreparedStatement(
-      GovernedStatement governed, java.util.function.Function<String, GovernedStatement> preparedNamed) {
-    if (!(governed.preparedStatementUse().orElse(null) instanceof PreparedStatementUse.Execute execute)
-        || !governed.isForwarded()) {
-      return governed;
-    }
-    GovernedStatement prepared = preparedNamed.apply(execute.name());
-    if (prepared == null) {
-      return governed.refusedWith(ErrorFields.error(PREPARED_STATEMENT_INVALID,
-          "prepared statement \"" + execute.name() + "\" does not exist"), GovernedStatement.Outcome.FAILED);
-    }
-    if (!prepared.policyRevision().equals(governed.policyRevision())) {
-      return governed.refusedWith(stalePreparedStatement(execute.name()), GovernedStatement.Outcome.FAILED);
-    }
-    return new GovernedStatement(governed.originalSql(), governed.forwardedSql(), Optional.empty(),
-        prepared.outcome(), prepared.kind(), prepared.ddlAction(), prepared.relations(), prepared.decision(),
-        prepared.policyRevision(), governed.timings(), prepared.rowFilterChecks(), governed.preparedStatementUse());
-  }
-
-  private static ErrorFields stalePreparedStatement(String name) {
-    return ErrorFields.error(PREPARED_STATEMENT_INVALID, "prepared statement \"" + name
-            + "\" was governed under a policy that has changed since; Meshgate does not run it under the new policy")
-        .withHint("Prepare it again (DEALLOCATE it first if it was prepared with PREPARE).");
-  }
-
   private void startParse(FrontendMessage.Parse parse) {
     if (discardUntilSync) {
       return;
@@ -503,7 +416,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         becomeReady();
         return;
       }
-      GovernedStatement checked = checkPreparedStatement(parsed, statements::get);
+      GovernedStatement checked = names.checkExecute(parsed);
       GovernedStatement governed = checked.isForwarded() && COPY_IN.equals(checked.kind())
           ? checked.refusedWith(ErrorFields.error("0A000",
               "COPY ... FROM STDIN through the extended query protocol is not supported by Meshgate; nothing was sent")
@@ -515,13 +428,13 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         batchAudits.add(recordAudit(governed, start, null));
         backend.writeParse(parse.statementName(), refusal.marker(), List.of());
         expectations.add(new Expectation.ParseResponse(Optional.of(refusal), parse.statementName(),
-            Optional.ofNullable(statements.remove(parse.statementName()))));
+            names.parseRefused(parse.statementName())));
         // Like PostgreSQL after an error: everything up to Sync is skipped.
         discardUntilSync = true;
       } else {
         backend.writeParse(parse.statementName(), governed.forwardedSql().orElseThrow(), parse.parameterTypes());
         expectations.add(new Expectation.ParseResponse(Optional.empty(), parse.statementName(),
-            Optional.ofNullable(statements.put(parse.statementName(), governed))));
+            names.parsed(parse.statementName(), governed)));
       }
       becomeReady();
     });
@@ -532,21 +445,21 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       message.frame().release();
       return;
     }
-    if (message instanceof FrontendMessage.Execute execute && !portals.containsKey(execute.portalName())) {
+    if (message instanceof FrontendMessage.Execute execute && !names.isBound(execute.portalName())) {
       refuseExecute(execute);
       return;
     }
     switch (message) {
       case FrontendMessage.Bind bind -> {
-        GovernedStatement prepared = statements.get(bind.statementName());
-        if (prepared == null) {
+        Optional<GovernedStatement> named = names.statement(bind.statementName());
+        if (named.isEmpty()) {
           // Not a statement Meshgate governed: refused rather than run unaudited.
-          refuseBind(bind, ErrorFields.error(PREPARED_STATEMENT_INVALID,
-              "prepared statement \"" + bind.statementName() + "\" does not exist"));
+          refuseBind(bind, SessionNames.missing(bind.statementName()));
           return;
         }
+        GovernedStatement prepared = named.get();
         if (!prepared.policyRevision().equals(services.governor().policyRevision())) {
-          refuseBind(bind, stalePreparedStatement(bind.statementName()));
+          refuseBind(bind, SessionNames.stale(bind.statementName()));
           return;
         }
         Optional<ErrorFields> noAudit = auditRefusal();
@@ -554,11 +467,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
           refuseBind(bind, noAudit.get());
           return;
         }
-        portals.put(bind.portalName(), prepared);
+        names.bound(bind.portalName(), prepared);
         expectations.add(new Expectation.BindResponse(bind.portalName(), Optional.empty()));
       }
       case FrontendMessage.Execute execute -> {
-        GovernedStatement governed = portals.get(execute.portalName()); // bound: checked above
+        GovernedStatement governed = names.portal(execute.portalName()).orElseThrow(); // bound: checked above
         Optional<ErrorFields> noAudit = auditRefusal();
         if (noAudit.isPresent()) {
           // A portal bound before the audit log failed (a cursor fetched in parts) runs no further.
@@ -575,9 +488,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       case FrontendMessage.Describe describe -> expectations.add(new Expectation.DescribeResponse(describe.target() == 'S'));
       case FrontendMessage.Close close -> {
         if (close.target() == 'S') {
-          statements.remove(close.name());
+          names.statementClosed(close.name());
         } else {
-          portals.remove(close.name());
+          names.portalClosed(close.name());
         }
         expectations.add(new Expectation.CloseResponse());
       }
@@ -667,13 +580,12 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   private void refuseBind(FrontendMessage.Bind bind, ErrorFields error) {
     bind.frame().release();
     // Invariant 5: refused, so audited, with the statement the client named when there is one.
-    GovernedStatement named = statements.get(bind.statementName());
-    GovernedStatement refused = named == null
-        ? refusedMessage(error)
-        : named.refusedWith(error, GovernedStatement.Outcome.FAILED);
+    GovernedStatement refused = names.statement(bind.statementName())
+        .map(named -> named.refusedWith(error, GovernedStatement.Outcome.FAILED))
+        .orElseGet(() -> refusedMessage(error));
     batchAudits.add(recordAudit(refused, System.nanoTime(), null));
     refuseAtBackend(error);
-    portals.remove(bind.portalName());
+    names.portalClosed(bind.portalName());
   }
 
   /**
@@ -843,7 +755,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         if (expectations.size() <= 1 && TransactionStatus.fromWire(frame.body().getByte(0)) == TransactionStatus.IDLE) {
           // No transaction, and nothing forwarded after what this answers: every portal a Bind
           // created is gone at the backend, and its name free for a cursor (DECLARE).
-          portals.clear();
+          names.portalsEnded();
         }
         readyForQuery(frame);
       }
@@ -895,7 +807,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
           StatementExecution execution = execute.execution();
           if (frame.type() == 'C') {
             execution(execution, frame);
-            preparedStatementChanged(execution.governed());
+            names.succeeded(execution.governed());
             schemaChanges.completed(execution.governed());
           }
           services.metrics().stage("backend", System.nanoTime() - execution.forwardedNanos());
@@ -905,7 +817,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
           executions.current().ifPresent(execution -> {
             if (frame.type() == 'C') {
               execution(execution, frame);
-              preparedStatementChanged(execution.governed());
+              names.succeeded(execution.governed());
               schemaChanges.completed(execution.governed());
             }
           });
@@ -917,25 +829,6 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     }
   }
 
-  /** A PREPARE, DEALLOCATE or DISCARD ALL that succeeded changes what the names mean. */
-  private void preparedStatementChanged(GovernedStatement governed) {
-    governed.preparedStatementUse().ifPresent(use -> {
-      switch (use) {
-        case PreparedStatementUse.Prepare prepare -> statements.put(prepare.name(), governed);
-        case PreparedStatementUse.Deallocate deallocate -> statements.remove(deallocate.name());
-        case PreparedStatementUse.DeallocateAll all -> statements.keySet().removeIf(name -> !name.isEmpty());
-        case PreparedStatementUse.Execute execute -> {
-          // runs what is there; changes nothing
-        }
-        // The portal of that name is a cursor now, or gone: it is no longer one Meshgate bound,
-        // so a protocol Execute of it is refused rather than audited as the statement once bound.
-        case PreparedStatementUse.DeclareCursor declare -> portals.remove(declare.name());
-        case PreparedStatementUse.CloseCursor close -> portals.remove(close.name());
-        case PreparedStatementUse.CloseAllCursors all -> portals.clear();
-      }
-    });
-  }
-
   private static void execution(StatementExecution execution, BackendFrame commandComplete) {
     execution.commandComplete(commandTag(commandComplete));
   }
@@ -943,12 +836,6 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   private static String commandTag(BackendFrame commandComplete) {
     ByteBuf body = commandComplete.body();
     return body.toString(body.readerIndex(), Math.max(0, body.readableBytes() - 1), StandardCharsets.UTF_8);
-  }
-
-  /** A Parse that did not happen at the backend: its name means what it meant before. */
-  private void keepStatementName(Expectation.ParseResponse parse) {
-    parse.replaced().ifPresentOrElse(
-        replaced -> statements.put(parse.statementName(), replaced), () -> statements.remove(parse.statementName()));
   }
 
   private void backendError(BackendFrame frame, Expectation head) {
@@ -967,7 +854,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     ErrorFields shown = running.map(execution -> execution.governed().clientError(error)).orElse(error);
     if (head instanceof Expectation.ParseResponse parse && refusal.isEmpty()) {
       // The backend kept what the name meant before (e.g. "already exists"): so does Meshgate.
-      keepStatementName(parse);
+      names.parseUndone(parse.statementName(), parse.replaced());
     }
     if (refusal.isPresent() && error.message().contains(refusal.get().marker())) {
       context.write(ServerMessages.errorResponse(context.alloc(), refusal.get().error()), context.voidPromise());
@@ -1001,7 +888,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         skippedParses.push(parse);
       } else if (skipped instanceof Expectation.BindResponse bind) {
         // A Bind that failed, or that the backend skipped, created no portal.
-        portals.remove(bind.portalName());
+        names.portalClosed(bind.portalName());
       } else if (skipped instanceof Expectation.SimpleQueryResponse query) {
         // A Query forwarded before the error was known: PostgreSQL ignores it, never answers it.
         query.executions().failed(error.sqlState(), NOT_EXECUTED_IN_BATCH);
@@ -1012,7 +899,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     }
     // The backend never saw the Parses it skipped: their names keep what they meant (the last
     // one first, so a name parsed twice gets back its meaning from before both).
-    skippedParses.forEach(this::keepStatementName);
+    skippedParses.forEach(parse -> names.parseUndone(parse.statementName(), parse.replaced()));
     if (head != null && expectations.isEmpty()) {
       // The client's Sync is still to come, and until it does the backend ignores what the
       // client sends: Meshgate does not forward it either, so nothing it tracks changes.
