@@ -58,8 +58,6 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   private static final Logger LOG = LoggerFactory.getLogger(ClientSession.class);
   private static final List<String> DEFAULT_SEARCH_PATH = List.of("$user", "public");
   private static final String COPY_IN = StatementKind.COPY_IN.wireName();
-  /** How many client messages may wait while a statement is governed or run. */
-  private static final int MAX_PENDING_MESSAGES = 1024;
   /** invalid_cursor_name: what PostgreSQL says for a portal that does not exist. */
   private static final String PORTAL_INVALID = "34000";
   private static final String NOT_EXECUTED_IN_BATCH = "not executed: an earlier message of the same batch failed";
@@ -81,7 +79,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
 
   private final SessionServices services;
   private final String sessionId = UUID.randomUUID().toString();
-  private final Deque<FrontendMessage> pending = new ArrayDeque<>();
+  private final PendingMessages pending = new PendingMessages();
   /** Whether {@link #becomeReady} is handling {@link #pending} further up the stack. */
   private boolean handlingPending;
   private ChannelHandlerContext context;
@@ -150,11 +148,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     }
     if (state == State.AUTHENTICATING || state == State.CONNECTING_BACKEND || state == State.GOVERNING
         || state == State.SIMPLE_QUERY) {
-      pending.add(frontendMessage);
-      if (pending.size() >= MAX_PENDING_MESSAGES) {
-        // A client pipelining far ahead waits; reading resumes in becomeReady.
-        context.channel().config().setAutoRead(false);
-      }
+      hold(frontendMessage);
       return;
     }
     handle(frontendMessage);
@@ -171,7 +165,15 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
           relayed.frame().release();
         }
       }
-      case AUTHENTICATING, CONNECTING_BACKEND, GOVERNING, SIMPLE_QUERY -> pending.add(message);
+      case AUTHENTICATING, CONNECTING_BACKEND, GOVERNING, SIMPLE_QUERY -> hold(message);
+    }
+  }
+
+  /** The message waits its turn; a client pipelining far ahead waits too, until becomeReady reads on. */
+  private void hold(FrontendMessage message) {
+    pending.add(message);
+    if (pending.isFull()) {
+      context.channel().config().setAutoRead(false);
     }
   }
 
@@ -377,7 +379,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     }
     long start = System.nanoTime();
     // Reading goes on (messages queue in `pending`) so a client that leaves is noticed at
-    // once and its backend query cancelled; see channelRead for the bound.
+    // once and its backend query cancelled; see hold for the bound.
     state = State.GOVERNING;
     governAll(sql, start, governedStatements -> {
       if (discardUntilSync) {
@@ -543,7 +545,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         clientCopying = false;
         backend.writeCopyFail("the client sent another message before ending COPY FROM STDIN");
         backend.flush();
-        pending.add(message);
+        hold(message);
         return;
       }
     }
@@ -1174,12 +1176,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     }
     held.forEach(BackendFrame::release);
     held.clear();
-    for (FrontendMessage message : pending) {
-      if (message instanceof FrontendMessage.Relayed relayed) {
-        relayed.frame().release();
-      }
-    }
-    pending.clear();
+    pending.releaseAll();
   }
 
   /**

@@ -25,6 +25,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -165,6 +166,43 @@ class ProtocolAttacksIT {
       assertEquals(Long.toString(demo.expectedStores()), row.column(0));
       client.send(FrontendFrames.terminate());
     }
+    demo.assertHealthy(demo.healthy());
+    demo.leaks().assertNoLeaks();
+  }
+
+  /**
+   * A client may pipeline while its statement runs, but what Meshgate holds for it meanwhile is
+   * bounded in bytes as well as in messages: 1,024 pipelined queries of 8 MiB would otherwise be
+   * 8 GiB of one session's memory in a process every session shares. Past the bound Meshgate
+   * reads no further, and TCP makes the client wait.
+   */
+  @Test
+  @Timeout(value = 90, unit = TimeUnit.SECONDS, threadMode = ThreadMode.SEPARATE_THREAD)
+  void whatAClientPipelinesWhileItsStatementRunsIsBoundedInBytes() throws Exception {
+    byte[] large = FrontendFrames.query("SELECT '" + "x".repeat(8 << 20) + "' AS pipelined").bytes();
+    AtomicLong accepted = new AtomicLong();
+    double sessionsBefore = demo.activeSessions();
+    try (RawClient client = connect(Duration.ofSeconds(30))) {
+      client.authenticate(USER, demo.database(), USER, new SecureRandom());
+      client.send(FrontendFrames.query("SELECT pg_sleep(5)"));
+      Thread writer = Thread.ofPlatform().daemon(true).start(() -> {
+        try {
+          for (int i = 0; i < 64; i++) {
+            client.send(large);
+            accepted.addAndGet(large.length);
+          }
+        } catch (IOException closed) {
+          // the test closes the connection while this still writes
+        }
+      });
+      Thread.sleep(3_000);
+      long read = accepted.get();
+      assertTrue(read < 48L << 20, (read >> 20) + " MiB of pipelined queries taken in while the first statement ran");
+      writer.interrupt();
+    }
+    // once its statement is over, Meshgate reads on, and finds the client gone
+    eventually(demo::activeSessions, sessions -> sessions == sessionsBefore,
+        "the session of a client that left while it was not read to end");
     demo.assertHealthy(demo.healthy());
     demo.leaks().assertNoLeaks();
   }
