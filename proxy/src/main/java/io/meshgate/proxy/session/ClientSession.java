@@ -60,6 +60,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   private static final String COPY_IN = StatementKind.COPY_IN.wireName();
   /** invalid_cursor_name: what PostgreSQL says for a portal that does not exist. */
   private static final String PORTAL_INVALID = "34000";
+  /** Backend frames held behind a ReadyForQuery before the backend is read no further. */
+  private static final long MAXIMUM_HELD_BYTES = 1L << 20;
   private static final String NOT_EXECUTED_IN_BATCH = "not executed: an earlier message of the same batch failed";
   /** Set on a channel once TLS is installed (SSLRequest or direct TLS). */
   public static final io.netty.util.AttributeKey<Boolean> TLS_ACTIVE = io.netty.util.AttributeKey.valueOf("meshgate.tls");
@@ -105,7 +107,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
    * that something ran unaudited, which the client is told after its results.
    */
   private boolean batchForwarded;
+  /** Backend frames after a ReadyForQuery that waits for its audit events. */
   private final Deque<BackendFrame> held = new ArrayDeque<>();
+  private long heldBytes;
   private boolean holdingReadyForQuery;
   private boolean discardUntilSync;
   /**
@@ -739,8 +743,14 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       return;
     }
     if (holdingReadyForQuery) {
-      // A ReadyForQuery waits for its audit events; nothing may overtake it.
+      // A ReadyForQuery waits for its audit events; nothing may overtake it. A pipelined
+      // statement's rows wait too, but not without bound: if the audit log stalls, the backend
+      // waits for Meshgate rather than Meshgate's memory filling with its rows.
       held.add(frame);
+      heldBytes += frame.size();
+      if (heldBytes >= MAXIMUM_HELD_BYTES) {
+        backend.setAutoRead(false);
+      }
       return;
     }
     try {
@@ -947,6 +957,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       passReadyForQuery(readyForQuery, failure != null, forwarded, endsSimpleQuery);
       while (!holdingReadyForQuery && !held.isEmpty() && state != State.CLOSED) {
         BackendFrame next = held.poll();
+        heldBytes -= next.size();
         try {
           handleBackendFrame(next);
         } finally {
@@ -954,6 +965,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         }
       }
       context.flush();
+      if (!holdingReadyForQuery && state != State.CLOSED && context.channel().isWritable()) {
+        backend.setAutoRead(true);
+      }
     }));
   }
 
@@ -1176,6 +1190,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     }
     held.forEach(BackendFrame::release);
     held.clear();
+    heldBytes = 0;
     pending.releaseAll();
   }
 
