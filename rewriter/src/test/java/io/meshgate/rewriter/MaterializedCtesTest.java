@@ -101,7 +101,7 @@ class MaterializedCtesTest {
   void theHintTravelsThroughCopyAndExplain() throws SqlRefusal {
     assertTrue(rewrite("copy (with s as materialized (select * from stores) select * from s) to stdout")
         .startsWith("COPY (WITH \"s\" AS MATERIALIZED (SELECT * FROM " + STORES_DERIVED + ")"));
-    assertTrue(rewrite("explain with s as not materialized (select * from stores) select * from s")
+    assertTrue(rewrite("explain (costs off) with s as not materialized (select * from stores) select * from s")
         .contains("WITH \"s\" AS NOT MATERIALIZED (SELECT * FROM " + STORES_DERIVED + ")"));
   }
 
