@@ -42,7 +42,11 @@ class ClientQueriesTest {
     List<String> names = fixtures().stream().map(ClientQueryFixture::name).toList();
     for (String required : List.of("psql15-dt", "psql15-dt-sales", "psql15-d-sales-store-transactions-01",
         "psql15-dn", "psql15-df", "psql15-l", "psql15-du", "pgjdbc-get-tables-sales",
-        "pgjdbc-get-columns-02", "pgjdbc-get-schemas", "pgjdbc-get-primary-keys")) {
+        "pgjdbc-get-columns-02", "pgjdbc-get-schemas", "pgjdbc-get-primary-keys",
+        "dbeaver-connect-07", "dbeaver-navigator-sales-01", "dbeaver-navigator-sales-03",
+        "dbeaver-navigator-sales-04", "pgadmin-tables-nodes", "pgadmin-columns-properties",
+        "npgsql-load-types", "asyncpg-introspect-types-02", "metabase-describe-fields",
+        "metabase-table-privileges", "grafana-tables", "grafana-columns-sales-stores")) {
       assertTrue(names.contains(required), "missing fixture " + required);
     }
     assertTrue(fixtures().stream().anyMatch(fixture -> fixture.sql().contains("OPERATOR(pg_catalog.~)")));
@@ -56,5 +60,13 @@ class ClientQueriesTest {
             + " WHERE s.tablename OPERATOR(pg_catalog.~) '^(stores)$' COLLATE pg_catalog.default",
             SEARCH_PATH));
     assertEquals("42501", refusal.sqlState());
+    // in the shapes the new pre-processing reads: a FROM list function and a keyword label
+    for (String sql : List.of(
+        "SELECT s.most_common_vals AS table FROM generate_series(abs(1), 2) AS i, pg_stats s",
+        "SELECT s.stavalues1 AS select FROM pg_catalog.pg_statistic s",
+        "SELECT \"substring\"(q.query, 1) FROM generate_series(abs(1), 2) i, pg_stat_activity q")) {
+      assertEquals("42501", org.junit.jupiter.api.Assertions.assertThrows(SqlRefusal.class,
+          () -> analyzer.analyze(sql, SEARCH_PATH)).sqlState(), sql);
+    }
   }
 }
