@@ -38,7 +38,8 @@ class ClientQueriesIT {
       "pgadmin-columns-properties", "npgsql-load-types", "npgsql-load-composite-types",
       "npgsql-load-enum-fields", "asyncpg-introspect-types-02", "metabase-describe-tables",
       "metabase-describe-fields", "metabase-describe-fks", "metabase-table-privileges",
-      "grafana-tables", "grafana-columns-sales-stores");
+      "grafana-tables", "grafana-columns-sales-stores", "psqlodbc-sqltables-sales",
+      "psqlodbc-sqlcolumns-sales-stores", "psqlodbc-sqlprimarykeys-sales-stores");
 
   private static ThrowawayPostgres postgres;
   private static Connection connection;

@@ -46,11 +46,13 @@ class ClientQueriesTest {
         "dbeaver-connect-07", "dbeaver-navigator-sales-01", "dbeaver-navigator-sales-03",
         "dbeaver-navigator-sales-04", "pgadmin-tables-nodes", "pgadmin-columns-properties",
         "npgsql-load-types", "asyncpg-introspect-types-02", "metabase-describe-fields",
-        "metabase-table-privileges", "grafana-tables", "grafana-columns-sales-stores")) {
+        "metabase-table-privileges", "grafana-tables", "grafana-columns-sales-stores",
+        "psqlodbc-sqlcolumns-sales-stores", "psqlodbc-sqlprimarykeys-sales-stores")) {
       assertTrue(names.contains(required), "missing fixture " + required);
     }
     assertTrue(fixtures().stream().anyMatch(fixture -> fixture.sql().contains("OPERATOR(pg_catalog.~)")));
     assertTrue(fixtures().stream().anyMatch(fixture -> fixture.sql().contains("WITH ORDINALITY")));
+    assertTrue(fixtures().stream().anyMatch(fixture -> fixture.sql().contains("operator(pg_catalog.=)")));
   }
 
   @Test

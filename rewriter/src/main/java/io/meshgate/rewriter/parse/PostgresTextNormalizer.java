@@ -12,6 +12,7 @@ import io.meshgate.rewriter.lexer.TokenType;
 import io.meshgate.rewriter.parse.Piece.PieceKind;
 import io.meshgate.rewriter.tree.AtTimeZoneOperator;
 import io.meshgate.rewriter.tree.CteMaterialization;
+import io.meshgate.rewriter.tree.PostgresOperator;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -43,7 +44,8 @@ import java.util.TreeSet;
  *   <li>identifiers are folded and truncated as PostgreSQL does (ASCII-only folding, 63 bytes),
  *       and a word after a dot is quoted, because PostgreSQL reads it as a name whatever it is
  *       ({@code pg_catalog.unnest});
- *   <li>{@code OPERATOR(pg_catalog.op)} becomes the plain operator;
+ *   <li>{@code OPERATOR(pg_catalog.op)} becomes the plain operator, or a carrier (below) for an
+ *       operator with a precedence of its own ({@code OPERATOR(pg_catalog.=)});
  *   <li>operators Calcite does not read ({@code -> ->> @> && @@ -|-}, the others {@code
  *       tree.PostgresOperator} lists) become a carrier operator whose offset is remembered
  *       (see {@link OperatorCarriers}), and so does {@code AT TIME ZONE};
@@ -70,14 +72,6 @@ public final class PostgresTextNormalizer {
 
   /** Datetime type words that Calcite reserves but PostgreSQL accepts as column names. */
   private static final Set<String> DATETIME_WORDS = Set.of("date", "time", "timestamp");
-
-  /**
-   * Operators that PostgreSQL's grammar gives a precedence of their own when written plainly:
-   * inside {@code OPERATOR(...)} they take the precedence of all other operators, so writing
-   * them plainly could regroup the expression.
-   */
-  private static final Set<String> OWN_PRECEDENCE_OPERATORS =
-      Set.of("+", "-", "*", "/", "%", "^", "<", ">", "=", "<=", ">=", "<>", "!=");
 
   private final String query;
   private final List<Token> tokens;
@@ -686,8 +680,10 @@ public final class PostgresTextNormalizer {
    * search path puts pg_catalog after another schema, and no schema can hold an operator of
    * that name that Meshgate's users made, because Meshgate refuses CREATE OPERATOR (and all
    * other DDL). They also group the same way, since both have the precedence PostgreSQL
-   * gives "any other operator"; the operators with a precedence of their own and other
-   * schemas are refused.
+   * gives "any other operator". An operator with a precedence of its own ({@code =}, {@code <},
+   * {@code +}, ...) would regroup written plainly, so {@code OPERATOR(pg_catalog.=)} (psqlODBC's
+   * spelling) is carried with the "any other operator" level and written back as it is; without
+   * pg_catalog, and in other schemas, it is refused.
    *
    * @return false if the tokens after {@code operator} are not {@code ( [schema .] op )}, so
    *     the word is an ordinary name
@@ -721,9 +717,18 @@ public final class PostgresTextNormalizer {
     if (!schema.isEmpty() && !schema.equals(List.of("pg_catalog"))) {
       throw notSupported(written + " (an operator outside pg_catalog)", tokens.get(index));
     }
-    if (OWN_PRECEDENCE_OPERATORS.contains(operator.text())) {
-      throw notSupported(written + " (write " + operator.text() + " without OPERATOR)",
-          tokens.get(index));
+    if (PostgresOperator.hasOwnPrecedence(operator.text())) {
+      if (schema.isEmpty()) {
+        throw notSupported(written + " (write OPERATOR(pg_catalog." + operator.text() + "))",
+            tokens.get(index));
+      }
+      // OPERATOR() gives it the "any other operator" level: carried with that level and
+      // written back as the client wrote it (psqlODBC's catalog functions)
+      emit(OperatorCarriers.CARRIER, tokens.get(index), PieceKind.OTHER);
+      carriers.put(pieces.getLast(), PostgresOperator.qualifiedSpelling(operator.text()));
+      emitSkipped(index + 1, close + 1);
+      index = close;
+      return true;
     }
     emitSkipped(index, cursor);
     index = cursor;
