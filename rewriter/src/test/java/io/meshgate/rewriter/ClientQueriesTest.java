@@ -55,6 +55,16 @@ class ClientQueriesTest {
     assertTrue(fixtures().stream().anyMatch(fixture -> fixture.sql().contains("operator(pg_catalog.=)")));
   }
 
+  /** A function written TABLE(f(...)) for Calcite (Grafana's FROM list) still meets the allowlist. */
+  @Test
+  void functionsOfAFromListStayOnTheAllowlist() {
+    for (String sql : List.of("SELECT * FROM pg_class c, pg_read_file(concat('/etc/', 'passwd')) f",
+        "SELECT f AS table FROM pg_ls_dir(concat('/', 'tmp')) f")) {
+      assertEquals("42501", org.junit.jupiter.api.Assertions.assertThrows(SqlRefusal.class,
+          () -> analyzer.analyze(sql, SEARCH_PATH)).sqlState(), sql);
+    }
+  }
+
   @Test
   void valueExposingCatalogViewsStayRefusedInClientStyleQueries() {
     SqlRefusal refusal = org.junit.jupiter.api.Assertions.assertThrows(SqlRefusal.class,
