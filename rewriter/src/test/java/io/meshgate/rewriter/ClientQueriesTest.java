@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.meshgate.policy.StatementKind;
+import io.meshgate.rewriter.lexer.StatementSplitter;
+import io.meshgate.rewriter.lexer.StatementText;
 import java.util.List;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -53,6 +56,28 @@ class ClientQueriesTest {
     assertTrue(fixtures().stream().anyMatch(fixture -> fixture.sql().contains("OPERATOR(pg_catalog.~)")));
     assertTrue(fixtures().stream().anyMatch(fixture -> fixture.sql().contains("WITH ORDINALITY")));
     assertTrue(fixtures().stream().anyMatch(fixture -> fixture.sql().contains("operator(pg_catalog.=)")));
+  }
+
+  /**
+   * Npgsql sends its type loading on connect as one simple Query, after SELECT version(), each
+   * statement ending in a semicolon and some opening with a comment; the proxy splits it and
+   * each part passes on its own.
+   */
+  @Test
+  void npgsqlsConnectBatchSplitsIntoCatalogReads() throws Exception {
+    StringBuilder batch = new StringBuilder("SELECT version();\n");
+    for (String name : List.of("npgsql-load-types", "npgsql-load-composite-types", "npgsql-load-enum-fields")) {
+      String sql = fixtures().stream().filter(fixture -> fixture.name().equals(name)).findFirst().orElseThrow().sql();
+      batch.append(sql.lines().filter(line -> !line.startsWith("-- Npgsql")).collect(Collectors.joining("\n")))
+          .append(";\n");
+    }
+    List<StatementText> parts = StatementSplitter.split(batch.toString());
+    assertEquals(4, parts.size());
+    for (StatementText part : parts) {
+      AnalyzedStatement statement = analyzer.analyze(part.alone().query(), SEARCH_PATH);
+      assertFalse(statement.requiresDecision(), part.query());
+      assertEquals(List.of(), statement.relations());
+    }
   }
 
   /** A function written TABLE(f(...)) for Calcite (Grafana's FROM list) still meets the allowlist. */
