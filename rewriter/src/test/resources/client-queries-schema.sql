@@ -29,3 +29,7 @@ INSERT INTO sales.stores VALUES (1, '10115', 'EU'), (2, '94105', 'US');
 INSERT INTO sales.store_transactions VALUES
   (1, 1, '2024-01-01', 10.50, 'a@example.com', 'EU'),
   (2, 2, '2024-01-02', 20.00, 'b@example.com', 'US');
+-- Added after the psql and pgjdbc captures, so the OIDs above are unchanged: a free-standing
+-- enum and composite type, which DBeaver's, Npgsql's and Metabase's type reads look for.
+CREATE TYPE sales.store_size AS ENUM ('small', 'large');
+CREATE TYPE sales.address AS (street text, city text);

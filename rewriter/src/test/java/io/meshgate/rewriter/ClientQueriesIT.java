@@ -31,7 +31,15 @@ class ClientQueriesIT {
       "psql15-d-sales-store-transactions-03", "psql15-d-sales-store-transactions-04",
       "psql15-d-sales-events-2024-10", "psql15-df-sales", "psql15-dn", "psql15-l", "psql15-du",
       "pgjdbc-get-tables-sales", "pgjdbc-get-columns-02", "pgjdbc-get-schemas",
-      "pgjdbc-get-primary-keys", "pgjdbc-get-index-info", "pgjdbc-get-imported-keys-02");
+      "pgjdbc-get-primary-keys", "pgjdbc-get-index-info", "pgjdbc-get-imported-keys-02",
+      "dbeaver-connect-07", "dbeaver-navigator-sales-01", "dbeaver-navigator-sales-03",
+      "dbeaver-navigator-sales-04", "dbeaver-navigator-sales-05", "dbeaver-navigator-sales-07",
+      "dbeaver-table-events-02", "pgadmin-tables-nodes", "pgadmin-tables-properties",
+      "pgadmin-columns-properties", "npgsql-load-types", "npgsql-load-composite-types",
+      "npgsql-load-enum-fields", "asyncpg-introspect-types-02", "metabase-describe-tables",
+      "metabase-describe-fields", "metabase-describe-fks", "metabase-table-privileges",
+      "grafana-tables", "grafana-columns-sales-stores", "psqlodbc-sqltables-sales",
+      "psqlodbc-sqlcolumns-sales-stores", "psqlodbc-sqlprimarykeys-sales-stores");
 
   private static ThrowawayPostgres postgres;
   private static Connection connection;

@@ -77,7 +77,7 @@ class ParseShareTest {
       outcomes.add(new Outcome("client matrix", "statement " + (i + 1), outcome(mesh, matrix.get(i), SEARCH_PATH)));
     }
     for (ClientQueryFixture fixture : ClientQueryFixture.all()) {
-      outcomes.add(new Outcome("client catalog queries (psql, pgjdbc)", fixture.name(),
+      outcomes.add(new Outcome("client catalog queries (9 clients)", fixture.name(),
           outcome(clientQueries, fixture.sql(), SEARCH_PATH)));
     }
     for (TpchWorkload.Query query : TpchWorkload.queries()) {
@@ -104,7 +104,8 @@ class ParseShareTest {
       $n parameters              | SELECT store_id FROM sales.stores WHERE store_id = $1 AND zip_code <> $1::text | governed
       dollar-quoted string       | SELECT $$it's$$ AS a, $tag$x$tag$ AS b FROM sales.stores                        | governed
       OPERATOR(pg_catalog.~)     | SELECT store_id FROM sales.stores WHERE zip_code OPERATOR(pg_catalog.~) '^1'    | governed
-      OPERATOR(pg_catalog.+)     | SELECT store_id OPERATOR(pg_catalog.+) 1 FROM sales.stores                      | refused 0A000
+      OPERATOR(pg_catalog.+)     | SELECT store_id OPERATOR(pg_catalog.+) 1 FROM sales.stores WHERE store_id OPERATOR(pg_catalog.=) 1 | governed
+      OPERATOR(=)                | SELECT store_id FROM sales.stores WHERE store_id OPERATOR(=) 1                  | refused 0A000
       COLLATE                    | SELECT zip_code FROM sales.stores ORDER BY zip_code COLLATE "C"                 | governed
       :: casts                   | SELECT store_id::text, '1'::int FROM sales.stores                               | governed
       E'' strings                | SELECT E'a\\nb' AS s FROM sales.stores                                          | governed
@@ -134,6 +135,9 @@ class ParseShareTest {
       LEFT JOIN LATERAL f() ON    | SELECT * FROM sales.stores s LEFT JOIN LATERAL jsonb_array_elements(jsonb_build_array(s.zip_code)) WITH ORDINALITY AS e(v, n) ON true | governed
       ", LATERAL f(...)"         | "SELECT g FROM sales.stores s, LATERAL generate_series(1, s.store_id) g"       | governed
       JOIN f(...) ON true        | SELECT * FROM sales.stores s JOIN regexp_matches(s.zip_code, '(.)') m ON true   | governed
+      "FROM f(g(...)), f(g(...))" | "SELECT g FROM sales.stores s, generate_series(abs(1), s.store_id) g"        | governed
+      AS table (keyword label)   | SELECT store_id AS table, zip_code AS select FROM sales.stores                  | governed
+      quoted "substring"(...)    | SELECT "substring"(zip_code, 2) FROM sales.stores                               | governed
       ROWS FROM (...)            | SELECT * FROM sales.stores s, LATERAL ROWS FROM (generate_series(1, 2)) r      | refused 0A000
       column definition list     | SELECT * FROM sales.stores s, jsonb_to_recordset('[]') AS r(a int)            | governed
       FETCH ... WITH TIES        | SELECT * FROM sales.stores ORDER BY region FETCH FIRST 2 ROWS WITH TIES         | governed

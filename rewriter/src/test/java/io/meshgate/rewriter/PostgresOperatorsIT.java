@@ -72,7 +72,12 @@ class PostgresOperatorsIT {
       "SELECT id, tags && ARRAY['a'] || 'x'::text, 'x'::text || tags && ARRAY['x'], body || 'x' @@ 'x' FROM docs.spans ORDER BY id",
       "SELECT id, flags | 2 + 1, flags # 3 & 6, flags >> 1 << 2, 1 | flags # 2, flags * 2 # 1, flags - 1 | 1 FROM docs.spans ORDER BY id",
       "SELECT id, r && s = true, true = r && s, r && s IS TRUE, flags | 1 IN (5, 13), flags # 1 BETWEEN 3 AND 5,"
-          + " body @@ 'fox' IS NOT FALSE FROM docs.spans ORDER BY id"})
+          + " body @@ 'fox' IS NOT FALSE FROM docs.spans ORDER BY id",
+      // OPERATOR(pg_catalog.op) gives = < - * ^ the "any other operator" level (psqlODBC)
+      "SELECT id, flags OPERATOR(pg_catalog.-) 1 OPERATOR(pg_catalog.*) 2, flags OPERATOR(pg_catalog.+) 2 * 3,"
+          + " 2 OPERATOR(pg_catalog.^) 3 OPERATOR(pg_catalog.^) 2, flags OPERATOR(pg_catalog.<) 3 = true,"
+          + " flags OPERATOR(pg_catalog.<>) 1 + 1, flags + 1 OPERATOR(pg_catalog.>=) 2 IS TRUE FROM docs.spans"
+          + " WHERE flags OPERATOR(pg_catalog.>) 0 AND id OPERATOR(pg_catalog.=) id ORDER BY id"})
   void forwardedSqlReturnsWhatTheClientsTextReturns(String sql) throws Exception {
     String rewritten;
     try {

@@ -137,7 +137,19 @@ class RoundTripTest {
                 + " coalesce((select 1 from pg_class limit 1), 0)",
             "SELECT (CASE WHEN TRUE THEN (SELECT \"relname\" FROM \"pg_catalog\".\"pg_class\" ORDER"
                 + " BY 1 LIMIT 1) ELSE NULL END), coalesce((SELECT 1 FROM \"pg_catalog\".\"pg_class\""
-                + " LIMIT 1), 0)"));
+                + " LIMIT 1), 0)"),
+        // OPERATOR(pg_catalog.=) and its kin keep their spelling and the "any other" level (psqlODBC)
+        arguments("select 1 OPERATOR(pg_catalog.+) 2 * 3, 1 + 2 OPERATOR(pg_catalog.*) 3,"
+                + " 1 OPERATOR(pg_catalog.<) 2 = true, 'a' like 'b' operator(pg_catalog.=) 'c'",
+            "SELECT (1 OPERATOR(PG_CATALOG.+) (2 * 3)), ((1 + 2) OPERATOR(PG_CATALOG.*) 3),"
+                + " ((1 OPERATOR(PG_CATALOG.<) 2) = TRUE), ('a' LIKE ('b' OPERATOR(PG_CATALOG.=) 'c'))"),
+        // DBeaver's quoted "substring"(...) stays a quoted call; the keyword form stays Calcite's
+        arguments("select \"substring\"(relname, 7), substring(relname, 7) from pg_class",
+            "SELECT \"substring\"(\"relname\", 7), SUBSTRING(\"relname\", 7) FROM"
+                + " \"pg_catalog\".\"pg_class\""),
+        // Grafana's FROM generate_series(array_lower(...), ...) and Metabase's AS table
+        arguments("select i as table from generate_series(array_lower(array[1], 1), 2) as i",
+            "SELECT \"i\" AS \"table\" FROM generate_series(array_lower((ARRAY[1]), 1), 2) AS \"i\""));
   }
 
   @ParameterizedTest

@@ -159,8 +159,9 @@ class StatementAnalyzerTest {
   @CsvSource(delimiter = '|', value = {
       "select 1 from pg_class where relname OPERATOR(public.~) 'x'|0A000",
       "select 1 from pg_class where relname OPERATOR(sales.pg_catalog.~) 'x'|0A000",
-      "select 1 from pg_class where relnamespace OPERATOR(pg_catalog.=) 1 + 1|0A000",
-      "select 1 OPERATOR(pg_catalog.-) 1|0A000",
+      "select 1 from pg_class where relnamespace OPERATOR(=) 1 + 1|0A000",
+      "select 1 OPERATOR(public.-) 1|0A000",
+      "select OPERATOR(pg_catalog.-) 1|42601",
       "select 1 from pg_class where relname COLLATE|42601",
       "select meshgate$collate(relname, 'C') from pg_class|42601",
       "select \"MESHGATE$WITH_ORDINALITY\"(1)|42601",

@@ -12,6 +12,7 @@ import io.meshgate.rewriter.lexer.TokenType;
 import io.meshgate.rewriter.parse.Piece.PieceKind;
 import io.meshgate.rewriter.tree.AtTimeZoneOperator;
 import io.meshgate.rewriter.tree.CteMaterialization;
+import io.meshgate.rewriter.tree.PostgresOperator;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -43,7 +44,8 @@ import java.util.TreeSet;
  *   <li>identifiers are folded and truncated as PostgreSQL does (ASCII-only folding, 63 bytes),
  *       and a word after a dot is quoted, because PostgreSQL reads it as a name whatever it is
  *       ({@code pg_catalog.unnest});
- *   <li>{@code OPERATOR(pg_catalog.op)} becomes the plain operator;
+ *   <li>{@code OPERATOR(pg_catalog.op)} becomes the plain operator, or a carrier (below) for an
+ *       operator with a precedence of its own ({@code OPERATOR(pg_catalog.=)});
  *   <li>operators Calcite does not read ({@code -> ->> @> && @@ -|-}, the others {@code
  *       tree.PostgresOperator} lists) become a carrier operator whose offset is remembered
  *       (see {@link OperatorCarriers}), and so does {@code AT TIME ZONE};
@@ -70,14 +72,6 @@ public final class PostgresTextNormalizer {
 
   /** Datetime type words that Calcite reserves but PostgreSQL accepts as column names. */
   private static final Set<String> DATETIME_WORDS = Set.of("date", "time", "timestamp");
-
-  /**
-   * Operators that PostgreSQL's grammar gives a precedence of their own when written plainly:
-   * inside {@code OPERATOR(...)} they take the precedence of all other operators, so writing
-   * them plainly could regroup the expression.
-   */
-  private static final Set<String> OWN_PRECEDENCE_OPERATORS =
-      Set.of("+", "-", "*", "/", "%", "^", "<", ">", "=", "<=", ">=", "<>", "!=");
 
   private final String query;
   private final List<Token> tokens;
@@ -376,10 +370,17 @@ public final class PostgresTextNormalizer {
   private void word(Token token) throws SqlRefusal, LexicalException {
     String word = token.foldedWord();
     refuseMarkerName(word, token);
+    if (isFunctionItemOfAFromList()) {
+      openFromFunction(token, index);
+    }
     if (previousSignificantIs(TokenType.DOT)) {
       // After a dot PostgreSQL reads any word as a name, keywords included; Calcite would
       // read some as keywords (pg_catalog.unnest(...) in psql's \d+).
       emit(PgIdentifiers.quote(PgIdentifiers.truncate(word)), token, PieceKind.IDENTIFIER);
+    } else if (RESERVED_FOR_CALCITE_ONLY.contains(word) && isOutputNameAfterAs()) {
+      // After AS in a select list PostgreSQL takes any keyword as the column's name (Metabase
+      // names its privilege columns table, select, insert, update, delete; asyncpg says AS new).
+      emit(PgIdentifiers.quote(word), token, PieceKind.IDENTIFIER);
     } else if (word.equals("unnest") && isUnnestCallInAnExpression()) {
       // Calcite reads UNNEST only as a FROM item; PostgreSQL's unnest is a plain function, and
       // set-returning in a select list (SQLAlchemy's reflection of keys and indexes uses it).
@@ -679,8 +680,10 @@ public final class PostgresTextNormalizer {
    * search path puts pg_catalog after another schema, and no schema can hold an operator of
    * that name that Meshgate's users made, because Meshgate refuses CREATE OPERATOR (and all
    * other DDL). They also group the same way, since both have the precedence PostgreSQL
-   * gives "any other operator"; the operators with a precedence of their own and other
-   * schemas are refused.
+   * gives "any other operator". An operator with a precedence of its own ({@code =}, {@code <},
+   * {@code +}, ...) would regroup written plainly, so {@code OPERATOR(pg_catalog.=)} (psqlODBC's
+   * spelling) is carried with the "any other operator" level and written back as it is; without
+   * pg_catalog, and in other schemas, it is refused.
    *
    * @return false if the tokens after {@code operator} are not {@code ( [schema .] op )}, so
    *     the word is an ordinary name
@@ -714,9 +717,18 @@ public final class PostgresTextNormalizer {
     if (!schema.isEmpty() && !schema.equals(List.of("pg_catalog"))) {
       throw notSupported(written + " (an operator outside pg_catalog)", tokens.get(index));
     }
-    if (OWN_PRECEDENCE_OPERATORS.contains(operator.text())) {
-      throw notSupported(written + " (write " + operator.text() + " without OPERATOR)",
-          tokens.get(index));
+    if (PostgresOperator.hasOwnPrecedence(operator.text())) {
+      if (schema.isEmpty()) {
+        throw notSupported(written + " (write OPERATOR(pg_catalog." + operator.text() + "))",
+            tokens.get(index));
+      }
+      // OPERATOR() gives it the "any other operator" level: carried with that level and
+      // written back as the client wrote it (psqlODBC's catalog functions)
+      emit(OperatorCarriers.CARRIER, tokens.get(index), PieceKind.OTHER);
+      carriers.put(pieces.getLast(), PostgresOperator.qualifiedSpelling(operator.text()));
+      emitSkipped(index + 1, close + 1);
+      index = close;
+      return true;
     }
     emitSkipped(index, cursor);
     index = cursor;
@@ -1008,6 +1020,87 @@ public final class PostgresTextNormalizer {
       emit(token.text(), token, PieceKind.WORD);
     }
   }
+
+  /**
+   * {@code FROM f(...)} or {@code , f(...)} in a query's FROM list: the function becomes {@code
+   * TABLE(f(...))}, as after JOIN, since Calcite reads a bare call there only while its first
+   * argument is no call (Grafana's table picker sends {@code FROM generate_series(array_lower(
+   * ...), ...)}). Not after the FROM of {@code extract(year FROM f(d))} and its like, which sits
+   * in a call's parentheses without a SELECT of its own.
+   */
+  private boolean isFunctionItemOfAFromList() {
+    int previous = previousSignificantIndex(index);
+    if (previous < 0 || previousSignificantIsWord("join") || previousSignificantIsWord("lateral")
+        || previousSignificantIs(TokenType.DOT)
+        || !FromItemPositions.startsFromItem(tokens, index)
+        || FromFunctionCalls.itemEnd(tokens, index) < 0) {
+      return false;
+    }
+    return nearestWordAtItsDepth(previous, Set.of("select")).equals("select");
+  }
+
+  /**
+   * The first of {@code words} going back from {@code from} (included) at its parenthesis depth,
+   * or "" when an unclosed parenthesis or the statement's start comes first.
+   */
+  private String nearestWordAtItsDepth(int from, Set<String> words) {
+    int depth = 0;
+    for (int i = from; i >= 0; i--) {
+      Token before = tokens.get(i);
+      if (before.type() == TokenType.CLOSE_PAREN) {
+        depth++;
+      } else if (before.type() == TokenType.OPEN_PAREN) {
+        if (depth == 0) {
+          return "";
+        }
+        depth--;
+      } else if (depth == 0 && before.type() == TokenType.WORD && words.contains(before.foldedWord())) {
+        return before.foldedWord();
+      }
+    }
+    return "";
+  }
+
+  /**
+   * Keywords that Calcite's parser refuses as a column name after AS while PostgreSQL, which
+   * takes any keyword there, reads them as the name.
+   */
+  private static final Set<String> RESERVED_FOR_CALCITE_ONLY =
+      Set.of("any", "by", "call", "case", "collate", "create", "cross", "current", "cursor",
+          "default", "delete", "describe", "distinct", "except", "fetch", "from", "full", "grant",
+          "group", "grouping", "having", "in", "inner", "insert", "intersect", "into", "join",
+          "lateral", "left", "limit", "merge", "minus", "natural", "new", "null", "offset", "on",
+          "order", "outer", "over", "partition", "range", "right", "rollup", "row", "rows",
+          "select", "set", "skip", "some", "stream", "table", "tablesample", "then", "union",
+          "unnest", "update", "using", "values", "when", "where", "window", "with");
+
+  /**
+   * A word right after the AS of a select list item, ending the item: the next token is a
+   * comma, a closing parenthesis, FROM or the end, and the nearest clause word before the AS (at
+   * the same parenthesis depth) is SELECT or RETURNING, so this is no table alias, CAST type or
+   * WITH query name.
+   */
+  private boolean isOutputNameAfterAs() {
+    int as = previousSignificantIndex(index);
+    if (as < 0 || !tokens.get(as).isWord("as")) {
+      return false;
+    }
+    int next = nextSignificant(index);
+    if (next >= 0 && tokens.get(next).type() != TokenType.COMMA
+        && tokens.get(next).type() != TokenType.CLOSE_PAREN
+        && tokens.get(next).type() != TokenType.SEMICOLON && !tokens.get(next).isWord("from")) {
+      return false;
+    }
+    String clause = nearestWordAtItsDepth(as - 1, CLAUSE_WORDS);
+    return clause.equals("select") || clause.equals("returning");
+  }
+
+  /**
+   * The words that start a select list, and the clause words that may stand between a select
+   * list and a later AS: that AS is no select list item's.
+   */
+  private static final Set<String> CLAUSE_WORDS = Set.of("select", "returning", "from", "join",
+      "where", "group", "having", "window", "order", "on", "using", "into", "set", "values", "lateral");
 
   /** {@code JOIN f(...)}: the function becomes {@code TABLE(f(...))}, as after LATERAL. */
   private void join(Token token) throws SqlRefusal, LexicalException {

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.calcite.sql.SqlBinaryOperator;
 import org.apache.calcite.sql.SqlKind;
 
@@ -21,6 +22,10 @@ import org.apache.calcite.sql.SqlKind;
  * is a shift for integers and "strictly right of" for ranges). All share PostgreSQL's "any
  * other operator" precedence and are left associative; the unparser parenthesizes every
  * operand, so what PostgreSQL runs is the tree that was analysed.
+ *
+ * <p>{@code OPERATOR(pg_catalog.op)} around an operator with a precedence of its own ({@code =
+ * < > <= >= <> != + - * / % ^}) is one of these too, under that spelling: inside OPERATOR(...)
+ * PostgreSQL gives it the "any other operator" level, which the carrier keeps.
  *
  * <p>The {@code ?} family ({@code ? ?| ?& @? ?#}...) is not here: {@code ?} is the parameter
  * marker once {@code $n} is normalized, so those stay refused. Operators with a meaning of
@@ -42,7 +47,16 @@ public final class PostgresOperator extends SqlBinaryOperator {
       // bitwise or, bitwise xor (integers, bit strings)
       "|", "#");
 
-  private static final Map<String, PostgresOperator> BY_SPELLING = SPELLINGS.stream()
+  /**
+   * The operators with a precedence of their own in PostgreSQL's grammar; spelled {@code
+   * OPERATOR(pg_catalog.=)} (psqlODBC's catalog functions) they take the "any other operator"
+   * level instead, so they are carried in that spelling and written back in it.
+   */
+  private static final List<String> OWN_PRECEDENCE =
+      List.of("+", "-", "*", "/", "%", "^", "<", ">", "=", "<=", ">=", "<>", "!=");
+
+  private static final Map<String, PostgresOperator> BY_SPELLING = Stream.concat(SPELLINGS.stream(),
+          OWN_PRECEDENCE.stream().map(PostgresOperator::qualifiedSpelling))
       .collect(Collectors.toUnmodifiableMap(Function.identity(), PostgresOperator::new));
 
   /** Calcite's precedence of {@code ||}; only the unparser looks at it, and it parenthesizes. */
@@ -50,6 +64,16 @@ public final class PostgresOperator extends SqlBinaryOperator {
 
   private PostgresOperator(String name) {
     super(name, SqlKind.OTHER, PRECEDENCE, true, null, null, null);
+  }
+
+  /** Whether {@code operator} has a precedence of its own outside {@code OPERATOR(...)}. */
+  public static boolean hasOwnPrecedence(String operator) {
+    return OWN_PRECEDENCE.contains(operator);
+  }
+
+  /** {@code OPERATOR(pg_catalog.op)}, the spelling under which such an operator is carried. */
+  public static String qualifiedSpelling(String operator) {
+    return "OPERATOR(pg_catalog." + operator + ")";
   }
 
   /** The operator spelled {@code spelling} in PostgreSQL, if it is one of these. */

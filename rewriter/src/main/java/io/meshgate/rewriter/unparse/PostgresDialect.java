@@ -257,12 +257,21 @@ public final class PostgresDialect extends PostgresqlSqlDialect {
   }
 
   /**
+   * Functions PostgreSQL has under these names and Calcite reads unquoted as its own syntax. Only
+   * a quoted name in the client's text ({@code "substring"(x, 7)}, DBeaver) is a plain call here;
+   * written back unquoted it would come back as Calcite's SUBSTRING when the forwarded text is
+   * read again, so it stays quoted, which PostgreSQL resolves as the client's text did.
+   */
+  private static final Set<String> CALCITE_SYNTAX_FUNCTIONS = Set.of("substring", "position", "overlay");
+
+  /**
    * Unquoted when PostgreSQL would read the unquoted name as the same function (lower case,
    * not reserved): quoting would turn keyword-like functions such as {@code greatest} into
    * lookups of a function that does not exist.
    */
   private String functionNamePart(String part) {
-    if (PLAIN_NAME.matcher(part).matches() && !RESERVED_KEYWORDS.contains(part)) {
+    if (PLAIN_NAME.matcher(part).matches() && !RESERVED_KEYWORDS.contains(part)
+        && !CALCITE_SYNTAX_FUNCTIONS.contains(part)) {
       return part;
     }
     return quoteIdentifier(part);

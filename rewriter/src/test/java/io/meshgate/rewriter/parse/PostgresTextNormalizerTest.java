@@ -152,6 +152,42 @@ class PostgresTextNormalizerTest {
     assertEquals(expected, normalize(sql).text().replaceAll("\\s+", " "));
   }
 
+  /**
+   * A function item of a query's FROM list is read as TABLE(f(...)), as after JOIN, since Calcite
+   * refuses a bare call whose first argument is a call; FROM inside a call's parentheses is not
+   * a FROM list.
+   */
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', textBlock = """
+      select * from f(g(1)) a                       | select * from TABLE(f(g(1))) a
+      select * from t, s.f(g(t.a)) a                | select * from t, TABLE(s."f"(g(t."a"))) a
+      select (select x from f(g(1)) x)              | select (select x from TABLE(f(g(1))) x)
+      select * from f(1) as a(b int)                | select * from TABLE(f(1)) as a("b" )
+      select * from t join f(g(1)) a on true        | select * from t join TABLE(f(g(1))) a on true
+      select extract(year from f(d)) from t         | select extract(year from f(d)) from t
+      select substring(a from f(b)) from t          | select substring(a from f(b)) from t
+      select * from unnest(f(a)) u                  | select * from unnest(f(a)) u
+      update t set a = 1 from f(g(1)) x             | update t set a = 1 from f(g(1)) x
+      """)
+  void functionItemsOfAFromListAreTableCalls(String sql, String expected) throws Exception {
+    assertEquals(expected, normalize(sql).text().replaceAll("\\s+", " "));
+  }
+
+  /** After a select list item's AS, PostgreSQL takes any keyword as the name; Calcite does not. */
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', textBlock = """
+      select a as table, b as select from t         | select a as "table", b as "select" from t
+      select (select 1 as update) as delete         | select (select 1 as "update") as "delete"
+      select 1 as from from t                       | select 1 as "from" from t
+      select cast(a as table) from t                | select cast(a as table) from t
+      select * from t as table                      | select * from t as table
+      with table as (select 1) select 1             | with table as (select 1) select 1
+      select a as table b from t                    | select a as table b from t
+      """)
+  void keywordsNamingSelectListItemsAreQuoted(String sql, String expected) throws Exception {
+    assertEquals(expected, normalize(sql).text().replaceAll("\\s+", " "));
+  }
+
   @Test
   void markerNamesAreReservedForTheNormalizer() {
     for (String sql : List.of("select meshgate$collate(1, 'C')", "select \"meshgate$with_ordinality\"(f(1))")) {

@@ -1,0 +1,2 @@
+-- psqlODBC 18.00 (info.c, rendered by hand for PostgreSQL 15 with standard_conforming_strings on, so no E before the patterns): SQLTables(NULL, "sales", "%", "TABLE,VIEW")
+select relname, nspname, relkind from pg_catalog.pg_class c, pg_catalog.pg_namespace n where relkind in ('r', 'v', 'm', 'f', 'p') and nspname like 'sales' and relname like '%' and nspname not in ('pg_catalog', 'information_schema', 'pg_toast', 'pg_temp_1') and n.oid = relnamespace order by nspname, relname
