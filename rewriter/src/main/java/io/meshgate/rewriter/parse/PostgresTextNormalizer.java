@@ -39,7 +39,8 @@ import java.util.TreeSet;
  *       which is what PostgreSQL makes of it;
  *   <li>{@code $n} becomes {@code ?}, its number kept so the unparser can write it back;
  *   <li>time-unit and date/time words used as column names are quoted, because Calcite
- *       reads them as keywords (e.g. {@code date_trunc('month', day)});
+ *       reads them as keywords (e.g. {@code date_trunc('month', day)}), and so are other names
+ *       Calcite reserves (see {@link CalciteReservedNames});
  *   <li>identifiers are folded and truncated as PostgreSQL does (ASCII-only folding, 63 bytes),
  *       and a word after a dot is quoted, because PostgreSQL reads it as a name whatever it is
  *       ({@code pg_catalog.unnest});
@@ -434,6 +435,9 @@ public final class PostgresTextNormalizer {
       emit(PgIdentifiers.quote(word), token, PieceKind.IDENTIFIER);
     } else if (DATETIME_WORDS.contains(word) && isTypedLiteralWithPrecision()) {
       typedLiteralWithPrecision(token);
+    } else if (CalciteReservedNames.mustQuote(word, previousSignificantIsWord("as"),
+        nextSignificantIs(TokenType.OPEN_PAREN))) {
+      emit(PgIdentifiers.quote(PgIdentifiers.truncate(word)), token, PieceKind.IDENTIFIER);
     } else if (!PgIdentifiers.isAscii(token.text())
         || PgIdentifiers.truncate(word).length() != word.length()) {
       emit(PgIdentifiers.quote(PgIdentifiers.truncate(word)), token, PieceKind.IDENTIFIER);
