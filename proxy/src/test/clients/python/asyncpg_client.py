@@ -1,0 +1,151 @@
+"""asyncpg through Meshgate, for the client matrix (ClientMatrixIT).
+
+asyncpg is the driver behind FastAPI apps and many notebooks. It speaks only the extended
+protocol: every statement is prepared under a name (Parse, Describe), bound and executed; a
+cursor is a portal read with Execute and a row limit; and a result column of a type it has no
+codec for yet (arrays, ranges, enums) makes it introspect the type first, wrapping its catalog
+query in set_config('jit', ...). The connection comes from the libpq environment (PGHOST,
+PGPORT, PGUSER, PGPASSWORD, PGDATABASE, PGSSLMODE) that the test sets. The script checks what
+only it can see (statement names, exception types, whether it introspected) and prints what it
+read as one JSON object on stdout; the Java test compares that with the backend's own data.
+Any failed check exits non-zero.
+"""
+
+import asyncio
+import io
+import json
+
+import asyncpg
+from asyncpg import exceptions
+
+THRESHOLDS = [10 * index for index in range(8)]
+CURSOR_PREFETCH = 10
+
+
+def check(condition, message):
+    if not condition:
+        raise AssertionError(message)
+
+
+class IntrospectionCounter(asyncpg.Connection):
+    """Counts asyncpg's type introspections, so the test knows they ran through Meshgate."""
+
+    introspections = 0
+
+    async def _introspect_types(self, *args, **kwargs):
+        IntrospectionCounter.introspections += 1
+        return await super()._introspect_types(*args, **kwargs)
+
+
+async def parameterized(connection):
+    """Parameters bound on the server: a filtered count and masked e-mail addresses."""
+    rows = await connection.fetch(
+        "SELECT region, count(*) FROM sales.store_transactions WHERE region = ANY($1::text[]) GROUP BY region",
+        ["EU", "US"])
+    store = await connection.fetchval("SELECT min(store_id) FROM sales.stores WHERE zip_code <> $1", "")
+    check(store is not None, "the user sees no store at all")
+    emails = await connection.fetch(
+        "SELECT customer_email FROM sales.store_transactions WHERE store_id = $1 ORDER BY transaction_id LIMIT $2",
+        store, 20)
+    return {region: count for region, count in rows}, [row["customer_email"] for row in emails]
+
+
+async def prepared(connection):
+    """One statement prepared under a name and executed again with other parameters."""
+    statement = await connection.prepare("SELECT count(*) FROM sales.store_transactions WHERE amount > $1")
+    check(statement.get_name() != "", "asyncpg prepared an unnamed statement")
+    counts = [await statement.fetchval(threshold) for threshold in THRESHOLDS]
+    return {"thresholds": THRESHOLDS, "counts": counts, "statement": statement.get_name()}
+
+
+async def cursor(connection):
+    """A cursor in a transaction: a portal read CURSOR_PREFETCH rows per Execute, then a
+    scrollable one moved and read in pieces."""
+    rows, regions, emails = 0, set(), []
+    async with connection.transaction():
+        async for record in connection.cursor(
+                "SELECT customer_id, region, email FROM customers.customers WHERE customer_id > $1 ORDER BY customer_id",
+                0, prefetch=CURSOR_PREFETCH):
+            rows += 1
+            regions.add(record["region"])
+            emails.append(record["email"])
+        scrollable = await connection.cursor("SELECT customer_id FROM customers.customers ORDER BY customer_id")
+        first = [record["customer_id"] for record in await scrollable.fetch(3)]
+        await scrollable.forward(2)
+        sixth = (await scrollable.fetchrow())["customer_id"]
+    return {"rows": rows, "regions": sorted(regions), "emails": emails[:20], "first": first, "sixth": sixth}
+
+
+async def copy_out(connection):
+    """COPY (query) TO STDOUT of a governed query with a parameter (asyncpg writes it in)."""
+    output = io.BytesIO()
+    status = await connection.copy_from_query(
+        "SELECT region, customer_email FROM sales.store_transactions WHERE amount > $1", 20,
+        output=output, format="csv")
+    lines = output.getvalue().decode("utf-8").splitlines()
+    return {"status": status, "rows": len(lines), "regions": sorted({line.split(",")[0] for line in lines}),
+            "emails": sorted({line.split(",", 1)[1] for line in lines if line.split(",", 1)[1]})}
+
+
+async def introspected(connection):
+    """Columns of types asyncpg has no codec for until it reads the catalog: an integer array,
+    a numeric array and a range, next to a masked e-mail inside jsonb."""
+    before = IntrospectionCounter.introspections
+    rows = await connection.fetch(
+        "SELECT ARRAY[store_id, store_id + 1] AS ids, ARRAY[amount]::numeric[] AS amounts,"
+        " numrange(amount, amount + 1) AS span, jsonb_build_object('email', customer_email) AS doc"
+        " FROM sales.store_transactions WHERE amount > $1 ORDER BY transaction_id LIMIT 5", 0)
+    check(IntrospectionCounter.introspections > before, "asyncpg introspected no type")
+    return {
+        "introspections": IntrospectionCounter.introspections - before,
+        "rows": ["%s|%s|%s" % (row["ids"], [str(amount) for amount in row["amounts"]], row["span"].lower)
+                 for row in rows],
+        "emails": [json.loads(row["doc"])["email"] for row in rows],
+    }
+
+
+async def denied_then_usable(connection):
+    """A refusal raises with 42501; in a transaction the rest fails until rollback, and the
+    connection is usable afterwards."""
+    observed = {}
+    try:
+        await connection.fetch("SELECT * FROM weather.stations_raw WHERE zip_code = $1", "10115")
+        raise AssertionError("the query on weather.stations_raw was not refused")
+    except exceptions.InsufficientPrivilegeError as denied:
+        observed["sqlstate"] = denied.sqlstate
+        observed["message"] = denied.message
+    transaction = connection.transaction()
+    await transaction.start()
+    try:
+        await connection.fetch("SELECT * FROM weather.stations_raw LIMIT 1")
+        raise AssertionError("the query on weather.stations_raw was not refused in a transaction")
+    except exceptions.InsufficientPrivilegeError:
+        pass
+    try:
+        await connection.fetchval("SELECT count(*) FROM sales.stores")
+        raise AssertionError("a statement in the failed transaction was not refused")
+    except exceptions.InFailedSQLTransactionError as aborted:
+        observed["in_failed_transaction"] = aborted.sqlstate
+    await transaction.rollback()
+    observed["stores_after_rollback"] = await connection.fetchval("SELECT count(*) FROM sales.stores")
+    return observed
+
+
+async def main():
+    connection = await asyncpg.connect(connection_class=IntrospectionCounter,
+                                       server_settings={"application_name": "client-matrix-asyncpg"})
+    try:
+        result = {"client": "asyncpg", "version": asyncpg.__version__}
+        result["counts_by_region"], result["emails"] = await parameterized(connection)
+        result["prepared"] = await prepared(connection)
+        result["cursor"] = await cursor(connection)
+        result["copy"] = await copy_out(connection)
+        result["introspected"] = await introspected(connection)
+        result["denied"] = await denied_then_usable(connection)
+    finally:
+        await connection.close()
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
