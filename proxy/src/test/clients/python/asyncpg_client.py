@@ -2,9 +2,10 @@
 
 asyncpg is the driver behind FastAPI apps and many notebooks. It speaks only the extended
 protocol: every statement is prepared under a name (Parse, Describe), bound and executed; a
-cursor is a portal read with Execute and a row limit; and a result column of a type it has no
+cursor is a portal read with Execute and a row limit; a result column of a type it has no
 codec for yet (arrays, ranges, enums) makes it introspect the type first, wrapping its catalog
-query in set_config('jit', ...). The connection comes from the libpq environment (PGHOST,
+query in set_config('jit', ...); and its pool resets a connection with one multi-statement
+query whenever the application gives it back. The connection comes from the libpq environment (PGHOST,
 PGPORT, PGUSER, PGPASSWORD, PGDATABASE, PGSSLMODE) that the test sets. The script checks what
 only it can see (statement names, exception types, whether it introspected) and prints what it
 read as one JSON object on stdout; the Java test compares that with the backend's own data.
@@ -104,6 +105,31 @@ async def introspected(connection):
     }
 
 
+async def pooled():
+    """A pool of one connection, as FastAPI apps use asyncpg: every release resets the
+    connection (pg_advisory_unlock_all(), CLOSE ALL, UNLISTEN *, RESET ALL in one query), and
+    the next acquire must get a working, still governed connection. A custom jsonb codec makes
+    asyncpg look the type up by name; executemany runs one prepared statement per argument."""
+    counts, emails = [], []
+    pool = await asyncpg.create_pool(min_size=1, max_size=1,
+                                     server_settings={"application_name": "client-matrix-asyncpg-pool"})
+    try:
+        for threshold in THRESHOLDS[:3]:
+            async with pool.acquire() as connection:
+                counts.append(await connection.fetchval(
+                    "SELECT count(*) FROM sales.store_transactions WHERE amount > $1", threshold))
+        async with pool.acquire() as connection:
+            await connection.set_type_codec("jsonb", encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
+            documents = await connection.fetch(
+                "SELECT jsonb_build_object('email', customer_email) AS doc FROM sales.store_transactions"
+                " WHERE customer_email IS NOT NULL ORDER BY transaction_id LIMIT 5")
+            emails = [row["doc"]["email"] for row in documents]
+            await connection.executemany("SELECT count(*) FROM sales.stores WHERE store_id > $1", [(1,), (2,)])
+    finally:
+        await pool.close()
+    return {"thresholds": THRESHOLDS[:3], "counts": counts, "emails": emails}
+
+
 async def denied_then_usable(connection):
     """A refusal raises with 42501; in a transaction the rest fails until rollback, and the
     connection is usable afterwards."""
@@ -144,6 +170,7 @@ async def main():
         result["denied"] = await denied_then_usable(connection)
     finally:
         await connection.close()
+    result["pool"] = await pooled()
     print(json.dumps(result))
 
 

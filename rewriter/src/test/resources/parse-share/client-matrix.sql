@@ -131,3 +131,14 @@ SELECT current_setting('jit') AS cur, set_config('jit', 'off', false) AS new
 ;
 SELECT set_config('jit', $1, false)
 ;
+-- asyncpg's pool reset: one simple Query of four statements, which the proxy splits
+SELECT pg_advisory_unlock_all()
+;
+CLOSE ALL
+;
+UNLISTEN *
+;
+RESET ALL
+;
+SELECT count(*) FROM sales.stores WHERE store_id > $1
+;

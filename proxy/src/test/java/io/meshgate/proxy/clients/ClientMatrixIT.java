@@ -284,8 +284,9 @@ class ClientMatrixIT {
 
   /**
    * asyncpg (FastAPI apps, notebooks): extended protocol only, every statement prepared under a
-   * name, cursors as portals read with a row limit, COPY of a query, and type introspection
-   * (with its {@code set_config('jit', ...)} probe) for array and range columns.
+   * name, cursors as portals read with a row limit, COPY of a query, type introspection (with
+   * its {@code set_config('jit', ...)} probe) for array and range columns, and a pool whose
+   * reset query runs every time a connection is given back.
    */
   @Test
   void asyncpgPreparesEverythingReadsCursorsAndIntrospectsTypesGoverned() throws IOException, SQLException {
@@ -331,6 +332,10 @@ class ClientMatrixIT {
     assertTrue(denied.path("message").asText().contains("weather.stations_raw"), denied.toString());
     assertEquals("25P02", denied.path("in_failed_transaction").asText(), denied.toString());
     assertEquals(aliceStores(), denied.path("stores_after_rollback").asLong(), denied.toString());
+
+    JsonNode pool = result.path("pool");
+    assertThresholdCounts(pool);
+    assertMasked(strings(pool.path("emails")));
   }
 
   private static void assertCommonPythonObservations(JsonNode result) throws SQLException {

@@ -61,7 +61,8 @@ class FunctionAllowlistTest {
       "jsonb_build_object('a', region), row_to_json(s) FROM sales.stores s",
       "* FROM generate_series(1, 3) g, unnest(ARRAY[1, 2]) u",
       "cast(store_id AS text), store_id::text, pg_sleep(0), current_setting('server_version') FROM sales.stores",
-      "pg_get_userbyid(1), format_type(23, -1), has_table_privilege('pg_class', 'select')"})
+      "pg_get_userbyid(1), format_type(23, -1), has_table_privilege('pg_class', 'select')",
+      "pg_advisory_unlock_all()"})
   void builtInsOnTheListRun(String select) throws SqlRefusal {
     analyzer.analyze("SELECT " + select, DemoCatalog.SEARCH_PATH);
   }
