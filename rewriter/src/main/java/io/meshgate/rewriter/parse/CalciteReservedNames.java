@@ -28,7 +28,8 @@ final class CalciteReservedNames {
   /**
    * PostgreSQL 15's unreserved keywords that Calcite reserves. They are syntax in many places
    * ({@code ROWS BETWEEN}, {@code PARTITION BY}, {@code OVER (}), so they are quoted only right
-   * after {@code AS}, where PostgreSQL reads every word as an output or FROM alias. The ones that
+   * after {@code AS}, where PostgreSQL reads every word as an output or FROM alias, and right
+   * before a dot, where no syntax has them ({@code FROM t AS snapshot WHERE snapshot.x}). The ones that
    * start a statement ({@code AS INSERT} may follow PREPARE) or a clause ({@code SET}) are left
    * out, and stay unreadable as aliases.
    */
@@ -40,14 +41,27 @@ final class CalciteReservedNames {
 
   /**
    * Whether {@code word} (folded, unquoted) must be quoted for Calcite to read it as the name
-   * PostgreSQL reads; {@code afterAs} when the previous significant token is {@code AS},
-   * {@code beforeParenthesis} when the next one is {@code (}.
+   * PostgreSQL reads, given the significant tokens around it.
    */
-  static boolean mustQuote(String word, boolean afterAs, boolean beforeParenthesis) {
-    if (beforeParenthesis) {
-      return false;
-    }
-    return NOT_POSTGRES_KEYWORDS.contains(word) || afterAs && UNRESERVED_POSTGRES_KEYWORDS.contains(word);
+  static boolean mustQuote(String word, Neighbours neighbours) {
+    return switch (neighbours) {
+      case BEFORE_PARENTHESIS -> false;
+      case AFTER_AS, BEFORE_DOT ->
+          NOT_POSTGRES_KEYWORDS.contains(word) || UNRESERVED_POSTGRES_KEYWORDS.contains(word);
+      case OTHER -> NOT_POSTGRES_KEYWORDS.contains(word);
+    };
+  }
+
+  /** Where a word stands, as far as quoting it goes; the first that applies. */
+  enum Neighbours {
+    /** followed by {@code (}: a function, or a FROM alias with column names */
+    BEFORE_PARENTHESIS,
+    /** right after {@code AS}: an alias */
+    AFTER_AS,
+    /** followed by a dot: a qualifier */
+    BEFORE_DOT,
+    /** anywhere else */
+    OTHER
   }
 
   /** Every word of both lists, for the test that Calcite still reserves them. */

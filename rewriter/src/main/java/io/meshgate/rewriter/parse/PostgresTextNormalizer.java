@@ -435,8 +435,7 @@ public final class PostgresTextNormalizer {
       emit(PgIdentifiers.quote(word), token, PieceKind.IDENTIFIER);
     } else if (DATETIME_WORDS.contains(word) && isTypedLiteralWithPrecision()) {
       typedLiteralWithPrecision(token);
-    } else if (CalciteReservedNames.mustQuote(word, previousSignificantIsWord("as"),
-        nextSignificantIs(TokenType.OPEN_PAREN))) {
+    } else if (CalciteReservedNames.mustQuote(word, reservedNameNeighbours())) {
       emit(PgIdentifiers.quote(PgIdentifiers.truncate(word)), token, PieceKind.IDENTIFIER);
     } else if (!PgIdentifiers.isAscii(token.text())
         || PgIdentifiers.truncate(word).length() != word.length()) {
@@ -571,6 +570,18 @@ public final class PostgresTextNormalizer {
     index = literal;
     emit(characterLiteral(tokens.get(literal)), tokens.get(literal), PieceKind.LITERAL);
     emit(" AS " + type + ")", tokens.get(index), PieceKind.CLOSE_PAREN);
+  }
+
+  private CalciteReservedNames.Neighbours reservedNameNeighbours() {
+    if (nextSignificantIs(TokenType.OPEN_PAREN)) {
+      return CalciteReservedNames.Neighbours.BEFORE_PARENTHESIS;
+    }
+    if (previousSignificantIsWord("as")) {
+      return CalciteReservedNames.Neighbours.AFTER_AS;
+    }
+    return nextSignificantIs(TokenType.DOT)
+        ? CalciteReservedNames.Neighbours.BEFORE_DOT
+        : CalciteReservedNames.Neighbours.OTHER;
   }
 
   private boolean isTimeUnitKeyword() {

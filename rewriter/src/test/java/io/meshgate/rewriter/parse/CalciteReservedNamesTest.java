@@ -54,6 +54,9 @@ class CalciteReservedNamesTest {
       "SELECT pattern, measure, uuid, l.ordinal FROM events.log l WHERE pattern <> 'x' ORDER BY ordinal"
           + "|SELECT \"pattern\", \"measure\", \"uuid\", \"l\".\"ordinal\" FROM $log AS \"l\""
           + " WHERE (\"pattern\" <> 'x') ORDER BY \"ordinal\"",
+      // a FROM alias and its qualified columns
+      "SELECT snapshot.id FROM events.log AS snapshot WHERE snapshot.pattern IS NULL"
+          + "|SELECT \"snapshot\".\"id\" FROM $log AS \"snapshot\" WHERE (\"snapshot\".\"pattern\" IS NULL)",
       // syntax stays syntax: window frames, types, functions of the same name
       "SELECT sum(id) OVER (PARTITION BY pattern ORDER BY id ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) FROM events.log"
           + "|SELECT (sum(\"id\") OVER (PARTITION BY \"pattern\" ORDER BY \"id\" ROWS BETWEEN 1 PRECEDING AND CURRENT ROW))"
