@@ -13,6 +13,8 @@ Any failed check exits non-zero.
 """
 
 import asyncio
+import datetime
+import decimal
 import io
 import json
 
@@ -86,6 +88,27 @@ async def copy_out(connection):
     lines = output.getvalue().decode("utf-8").splitlines()
     return {"status": status, "rows": len(lines), "regions": sorted({line.split(",")[0] for line in lines}),
             "emails": sorted({line.split(",", 1)[1] for line in lines if line.split(",", 1)[1]})}
+
+
+async def copy_table(connection):
+    """COPY table TO STDOUT (copy_from_table) is governed like SELECT; COPY FROM STDIN into a
+    filtered, masked table (copy_records_to_table, binary) is refused with 0A000 and the
+    connection stays usable."""
+    output = io.BytesIO()
+    status = await connection.copy_from_table(
+        "store_transactions", schema_name="sales", columns=["region", "customer_email"], output=output, format="csv")
+    lines = output.getvalue().decode("utf-8").splitlines()
+    observed = {"status": status, "rows": len(lines), "regions": sorted({line.split(",")[0] for line in lines}),
+                "emails": sorted({line.split(",", 1)[1] for line in lines if line.split(",", 1)[1]})}
+    try:
+        await connection.copy_records_to_table(
+            "store_transactions", schema_name="sales",
+            records=[(9999999, 1, datetime.date(2025, 1, 1), decimal.Decimal("1.00"), None, "EU")])
+        raise AssertionError("COPY FROM into sales.store_transactions was not refused")
+    except exceptions.FeatureNotSupportedError as refused:
+        observed["copy_in_sqlstate"] = refused.sqlstate
+    observed["stores_after_refusal"] = await connection.fetchval("SELECT count(*) FROM sales.stores")
+    return observed
 
 
 async def introspected(connection):
@@ -166,6 +189,7 @@ async def main():
         result["prepared"] = await prepared(connection)
         result["cursor"] = await cursor(connection)
         result["copy"] = await copy_out(connection)
+        result["copy_table"] = await copy_table(connection)
         result["introspected"] = await introspected(connection)
         result["denied"] = await denied_then_usable(connection)
     finally:

@@ -131,6 +131,10 @@ SELECT current_setting('jit') AS cur, set_config('jit', 'off', false) AS new
 ;
 SELECT set_config('jit', $1, false)
 ;
+COPY "sales"."store_transactions" ("region", "customer_email") TO STDOUT (FORMAT csv)
+;
+COPY "sales"."store_transactions" FROM STDIN (FORMAT binary)
+;
 -- asyncpg's pool reset: one simple Query of four statements, which the proxy splits
 SELECT pg_advisory_unlock_all()
 ;

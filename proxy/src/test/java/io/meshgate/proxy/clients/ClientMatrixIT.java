@@ -315,6 +315,13 @@ class ClientMatrixIT {
     assertEquals(List.of(ALICE_REGION), strings(copy.path("regions")), copy.toString());
     assertMasked(strings(copy.path("emails")));
 
+    JsonNode copyTable = result.path("copy_table");
+    assertEquals("COPY " + aliceTransactions(), copyTable.path("status").asText(), copyTable.toString());
+    assertEquals(List.of(ALICE_REGION), strings(copyTable.path("regions")), copyTable.toString());
+    assertMasked(strings(copyTable.path("emails")));
+    assertEquals("0A000", copyTable.path("copy_in_sqlstate").asText(), copyTable.toString());
+    assertEquals(aliceStores(), copyTable.path("stores_after_refusal").asLong(), copyTable.toString());
+
     JsonNode introspected = result.path("introspected");
     assertTrue(introspected.path("introspections").asInt() > 0, introspected.toString());
     List<String> expected = new ArrayList<>();
