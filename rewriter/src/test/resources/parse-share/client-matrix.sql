@@ -115,3 +115,34 @@ SELECT customer_id, email, region FROM customers.customers WHERE customer_id > $
 ;
 SELECT * FROM weather.stations_raw WHERE zip_code = $1
 ;
+-- asyncpg (asyncpg_client.py): every statement prepared with $n; the JIT probe and restore
+-- around its type introspection (the introspection query itself is a catalog read)
+SELECT region, count(*) FROM sales.store_transactions WHERE region = ANY($1::text[]) GROUP BY region
+;
+SELECT customer_email FROM sales.store_transactions WHERE store_id = $1 ORDER BY transaction_id LIMIT $2
+;
+SELECT customer_id, region, email FROM customers.customers WHERE customer_id > $1 ORDER BY customer_id
+;
+COPY (SELECT region, customer_email FROM sales.store_transactions WHERE amount > 20) TO STDOUT (FORMAT csv)
+;
+SELECT ARRAY[store_id, store_id + 1] AS ids, ARRAY[amount]::numeric[] AS amounts, numrange(amount, amount + 1) AS span, jsonb_build_object('email', customer_email) AS doc FROM sales.store_transactions WHERE amount > $1 ORDER BY transaction_id LIMIT 5
+;
+SELECT current_setting('jit') AS cur, set_config('jit', 'off', false) AS new
+;
+SELECT set_config('jit', $1, false)
+;
+COPY "sales"."store_transactions" ("region", "customer_email") TO STDOUT (FORMAT csv)
+;
+COPY "sales"."store_transactions" FROM STDIN (FORMAT binary)
+;
+-- asyncpg's pool reset: one simple Query of four statements, which the proxy splits
+SELECT pg_advisory_unlock_all()
+;
+CLOSE ALL
+;
+UNLISTEN *
+;
+RESET ALL
+;
+SELECT count(*) FROM sales.stores WHERE store_id > $1
+;

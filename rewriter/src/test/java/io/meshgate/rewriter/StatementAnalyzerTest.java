@@ -36,7 +36,7 @@ class StatementAnalyzerTest {
       "DISCARD ALL", "DEALLOCATE ALL", "deallocate S_1", "CLOSE c1",
       "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY", "SET TIME ZONE 'UTC'",
       "set standard_conforming_strings = on", "SET client_encoding TO 'UTF8'",
-      "SET NAMES 'utf8'", "set extra_float_digits = 3"})
+      "SET NAMES 'utf8'", "set extra_float_digits = 3", "UNLISTEN *", "unlisten channel"})
   void utilityStatementsPassThroughAsTheirTokens(String sql) throws SqlRefusal {
     AnalyzedStatement statement = analyze(sql);
     assertEquals(StatementKind.UTILITY, statement.kind());

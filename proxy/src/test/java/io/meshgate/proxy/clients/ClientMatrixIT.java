@@ -30,9 +30,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The client matrix: real clients (psql, pgbench, psycopg 3, psycopg2, node-postgres) talk to
- * Meshgate in front of the demo data mesh, each in its own way of using the protocol, and every
- * one of them must get governed results: alice only the EU rows, everyone masked e-mail
+ * The client matrix: real clients (psql, pgbench, psycopg 3, psycopg2, SQLAlchemy, asyncpg,
+ * node-postgres) talk to Meshgate in front of the demo data mesh, each in its own way of using
+ * the protocol, and every one of them must get governed results: alice only the EU rows, everyone masked e-mail
  * addresses, and a refusal with SQLSTATE 42501 that leaves the session usable. The clients are
  * the pinned versions that {@code proxy/bin/ensure-test-clients} installs; the expected answers
  * are read from the backend directly. Clients connect with sslmode=disable and must not care
@@ -280,6 +280,69 @@ class ClientMatrixIT {
         + " AND contype = 'u' ORDER BY conname"), strings(result.path("unique")));
     assertEquals(Map.of(ALICE_REGION, aliceTransactions()), longs(result.path("counts_by_region")), result.toString());
     assertMasked(strings(result.path("emails")));
+  }
+
+  /**
+   * asyncpg (FastAPI apps, notebooks): extended protocol only, every statement prepared under a
+   * name, cursors as portals read with a row limit, COPY of a query, type introspection (with
+   * its {@code set_config('jit', ...)} probe) for array and range columns, and a pool whose
+   * reset query runs every time a connection is given back.
+   */
+  @Test
+  void asyncpgPreparesEverythingReadsCursorsAndIntrospectsTypesGoverned() throws IOException, SQLException {
+    JsonNode result = script("alice", List.of(clients.python().toString(), clientFile("python/asyncpg_client.py").toString()));
+    assertEquals("0.32.0", result.path("version").asText());
+    assertEquals(Map.of(ALICE_REGION, aliceTransactions()), longs(result.path("counts_by_region")), result.toString());
+    assertMasked(strings(result.path("emails")));
+    assertEquals(20, result.path("emails").size(), result.toString());
+    assertThresholdCounts(result.path("prepared"));
+    assertTrue(result.at("/prepared/statement").asText().startsWith("__asyncpg_stmt_"), result.toString());
+
+    JsonNode cursor = result.path("cursor");
+    assertEquals(aliceCustomers(), cursor.path("rows").asLong(), cursor.toString());
+    assertEquals(List.of(ALICE_REGION), strings(cursor.path("regions")), cursor.toString());
+    assertMasked(strings(cursor.path("emails")));
+    List<String> aliceCustomerIds = backend.rows(
+        "SELECT customer_id FROM customers.customers WHERE region = ? ORDER BY customer_id LIMIT 6", ALICE_REGION);
+    assertEquals(aliceCustomerIds.subList(0, 3), strings(cursor.path("first")), cursor.toString());
+    assertEquals(aliceCustomerIds.get(5), cursor.path("sixth").asText(), cursor.toString());
+
+    JsonNode copy = result.path("copy");
+    long copied = backend.count(
+        "SELECT count(*) FROM sales.store_transactions WHERE region = ? AND amount > 20", ALICE_REGION);
+    assertEquals("COPY " + copied, copy.path("status").asText(), copy.toString());
+    assertEquals(copied, copy.path("rows").asLong(), copy.toString());
+    assertEquals(List.of(ALICE_REGION), strings(copy.path("regions")), copy.toString());
+    assertMasked(strings(copy.path("emails")));
+
+    JsonNode copyTable = result.path("copy_table");
+    assertEquals("COPY " + aliceTransactions(), copyTable.path("status").asText(), copyTable.toString());
+    assertEquals(List.of(ALICE_REGION), strings(copyTable.path("regions")), copyTable.toString());
+    assertMasked(strings(copyTable.path("emails")));
+    assertEquals("0A000", copyTable.path("copy_in_sqlstate").asText(), copyTable.toString());
+    assertEquals(aliceStores(), copyTable.path("stores_after_refusal").asLong(), copyTable.toString());
+
+    JsonNode introspected = result.path("introspected");
+    assertTrue(introspected.path("introspections").asInt() > 0, introspected.toString());
+    List<String> expected = new ArrayList<>();
+    for (String row : backend.rows("SELECT store_id, amount FROM sales.store_transactions WHERE region = ?"
+        + " AND amount > 0 ORDER BY transaction_id LIMIT 5", ALICE_REGION)) {
+      String[] columns = row.split("\\|");
+      int store = Integer.parseInt(columns[0]);
+      expected.add("[" + store + ", " + (store + 1) + "]|['" + columns[1] + "']|" + columns[1]);
+    }
+    assertEquals(expected, strings(introspected.path("rows")), introspected.toString());
+    assertMasked(strings(introspected.path("emails")));
+
+    JsonNode denied = result.path("denied");
+    assertEquals("42501", denied.path("sqlstate").asText(), denied.toString());
+    assertTrue(denied.path("message").asText().contains("weather.stations_raw"), denied.toString());
+    assertEquals("25P02", denied.path("in_failed_transaction").asText(), denied.toString());
+    assertEquals(aliceStores(), denied.path("stores_after_rollback").asLong(), denied.toString());
+
+    JsonNode pool = result.path("pool");
+    assertThresholdCounts(pool);
+    assertMasked(strings(pool.path("emails")));
   }
 
   private static void assertCommonPythonObservations(JsonNode result) throws SQLException {

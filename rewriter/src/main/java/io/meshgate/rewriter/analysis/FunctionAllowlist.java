@@ -124,7 +124,7 @@ public final class FunctionAllowlist {
     @Override
     public String visit(SqlCall call) {
       List<String> name = functionName(call);
-      if (!name.isEmpty() && !allows(name)) {
+      if (!name.isEmpty() && !allows(name) && !PlannerSettingCalls.isAllowed(call, name)) {
         return String.join(".", name);
       }
       for (SqlNode operand : call.getOperandList()) {

@@ -17,10 +17,12 @@ import java.util.Set;
  * change who the backend acts as, or how it reads the SQL Meshgate sends, are refused.
  */
 public final class UtilityStatements {
+  // UNLISTEN: LISTEN is refused, so a session listens on no channel and UNLISTEN changes
+  // nothing; asyncpg's pool sends "UNLISTEN *" with every connection it takes back.
   private static final Set<String> ALLOWED_FIRST_KEYWORDS =
       Set.of(
           "set", "show", "reset", "begin", "start", "commit", "end", "rollback", "abort",
-          "savepoint", "release", "discard", "deallocate", "close");
+          "savepoint", "release", "discard", "deallocate", "close", "unlisten");
 
   /** Settings that change the backend identity. */
   private static final Set<String> IDENTITY_SETTINGS = Set.of("role", "session_authorization");

@@ -40,7 +40,8 @@ import java.util.TreeSet;
  *       which is what PostgreSQL makes of it;
  *   <li>{@code $n} becomes {@code ?}, its number kept so the unparser can write it back;
  *   <li>time-unit and date/time words used as column names are quoted, because Calcite
- *       reads them as keywords (e.g. {@code date_trunc('month', day)});
+ *       reads them as keywords (e.g. {@code date_trunc('month', day)}), and so are other names
+ *       Calcite reserves (see {@link CalciteReservedNames});
  *   <li>identifiers are folded and truncated as PostgreSQL does (ASCII-only folding, 63 bytes),
  *       and a word after a dot is quoted, because PostgreSQL reads it as a name whatever it is
  *       ({@code pg_catalog.unnest});
@@ -435,6 +436,8 @@ public final class PostgresTextNormalizer {
       emit(PgIdentifiers.quote(word), token, PieceKind.IDENTIFIER);
     } else if (DATETIME_WORDS.contains(word) && isTypedLiteralWithPrecision()) {
       typedLiteralWithPrecision(token);
+    } else if (CalciteReservedNames.mustQuote(word, reservedNameNeighbours())) {
+      emit(PgIdentifiers.quote(PgIdentifiers.truncate(word)), token, PieceKind.IDENTIFIER);
     } else if (!PgIdentifiers.isAscii(token.text())
         || PgIdentifiers.truncate(word).length() != word.length()) {
       emit(PgIdentifiers.quote(PgIdentifiers.truncate(word)), token, PieceKind.IDENTIFIER);
@@ -568,6 +571,18 @@ public final class PostgresTextNormalizer {
     index = literal;
     emit(characterLiteral(tokens.get(literal)), tokens.get(literal), PieceKind.LITERAL);
     emit(" AS " + type + ")", tokens.get(index), PieceKind.CLOSE_PAREN);
+  }
+
+  private CalciteReservedNames.Neighbours reservedNameNeighbours() {
+    if (nextSignificantIs(TokenType.OPEN_PAREN)) {
+      return CalciteReservedNames.Neighbours.BEFORE_PARENTHESIS;
+    }
+    if (previousSignificantIsWord("as")) {
+      return CalciteReservedNames.Neighbours.AFTER_AS;
+    }
+    return nextSignificantIs(TokenType.DOT)
+        ? CalciteReservedNames.Neighbours.BEFORE_DOT
+        : CalciteReservedNames.Neighbours.OTHER;
   }
 
   private boolean isTimeUnitKeyword() {

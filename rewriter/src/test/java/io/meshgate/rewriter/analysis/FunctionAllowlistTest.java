@@ -61,9 +61,42 @@ class FunctionAllowlistTest {
       "jsonb_build_object('a', region), row_to_json(s) FROM sales.stores s",
       "* FROM generate_series(1, 3) g, unnest(ARRAY[1, 2]) u",
       "cast(store_id AS text), store_id::text, pg_sleep(0), current_setting('server_version') FROM sales.stores",
-      "pg_get_userbyid(1), format_type(23, -1), has_table_privilege('pg_class', 'select')"})
+      "pg_get_userbyid(1), format_type(23, -1), has_table_privilege('pg_class', 'select')",
+      "pg_advisory_unlock_all()"})
   void builtInsOnTheListRun(String select) throws SqlRefusal {
     analyzer.analyze("SELECT " + select, DemoCatalog.SEARCH_PATH);
+  }
+
+  /** asyncpg's JIT probe and restore around its type introspection; planner-only, so allowed. */
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "SELECT current_setting('jit') AS cur, set_config('jit', 'off', false) AS new",
+      "SELECT set_config('jit', $1, false)", "SELECT pg_catalog.set_config('JIT', 'on', true)"})
+  void setConfigOfJitRuns(String sql) throws SqlRefusal {
+    assertEquals(sql.contains("$1") ? "SELECT set_config('jit', $1, FALSE)" : sql.startsWith("SELECT current")
+            ? "SELECT current_setting('jit') AS \"cur\", set_config('jit', 'off', FALSE) AS \"new\""
+            : "SELECT pg_catalog.set_config('JIT', 'on', TRUE)",
+        analyzer.analyze(sql, DemoCatalog.SEARCH_PATH).passthroughSql());
+  }
+
+  /** Any other setting, or a value or flag that is not a literal (or parameter), stays refused. */
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "set_config('search_path', 'sales', false)", "set_config('role', 'x', false)",
+      "set_config('standard_conforming_strings', 'off', false)", "set_config('jit ', 'off', false)",
+      "set_config(lower('JIT'), 'off', false)", "set_config('jit', lower('off'), false)",
+      "set_config('jit', (SELECT region FROM sales.stores LIMIT 1), false)",
+      "set_config('jit', 'off', 1 = 1)", "set_config('jit', 'off')", "public.set_config('jit', 'off', false)",
+      "\"SET_CONFIG\"('jit', 'off', false)"})
+  void setConfigOfAnythingElseIsRefused(String call) {
+    SqlRefusal refusal = refusal(analyzer, "SELECT " + call);
+    assertEquals("42501", refusal.sqlState(), call);
+  }
+
+  @Test
+  void groupingOfRollupRuns() throws SqlRefusal {
+    analyzer.analyze("SELECT region, store_id, grouping(region, store_id) FROM sales.stores"
+        + " GROUP BY ROLLUP (region, store_id)", DemoCatalog.SEARCH_PATH);
   }
 
   @Test
