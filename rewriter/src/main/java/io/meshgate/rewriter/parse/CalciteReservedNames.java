@@ -37,6 +37,20 @@ final class CalciteReservedNames {
       "current", "cursor", "new", "next", "over", "partition", "range", "rollup", "rows", "skip",
       "snapshot", "volatile");
 
+  /**
+   * PostgreSQL 15's other keywords that Calcite reserves. A select list item's name after AS may
+   * be any keyword to PostgreSQL (Metabase names its privilege columns {@code table},
+   * {@code select}, {@code insert}, {@code update}, {@code delete}), so there, and only there,
+   * they are quoted too.
+   */
+  private static final Set<String> OTHER_POSTGRES_KEYWORDS = Set.of(
+      "any", "by", "call", "case", "create", "cross", "default", "delete", "distinct",
+      "except", "fetch", "from", "full", "grant", "group", "grouping", "having", "in", "inner",
+      "insert", "intersect", "interval", "into", "join", "lateral", "left", "limit", "merge", "natural", "null",
+      "offset", "on", "order", "outer", "right", "row", "select", "set", "some", "table",
+      "tablesample", "then", "union", "unnest", "update", "using", "values", "when", "where",
+      "window", "with");
+
   private CalciteReservedNames() {}
 
   /**
@@ -45,6 +59,8 @@ final class CalciteReservedNames {
    */
   static boolean mustQuote(String word, Neighbours neighbours) {
     return switch (neighbours) {
+      case OUTPUT_NAME -> NOT_POSTGRES_KEYWORDS.contains(word) || UNRESERVED_POSTGRES_KEYWORDS.contains(word)
+          || OTHER_POSTGRES_KEYWORDS.contains(word);
       case BEFORE_PARENTHESIS -> false;
       case AFTER_AS, BEFORE_DOT ->
           NOT_POSTGRES_KEYWORDS.contains(word) || UNRESERVED_POSTGRES_KEYWORDS.contains(word);
@@ -54,6 +70,11 @@ final class CalciteReservedNames {
 
   /** Where a word stands, as far as quoting it goes; the first that applies. */
   enum Neighbours {
+    /**
+     * right after the AS of a select list (or RETURNING) item, and ending it: the item's name,
+     * which PostgreSQL reads whatever keyword it is
+     */
+    OUTPUT_NAME,
     /** followed by {@code (}: a function, or a FROM alias with column names */
     BEFORE_PARENTHESIS,
     /** right after {@code AS}: an alias */
@@ -64,8 +85,9 @@ final class CalciteReservedNames {
     OTHER
   }
 
-  /** Every word of both lists, for the test that Calcite still reserves them. */
+  /** Every word of the lists, for the test that Calcite still reserves them. */
   static Set<String> words() {
-    return Set.copyOf(Stream.concat(NOT_POSTGRES_KEYWORDS.stream(), UNRESERVED_POSTGRES_KEYWORDS.stream()).toList());
+    return Set.copyOf(Stream.of(NOT_POSTGRES_KEYWORDS, UNRESERVED_POSTGRES_KEYWORDS, OTHER_POSTGRES_KEYWORDS)
+        .flatMap(Set::stream).toList());
   }
 }

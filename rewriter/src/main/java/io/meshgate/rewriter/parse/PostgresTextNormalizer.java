@@ -378,10 +378,11 @@ public final class PostgresTextNormalizer {
       // After a dot PostgreSQL reads any word as a name, keywords included; Calcite would
       // read some as keywords (pg_catalog.unnest(...) in psql's \d+).
       emit(PgIdentifiers.quote(PgIdentifiers.truncate(word)), token, PieceKind.IDENTIFIER);
-    } else if (RESERVED_FOR_CALCITE_ONLY.contains(word) && isOutputNameAfterAs()) {
-      // After AS in a select list PostgreSQL takes any keyword as the column's name (Metabase
-      // names its privilege columns table, select, insert, update, delete; asyncpg says AS new).
-      emit(PgIdentifiers.quote(word), token, PieceKind.IDENTIFIER);
+    } else if (isOutputNameAfterAs() && (word.equals("collate")
+        || CalciteReservedNames.mustQuote(word, CalciteReservedNames.Neighbours.OUTPUT_NAME))) {
+      // Before the branches below that read some of these words as syntax (AS interval, AS join;
+      // COLLATE, which Calcite does not reserve, is read as the clause below)
+      emit(PgIdentifiers.quote(PgIdentifiers.truncate(word)), token, PieceKind.IDENTIFIER);
     } else if (word.equals("unnest") && isUnnestCallInAnExpression()) {
       // Calcite reads UNNEST only as a FROM item; PostgreSQL's unnest is a plain function, and
       // set-returning in a select list (SQLAlchemy's reflection of keys and indexes uses it).
@@ -1075,19 +1076,6 @@ public final class PostgresTextNormalizer {
     }
     return "";
   }
-
-  /**
-   * Keywords that Calcite's parser refuses as a column name after AS while PostgreSQL, which
-   * takes any keyword there, reads them as the name.
-   */
-  private static final Set<String> RESERVED_FOR_CALCITE_ONLY =
-      Set.of("any", "by", "call", "case", "collate", "create", "cross", "current", "cursor",
-          "default", "delete", "describe", "distinct", "except", "fetch", "from", "full", "grant",
-          "group", "grouping", "having", "in", "inner", "insert", "intersect", "into", "join",
-          "lateral", "left", "limit", "merge", "minus", "natural", "new", "null", "offset", "on",
-          "order", "outer", "over", "partition", "range", "right", "rollup", "row", "rows",
-          "select", "set", "skip", "some", "stream", "table", "tablesample", "then", "union",
-          "unnest", "update", "using", "values", "when", "where", "window", "with");
 
   /**
    * A word right after the AS of a select list item, ending the item: the next token is a
