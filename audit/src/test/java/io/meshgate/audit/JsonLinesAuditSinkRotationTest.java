@@ -367,6 +367,22 @@ class JsonLinesAuditSinkRotationTest {
     assertBroken(AuditChainVerifier.verifyAll(log), empty, 1, "empty rotated file");
   }
 
+  @Test
+  void aForeignFileNamedAfterTheActiveFileIsFoundAndHidesNothing() throws Exception {
+    Path log = writeRotatedLog(4);
+    // The forger edits the active file, then drops a file named as if rotated after it, whose
+    // last line (a copy of a real one, seq 8) makes the active file look like its successor.
+    List<String> active = Files.readAllLines(log);
+    active.set(1, active.get(1).replace("\"user\":\"alice\"", "\"user\":\"mallory\""));
+    Files.write(log, active);
+    List<Path> rotated = AuditLog.of(log).rotatedFiles();
+    List<String> newestRotated = Files.readAllLines(rotated.get(3));
+    Path foreign = RotatedFileName.of(log, SampleEvents.TIME.plusSeconds(7200), 1000).path();
+    Files.write(foreign, newestRotated.subList(1, 2));
+
+    assertBroken(AuditChainVerifier.verifyAll(log), foreign, 1, "seq gap: expected 9, found 8");
+  }
+
   private static final long MAX_EVENTS_WHILE_EXPORTING = 10_000;
 
   @Test
