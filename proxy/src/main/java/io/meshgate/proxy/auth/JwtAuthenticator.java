@@ -93,7 +93,8 @@ public final class JwtAuthenticator {
     return switch (verify(startupUser, token)) {
       case JwtVerification.Accepted accepted -> Optional.of(accepted.subject());
       case JwtVerification.Rejected rejected -> {
-        LOG.info("JWT authentication failed for user \"{}\": {}", startupUser, rejected.reason());
+        LOG.info("JWT authentication failed for user {}: {}",
+            LoggedText.quoted(startupUser), LoggedText.oneLine(rejected.reason()));
         yield Optional.empty();
       }
     };

@@ -6,6 +6,7 @@ import io.meshgate.policy.StatementKind;
 import io.meshgate.policy.Subject;
 import io.meshgate.proxy.auth.AuthenticationException;
 import io.meshgate.proxy.auth.AuthenticationMethod;
+import io.meshgate.proxy.auth.LoggedText;
 import io.meshgate.proxy.auth.ScramServerExchange;
 import io.meshgate.proxy.auth.TooManyAuthenticationFailuresException;
 import io.meshgate.proxy.backend.BackendConnection;
@@ -289,7 +290,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   private void authenticationFailed(String user, String reason) {
     services.metrics().authenticationFailed();
     services.rateLimiter().recordFailure(clientInetAddress());
-    LOG.info("authentication failed for user \"{}\" from {}: {}", user, clientAddress(), reason);
+    LOG.info("authentication failed for user {} from {}: {}", LoggedText.quoted(user), clientAddress(), reason);
   }
 
   private void authenticated(String user, Optional<Subject> subject) {

@@ -1,0 +1,111 @@
+package io.meshgate.proxy.robustness;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.meshgate.proxy.Meshgate;
+import io.meshgate.proxy.SeededBackend;
+import io.meshgate.proxy.auth.AuthenticationRateLimiter;
+import io.meshgate.proxy.auth.TooManyAuthenticationFailuresException;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Properties;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A client attacking authentication itself, against Meshgate with cleartext passwords (the
+ * path JWT bearer tokens take): it must not guess without limit by hanging up before each
+ * answer, nor write lines of its own into the server log through its user name. Each test
+ * comes from its own loopback address, so the per-address limit of one is not the other's.
+ */
+class AuthenticationAttacksIT {
+  private static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
+  private static final String USER = "carol";
+
+  @TempDir static Path work;
+  private static LeakWatch log;
+  private static SeededBackend backend;
+  private static Meshgate meshgate;
+
+  @BeforeAll
+  static void start() throws Exception {
+    // Before the server starts, so that every line it logs is seen.
+    log = LeakWatch.start();
+    backend = SeededBackend.start(work);
+    Properties properties = backend.properties();
+    properties.setProperty("auth.method", "password");
+    properties.setProperty("auth.cleartext_without_tls", "loopback");
+    meshgate = backend.startMeshgate(properties);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (meshgate != null) {
+      meshgate.close();
+    }
+    if (backend != null) {
+      backend.close();
+    }
+    if (log != null) {
+      log.assertNoLeaks();
+      log.close();
+    }
+  }
+
+  @Test
+  void aClientThatHangsUpBeforeEachAnswerStillUsesUpItsAttempts() throws Exception {
+    InetAddress source = InetAddress.getByName("127.0.0.61");
+    for (int attempt = 0; attempt < AuthenticationRateLimiter.DEFAULT_MAXIMUM_FAILURES; attempt++) {
+      try (RawClient client = RawClient.connect(source, meshgate.port(), READ_TIMEOUT)) {
+        client.send(FrontendFrames.startup(USER, "mesh"));
+        assertEquals(3, client.read().authenticationCode(), "cleartext password requested");
+        client.send(FrontendFrames.password("guess-" + attempt));
+        // Gone before the answer, so never told. Meshgate stops reading while it checks a
+        // password, so it sees the reset only after counting the failure; this holds it to that.
+        client.reset();
+      }
+    }
+
+    // The failures are counted once each check ends; the right password is then refused too.
+    Instant deadline = Instant.now().plusSeconds(10);
+    String refusal = "";
+    while (Instant.now().isBefore(deadline) && !refusal.contains(TooManyAuthenticationFailuresException.MESSAGE)) {
+      try (RawClient client = RawClient.connect(source, meshgate.port(), READ_TIMEOUT)) {
+        client.authenticate(USER, "mesh", USER, new SecureRandom());
+        Thread.sleep(100);
+      } catch (RawClient.RefusedException refused) {
+        refusal = refused.getMessage();
+      }
+    }
+    assertTrue(refusal.contains(TooManyAuthenticationFailuresException.MESSAGE),
+        "hanging up before the answer must count as a failed attempt; last refusal: " + refusal);
+  }
+
+  @Test
+  void aUserNameCannotWriteLinesOfItsOwnIntoTheServerLog() throws Exception {
+    String forged = "[main] INFO io.meshgate.proxy.session.ClientSession - forged: authenticated user admin";
+    String user = "mallory\n" + forged + "\r\u2028" + forged;
+    try (RawClient client = RawClient.connect(InetAddress.getByName("127.0.0.62"), meshgate.port(), READ_TIMEOUT)) {
+      client.send(FrontendFrames.startup(user, "mesh"));
+      assertEquals(3, client.read().authenticationCode(), "cleartext password requested");
+      client.send(FrontendFrames.password("wrong"));
+      BackendMessage error = client.read();
+      assertEquals("28P01", error.sqlState().orElseThrow(), error::toString);
+    }
+
+    List<String> lines = log.errorLinesContaining("forged: authenticated user admin");
+    assertFalse(lines.isEmpty(), "the failure is logged with the user name");
+    for (String line : lines) {
+      assertTrue(line.contains("authentication failed for user \"mallory\\u000a[main]"),
+          "every line holding the name must be the failure's own: " + line);
+    }
+  }
+}
