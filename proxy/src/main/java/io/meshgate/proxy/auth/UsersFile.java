@@ -9,11 +9,15 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The users file: JSON of the form
@@ -22,7 +26,8 @@ import java.util.Optional;
  *   "attributes": {"region": "EU"}}}}</pre>
  *
  * Only SCRAM verifiers are stored, never passwords. Loading validates every entry and names
- * the user and key of the first problem.
+ * the user and key of the first problem, and refuses a file others may write. Meshgate reads
+ * the file once, at start-up.
  */
 public final class UsersFile {
   private static final ObjectMapper JSON =
@@ -43,6 +48,7 @@ public final class UsersFile {
   }
 
   public static UsersFile load(Path file) throws IOException {
+    refuseIfOthersCanWrite(file);
     JsonNode root;
     try {
       root = JSON.readTree(file.toFile());
@@ -57,6 +63,24 @@ public final class UsersFile {
       users.put(field.getKey(), parseEntry(file, field.getKey(), field.getValue()));
     }
     return new UsersFile(users);
+  }
+
+  /**
+   * Whoever can write the users file can add a user with any groups and attributes, so a file
+   * that its group or everyone may write is refused (fail closed), as ssh refuses such key
+   * files. Where the file system has no POSIX permissions there is nothing to check.
+   */
+  private static void refuseIfOthersCanWrite(Path file) throws IOException {
+    PosixFileAttributeView view = Files.getFileAttributeView(file, PosixFileAttributeView.class);
+    if (view == null) {
+      return;
+    }
+    Set<PosixFilePermission> permissions = view.readAttributes().permissions();
+    if (permissions.contains(PosixFilePermission.GROUP_WRITE) || permissions.contains(PosixFilePermission.OTHERS_WRITE)) {
+      throw new IOException("users file " + file + " may be written by others ("
+          + PosixFilePermissions.toString(permissions) + "), who could add users to it; make it writable by its owner"
+          + " only: chmod go-w " + file);
+    }
   }
 
   private static UserEntry parseEntry(Path file, String name, JsonNode node) throws IOException {
