@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The users file: JSON of the form
@@ -34,9 +35,25 @@ public final class UsersFile {
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private final Map<String, UserEntry> users;
+  private final int decoyIterations;
+  private final int decoySaltLength;
 
   private UsersFile(Map<String, UserEntry> users) {
     this.users = Map.copyOf(users);
+    // Decoys take the most common shape of the real verifiers, so that an unknown name looks
+    // like most known ones; with no users, the shape Meshgate itself writes.
+    Map<List<Integer>, Long> shapes = users.values().stream()
+        .map(UserEntry::verifier)
+        .collect(Collectors.groupingBy(
+            verifier -> List.of(verifier.iterations(), verifier.salt().length), Collectors.counting()));
+    List<Integer> common = shapes.entrySet().stream()
+        .max(Map.Entry.<List<Integer>, Long>comparingByValue()
+            .thenComparing(shape -> shape.getKey().get(0))
+            .thenComparing(shape -> shape.getKey().get(1)))
+        .map(Map.Entry::getKey)
+        .orElse(List.of(ScramVerifier.DEFAULT_ITERATIONS, DecoyScramVerifiers.DEFAULT_SALT_LENGTH));
+    this.decoyIterations = common.get(0);
+    this.decoySaltLength = common.get(1);
   }
 
   public static UsersFile of(List<UserEntry> entries) {
@@ -122,6 +139,14 @@ public final class UsersFile {
 
   public Optional<UserEntry> user(String name) {
     return Optional.ofNullable(users.get(name));
+  }
+
+  /**
+   * The verifier that stands in for {@code name} when it is not a user: stable per name, shaped
+   * like the file's verifiers, matched by no password.
+   */
+  ScramVerifier decoyFor(String name) {
+    return DecoyScramVerifiers.forUser(name, decoyIterations, decoySaltLength);
   }
 
   public List<UserEntry> entries() {

@@ -226,7 +226,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         state = State.AWAITING_PASSWORD;
         switch (services.authenticationMethod()) {
           case SCRAM -> {
-            scram = new ScramServerExchange(services.authenticator().users()::user, user);
+            scram = new ScramServerExchange(services.authenticator().users(), user);
             byte[] mechanisms = (ScramServerExchange.MECHANISM + "\0\0").getBytes(StandardCharsets.US_ASCII);
             context.writeAndFlush(ServerMessages.authentication(context.alloc(), 10, mechanisms));
           }

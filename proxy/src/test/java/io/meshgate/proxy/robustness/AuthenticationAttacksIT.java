@@ -7,13 +7,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.meshgate.proxy.Meshgate;
 import io.meshgate.proxy.SeededBackend;
 import io.meshgate.proxy.auth.AuthenticationRateLimiter;
+import io.meshgate.proxy.auth.Scram;
+import io.meshgate.proxy.auth.ScramVerifier;
 import io.meshgate.proxy.auth.TooManyAuthenticationFailuresException;
+import io.meshgate.proxy.auth.UserEntry;
+import io.meshgate.proxy.auth.UsersFile;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -87,6 +94,50 @@ class AuthenticationAttacksIT {
     }
     assertTrue(refusal.contains(TooManyAuthenticationFailuresException.MESSAGE),
         "hanging up before the answer must count as a failed attempt; last refusal: " + refusal);
+  }
+
+  @Test
+  void scramAnswersAnUnknownNameAsItAnswersTheNamesOfTheUsersFile() throws Exception {
+    // Verifiers made elsewhere (PostgreSQL with another scram_iterations) need not have
+    // Meshgate's own iteration count or salt length; a decoy that did would tell them apart.
+    byte[] salt = new byte[24];
+    new SecureRandom().nextBytes(salt);
+    byte[] salted = Scram.saltedPassword(USER, salt, 10_000);
+    UsersFile.of(List.of(new UserEntry(USER, new ScramVerifier(10_000, salt, Scram.sha256(Scram.clientKey(salted)),
+        Scram.serverKey(salted)), List.of("data_scientists"), Map.of()))).save(work.resolve("users-imported.json"));
+    Properties properties = backend.properties();
+    properties.setProperty("users.file", "users-imported.json");
+    properties.setProperty("audit.file", "audit-scram.jsonl");
+    try (Meshgate scram = backend.startMeshgate(properties)) {
+      String known = serverFirstMessage(scram, USER);
+      String unknown = serverFirstMessage(scram, "nobody");
+      assertEquals(iterationsAndSaltLength(known), iterationsAndSaltLength(unknown), known + " / " + unknown);
+      assertEquals("i=10000, 24 bytes of salt", iterationsAndSaltLength(unknown));
+    }
+  }
+
+  private static String serverFirstMessage(Meshgate server, String user) throws Exception {
+    try (RawClient client = RawClient.connect(InetAddress.getByName("127.0.0.63"), server.port(), READ_TIMEOUT)) {
+      client.send(FrontendFrames.startup(user, "mesh"));
+      assertEquals(10, client.read().authenticationCode(), "SASL requested");
+      client.send(FrontendFrames.saslInitialResponse("SCRAM-SHA-256", "n,,n=,r=clientnonce".getBytes(StandardCharsets.US_ASCII)));
+      BackendMessage serverFirst = client.read();
+      assertEquals(11, serverFirst.authenticationCode(), serverFirst::toString);
+      return new String(serverFirst.authenticationData(), StandardCharsets.UTF_8);
+    }
+  }
+
+  private static String iterationsAndSaltLength(String serverFirstMessage) {
+    String iterations = "";
+    int saltLength = -1;
+    for (String attribute : serverFirstMessage.split(",")) {
+      if (attribute.startsWith("i=")) {
+        iterations = attribute;
+      } else if (attribute.startsWith("s=")) {
+        saltLength = Base64.getDecoder().decode(attribute.substring(2)).length;
+      }
+    }
+    return iterations + ", " + saltLength + " bytes of salt";
   }
 
   @Test
