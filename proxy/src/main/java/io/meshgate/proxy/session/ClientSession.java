@@ -216,11 +216,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         }
         startupParameters = startup.parameters();
         searchPath = new SearchPathTracker(parseSearchPath(startupParameters.get("search_path")));
-        try {
-          services.rateLimiter().checkAllowed(clientInetAddress());
-        } catch (TooManyAuthenticationFailuresException e) {
-          LOG.info("session {}: {} from {}", sessionId, e.reason(), clientAddress());
-          fatal(ErrorFields.fatal(e.sqlState(), e.getMessage()));
+        if (!mayTryCredentials()) {
           return;
         }
         state = State.AWAITING_PASSWORD;
@@ -251,6 +247,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       continueScram(payload);
       return;
     }
+    if (!mayTryCredentials()) {
+      Arrays.fill(payload, (byte) 0);
+      return;
+    }
     int length = payload.length > 0 && payload[payload.length - 1] == 0 ? payload.length - 1 : payload.length;
     String password = new String(payload, 0, length, StandardCharsets.UTF_8);
     Arrays.fill(payload, (byte) 0);
@@ -277,6 +277,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         context.writeAndFlush(ServerMessages.authentication(context.alloc(), 11, scram.handleClientFirst(initial.data())));
         return;
       }
+      if (!mayTryCredentials()) {
+        return;
+      }
       byte[] serverFinal = scram.handleClientFinal(payload);
       context.write(ServerMessages.authentication(context.alloc(), 12, serverFinal));
       state = State.AUTHENTICATING;
@@ -284,6 +287,21 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     } catch (AuthenticationException e) {
       authenticationFailed(user, e.reason());
       fatal(ErrorFields.fatal(e.sqlState(), e.getMessage()));
+    }
+  }
+
+  /**
+   * Asked at startup and again when the credentials arrive: connections opened together, before
+   * the address used up its attempts, would otherwise each get a guess past the limit.
+   */
+  private boolean mayTryCredentials() {
+    try {
+      services.rateLimiter().checkAllowed(clientInetAddress());
+      return true;
+    } catch (TooManyAuthenticationFailuresException e) {
+      LOG.info("session {}: {} from {}", sessionId, e.reason(), clientAddress());
+      fatal(ErrorFields.fatal(e.sqlState(), e.getMessage()));
+      return false;
     }
   }
 

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -94,6 +95,37 @@ class AuthenticationAttacksIT {
     }
     assertTrue(refusal.contains(TooManyAuthenticationFailuresException.MESSAGE),
         "hanging up before the answer must count as a failed attempt; last refusal: " + refusal);
+  }
+
+  @Test
+  void connectionsOpenedTogetherGetNoMoreGuessesThanTheLimit() throws Exception {
+    // All opened, and asked for their password, before the first guess fails.
+    InetAddress source = InetAddress.getByName("127.0.0.64");
+    int limit = AuthenticationRateLimiter.DEFAULT_MAXIMUM_FAILURES;
+    List<RawClient> waiting = new ArrayList<>();
+    try {
+      for (int index = 0; index < limit + 5; index++) {
+        RawClient client = RawClient.connect(source, meshgate.port(), READ_TIMEOUT);
+        waiting.add(client);
+        client.send(FrontendFrames.startup(USER, "mesh"));
+        assertEquals(3, client.read().authenticationCode(), "cleartext password requested");
+      }
+      int checked = 0;
+      for (RawClient client : waiting) {
+        client.send(FrontendFrames.password("guess"));
+        BackendMessage answer = client.read();
+        if (answer.sqlState().orElseThrow().equals("28P01")) {
+          checked++;
+        } else {
+          assertTrue(answer.toString().contains(TooManyAuthenticationFailuresException.MESSAGE), answer::toString);
+        }
+      }
+      assertEquals(limit, checked, "passwords checked from one address in one window");
+    } finally {
+      for (RawClient client : waiting) {
+        client.close();
+      }
+    }
   }
 
   @Test
