@@ -199,6 +199,16 @@ class JwtAuthenticatorTest {
   }
 
   @Test
+  void criticalHeadersMeshgateDoesNotUnderstandAreRejected() {
+    // RFC 7515 4.1.11: a recipient that does not understand a crit parameter must reject.
+    for (String critical : List.of("exp", "http://example.com/must-understand")) {
+      String token = sign(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(RSA.getKeyID())
+          .criticalParams(Set.of(critical)).customParam(critical, 1).build(), validClaims().build(), RSA);
+      rejected(authenticator, "alice", token);
+    }
+  }
+
+  @Test
   void tokensTypedForAnotherPurposeAreRejected() {
     // Identity providers sign logout tokens, security events and the like with the same keys,
     // often for the same audience and subject: typed as such, they are no login (RFC 8725 3.11).
