@@ -23,6 +23,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
@@ -176,6 +178,10 @@ public final class JsonLinesAuditSink implements AuditSink {
     if (!regularFile) {
       return openStream(file, options, observer);
     }
+    refuseIfEveryoneMayWrite(file.toAbsolutePath().getParent());
+    if (Files.exists(file)) {
+      refuseIfEveryoneMayWrite(file);
+    }
     FileLock lock = lockExclusively(file);
     FileChannel channel = null;
     try {
@@ -249,6 +255,31 @@ public final class JsonLinesAuditSink implements AuditSink {
     // batch, and the end of the log is read through the same channel.
     return createWithPermissions(
         file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE));
+  }
+
+  /**
+   * A log that anyone may write, or in a directory anyone may write, can be rewritten, replaced
+   * or deleted by every account on the machine: refused (fail closed) rather than trusted. Where
+   * the file system has no POSIX permissions there is nothing to check.
+   */
+  private static void refuseIfEveryoneMayWrite(Path path) {
+    PosixFileAttributeView view = Files.getFileAttributeView(path, PosixFileAttributeView.class);
+    if (view == null) {
+      return;
+    }
+    Set<PosixFilePermission> permissions;
+    try {
+      permissions = view.readAttributes().permissions();
+    } catch (IOException cannotRead) {
+      throw new AuditException.StorageFailure(
+          "cannot read the permissions of " + path + ": " + cannotRead, cannotRead);
+    }
+    if (permissions.contains(PosixFilePermission.OTHERS_WRITE)) {
+      throw new AuditException.StorageFailure(
+          path + " may be written by anyone (" + PosixFilePermissions.toString(permissions)
+              + "), who could rewrite or delete the audit log; restrict it: chmod o-w " + path,
+          null);
+    }
   }
 
   /**
