@@ -259,8 +259,19 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     context.channel().config().setAutoRead(false);
     submit(() -> {
       Optional<Subject> subject = services.authenticator().authenticate(user, password);
-      onLoop(() -> authenticated(user, subject));
+      onLoop(() -> passwordChecked(user, subject));
     });
+  }
+
+  /**
+   * A success is told only while the address is under its limit: checks that ran at the same
+   * time as the failures that reached it must not tell the client which guess was right.
+   */
+  private void passwordChecked(String user, Optional<Subject> subject) {
+    if (state == State.CLOSED || (subject.isPresent() && !mayTryCredentials())) {
+      return;
+    }
+    authenticated(user, subject);
   }
 
   /** SCRAM-SHA-256: client-first, then client-final; cheap (no PBKDF2), so on the event loop. */
@@ -285,8 +296,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       state = State.AUTHENTICATING;
       authenticated(user, scram.subject());
     } catch (AuthenticationException e) {
-      authenticationFailed(user, e.reason());
-      fatal(ErrorFields.fatal(e.sqlState(), e.getMessage()));
+      refuseAuthentication(user, e.reason(), ErrorFields.fatal(e.sqlState(), e.getMessage()));
     }
   }
 
@@ -305,10 +315,17 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     }
   }
 
-  private void authenticationFailed(String user, String reason) {
+  /**
+   * Counts the failure and ends the session with {@code error}; past the address's limit (other
+   * connections' failures may have reached it while this one was checked) with the limit's
+   * error instead, so a client learns at most that many failures.
+   */
+  private void refuseAuthentication(String user, String reason, ErrorFields error) {
     services.metrics().authenticationFailed();
-    services.rateLimiter().recordFailure(clientInetAddress());
+    boolean withinLimit = services.rateLimiter().recordFailureWithinLimit(clientInetAddress());
     LOG.info("authentication failed for user {} from {}: {}", LoggedText.quoted(user), clientAddress(), reason);
+    fatal(withinLimit ? error : ErrorFields.fatal(
+        TooManyAuthenticationFailuresException.SQLSTATE, TooManyAuthenticationFailuresException.MESSAGE));
   }
 
   private void authenticated(String user, Optional<Subject> subject) {
@@ -316,8 +333,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       return;
     }
     if (subject.isEmpty()) {
-      authenticationFailed(user, "wrong password, unknown user or invalid token");
-      fatal(ErrorFields.fatal("28P01", "password authentication failed for user \"" + user + "\""));
+      refuseAuthentication(user, "wrong password, unknown user or invalid token",
+          ErrorFields.fatal("28P01", "password authentication failed for user \"" + user + "\""));
       return;
     }
     identity = new SessionIdentity(sessionId, subject.get(), services.database(), clientAddress(),

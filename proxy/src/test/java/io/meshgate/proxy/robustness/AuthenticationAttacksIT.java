@@ -99,32 +99,68 @@ class AuthenticationAttacksIT {
 
   @Test
   void connectionsOpenedTogetherGetNoMoreGuessesThanTheLimit() throws Exception {
-    // All opened, and asked for their password, before the first guess fails.
-    InetAddress source = InetAddress.getByName("127.0.0.64");
     int limit = AuthenticationRateLimiter.DEFAULT_MAXIMUM_FAILURES;
+    List<RawClient> waiting = askedForTheirPasswords(InetAddress.getByName("127.0.0.64"), limit + 5);
+    try {
+      int told = 0;
+      for (RawClient client : waiting) {
+        client.send(FrontendFrames.password("guess"));
+        told += toldItFailed(client.read());
+      }
+      assertEquals(limit, told, "passwords checked from one address in one window");
+    } finally {
+      closeAll(waiting);
+    }
+  }
+
+  @Test
+  void guessesSentAtOnceAreAnsweredOnlyUpToTheLimit() throws Exception {
+    // Every guess arrives before the first check ends, so each passes the limit on arrival.
+    int limit = AuthenticationRateLimiter.DEFAULT_MAXIMUM_FAILURES;
+    List<RawClient> waiting = askedForTheirPasswords(InetAddress.getByName("127.0.0.65"), limit + 10);
+    try {
+      for (RawClient client : waiting) {
+        client.send(FrontendFrames.password("guess"));
+      }
+      int told = 0;
+      for (RawClient client : waiting) {
+        told += toldItFailed(client.read());
+      }
+      assertEquals(limit, told, "failed guesses a client learnt of from one address in one window");
+    } finally {
+      closeAll(waiting);
+    }
+  }
+
+  /** Connections from {@code source}, each asked for its password, none answered yet. */
+  private static List<RawClient> askedForTheirPasswords(InetAddress source, int count) throws Exception {
     List<RawClient> waiting = new ArrayList<>();
     try {
-      for (int index = 0; index < limit + 5; index++) {
+      for (int index = 0; index < count; index++) {
         RawClient client = RawClient.connect(source, meshgate.port(), READ_TIMEOUT);
         waiting.add(client);
         client.send(FrontendFrames.startup(USER, "mesh"));
         assertEquals(3, client.read().authenticationCode(), "cleartext password requested");
       }
-      int checked = 0;
-      for (RawClient client : waiting) {
-        client.send(FrontendFrames.password("guess"));
-        BackendMessage answer = client.read();
-        if (answer.sqlState().orElseThrow().equals("28P01")) {
-          checked++;
-        } else {
-          assertTrue(answer.toString().contains(TooManyAuthenticationFailuresException.MESSAGE), answer::toString);
-        }
-      }
-      assertEquals(limit, checked, "passwords checked from one address in one window");
-    } finally {
-      for (RawClient client : waiting) {
-        client.close();
-      }
+      return waiting;
+    } catch (Exception | AssertionError e) {
+      closeAll(waiting);
+      throw e;
+    }
+  }
+
+  /** 1 when the answer says the password was wrong; 0 when it says only that the limit was reached. */
+  private static int toldItFailed(BackendMessage answer) {
+    if (answer.sqlState().orElseThrow().equals("28P01")) {
+      return 1;
+    }
+    assertTrue(answer.toString().contains(TooManyAuthenticationFailuresException.MESSAGE), answer::toString);
+    return 0;
+  }
+
+  private static void closeAll(List<RawClient> clients) throws Exception {
+    for (RawClient client : clients) {
+      client.close();
     }
   }
 
