@@ -182,9 +182,11 @@ public final class JsonLinesAuditSink implements AuditSink {
     if (Files.exists(file)) {
       refuseIfEveryoneMayWrite(file);
     }
+    boolean writtenBefore = Files.exists(lockFileOf(file));
     FileLock lock = lockExclusively(file);
     FileChannel channel = null;
     try {
+      refuseIfDeleted(file, writtenBefore);
       channel = createOrOpen(file);
       LastLineReader.Tail tail = LastLineReader.read(channel);
       ChainEnd end;
@@ -287,8 +289,31 @@ public final class JsonLinesAuditSink implements AuditSink {
    * file when the process closes any descriptor of that file, so anything in this process
    * that merely reads the log (a verify command, an export) would unlock it.
    */
+  private static Path lockFileOf(Path file) {
+    return file.resolveSibling(file.getFileName() + ".lock");
+  }
+
+  /**
+   * A log whose files are all gone, although the lock file a sink leaves next to it shows that
+   * one was opened here before, had its history deleted: starting a new chain at seq 1 would
+   * hide that. Refused; starting anew is the operator's decision (deleting the lock file too).
+   */
+  private static void refuseIfDeleted(Path file, boolean writtenBefore) throws IOException {
+    if (writtenBefore && Files.notExists(file) && AuditLog.of(file).newestRotated().isEmpty()) {
+      Path lockFile = lockFileOf(file);
+      throw new AuditException.DamagedLog(
+          "audit log "
+              + file
+              + " and its rotated files are gone, but "
+              + lockFile
+              + " shows a sink wrote it before: its history was deleted. Restore the files; to"
+              + " start a new log (at seq 1) on purpose, delete "
+              + lockFile);
+    }
+  }
+
   private static FileLock lockExclusively(Path file) {
-    Path lockFile = file.resolveSibling(file.getFileName() + ".lock");
+    Path lockFile = lockFileOf(file);
     FileChannel lockChannel;
     try {
       lockChannel =

@@ -394,6 +394,25 @@ class JsonLinesAuditSinkTest {
   }
 
   @Test
+  void aDeletedLogIsNotSilentlyStartedAgain() throws Exception {
+    Path log = directory.resolve("audit.jsonl");
+    Path lockFile = directory.resolve("audit.jsonl.lock");
+    writeEvents(log, 2);
+    // Every file of the log gone; the lock file a sink leaves shows there was one.
+    Files.delete(log);
+
+    AuditException.DamagedLog refused =
+        assertThrows(AuditException.DamagedLog.class, () -> JsonLinesAuditSink.open(log, options(Fsync.ALWAYS)));
+    assertTrue(refused.getMessage().contains("delete " + lockFile), refused.getMessage());
+    assertFalse(Files.exists(log), "a refused open creates no log");
+
+    // Starting a new log is the operator's decision.
+    Files.delete(lockFile);
+    writeEvents(log, 1);
+    assertIntact(log, 1);
+  }
+
+  @Test
   void aLogEveryoneMayWriteIsRefused() throws Exception {
     // Anyone who can write the file, or its directory, can rewrite or replace the history.
     Path shared = Files.createDirectory(directory.resolve("shared"));
