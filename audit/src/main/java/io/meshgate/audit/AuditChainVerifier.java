@@ -61,7 +61,7 @@ public final class AuditChainVerifier {
   public static VerificationResult verify(Path file) throws IOException {
     requireNonNull(file, "file is null");
     Chain chain = Chain.fromFirstEvent(" (a rotated file continues the chain of the file"
-        + " before it: verify the whole log with verifyAll)");
+        + " before it: verify the whole log with verifyAll)", Optional.empty());
     try (InputStream input = Files.newInputStream(file)) {
       LineReader lines = new LineReader(input);
       for (byte[] line = lines.next(); line != null; line = lines.next()) {
@@ -93,14 +93,29 @@ public final class AuditChainVerifier {
    */
   public static LogVerificationResult verifyAll(AuditLog log, ChainStart start)
       throws IOException {
+    return verifyAll(log, start, Optional.empty());
+  }
+
+  /**
+   * Verifies a rotated log like {@link #verifyAll(AuditLog, ChainStart)} and, given an anchor
+   * kept elsewhere, also that the log still holds the anchored line with the anchored hash:
+   * so that lines cut off its end, or a log rewritten (or replaced) up to that line with
+   * recomputed hashes, are found too. An anchor the log cannot be checked against (its line
+   * was deleted by retention) breaks the verification rather than be passed over.
+   *
+   * @throws IOException when a file cannot be read at all
+   */
+  public static LogVerificationResult verifyAll(
+      AuditLog log, ChainStart start, Optional<ChainAnchor> anchor) throws IOException {
     requireNonNull(log, "log is null");
     requireNonNull(start, "start is null");
+    requireNonNull(anchor, "anchor is null");
     Chain chain =
         switch (start) {
           case FIRST_EVENT ->
               Chain.fromFirstEvent(" (the log's oldest files are missing; if retention deleted"
-                  + " them, verify from the oldest kept file)");
-          case OLDEST_KEPT_FILE -> Chain.asFound();
+                  + " them, verify from the oldest kept file)", anchor);
+          case OLDEST_KEPT_FILE -> Chain.asFound(anchor);
         };
     Breakage[] breakage = new Breakage[1];
     int[] filesChecked = new int[1];
@@ -114,6 +129,9 @@ public final class AuditChainVerifier {
           filesChecked[0]++;
           return true;
         });
+    if (breakage[0] == null) {
+      breakage[0] = chain.unreachedAnchor(log.activeFile());
+    }
     if (breakage[0] == null) {
       return new LogVerificationResult(
           true, filesChecked[0], chain.eventsChecked(), chain.firstSeq(),
@@ -176,6 +194,8 @@ public final class AuditChainVerifier {
     // Null while the first line's prev_hash is to be taken as found.
     private String previousHash;
     private final String firstSeqHint;
+    private final Optional<ChainAnchor> anchor;
+    private boolean anchorChecked;
     private Path previousFile;
     private long previousLine;
     private long eventsChecked;
@@ -184,18 +204,40 @@ public final class AuditChainVerifier {
     private String lastHash = ChainHash.GENESIS;
     private Instant lastTime;
 
-    private Chain(long expectedSeq, String previousHash, String firstSeqHint) {
+    private Chain(
+        long expectedSeq, String previousHash, String firstSeqHint, Optional<ChainAnchor> anchor) {
       this.expectedSeq = expectedSeq;
       this.previousHash = previousHash;
       this.firstSeqHint = firstSeqHint;
+      this.anchor = anchor;
     }
 
-    static Chain fromFirstEvent(String firstSeqHint) {
-      return new Chain(1, ChainHash.GENESIS, firstSeqHint);
+    static Chain fromFirstEvent(String firstSeqHint, Optional<ChainAnchor> anchor) {
+      return new Chain(1, ChainHash.GENESIS, firstSeqHint, anchor);
     }
 
-    static Chain asFound() {
-      return new Chain(0, null, "");
+    static Chain asFound(Optional<ChainAnchor> anchor) {
+      return new Chain(0, null, "", anchor);
+    }
+
+    /**
+     * Why the anchor was not checked, after every line checked out; {@code null} when it was
+     * (or there is none).
+     */
+    Breakage unreachedAnchor(Path activeFile) {
+      if (anchor.isEmpty() || anchorChecked) {
+        return null;
+      }
+      long seq = anchor.get().seq();
+      Path file = previousFile == null ? activeFile : previousFile;
+      if (eventsChecked > 0 && seq < firstSeq) {
+        return new Breakage(file, previousLine + 1, "anchor not checked: its seq " + seq
+            + " is before the oldest line kept (seq " + firstSeq + "); use a newer anchor");
+      }
+      return new Breakage(file, previousLine + 1,
+          (eventsChecked == 0 ? "the log holds no line" : "the log ends at seq " + lastSeq())
+              + ", before the anchored seq " + seq
+              + ": lines were cut off its end, or the log was replaced");
     }
 
     /** What is wrong with a line, or {@code null} after taking it into the chain. */
@@ -230,6 +272,14 @@ public final class AuditChainVerifier {
         event = EventJson.read(decoded.json());
       } catch (IllegalArgumentException invalid) {
         return "invalid event: " + invalid.getMessage();
+      }
+      if (anchor.isPresent() && decoded.seq() == anchor.get().seq()) {
+        if (!decoded.hash().equals(anchor.get().hash())) {
+          return "anchor mismatch: the anchor kept elsewhere says seq " + decoded.seq()
+              + " has hash " + anchor.get().hash()
+              + ": the log was rewritten up to this line, or replaced";
+        }
+        anchorChecked = true;
       }
       if (first) {
         firstSeq = decoded.seq();

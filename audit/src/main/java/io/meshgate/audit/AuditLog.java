@@ -116,17 +116,13 @@ public record AuditLog(Path activeFile) {
     long lastFileSeq = firstSeqOfActiveFile();
     listing:
     while (true) {
-      List<RotatedFileName> pending = rotatedAfter(lastReadSeq);
+      List<RotatedFileName> pending = rotatedAfter(lastReadSeq, lastFileSeq);
       for (RotatedFileName next : pending) {
-        // Before the bound: the file that ends the read may be the one the listing missed.
         if (expectedSeq != 0
             && next.firstSeq() != expectedSeq
             && listedAgainAfter != lastReadSeq) {
           listedAgainAfter = lastReadSeq;
           continue listing;
-        }
-        if (lastFileSeq != 0 && next.firstSeq() > lastFileSeq) {
-          return;
         }
         try (FileChannel channel = FileChannel.open(next.path(), StandardOpenOption.READ)) {
           if (!visitor.visit(next.path(), Optional.of(next), Channels.newInputStream(channel))) {
@@ -147,13 +143,13 @@ public record AuditLog(Path activeFile) {
         active = Files.newInputStream(activeFile);
       } catch (NoSuchFileException between) {
         // A rotation may have renamed the file and not yet created the next one.
-        if (!rotatedAfter(lastReadSeq).isEmpty()) {
+        if (!rotatedAfter(lastReadSeq, lastFileSeq).isEmpty()) {
           continue;
         }
         return;
       }
       try (active) {
-        if (!rotatedAfter(lastReadSeq).isEmpty()) {
+        if (!rotatedAfter(lastReadSeq, lastFileSeq).isEmpty()) {
           continue;
         }
         visitor.visit(activeFile, Optional.empty(), active);
@@ -189,7 +185,11 @@ public record AuditLog(Path activeFile) {
         firstLine = Optional.empty();
       }
       long activeSeq = firstLine.isEmpty() ? afterRotated : seqOf(firstLine.get());
-      if (activeSeq == afterRotated) {
+      // A rotated file is always named for a seq before the active file's; one named after it
+      // does not belong to the chain, so the log is not consistent and the read not bounded:
+      // it reads that file too, and the verifier says what is wrong with it.
+      boolean namedBeforeActive = newest.isEmpty() || newest.get().firstSeq() < activeSeq;
+      if (activeSeq == afterRotated && namedBeforeActive) {
         return activeSeq;
       }
     }
@@ -218,8 +218,18 @@ public record AuditLog(Path activeFile) {
     }
   }
 
-  private List<RotatedFileName> rotatedAfter(long seq) throws IOException {
-    return rotated().stream().filter(rotated -> rotated.firstSeq() > seq).toList();
+  /**
+   * The rotated files named after {@code seq}, up to {@code bound} (the first seq of the file
+   * that was active when the read began; 0 for none). Files named beyond the bound are left
+   * to the next read, and must not end this one: a writer rotates the bound's file away before
+   * it names any file after it, so until that file has been read, the active file is still
+   * to be read too, whatever else the directory holds.
+   */
+  private List<RotatedFileName> rotatedAfter(long seq, long bound) throws IOException {
+    return rotated().stream()
+        .filter(rotated -> rotated.firstSeq() > seq)
+        .filter(rotated -> bound == 0 || rotated.firstSeq() <= bound)
+        .toList();
   }
 
   private List<RotatedFileName> rotated() throws IOException {

@@ -23,6 +23,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
@@ -176,9 +178,15 @@ public final class JsonLinesAuditSink implements AuditSink {
     if (!regularFile) {
       return openStream(file, options, observer);
     }
+    refuseIfEveryoneMayWrite(file.toAbsolutePath().getParent());
+    if (Files.exists(file)) {
+      refuseIfEveryoneMayWrite(file);
+    }
+    boolean writtenBefore = Files.exists(lockFileOf(file));
     FileLock lock = lockExclusively(file);
     FileChannel channel = null;
     try {
+      refuseIfDeleted(file, writtenBefore);
       channel = createOrOpen(file);
       LastLineReader.Tail tail = LastLineReader.read(channel);
       ChainEnd end;
@@ -252,12 +260,60 @@ public final class JsonLinesAuditSink implements AuditSink {
   }
 
   /**
+   * A log that anyone may write, or in a directory anyone may write, can be rewritten, replaced
+   * or deleted by every account on the machine: refused (fail closed) rather than trusted. Where
+   * the file system has no POSIX permissions there is nothing to check.
+   */
+  private static void refuseIfEveryoneMayWrite(Path path) {
+    PosixFileAttributeView view = Files.getFileAttributeView(path, PosixFileAttributeView.class);
+    if (view == null) {
+      return;
+    }
+    Set<PosixFilePermission> permissions;
+    try {
+      permissions = view.readAttributes().permissions();
+    } catch (IOException cannotRead) {
+      throw new AuditException.StorageFailure(
+          "cannot read the permissions of " + path + ": " + cannotRead, cannotRead);
+    }
+    if (permissions.contains(PosixFilePermission.OTHERS_WRITE)) {
+      throw new AuditException.StorageFailure(
+          path + " may be written by anyone (" + PosixFilePermissions.toString(permissions)
+              + "), who could rewrite or delete the audit log; restrict it: chmod o-w " + path,
+          null);
+    }
+  }
+
+  /**
    * Locks {@code <file>.lock} rather than the log itself: POSIX drops a process's lock on a
    * file when the process closes any descriptor of that file, so anything in this process
    * that merely reads the log (a verify command, an export) would unlock it.
    */
+  private static Path lockFileOf(Path file) {
+    return file.resolveSibling(file.getFileName() + ".lock");
+  }
+
+  /**
+   * A log whose files are all gone, although the lock file a sink leaves next to it shows that
+   * one was opened here before, had its history deleted: starting a new chain at seq 1 would
+   * hide that. Refused; starting anew is the operator's decision (deleting the lock file too).
+   */
+  private static void refuseIfDeleted(Path file, boolean writtenBefore) throws IOException {
+    if (writtenBefore && Files.notExists(file) && AuditLog.of(file).newestRotated().isEmpty()) {
+      Path lockFile = lockFileOf(file);
+      throw new AuditException.DamagedLog(
+          "audit log "
+              + file
+              + " and its rotated files are gone, but "
+              + lockFile
+              + " shows a sink wrote it before: its history was deleted. Restore the files; to"
+              + " start a new log (at seq 1) on purpose, delete "
+              + lockFile);
+    }
+  }
+
   private static FileLock lockExclusively(Path file) {
-    Path lockFile = file.resolveSibling(file.getFileName() + ".lock");
+    Path lockFile = lockFileOf(file);
     FileChannel lockChannel;
     try {
       lockChannel =

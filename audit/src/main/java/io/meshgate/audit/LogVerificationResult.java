@@ -37,6 +37,14 @@ public record LogVerificationResult(
     String problem,
     String lastHash) {
 
+  /**
+   * The seq of the last line that checked out (0 for none): with {@link #lastHash()}, the
+   * anchor to keep elsewhere and check a later verification against.
+   */
+  public long lastSeq() {
+    return eventsChecked == 0 ? 0 : firstSeq + eventsChecked - 1;
+  }
+
   public LogVerificationResult {
     requireNonNull(firstPreviousHash, "firstPreviousHash is null");
     requireNonNull(brokenFile, "brokenFile is null");

@@ -166,6 +166,29 @@ class AuditLogTest {
     assertEquals(List.of(rotated.get(0), rotated.get(2), log), visited);
   }
 
+  @Test
+  void aFileNamedBeyondTheBoundDoesNotEndTheReadBeforeTheActiveFile() throws Exception {
+    Path log = writeTwoLinesPerFile(8);
+    List<Path> rotated = AuditLog.of(log).rotatedFiles();
+    // Appears while the read runs, named as if rotated after the file active when it began (a
+    // writer would first have rotated that one): the read must still end with the active file,
+    // or whatever it holds would go unread, and unverified.
+    Path foreign = RotatedFileName.of(log, Instant.parse("2026-11-21T12:00:00Z"), 1000).path();
+
+    List<Path> visited = new ArrayList<>();
+    AuditLog.of(log)
+        .read(
+            (file, name, content) -> {
+              if (visited.isEmpty()) {
+                Files.copy(rotated.get(2), foreign);
+              }
+              visited.add(file);
+              return true;
+            });
+
+    assertEquals(List.of(rotated.get(0), rotated.get(1), rotated.get(2), log), visited);
+  }
+
   /** Writes {@code events} events two to a file, so the files begin at seq 1, 3, 5, ... */
   private Path writeTwoLinesPerFile(int events) throws Exception {
     Path log = directory.resolve("audit.jsonl");

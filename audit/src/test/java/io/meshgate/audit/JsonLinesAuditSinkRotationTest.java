@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -367,6 +368,67 @@ class JsonLinesAuditSinkRotationTest {
     assertBroken(AuditChainVerifier.verifyAll(log), empty, 1, "empty rotated file");
   }
 
+  @Test
+  void aForeignFileNamedAfterTheActiveFileIsFoundAndHidesNothing() throws Exception {
+    Path log = writeRotatedLog(4);
+    // The forger edits the active file, then drops a file named as if rotated after it, whose
+    // last line (a copy of a real one, seq 8) makes the active file look like its successor.
+    List<String> active = Files.readAllLines(log);
+    active.set(1, active.get(1).replace("\"user\":\"alice\"", "\"user\":\"mallory\""));
+    Files.write(log, active);
+    List<Path> rotated = AuditLog.of(log).rotatedFiles();
+    List<String> newestRotated = Files.readAllLines(rotated.get(3));
+    Path foreign = RotatedFileName.of(log, SampleEvents.TIME.plusSeconds(7200), 1000).path();
+    Files.write(foreign, newestRotated.subList(1, 2));
+
+    assertBroken(AuditChainVerifier.verifyAll(log), foreign, 1, "seq gap: expected 9, found 8");
+  }
+
+  @Test
+  void linesCutOffTheEndAreFoundOnlyAgainstAnAnchor() throws Exception {
+    Path log = writeRotatedLog(4);
+    ChainAnchor kept = new ChainAnchor(10, lastHashOf(log));
+    List<String> active = Files.readAllLines(log);
+    Files.write(log, active.subList(0, 1));
+
+    // What the chain alone cannot show (audit/README.md): a shorter chain is still a chain.
+    assertTrue(AuditChainVerifier.verifyAll(log).intact());
+    assertBroken(verifyAgainst(log, kept), log, 2, "the log ends at seq 9, before the anchored seq 10");
+  }
+
+  @Test
+  void aLogRewrittenWithRecomputedHashesIsFoundOnlyAgainstAnAnchor() throws Exception {
+    Path log = writeRotatedLog(4);
+    ChainAnchor kept = new ChainAnchor(10, lastHashOf(log));
+    // The forger edits seq 9 and recomputes its hash and the next line's link and hash.
+    List<String> active = Files.readAllLines(log);
+    String edited = Rehash.line(active.get(0).replace("\"rows\":2", "\"rows\":0"));
+    String newHash = JSON.readTree(edited).get("hash").textValue();
+    String oldHash = JSON.readTree(active.get(0)).get("hash").textValue();
+    Files.write(log, List.of(edited, Rehash.line(active.get(1).replace(oldHash, newHash))));
+
+    assertTrue(AuditChainVerifier.verifyAll(log).intact());
+    assertBroken(verifyAgainst(log, kept), log, 2, "anchor mismatch");
+    // An anchor older than the edit holds: what was written after the last anchor stays exposed.
+    Path eighth = AuditLog.of(log).rotatedFiles().get(3);
+    LogVerificationResult before = verifyAgainst(log, new ChainAnchor(8, lastHashOf(eighth)));
+    assertTrue(before.intact(), before::toString);
+    assertEquals(10, before.lastSeq());
+  }
+
+  @Test
+  void anAnchorRetentionDeletedCannotBeCheckedAndBreaksTheVerification() throws Exception {
+    Path log = writeRotatedLog(4);
+    List<Path> rotated = AuditLog.of(log).rotatedFiles();
+    ChainAnchor deleted = new ChainAnchor(2, lastHashOf(rotated.get(0)));
+    Files.delete(rotated.get(0));
+
+    LogVerificationResult result = AuditChainVerifier.verifyAll(
+        AuditLog.of(log), AuditChainVerifier.ChainStart.OLDEST_KEPT_FILE, Optional.of(deleted));
+
+    assertBroken(result, log, 3, "anchor not checked: its seq 2 is before the oldest line kept (seq 3)");
+  }
+
   private static final long MAX_EVENTS_WHILE_EXPORTING = 10_000;
 
   @Test
@@ -445,6 +507,11 @@ class JsonLinesAuditSinkRotationTest {
   private static String lastHashOf(Path file) throws Exception {
     List<String> lines = Files.readAllLines(file);
     return JSON.readTree(lines.get(lines.size() - 1)).get("hash").textValue();
+  }
+
+  private static LogVerificationResult verifyAgainst(Path log, ChainAnchor anchor) throws Exception {
+    return AuditChainVerifier.verifyAll(
+        AuditLog.of(log), AuditChainVerifier.ChainStart.FIRST_EVENT, Optional.of(anchor));
   }
 
   private static void assertIntactLog(Path log, int rotatedFiles, long events) throws Exception {

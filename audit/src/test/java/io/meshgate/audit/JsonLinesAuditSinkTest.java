@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -390,6 +391,49 @@ class JsonLinesAuditSinkTest {
     assertFalse(permissions.contains(PosixFilePermission.OTHERS_READ), permissions::toString);
     assertFalse(permissions.contains(PosixFilePermission.GROUP_WRITE), permissions::toString);
     assertTrue(permissions.contains(PosixFilePermission.OWNER_WRITE), permissions::toString);
+  }
+
+  @Test
+  void aDeletedLogIsNotSilentlyStartedAgain() throws Exception {
+    Path log = directory.resolve("audit.jsonl");
+    Path lockFile = directory.resolve("audit.jsonl.lock");
+    writeEvents(log, 2);
+    // Every file of the log gone; the lock file a sink leaves shows there was one.
+    Files.delete(log);
+
+    AuditException.DamagedLog refused =
+        assertThrows(AuditException.DamagedLog.class, () -> JsonLinesAuditSink.open(log, options(Fsync.ALWAYS)));
+    assertTrue(refused.getMessage().contains("delete " + lockFile), refused.getMessage());
+    assertFalse(Files.exists(log), "a refused open creates no log");
+
+    // Starting a new log is the operator's decision.
+    Files.delete(lockFile);
+    writeEvents(log, 1);
+    assertIntact(log, 1);
+  }
+
+  @Test
+  void aLogEveryoneMayWriteIsRefused() throws Exception {
+    // Anyone who can write the file, or its directory, can rewrite or replace the history.
+    Path shared = Files.createDirectory(directory.resolve("shared"));
+    assumeTrue(shared.getFileSystem().supportedFileAttributeViews().contains("posix"));
+    Path log = shared.resolve("audit.jsonl");
+    Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
+    AuditException.StorageFailure directoryRefused =
+        assertThrows(AuditException.StorageFailure.class, () -> JsonLinesAuditSink.open(log, options(Fsync.ALWAYS)));
+    assertTrue(directoryRefused.getMessage().contains("chmod o-w " + shared), directoryRefused.getMessage());
+    assertFalse(Files.exists(log), "nothing is created in a refused directory");
+
+    Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxr-x---"));
+    writeEvents(log, 1);
+    Files.setPosixFilePermissions(log, PosixFilePermissions.fromString("rw-rw-rw-"));
+    AuditException.StorageFailure fileRefused =
+        assertThrows(AuditException.StorageFailure.class, () -> JsonLinesAuditSink.open(log, options(Fsync.ALWAYS)));
+    assertTrue(fileRefused.getMessage().contains("chmod o-w " + log), fileRefused.getMessage());
+
+    Files.setPosixFilePermissions(log, PosixFilePermissions.fromString("rw-r-----"));
+    writeEvents(log, 1);
+    assertIntact(log, 2);
   }
 
   private static String openInAnotherProcess(Path log) throws Exception {

@@ -26,7 +26,8 @@ import java.util.concurrent.TimeUnit;
  * entry disappears a window after its last failure. Thread-safe.
  *
  * <p>Use: {@link #checkAllowed} when a connection asks to authenticate (before the first
- * authentication request is sent), {@link #recordFailure} after every failed attempt.
+ * authentication request is sent) and again before telling it that it succeeded, {@link
+ * #recordFailureWithinLimit} (or {@link #recordFailure}) after every failed attempt.
  */
 public final class AuthenticationRateLimiter {
   public static final int DEFAULT_MAXIMUM_FAILURES = 10;
@@ -80,6 +81,29 @@ public final class AuthenticationRateLimiter {
       throw new TooManyAuthenticationFailuresException(
           current.failures() + " failed authentication attempts from " + key + " since " + current.start());
     }
+  }
+
+  /**
+   * Counts one failed attempt from {@code client} unless the limit was reached already, in one
+   * atomic step: whether the client may learn that this attempt failed. Attempts checked at the
+   * same time (many connections sending their guesses at once all pass {@link #checkAllowed})
+   * then get their answer only while the failures stay under the limit; past it the client
+   * learns nothing about its credentials.
+   *
+   * @return false when the limit had been reached, so the failure must not be told
+   */
+  public boolean recordFailureWithinLimit(InetAddress client) {
+    Instant now = clock.instant();
+    boolean[] within = new boolean[1];
+    windows.asMap().compute(key(client), (key, current) -> {
+      if (current == null || !isOpen(current, now)) {
+        within[0] = true;
+        return new FailureWindow(now, 1);
+      }
+      within[0] = current.failures() < maximumFailures;
+      return within[0] ? new FailureWindow(current.start(), current.failures() + 1) : current;
+    });
+    return within[0];
   }
 
   /** Counts one failed attempt from {@code client}. */

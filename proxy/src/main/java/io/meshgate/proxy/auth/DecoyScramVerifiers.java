@@ -2,7 +2,6 @@ package io.meshgate.proxy.auth;
 
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
-import java.util.Arrays;
 
 /**
  * Verifiers for users who do not exist, so a SCRAM exchange for an unknown name looks like one
@@ -12,15 +11,29 @@ import java.util.Arrays;
  * random-looking values not derived from any password.
  */
 final class DecoyScramVerifiers {
-  private static final int SALT_LENGTH = 16;
+  /** The salt length of the verifiers Meshgate and PostgreSQL write. */
+  static final int DEFAULT_SALT_LENGTH = 16;
   private static final byte[] PROCESS_SECRET = newSecret();
 
   private DecoyScramVerifiers() {}
 
-  static ScramVerifier forUser(String user) {
-    byte[] salt = Arrays.copyOf(derive("salt", user), SALT_LENGTH);
-    return new ScramVerifier(
-        ScramVerifier.DEFAULT_ITERATIONS, salt, derive("stored-key", user), derive("server-key", user));
+  /**
+   * The decoy for {@code user}, with the iteration count and salt length of the real verifiers
+   * it stands among: a decoy shaped otherwise would tell an unknown name from a known one in the
+   * server-first-message (and, for cleartext passwords, by the time PBKDF2 takes).
+   */
+  static ScramVerifier forUser(String user, int iterations, int saltLength) {
+    if (saltLength < 1) {
+      throw new IllegalArgumentException("saltLength must be positive");
+    }
+    byte[] salt = new byte[saltLength];
+    for (int filled = 0, block = 0; filled < saltLength; block++) {
+      byte[] part = derive("salt" + block, user);
+      int length = Math.min(part.length, saltLength - filled);
+      System.arraycopy(part, 0, salt, filled, length);
+      filled += length;
+    }
+    return new ScramVerifier(iterations, salt, derive("stored-key", user), derive("server-key", user));
   }
 
   private static byte[] derive(String purpose, String user) {

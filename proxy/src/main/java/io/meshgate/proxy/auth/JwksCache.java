@@ -14,6 +14,10 @@ import java.text.ParseException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -23,7 +27,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>If the time to live has passed and the fetch fails, tokens are refused until a fetch
  * succeeds (fail closed: a key the provider has withdrawn must stop working). Fetches block the
- * calling thread, so callers must not be on a Netty event loop. Thread-safe; concurrent callers
+ * calling thread, at most for the request time (10 s) however slowly the body comes, so callers
+ * must not be on a Netty event loop. Thread-safe; concurrent callers
  * wait for one fetch instead of starting their own.
  */
 final class JwksCache {
@@ -126,7 +131,41 @@ final class JwksCache {
     return Files.readString(file.path(), StandardCharsets.UTF_8);
   }
 
+  /**
+   * The request's timeout covers only the wait for the response headers, and a fetch holds the
+   * lock every token check waits on: a body that stalls (a hung provider, a dead network path)
+   * must end the fetch too. So the download runs on its own thread and is given up, and that
+   * thread interrupted, once the request time has passed.
+   */
   private String download(JwksLocation.Url url) throws IOException {
+    // Made here, under the fetch lock, rather than on the download's thread.
+    HttpClient client = httpClient();
+    CompletableFuture<String> download = new CompletableFuture<>();
+    Thread downloader = Thread.ofVirtual().name("meshgate-jwks-download").start(() -> {
+      try {
+        download.complete(downloadNow(client, url));
+      } catch (IOException | RuntimeException e) {
+        download.completeExceptionally(e);
+      }
+    });
+    try {
+      return download.get(REQUEST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      downloader.interrupt();
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while fetching JWKS from " + url.url(), e);
+    } catch (TimeoutException e) {
+      downloader.interrupt();
+      throw new IOException("JWKS from " + url.url() + " did not arrive within " + REQUEST_TIMEOUT, e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof IOException failed) {
+        throw failed;
+      }
+      throw new IOException("cannot fetch JWKS from " + url.url() + ": " + e.getCause(), e.getCause());
+    }
+  }
+
+  private static String downloadNow(HttpClient client, JwksLocation.Url url) throws IOException {
     HttpRequest request = HttpRequest.newBuilder(url.url())
         .timeout(REQUEST_TIMEOUT)
         .header("Accept", "application/json, application/jwk-set+json")
@@ -134,7 +173,7 @@ final class JwksCache {
         .build();
     HttpResponse<InputStream> response;
     try {
-      response = httpClient().send(request, HttpResponse.BodyHandlers.ofInputStream());
+      response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while fetching JWKS from " + url.url(), e);

@@ -3,6 +3,7 @@ package io.meshgate.proxy.auth;
 import static java.util.Objects.requireNonNull;
 
 import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSVerifier;
@@ -28,6 +29,7 @@ import java.util.Arrays;
 import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -38,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * Accepts a JSON Web Token sent as the password: a JWS whose algorithm is one of the allowed
  * ones, signed by a key of the configured JWKS (picked by {@code kid}) or, for HS algorithms
  * only, by the configured shared secret; issued by the configured issuer for the configured
- * audience; with an {@code exp}; valid now within the clock skew; and whose user claim equals
+ * audience; with an {@code exp}; valid now within the clock skew; typed, if at all, as a JWT or
+ * an access token (not, e.g., a logout token); and whose user claim equals
  * the startup user name, so a token for bob never logs in as alice.
  *
  * <p>Keys embedded in the token ({@code jwk}, {@code jku}, {@code x5u}, {@code x5c}) are never
@@ -55,6 +58,9 @@ public final class JwtAuthenticator {
   private static final Logger LOG = LoggerFactory.getLogger(JwtAuthenticator.class);
   /** Far above any real token; bounds the parsing work a client can cause. */
   private static final int MAXIMUM_TOKEN_LENGTH = 16 * 1024;
+  /** {@code typ} values of tokens that log in: a plain JWT, and an OAuth access token (RFC 9068). */
+  private static final Set<String> LOGIN_TOKEN_TYPES = Set.of("jwt", "at+jwt");
+  private static final String APPLICATION_PREFIX = "application/";
 
   private final JwtSettings settings;
   private final InstantSource clock;
@@ -93,7 +99,8 @@ public final class JwtAuthenticator {
     return switch (verify(startupUser, token)) {
       case JwtVerification.Accepted accepted -> Optional.of(accepted.subject());
       case JwtVerification.Rejected rejected -> {
-        LOG.info("JWT authentication failed for user \"{}\": {}", startupUser, rejected.reason());
+        LOG.info("JWT authentication failed for user {}: {}",
+            LoggedText.quoted(startupUser), LoggedText.oneLine(rejected.reason()));
         yield Optional.empty();
       }
     };
@@ -135,6 +142,7 @@ public final class JwtAuthenticator {
     if (!settings.allowedAlgorithms().contains(algorithm)) {
       throw new RejectedToken("algorithm " + algorithm + " is not allowed (allowed: " + settings.allowedAlgorithms() + ")");
     }
+    checkType(header);
     JWSVerifier verifier = verifierFor(header);
     try {
       if (!jwt.verify(verifier)) {
@@ -152,6 +160,27 @@ public final class JwtAuthenticator {
     checkTimesAndAudience(claims);
     String user = user(claims, startupUser);
     return new Subject(user, groups(claims), attributes(claims));
+  }
+
+  /**
+   * Identity providers sign other tokens with the same keys, for the same audience and
+   * subject: logout tokens, security events, DPoP proofs. Where they say so in {@code typ},
+   * such a token is not a login (RFC 8725 section 3.11). Media types compare case-insensitively
+   * and may omit {@code application/} (RFC 7515 section 4.1.9).
+   */
+  private static void checkType(JWSHeader header) throws RejectedToken {
+    JOSEObjectType type = header.getType();
+    if (type == null) {
+      return;
+    }
+    String mediaType = type.getType().toLowerCase(Locale.ROOT);
+    if (mediaType.startsWith(APPLICATION_PREFIX)) {
+      mediaType = mediaType.substring(APPLICATION_PREFIX.length());
+    }
+    if (!LOGIN_TOKEN_TYPES.contains(mediaType)) {
+      throw new RejectedToken("token type \"" + type.getType() + "\" is not an access or ID token (typ must be absent, "
+          + LOGIN_TOKEN_TYPES + ")");
+    }
   }
 
   private JWSVerifier verifierFor(JWSHeader header) throws RejectedToken {

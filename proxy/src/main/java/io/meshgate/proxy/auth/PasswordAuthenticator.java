@@ -36,7 +36,7 @@ public final class PasswordAuthenticator {
       return jwt.get().authenticate(user, password);
     }
     Optional<UserEntry> entry = users.user(user);
-    ScramVerifier verifier = entry.map(UserEntry::verifier).orElseGet(() -> DecoyScramVerifiers.forUser(user));
+    ScramVerifier verifier = entry.map(UserEntry::verifier).orElseGet(() -> users.decoyFor(user));
     boolean matches = verifier.matches(password);
     if (entry.isEmpty() || !matches) {
       return Optional.empty();

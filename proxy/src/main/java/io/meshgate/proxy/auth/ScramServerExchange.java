@@ -12,7 +12,6 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -29,8 +28,8 @@ import java.util.function.Supplier;
  * ends the exchange: send its SQLSTATE and message and close.
  *
  * <p>For a name that is not in the users file the exchange runs to the end with a decoy salt
- * (stable per name) and fails only at the proof, so the server-first-message does not tell
- * which names exist. One instance per connection; not thread-safe.
+ * (stable per name; the iteration count and salt length of most of the file's verifiers) and
+ * fails only at the proof, so the server-first-message does not tell which names exist. One instance per connection; not thread-safe.
  */
 public final class ScramServerExchange {
   public static final String MECHANISM = Scram.MECHANISM;
@@ -47,7 +46,7 @@ public final class ScramServerExchange {
     FAILED
   }
 
-  private final Function<String, Optional<UserEntry>> users;
+  private final UsersFile users;
   private final String startupUser;
   private final Supplier<String> serverNonces;
 
@@ -61,16 +60,15 @@ public final class ScramServerExchange {
   private Subject subject;
 
   /**
-   * @param users looks a user up by name, e.g. {@code usersFile::user}
+   * @param users the users file, whose verifiers also shape the decoys of unknown names
    * @param startupUser the {@code user} parameter of the startup message
    */
-  public ScramServerExchange(Function<String, Optional<UserEntry>> users, String startupUser) {
+  public ScramServerExchange(UsersFile users, String startupUser) {
     this(users, startupUser, randomNonces(new SecureRandom()));
   }
 
   /** For tests that replay a published exchange with a fixed server nonce. */
-  ScramServerExchange(
-      Function<String, Optional<UserEntry>> users, String startupUser, Supplier<String> serverNonces) {
+  ScramServerExchange(UsersFile users, String startupUser, Supplier<String> serverNonces) {
     this.users = requireNonNull(users, "users is null");
     this.startupUser = requireNonNull(startupUser, "startupUser is null");
     this.serverNonces = requireNonNull(serverNonces, "serverNonces is null");
@@ -102,8 +100,8 @@ public final class ScramServerExchange {
     if (!isPrintable(clientNonce)) {
       throw failure("client nonce is empty or not printable");
     }
-    entry = users.apply(startupUser);
-    verifier = entry.map(UserEntry::verifier).orElseGet(() -> DecoyScramVerifiers.forUser(startupUser));
+    entry = users.user(startupUser);
+    verifier = entry.map(UserEntry::verifier).orElseGet(() -> users.decoyFor(startupUser));
     expectedChannelBinding = Base64.getEncoder().encodeToString(gs2Header.getBytes(StandardCharsets.US_ASCII));
     nonce = clientNonce + serverNonces.get();
     serverFirst = "r=" + nonce + ",s=" + Base64.getEncoder().encodeToString(verifier.salt())

@@ -22,6 +22,7 @@ public enum ConfigKeys {
   JWT_ISSUER("jwt.issuer", null, "expected iss of JWT bearer tokens; setting it enables JWT (needs auth.method=password)"),
   JWT_AUDIENCE("jwt.audience", null, "expected aud of JWT bearer tokens"),
   JWT_JWKS("jwt.jwks", null, "JWKS with the token signing keys: a file path or an https:// URL"),
+  JWT_ATTRIBUTE_CLAIMS("jwt.attribute_claims", null, "claims that become the subject's attributes, comma-separated; unset: every claim but iss, sub, aud, exp, nbf, iat, jti and groups. Name only claims users cannot edit at the identity provider"),
   OPA_URL("opa.url", null, "URL of a running OPA server; give this or opa.policies"),
   OPA_BEARER_TOKEN_FILE("opa.bearer_token_file", null, "file holding a bearer token for opa.url"),
   OPA_POLICIES("opa.policies", null, "policies directory served by a local OPA process Meshgate manages"),

@@ -195,7 +195,14 @@ public final class ConfigLoader {
       JwksLocation location = jwks.startsWith("http://") || jwks.startsWith("https://")
           ? JwksLocation.parse(jwks)
           : JwksLocation.parse(resolve(jwks).toString());
-      return Optional.of(JwtSettings.of(required(ConfigKeys.JWT_ISSUER), required(ConfigKeys.JWT_AUDIENCE), location));
+      JwtSettings.Builder settings =
+          JwtSettings.builder(required(ConfigKeys.JWT_ISSUER), required(ConfigKeys.JWT_AUDIENCE)).jwks(location);
+      String attributeClaims = properties.getProperty(ConfigKeys.JWT_ATTRIBUTE_CLAIMS.key(), "");
+      if (!attributeClaims.isBlank()) {
+        settings.attributeClaims(Arrays.stream(attributeClaims.split(","))
+            .map(String::strip).filter(claim -> !claim.isEmpty()).collect(Collectors.toSet()));
+      }
+      return Optional.of(settings.build());
     } catch (IllegalArgumentException e) {
       throw new ConfigException("JWT settings: " + e.getMessage());
     }

@@ -6,6 +6,7 @@ import io.meshgate.policy.StatementKind;
 import io.meshgate.policy.Subject;
 import io.meshgate.proxy.auth.AuthenticationException;
 import io.meshgate.proxy.auth.AuthenticationMethod;
+import io.meshgate.proxy.auth.LoggedText;
 import io.meshgate.proxy.auth.ScramServerExchange;
 import io.meshgate.proxy.auth.TooManyAuthenticationFailuresException;
 import io.meshgate.proxy.backend.BackendConnection;
@@ -221,17 +222,13 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         }
         startupParameters = startup.parameters();
         searchPath = new SearchPathTracker(parseSearchPath(startupParameters.get("search_path")));
-        try {
-          services.rateLimiter().checkAllowed(clientInetAddress());
-        } catch (TooManyAuthenticationFailuresException e) {
-          LOG.info("session {}: {} from {}", sessionId, e.reason(), clientAddress());
-          fatal(ErrorFields.fatal(e.sqlState(), e.getMessage()));
+        if (!mayTryCredentials()) {
           return;
         }
         state = State.AWAITING_PASSWORD;
         switch (services.authenticationMethod()) {
           case SCRAM -> {
-            scram = new ScramServerExchange(services.authenticator().users()::user, user);
+            scram = new ScramServerExchange(services.authenticator().users(), user);
             byte[] mechanisms = (ScramServerExchange.MECHANISM + "\0\0").getBytes(StandardCharsets.US_ASCII);
             context.writeAndFlush(ServerMessages.authentication(context.alloc(), 10, mechanisms));
           }
@@ -256,6 +253,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       continueScram(payload);
       return;
     }
+    if (!mayTryCredentials()) {
+      Arrays.fill(payload, (byte) 0);
+      return;
+    }
     int length = payload.length > 0 && payload[payload.length - 1] == 0 ? payload.length - 1 : payload.length;
     String password = new String(payload, 0, length, StandardCharsets.UTF_8);
     Arrays.fill(payload, (byte) 0);
@@ -264,8 +265,19 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     context.channel().config().setAutoRead(false);
     submit(() -> {
       Optional<Subject> subject = services.authenticator().authenticate(user, password);
-      onLoop(() -> authenticated(user, subject));
+      onLoop(() -> passwordChecked(user, subject));
     });
+  }
+
+  /**
+   * A success is told only while the address is under its limit: checks that ran at the same
+   * time as the failures that reached it must not tell the client which guess was right.
+   */
+  private void passwordChecked(String user, Optional<Subject> subject) {
+    if (state == State.CLOSED || (subject.isPresent() && !mayTryCredentials())) {
+      return;
+    }
+    authenticated(user, subject);
   }
 
   /** SCRAM-SHA-256: client-first, then client-final; cheap (no PBKDF2), so on the event loop. */
@@ -282,20 +294,44 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         context.writeAndFlush(ServerMessages.authentication(context.alloc(), 11, scram.handleClientFirst(initial.data())));
         return;
       }
+      if (!mayTryCredentials()) {
+        return;
+      }
       byte[] serverFinal = scram.handleClientFinal(payload);
       context.write(ServerMessages.authentication(context.alloc(), 12, serverFinal));
       state = State.AUTHENTICATING;
       authenticated(user, scram.subject());
     } catch (AuthenticationException e) {
-      authenticationFailed(user, e.reason());
-      fatal(ErrorFields.fatal(e.sqlState(), e.getMessage()));
+      refuseAuthentication(user, e.reason(), ErrorFields.fatal(e.sqlState(), e.getMessage()));
     }
   }
 
-  private void authenticationFailed(String user, String reason) {
+  /**
+   * Asked at startup and again when the credentials arrive: connections opened together, before
+   * the address used up its attempts, would otherwise each get a guess past the limit.
+   */
+  private boolean mayTryCredentials() {
+    try {
+      services.rateLimiter().checkAllowed(clientInetAddress());
+      return true;
+    } catch (TooManyAuthenticationFailuresException e) {
+      LOG.info("session {}: {} from {}", sessionId, e.reason(), clientAddress());
+      fatal(ErrorFields.fatal(e.sqlState(), e.getMessage()));
+      return false;
+    }
+  }
+
+  /**
+   * Counts the failure and ends the session with {@code error}; past the address's limit (other
+   * connections' failures may have reached it while this one was checked) with the limit's
+   * error instead, so a client learns at most that many failures.
+   */
+  private void refuseAuthentication(String user, String reason, ErrorFields error) {
     services.metrics().authenticationFailed();
-    services.rateLimiter().recordFailure(clientInetAddress());
-    LOG.info("authentication failed for user \"{}\" from {}: {}", user, clientAddress(), reason);
+    boolean withinLimit = services.rateLimiter().recordFailureWithinLimit(clientInetAddress());
+    LOG.info("authentication failed for user {} from {}: {}", LoggedText.quoted(user), clientAddress(), reason);
+    fatal(withinLimit ? error : ErrorFields.fatal(
+        TooManyAuthenticationFailuresException.SQLSTATE, TooManyAuthenticationFailuresException.MESSAGE));
   }
 
   private void authenticated(String user, Optional<Subject> subject) {
@@ -303,8 +339,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       return;
     }
     if (subject.isEmpty()) {
-      authenticationFailed(user, "wrong password, unknown user or invalid token");
-      fatal(ErrorFields.fatal("28P01", "password authentication failed for user \"" + user + "\""));
+      refuseAuthentication(user, "wrong password, unknown user or invalid token",
+          ErrorFields.fatal("28P01", "password authentication failed for user \"" + user + "\""));
       return;
     }
     identity = new SessionIdentity(sessionId, subject.get(), services.database(), clientAddress(),

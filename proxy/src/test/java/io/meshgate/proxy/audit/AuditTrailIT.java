@@ -124,6 +124,29 @@ class AuditTrailIT {
     assertEquals(sessionOne, eventFor(second + " -- again").path("session_id").asText());
   }
 
+  @Test
+  void textTheClientChoosesCannotBreakTheLinesOrTheChain() throws Exception {
+    // Quotes, backslashes, line breaks, a Unicode line separator and what looks like a line of
+    // the log of its own, in the SQL and the application name.
+    String forgedLine = "\"}\n{\"schema_version\":1,\"seq\":1,\"hash\":\"" + "0".repeat(64) + "\"}\r\u2028\\";
+    String sql = "SELECT '" + forgedLine + "' AS marker_hostile";
+    String application = "app\"}{\\\n";
+    try (Connection connection = mesh.connect("carol", "ApplicationName", application);
+        Statement statement = connection.createStatement()) {
+      statement.executeQuery(sql).close();
+    }
+
+    JsonNode event = eventFor(sql);
+    assertEquals(sql, event.path("sql").textValue());
+    // PostgreSQL shows control characters of an application_name as '?'; the rest is kept.
+    assertTrue(event.path("application_name").textValue().startsWith("app\"}{\\"), event.toString());
+    String log = Files.readString(mesh.environment().auditFile(), StandardCharsets.UTF_8);
+    for (String line : log.split("\n")) {
+      assertTrue(JSON.readTree(line).isObject(), "every line is one event: " + line);
+    }
+    assertTrue(AuditChainVerifier.verifyAll(mesh.environment().auditFile()).intact(), "the log verifies");
+  }
+
   // ---- the four statements ------------------------------------------------------------------
 
   private static void assertAllowed(JsonNode event, Observed observed, String revision) throws SQLException {

@@ -2,6 +2,7 @@ package io.meshgate.proxy.auth;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -40,6 +41,21 @@ class AuthenticationRateLimiterTest {
     assertThrows(TooManyAuthenticationFailuresException.class, () -> limiter.checkAllowed(client));
     clock.advance(Duration.ofSeconds(1));
     assertDoesNotThrow(() -> limiter.checkAllowed(client));
+  }
+
+  @Test
+  void aFailurePastTheLimitIsNeitherCountedNorToBeTold() throws Exception {
+    // Checks that all passed checkAllowed before any of them failed.
+    InetAddress client = address("192.0.2.11");
+    for (int i = 0; i < 3; i++) {
+      assertTrue(limiter.recordFailureWithinLimit(client), "failure " + (i + 1) + " is told");
+    }
+    assertFalse(limiter.recordFailureWithinLimit(client), "a fourth must not be told");
+    assertFalse(limiter.recordFailureWithinLimit(address("192.0.2.11")));
+    assertTrue(limiter.recordFailureWithinLimit(address("192.0.2.12")), "another address has its own limit");
+
+    clock.advance(Duration.ofMinutes(1));
+    assertTrue(limiter.recordFailureWithinLimit(client), "a new window");
   }
 
   @Test

@@ -15,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.MACSigner;
@@ -195,6 +196,34 @@ class JwtAuthenticatorTest {
     // Header says RS256 but names the EC key: no RSA key has that kid.
     String token = sign(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(EC.getKeyID()).build(), validClaims().build(), RSA);
     assertTrue(rejected(authenticator, "alice", token).contains("no key with kid \"ec-1\""));
+  }
+
+  @Test
+  void criticalHeadersMeshgateDoesNotUnderstandAreRejected() {
+    // RFC 7515 4.1.11: a recipient that does not understand a crit parameter must reject.
+    for (String critical : List.of("exp", "http://example.com/must-understand")) {
+      String token = sign(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(RSA.getKeyID())
+          .criticalParams(Set.of(critical)).customParam(critical, 1).build(), validClaims().build(), RSA);
+      rejected(authenticator, "alice", token);
+    }
+  }
+
+  @Test
+  void tokensTypedForAnotherPurposeAreRejected() {
+    // Identity providers sign logout tokens, security events and the like with the same keys,
+    // often for the same audience and subject: typed as such, they are no login (RFC 8725 3.11).
+    for (String type : List.of("logout+jwt", "application/secevent+jwt", "dpop+jwt", "JOSE")) {
+      String token = sign(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(RSA.getKeyID()).type(new JOSEObjectType(type)).build(),
+          validClaims().build(), RSA);
+      assertTrue(rejected(authenticator, "alice", token).startsWith("token type \"" + type + "\""), type);
+    }
+    for (String type : List.of("JWT", "jwt", "at+jwt", "application/at+JWT", "application/jwt")) {
+      String token = sign(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(RSA.getKeyID()).type(new JOSEObjectType(type)).build(),
+          validClaims().build(), RSA);
+      accepted(authenticator, "alice", token);
+    }
+    // Without typ (most access tokens): accepted, as before.
+    accepted(authenticator, "alice", rsaToken(validClaims().build()));
   }
 
   @Test

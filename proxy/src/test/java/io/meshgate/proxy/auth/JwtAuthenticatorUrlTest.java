@@ -26,10 +26,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Date;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** The key set served by a real HTTP server on loopback, as an identity provider serves it. */
 class JwtAuthenticatorUrlTest {
@@ -37,6 +40,8 @@ class JwtAuthenticatorUrlTest {
   private final AtomicInteger requests = new AtomicInteger();
   private volatile String served;
   private volatile int status = 200;
+  private volatile int stallAfterBytes = -1;
+  private final CountDownLatch stopped = new CountDownLatch(1);
   private HttpServer server;
   private JwtAuthenticator authenticator;
 
@@ -50,6 +55,12 @@ class JwtAuthenticatorUrlTest {
       exchange.getResponseHeaders().add("Content-Type", "application/json");
       exchange.sendResponseHeaders(status, body.length);
       try (OutputStream output = exchange.getResponseBody()) {
+        if (stallAfterBytes >= 0) {
+          // Headers and the start of the body, then nothing: a provider or network that hangs.
+          output.write(body, 0, stallAfterBytes);
+          output.flush();
+          sleepUntilStopped();
+        }
         output.write(body);
       }
     });
@@ -60,7 +71,16 @@ class JwtAuthenticatorUrlTest {
 
   @AfterEach
   void stopServer() {
+    stopped.countDown();
     server.stop(0);
+  }
+
+  private void sleepUntilStopped() {
+    try {
+      stopped.await(60, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private boolean accepts(String token) {
@@ -100,6 +120,30 @@ class JwtAuthenticatorUrlTest {
       assertInstanceOf(JwtVerification.Rejected.class, authenticator.verify("alice", token));
     }
     assertEquals(2, requests.get());
+  }
+
+  @Test
+  @Timeout(value = 40, unit = TimeUnit.SECONDS)
+  void aBodyThatStopsComingIsGivenUpInTheRequestTime() {
+    // The fetch holds the key set's lock, so every token check waits on it: it must end.
+    stallAfterBytes = 10;
+    long start = System.nanoTime();
+
+    JwtVerification verification = authenticator.verify("alice", rsaToken(validClaims().build()));
+
+    Duration waited = Duration.ofNanos(System.nanoTime() - start);
+    String reason = assertInstanceOf(JwtVerification.Rejected.class, verification).reason();
+    assertTrue(reason.startsWith("JWKS unavailable"), reason);
+    assertTrue(waited.compareTo(Duration.ofSeconds(20)) < 0, "waited " + waited);
+  }
+
+  @Test
+  void anOversizedKeySetIsRefused() {
+    served = " ".repeat(JwksCache.MAXIMUM_SIZE) + TestTokens.publicJwks(List.of(RSA, EC));
+
+    String reason = assertInstanceOf(JwtVerification.Rejected.class,
+        authenticator.verify("alice", rsaToken(validClaims().build()))).reason();
+    assertTrue(reason.contains("larger than " + JwksCache.MAXIMUM_SIZE + " bytes"), reason);
   }
 
   @Test

@@ -28,7 +28,7 @@ class ScramServerExchangeTest {
       Pattern.compile("r=([\\x21-\\x2B\\x2D-\\x7E]+),s=([A-Za-z0-9+/]{22}==),i=4096");
 
   private static ScramServerExchange exchange(String user) {
-    return new ScramServerExchange(USERS::user, user);
+    return new ScramServerExchange(USERS, user);
   }
 
   private static byte[] bytes(String text) {
@@ -57,7 +57,7 @@ class ScramServerExchangeTest {
     ScramVerifier verifier = verifierFor("pencil", Base64.getDecoder().decode("W22ZaJ0SNY7soEsUEjb6gQ=="), 4096);
     UsersFile users = UsersFile.of(List.of(new UserEntry("user", verifier, List.of(), Map.of())));
     ScramServerExchange exchange =
-        new ScramServerExchange(users::user, "user", () -> "%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0");
+        new ScramServerExchange(users, "user", () -> "%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0");
 
     byte[] serverFirst = exchange.handleClientFirst(bytes("n,,n=user,r=rOprNGfwEbeRWgbNEkqO"));
     assertEquals(
@@ -122,6 +122,22 @@ class ScramServerExchangeTest {
     assertEquals(salt(serverFirst), salt(again), "a name must always get the same salt, like a real user");
     assertNotEquals(salt(serverFirst), salt(other));
     assertNotEquals(salt(serverFirst), salt(alice));
+  }
+
+  @Test
+  void decoysTakeTheShapeOfMostVerifiersOfTheFile() throws Exception {
+    // Verifiers imported from a PostgreSQL with scram_iterations = 10000 and longer salts.
+    UsersFile imported = UsersFile.of(List.of(
+        new UserEntry("alice", verifierFor("a", new byte[24], 10_000), List.of(), Map.of()),
+        new UserEntry("bob", verifierFor("b", new byte[24], 10_000), List.of(), Map.of()),
+        new UserEntry("carol", ScramVerifier.create("c", new SecureRandom()), List.of(), Map.of())));
+
+    String decoy = new String(
+        new ScramServerExchange(imported, "nobody").handleClientFirst(new TestScramClient("x").clientFirst()),
+        StandardCharsets.UTF_8);
+
+    assertTrue(decoy.endsWith(",i=10000"), decoy);
+    assertEquals(24, Base64.getDecoder().decode(salt(decoy)).length, decoy);
   }
 
   @Test

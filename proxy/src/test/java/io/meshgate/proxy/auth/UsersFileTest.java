@@ -9,6 +9,7 @@ import io.meshgate.policy.Subject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +34,21 @@ class UsersFileTest {
         authenticator.authenticate("alice", "correct horse"));
     assertEquals(Optional.empty(), authenticator.authenticate("alice", "wrong"));
     assertEquals(Optional.empty(), authenticator.authenticate("mallory", "correct horse"));
+  }
+
+  @Test
+  void aFileOthersCanWriteIsRefused() throws IOException {
+    // Whoever can write the file can add a user with any groups and attributes.
+    Path file = directory.resolve("users.json");
+    UsersFile.of(List.of(new UserEntry("alice", ScramVerifier.create("secret", new SecureRandom()),
+        List.of("analysts"), Map.of()))).save(file);
+    for (String permissions : List.of("rw-rw-rw-", "rw-rw----", "rw----rw-")) {
+      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(permissions));
+      IOException error = assertThrows(IOException.class, () -> UsersFile.load(file), permissions);
+      assertTrue(error.getMessage().contains("chmod go-w " + file), error.getMessage());
+    }
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+    assertTrue(UsersFile.load(file).user("alice").isPresent());
   }
 
   @Test

@@ -65,7 +65,7 @@ class SaltedPasswordCacheTest {
     UsersFile users = UsersFile.of(List.of(new UserEntry("meshgate", ScramVerifier.create(PASSWORD, RANDOM),
         List.of(), Map.of())));
     for (int exchange = 0; exchange < 3; exchange++) {
-      ScramServerExchange server = new ScramServerExchange(users::user, "meshgate");
+      ScramServerExchange server = new ScramServerExchange(users, "meshgate");
       ScramClient client = new ScramClient(PASSWORD, cache, RANDOM);
       byte[] serverFirst = server.handleClientFirst(client.clientFirstMessage());
       byte[] serverFinal = server.handleClientFinal(client.clientFinalMessage(serverFirst));
@@ -79,11 +79,11 @@ class SaltedPasswordCacheTest {
   void aWrongPasswordIsNotRescuedByTheCache() throws Exception {
     UsersFile users = UsersFile.of(List.of(new UserEntry("meshgate", ScramVerifier.create(PASSWORD, RANDOM),
         List.of(), Map.of())));
-    ScramServerExchange right = new ScramServerExchange(users::user, "meshgate");
+    ScramServerExchange right = new ScramServerExchange(users, "meshgate");
     ScramClient warm = new ScramClient(PASSWORD, cache, RANDOM);
     right.handleClientFinal(warm.clientFinalMessage(right.handleClientFirst(warm.clientFirstMessage())));
 
-    ScramServerExchange server = new ScramServerExchange(users::user, "meshgate");
+    ScramServerExchange server = new ScramServerExchange(users, "meshgate");
     ScramClient wrong = new ScramClient("not the password", cache, RANDOM);
     byte[] serverFirst = server.handleClientFirst(wrong.clientFirstMessage());
     byte[] clientFinal = wrong.clientFinalMessage(serverFirst);
@@ -94,7 +94,7 @@ class SaltedPasswordCacheTest {
   void aServerThatDoesNotKnowThePasswordIsStillCaught() throws Exception {
     UsersFile impostor = UsersFile.of(List.of(new UserEntry("meshgate",
         ScramVerifier.create("what the impostor guessed", RANDOM), List.of(), Map.of())));
-    ScramServerExchange server = new ScramServerExchange(impostor::user, "meshgate");
+    ScramServerExchange server = new ScramServerExchange(impostor, "meshgate");
     ScramClient client = new ScramClient(PASSWORD, cache, RANDOM);
     byte[] serverFirst = server.handleClientFirst(client.clientFirstMessage());
     client.clientFinalMessage(serverFirst);

@@ -44,7 +44,30 @@ class AuditCommandTest {
     AuditLogFixture.write(log(), AuditLogFixture.events(12));
     CommandRun run = CommandRun.of("audit", "verify", "--file", log().toString());
     assertEquals(0, run.exitCode(), run.toString());
-    assertEquals("intact: 12 events in 1 files, last hash " + lastHash(log()), run.out().strip(), run.toString());
+    assertEquals(List.of("intact: 12 events in 1 files, last hash " + lastHash(log()),
+        "anchor to keep elsewhere: 12:" + lastHash(log())), run.outLines(), run.toString());
+  }
+
+  @Test
+  void verifyAgainstAnAnchorFindsLinesCutOffTheEnd() throws IOException {
+    AuditLogFixture.write(log(), AuditLogFixture.events(12));
+    String anchor = "12:" + lastHash(log());
+    CommandRun holds = CommandRun.of("audit", "verify", "--file", log().toString(), "--anchor", anchor);
+    assertEquals(0, holds.exitCode(), holds.toString());
+    assertEquals("anchor " + anchor + " holds", holds.outLines().get(1), holds.toString());
+
+    List<String> lines = Files.readAllLines(log());
+    Files.write(log(), lines.subList(0, 11));
+
+    assertEquals(0, CommandRun.of("audit", "verify", "--file", log().toString()).exitCode());
+    CommandRun cut = CommandRun.of("audit", "verify", "--file", log().toString(), "--anchor", anchor);
+    assertEquals(1, cut.exitCode(), cut.toString());
+    assertTrue(cut.out().startsWith("broken: " + log() + " line 12: the log ends at seq 11, before the anchored seq 12"),
+        cut.toString());
+
+    CommandRun malformed = CommandRun.of("audit", "verify", "--file", log().toString(), "--anchor", "12");
+    assertNotEquals(0, malformed.exitCode(), malformed.toString());
+    assertTrue(malformed.err().contains("--anchor"), malformed.toString());
   }
 
   @Test
@@ -54,7 +77,8 @@ class AuditCommandTest {
     assertTrue(files.size() > 2, "the fixture should rotate: " + files);
     CommandRun run = CommandRun.of("audit", "verify", "--file", log().toString());
     assertEquals(0, run.exitCode(), run.toString());
-    assertEquals("intact: 40 events in " + files.size() + " files, last hash " + lastHash(log()), run.out().strip());
+    assertEquals("intact: 40 events in " + files.size() + " files, last hash " + lastHash(log()), run.outLines().get(0));
+    assertEquals("anchor to keep elsewhere: 40:" + lastHash(log()), run.outLines().get(1));
   }
 
   @Test

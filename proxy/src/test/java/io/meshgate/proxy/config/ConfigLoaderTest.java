@@ -50,6 +50,19 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void jwtAttributeClaimsCanBeLimitedToTheOnesTheIdentityProviderControls() throws ConfigException {
+    properties.setProperty("auth.method", "password");
+    properties.setProperty("jwt.issuer", "https://issuer.example");
+    properties.setProperty("jwt.audience", "meshgate");
+    properties.setProperty("jwt.jwks", "jwks.json");
+    assertEquals(Optional.empty(), ConfigLoader.fromProperties(properties, directory).jwt().orElseThrow().attributeClaims());
+
+    properties.setProperty("jwt.attribute_claims", " region, department ,");
+    assertEquals(Optional.of(java.util.Set.of("region", "department")),
+        ConfigLoader.fromProperties(properties, directory).jwt().orElseThrow().attributeClaims());
+  }
+
+  @Test
   void extraAllowedFunctionsAreAListOfNames() throws ConfigException {
     assertEquals(java.util.Set.of(), ConfigLoader.fromProperties(properties, directory).allowedExtraFunctions());
     properties.setProperty("functions.allowed_extra", " similarity, analytics.safe_ratio ,");
