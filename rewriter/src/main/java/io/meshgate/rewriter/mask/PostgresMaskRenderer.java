@@ -78,9 +78,13 @@ public final class PostgresMaskRenderer implements MaskRenderer {
         if (category != Category.DATE && category != Category.TIMESTAMP) {
           throw mismatch(mask, target);
         }
-        yield cast(
-            builtin("date_trunc", string(truncate.unit().name().toLowerCase(Locale.ROOT)), column),
-            type);
+        SqlNode unit = string(truncate.unit().name().toLowerCase(Locale.ROOT));
+        // An instant is truncated at UTC's boundaries, not the session's: a client may set any
+        // time zone, down to the second (SET TIME ZONE 0.0003), and would see the masked day
+        // flip at the offset that tells the hidden time of day (TimeZoneMasksIT).
+        yield cast(PostgresTypes.hasTimeZone(type)
+            ? builtin("date_trunc", unit, column, string("UTC"))
+            : builtin("date_trunc", unit, column), type);
       }
       case ColumnMask.Round round -> {
         if (category != Category.NUMERIC) {

@@ -25,6 +25,7 @@ class PostgresMaskRendererTest {
       new ColumnSchema("ratio", "double precision"),
       new ColumnSchema("day", "date"),
       new ColumnSchema("created", "timestamp without time zone"),
+      new ColumnSchema("seen", "timestamp(3) with time zone"),
       new ColumnSchema("flag", "boolean"),
       new ColumnSchema("tags", "text[]")));
 
@@ -98,6 +99,8 @@ class PostgresMaskRendererTest {
         render(new ColumnMask.TruncateDate(ColumnMask.DateUnit.MONTH), "day"));
     assertEquals("CAST(pg_catalog.date_trunc('year', \"created\") AS timestamp without time zone)",
         render(new ColumnMask.TruncateDate(ColumnMask.DateUnit.YEAR), "created"));
+    assertEquals("CAST(pg_catalog.date_trunc('day', \"seen\", 'UTC') AS timestamp(3) with time zone)",
+        render(new ColumnMask.TruncateDate(ColumnMask.DateUnit.DAY), "seen"));
   }
 
   @Test
