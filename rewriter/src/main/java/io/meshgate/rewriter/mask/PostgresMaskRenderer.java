@@ -81,7 +81,7 @@ public final class PostgresMaskRenderer implements MaskRenderer {
         SqlNode unit = string(truncate.unit().name().toLowerCase(Locale.ROOT));
         // An instant is truncated at UTC's boundaries, not the session's: a client may set any
         // time zone, down to the second (SET TIME ZONE 0.0003), and would see the masked day
-        // flip at the offset that tells the hidden time of day (TimeZoneMasksIT).
+        // flip at the offset that tells the hidden time of day (SessionTimeZoneIT).
         yield cast(PostgresTypes.hasTimeZone(type)
             ? builtin("date_trunc", unit, column, string("UTC"))
             : builtin("date_trunc", unit, column), type);
