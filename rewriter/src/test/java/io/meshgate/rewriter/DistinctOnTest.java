@@ -30,7 +30,7 @@ class DistinctOnTest {
   private static final String TRANSACTIONS_FILTER = "(\"region\" IN ('EU'))";
   private static final String STORES_FILTER = "(\"region\" = 'EU')";
   private static final String EMAIL_MASK = "pg_catalog.regexp_replace(pg_catalog.regexp_replace("
-      + "CAST(\"customer_email\" AS text), '^[^@]*$', 'xxxx'), '^.*@', 'xxxx@') AS \"customer_email\"";
+      + "CAST(\"customer_email\" AS pg_catalog.text), '^[^@]*$', 'xxxx'), '^.*@', 'xxxx@') AS \"customer_email\"";
   /** The derived table of store_transactions under {@link #DECISION}. */
   private static final String TRANSACTIONS_DERIVED = "(SELECT \"transaction_id\", \"store_id\", \"day\", \"amount\", "
       + EMAIL_MASK + ", \"region\" FROM \"sales\".\"store_transactions\" WHERE " + TRANSACTIONS_FILTER + " OFFSET 0)";
