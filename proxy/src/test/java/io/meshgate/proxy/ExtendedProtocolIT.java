@@ -2,6 +2,7 @@ package io.meshgate.proxy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -201,6 +202,26 @@ class ExtendedProtocolIT {
         assertTrue(rows.next());
         assertEquals("meshgate_service", rows.getString(1));
       }
+    }
+  }
+
+  /**
+   * At LOG level the backend would send the client the SQL Meshgate forwards (a server that logs
+   * statements sends each one), and debug_print_plan the plan with its estimates.
+   */
+  @Test
+  void settingsThatWouldSendTheForwardedSqlToTheClientAreRefused() throws SQLException {
+    try (Connection alice = connect("alice"); Statement statement = alice.createStatement()) {
+      for (String set : List.of("SET client_min_messages = log", "SET client_min_messages TO debug1",
+          "SET debug_print_plan = on")) {
+        SQLException refused = assertThrows(SQLException.class, () -> statement.execute(set), set);
+        assertEquals("42501", refused.getSQLState(), set);
+      }
+      statement.execute("SET client_min_messages = warning");
+      try (ResultSet rows = statement.executeQuery("SELECT email FROM customers.customers")) {
+        assertTrue(rows.next());
+      }
+      assertNull(statement.getWarnings());
     }
   }
 

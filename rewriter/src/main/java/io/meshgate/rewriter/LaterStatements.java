@@ -75,8 +75,6 @@ final class LaterStatements {
       }
       case LaterCommand.Explain explain -> new ExplainStatement(
           "EXPLAIN " + (explain.options().isEmpty() ? "" : explain.options() + " "),
-          explain.analyze(),
-          explain.costs(),
           carried(explain.statement(), QUERY, "EXPLAIN", inner));
       case LaterCommand.Execute execute -> new PassthroughStatement(
           StatementKind.UTILITY,

@@ -48,7 +48,10 @@ class LateralFunctionsIT {
       "SELECT o.id, s FROM shop.orders o LEFT JOIN jsonb_array_elements_text(jsonb_path_query_array(o.items, '$[*].sku')) s"
           + " ON true ORDER BY 1, 2",
       "SELECT o.id, x.k FROM shop.orders o CROSS JOIN LATERAL (SELECT o.n + 1 AS k) x"
-          + " CROSS JOIN LATERAL generate_series(x.k, 4) g ORDER BY 1, 2"})
+          + " CROSS JOIN LATERAL generate_series(x.k, 4) g ORDER BY 1, 2",
+      // IS DISTINCT FROM before a call is an operand, no FROM item
+      "SELECT o.id, o.region IS DISTINCT FROM upper(lower(o.region)), o.n FROM shop.orders o ORDER BY 1",
+      "SELECT o.id FROM shop.orders o WHERE o.email IS NOT DISTINCT FROM lower(upper(o.email)) ORDER BY 1"})
   void forwardedSqlReturnsWhatTheClientsTextReturns(String sql) throws Exception {
     database.assertForwardedReturnsTheSame(sql);
   }

@@ -54,8 +54,8 @@ class MaskPolicyErrorsTest {
             DemoCatalog.SEARCH_PATH)
         .rewrite(Decisions.allow().mask(STORES, "zip_code", new ColumnMask.ShowFirst(1)).build());
     assertEquals("SELECT upper(\"zip_code\") FROM (SELECT \"store_id\", pg_catalog.rpad("
-        + "pg_catalog.left(CAST(\"zip_code\" AS text), 1), pg_catalog.char_length(CAST(\"zip_code\""
-        + " AS text)), 'x') AS \"zip_code\", \"region\" FROM \"sales\".\"stores\") AS \"stores\""
+        + "pg_catalog.left(CAST(\"zip_code\" AS pg_catalog.text), 1), pg_catalog.char_length(CAST(\"zip_code\""
+        + " AS pg_catalog.text)), 'x') AS \"zip_code\", \"region\" FROM \"sales\".\"stores\") AS \"stores\""
         + " WHERE (\"zip_code\" LIKE '1%')", rewritten);
   }
 
@@ -74,11 +74,11 @@ class MaskPolicyErrorsTest {
     String rewritten = analyzer.analyze("select * from customers.customers", List.of())
         .rewrite(decision);
     assertEquals("SELECT * FROM (SELECT CAST(pg_catalog.regexp_replace(CAST(\"customer_id\" AS"
-        + " text), '[[:digit:]]', '0', 'g') AS integer) AS \"customer_id\", CAST('n/a' AS text)"
+        + " pg_catalog.text), '[[:digit:]]', '0', 'g') AS integer) AS \"customer_id\", CAST('n/a' AS text)"
         + " AS \"name\", pg_catalog.encode(pg_catalog.sha256(pg_catalog.convert_to(('salt' ||"
-        + " CAST(\"email\" AS text)), 'UTF8')), 'hex') AS \"email\", pg_catalog.lpad("
-        + "pg_catalog.right(CAST(\"phone\" AS text), 2), pg_catalog.char_length(CAST(\"phone\" AS"
-        + " text)), 'x') AS \"phone\", CAST(pg_catalog.date_trunc('year', \"birth_date\") AS date)"
+        + " CAST(\"email\" AS pg_catalog.text)), 'UTF8')), 'hex') AS \"email\", pg_catalog.lpad("
+        + "pg_catalog.right(CAST(\"phone\" AS pg_catalog.text), 2), pg_catalog.char_length(CAST(\"phone\" AS"
+        + " pg_catalog.text)), 'x') AS \"phone\", CAST(pg_catalog.date_trunc('year', \"birth_date\") AS date)"
         + " AS \"birth_date\", CAST(lower(\"region\") AS text) AS \"region\" FROM"
         + " \"customers\".\"customers\") AS \"customers\"", rewritten);
   }

@@ -66,6 +66,29 @@ final class SchemaDatabase implements BeforeAllCallback, AfterAllCallback {
     }
   }
 
+  /**
+   * Runs {@code sql} in order on this database's one session and returns the messages of the
+   * notices (NoticeResponse: NOTICE, LOG, DEBUG...), with their details, the backend sent the
+   * client meanwhile.
+   */
+  List<String> notices(String... sql) throws SQLException {
+    List<String> messages = new java.util.ArrayList<>();
+    try (Statement statement = connection.createStatement()) {
+      for (String each : sql) {
+        statement.execute(each);
+        for (java.sql.SQLWarning warning = statement.getWarnings(); warning != null;
+            warning = warning.getNextWarning()) {
+          String detail = warning instanceof org.postgresql.util.PSQLWarning notice
+              && notice.getServerErrorMessage() != null && notice.getServerErrorMessage().getDetail() != null
+              ? "\n" + notice.getServerErrorMessage().getDetail() : "";
+          messages.add(warning.getMessage() + detail);
+        }
+        statement.clearWarnings();
+      }
+    }
+    return List.copyOf(messages);
+  }
+
   /** What Meshgate forwards for {@code sql} with no policy, read against this database. */
   String forwarded(String sql) throws SqlRefusal {
     return analyzer.analyze(sql, List.of("public")).rewrite(Decisions.allow().build());

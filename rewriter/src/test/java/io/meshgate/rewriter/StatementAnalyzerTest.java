@@ -72,6 +72,27 @@ class StatementAnalyzerTest {
     assertEquals("42501", refusal(sql).sqlState());
   }
 
+  /** LOG and DEBUG messages, and the debug_print_* dumps, would show the forwarded SQL. */
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "SET client_min_messages = log", "set client_min_messages to 'LOG'", "SET SESSION client_min_messages = debug1",
+      "SET LOCAL \"client_min_messages\" TO debug", "SET client_min_messages = \"DEBUG5\"",
+      "SET client_min_messages = log, notice", "SET debug_print_plan = on", "SET debug_print_parse TO true",
+      "set \"DEBUG_PRINT_REWRITTEN\" = 1", "SET debug_print_plan = 'tr'", "SET LOCAL debug_print_plan = yes"})
+  void settingsThatSendTheForwardedSqlToTheClientAreRefused(String sql) {
+    SqlRefusal refusal = refusal(sql);
+    assertEquals("42501", refusal.sqlState());
+    assertTrue(refusal.getMessage().contains("the SQL Meshgate forwards"), refusal.getMessage());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"SET client_min_messages = warning", "set client_min_messages to 'NOTICE'",
+      "SET client_min_messages TO DEFAULT", "SET LOCAL client_min_messages = error", "SET debug_print_plan = off",
+      "SET debug_print_parse TO false", "RESET client_min_messages", "SET debug_pretty_print = on"})
+  void quieterMessageSettingsPass(String sql) throws SqlRefusal {
+    assertFalse(analyze(sql).requiresDecision());
+  }
+
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
       "MERGE INTO sales.stores s USING sales.stores t ON true WHEN MATCHED THEN DO NOTHING|MERGE",

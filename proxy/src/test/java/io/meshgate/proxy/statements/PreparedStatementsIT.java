@@ -103,18 +103,13 @@ class PreparedStatementsIT {
   @Order(3)
   void explainShowsThePlanOfTheGovernedQuery() throws SQLException {
     try (Connection alice = connect("alice"); Statement statement = alice.createStatement()) {
-      String plan = String.join("\n", column(statement, "EXPLAIN (COSTS off) SELECT count(*) FROM sales.stores"));
-      assertTrue(plan.contains("Filter: (region = 'EU'::text)"), plan);
-      assertFalse(plan.contains("rows="), plan);
-      // the estimate for a region alice may not see would come from that region's share of all rows
-      SQLException estimates = assertThrows(SQLException.class,
-          () -> statement.executeQuery("EXPLAIN SELECT count(*) FROM sales.stores WHERE region = 'US'"));
-      assertEquals("42501", estimates.getSQLState());
-      assertTrue(estimates.getMessage().contains("use EXPLAIN (COSTS off)"), estimates.getMessage());
-      SQLException analyze = assertThrows(SQLException.class,
-          () -> statement.executeQuery("EXPLAIN ANALYZE SELECT count(*) FROM sales.stores"));
-      assertEquals("42501", analyze.getSQLState());
-      assertTrue(analyze.getMessage().contains("would count the rows it hides"), analyze.getMessage());
+      // the plan of a query over alice's filtered stores would come from statistics over all rows
+      for (String explain : List.of("EXPLAIN SELECT count(*) FROM sales.stores WHERE region = 'US'",
+          "EXPLAIN (COSTS off) SELECT count(*) FROM sales.stores", "EXPLAIN ANALYZE SELECT count(*) FROM sales.stores")) {
+        SQLException refused = assertThrows(SQLException.class, () -> statement.executeQuery(explain), explain);
+        assertEquals("42501", refused.getSQLState());
+        assertTrue(refused.getMessage().contains("EXPLAIN is not allowed on sales.stores"), refused.getMessage());
+      }
     }
     try (Connection bob = connect("bob"); Statement statement = bob.createStatement()) {
       // no row filter on the owners' raw feed: ANALYZE counts nothing hidden

@@ -35,6 +35,21 @@ public final class UtilityStatements {
 
   private static final Set<String> UTF8_VALUES = Set.of("utf8", "utf-8", "unicode");
 
+  /**
+   * The client_min_messages levels that keep the backend's LOG and DEBUG messages from the
+   * client. Those messages carry the SQL Meshgate forwards, hash salts included (a server that
+   * logs statements, {@code log_min_duration_statement}, sends each one to a client at LOG), and
+   * the {@code debug_print_*} settings send the query tree and the plan with its estimates
+   * (BackendMessagesIT). A list or an expression reads as "" and is refused.
+   */
+  private static final Set<String> CLIENT_MESSAGE_LEVELS = Set.of("notice", "warning", "error", "default");
+
+  /** Settings that print the query tree or plan as messages; each may only be turned off. */
+  private static final Set<String> TREE_PRINTING_SETTINGS =
+      Set.of("debug_print_parse", "debug_print_rewritten", "debug_print_plan");
+
+  private static final Set<String> OFF_VALUES = Set.of("off", "false", "no", "0", "default");
+
   private UtilityStatements() {}
 
   /**
@@ -139,6 +154,20 @@ public final class UtilityStatements {
       throw new SqlRefusal(
           Reason.PERMISSION_DENIED,
           "standard_conforming_strings must stay on through Meshgate",
+          StatementKind.UTILITY);
+    }
+    if (setting.equals("client_min_messages")
+        && !CLIENT_MESSAGE_LEVELS.contains(valueAfter(tokens, position + 1))) {
+      throw new SqlRefusal(
+          Reason.PERMISSION_DENIED,
+          "client_min_messages must stay at notice, warning or error through Meshgate: the backend's"
+              + " log and debug messages show the SQL Meshgate forwards",
+          StatementKind.UTILITY);
+    }
+    if (TREE_PRINTING_SETTINGS.contains(setting) && !OFF_VALUES.contains(valueAfter(tokens, position + 1))) {
+      throw new SqlRefusal(
+          Reason.PERMISSION_DENIED,
+          setting + " cannot be turned on through Meshgate: it prints the SQL Meshgate forwards and its plan",
           StatementKind.UTILITY);
     }
     if ((setting.equals("client_encoding") || setting.equals("names"))

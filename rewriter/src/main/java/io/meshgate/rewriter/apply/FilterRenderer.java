@@ -10,9 +10,11 @@ import static io.meshgate.rewriter.tree.SqlNodes.string;
 import io.meshgate.policy.RowFilter;
 import io.meshgate.rewriter.SqlRefusal;
 import io.meshgate.rewriter.TableSchema;
+import io.meshgate.rewriter.mask.PostgresTypes;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
 
@@ -33,12 +35,25 @@ public final class FilterRenderer {
     };
   }
 
+  /**
+   * A date or timestamp as PostgreSQL reads it whatever the session's DateStyle: ISO 8601
+   * (year first), or infinity. Other spellings ({@code 01/02/2025}, {@code today}) are read by
+   * the client's DateStyle and TimeZone, settings a client chooses.
+   */
+  private static final Pattern SESSION_INDEPENDENT_DATE_TIME = Pattern.compile(
+      "(-?infinity|\\d{4}-\\d{2}-\\d{2}([ T]\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,6})?)?)?)");
+
+  /** An ISO 8601 date and time with its UTC offset, or infinity: one instant in every session. */
+  private static final Pattern INSTANT = Pattern.compile(
+      "(-?infinity|\\d{4}-\\d{2}-\\d{2}[ T]\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,6})?)?(Z|[+-]\\d{2}(:?\\d{2})?))");
+
   private static SqlNode comparison(RowFilter.Comparison comparison, TableSchema table,
       String context) throws SqlRefusal {
     if (table.column(comparison.column()).isEmpty()) {
       throw ExpressionValidator.policyError(
           context, "column " + comparison.column() + " does not exist");
     }
+    checkDateTimeValues(comparison, table.column(comparison.column()).get().type(), context);
     SqlNode column = identifier(comparison.column());
     List<Object> values = comparison.values();
     return switch (comparison.operator()) {
@@ -55,6 +70,31 @@ public final class FilterRenderer {
       case IS_NULL -> call(SqlStdOperatorTable.IS_NULL, column);
       case IS_NOT_NULL -> call(SqlStdOperatorTable.IS_NOT_NULL, column);
     };
+  }
+
+  /**
+   * A string compared with a date or timestamp column is read by PostgreSQL in the client's
+   * session: a timestamp with time zone without an offset in its TimeZone (so {@code SET TIME
+   * ZONE} moved the filter's boundary by up to a day), other spellings by its DateStyle. Only
+   * values every session reads alike are accepted.
+   */
+  private static void checkDateTimeValues(RowFilter.Comparison comparison, String type, String context)
+      throws SqlRefusal {
+    PostgresTypes.Category category = PostgresTypes.categorize(type);
+    if (category != PostgresTypes.Category.DATE && category != PostgresTypes.Category.TIMESTAMP) {
+      return;
+    }
+    boolean instant = PostgresTypes.hasTimeZone(type);
+    for (Object value : comparison.values()) {
+      if (value instanceof String text
+          && !(instant ? INSTANT : SESSION_INDEPENDENT_DATE_TIME).matcher(text).matches()) {
+        throw ExpressionValidator.policyError(context, "the value " + (instant
+            ? "for " + comparison.column() + " (a timestamp with time zone) must be an ISO 8601 time with"
+                + " its UTC offset, e.g. 2025-01-01T00:00:00Z, or each client's time zone would move it"
+            : "for " + comparison.column() + " must be an ISO 8601 date or time, e.g. 2025-01-31, or each"
+                + " client's DateStyle would read it"));
+      }
+    }
   }
 
   private static SqlNode literals(List<Object> values) {

@@ -38,10 +38,8 @@ public sealed interface LaterCommand {
    * {@code EXPLAIN [(options) | ANALYZE VERBOSE] statement}.
    *
    * @param options the checked options as Meshgate writes them back, e.g. {@code (ANALYZE, FORMAT json)}
-   * @param analyze whether the statement is run (then the plan reports actual row counts)
-   * @param costs whether the plan shows the planner's estimates (row counts among them)
    */
-  record Explain(String options, boolean analyze, boolean costs, StatementText statement) implements LaterCommand {
+  record Explain(String options, StatementText statement) implements LaterCommand {
     public Explain {
       requireNonNull(options, "options is null");
       requireNonNull(statement, "statement is null");

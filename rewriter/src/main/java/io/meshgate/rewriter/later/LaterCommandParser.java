@@ -29,7 +29,6 @@ public final class LaterCommandParser {
       EnumSet.of(TokenType.WORD, TokenType.QUOTED_IDENTIFIER, TokenType.NUMBER, TokenType.DOT,
           TokenType.COMMA, TokenType.OPEN_PAREN, TokenType.CLOSE_PAREN, TokenType.OPEN_BRACKET,
           TokenType.CLOSE_BRACKET);
-  private static final Set<String> FALSE_VALUES = Set.of("false", "off", "0");
 
   private LaterCommandParser() {}
 
@@ -85,8 +84,6 @@ public final class LaterCommandParser {
     TokenCursor tokens = new TokenCursor(statement, "EXPLAIN", StatementKind.UTILITY);
     tokens.expectWord("explain");
     List<String> options = new ArrayList<>();
-    boolean analyze = false;
-    boolean costs = true;
     if (tokens.is(TokenType.OPEN_PAREN)) {
       tokens.advance();
       while (true) {
@@ -94,14 +91,6 @@ public final class LaterCommandParser {
         String value = "";
         if (!tokens.is(TokenType.COMMA) && !tokens.is(TokenType.CLOSE_PAREN)) {
           value = optionValue(tokens);
-        }
-        if (option.equals("analyze") || option.equals("analyse")) {
-          // anything but an explicit false runs the statement: assume it does
-          analyze = !FALSE_VALUES.contains(value.toLowerCase(Locale.ROOT));
-        }
-        if (option.equals("costs")) {
-          // PostgreSQL takes the last one; only an explicit false hides the estimates
-          costs = !FALSE_VALUES.contains(value.toLowerCase(Locale.ROOT));
         }
         options.add(option.toUpperCase(Locale.ROOT) + (value.isEmpty() ? "" : " " + value));
         if (tokens.is(TokenType.CLOSE_PAREN)) {
@@ -115,7 +104,6 @@ public final class LaterCommandParser {
       }
     } else {
       if (tokens.isWord("analyze") || tokens.isWord("analyse")) {
-        analyze = true;
         options.add("ANALYZE");
         tokens.advance();
       }
@@ -125,7 +113,7 @@ public final class LaterCommandParser {
       }
     }
     String written = options.isEmpty() ? "" : "(" + String.join(", ", options) + ")";
-    return new LaterCommand.Explain(written, analyze, costs, tokens.rest());
+    return new LaterCommand.Explain(written, tokens.rest());
   }
 
   private static String optionName(TokenCursor tokens) throws SqlRefusal {

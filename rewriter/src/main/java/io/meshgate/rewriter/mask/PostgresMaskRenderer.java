@@ -29,6 +29,14 @@ public final class PostgresMaskRenderer implements MaskRenderer {
    */
   static final String CASELESS_LETTER = "(?![[:lower:][:upper:]])[[:alpha:]]";
 
+  /**
+   * The type raw values are cast to, qualified like the mask functions: unqualified, {@code text}
+   * is whatever type the client's search path finds first, and a table named {@code text} in a
+   * schema before pg_catalog makes it a row type, whose input function fails on the raw value
+   * and quotes it in the error (MaskTypeNamesIT).
+   */
+  private static final String TEXT = "pg_catalog.text";
+
   private PostgresMaskRenderer() {}
 
   @Override
@@ -40,19 +48,19 @@ public final class PostgresMaskRenderer implements MaskRenderer {
       case ColumnMask.Null nullMask -> cast(nullLiteral(), type);
       case ColumnMask.Redact redact -> switch (category) {
         case TEXT -> textResult(redactText(column), type);
-        case NUMERIC -> cast(digitsToZero(cast(column, "text")), type);
+        case NUMERIC -> cast(digitsToZero(cast(column, TEXT)), type);
         case DATE, TIMESTAMP, OTHER -> throw mismatch(mask, target);
       };
       case ColumnMask.Constant constant -> cast(string(constant.value()), type);
       case ColumnMask.Hash hash -> {
         requireText(mask, target, category);
-        SqlNode salted = concat(string(hash.salt()), cast(column, "text"));
+        SqlNode salted = concat(string(hash.salt()), cast(column, TEXT));
         SqlNode digest = builtin("sha256", builtin("convert_to", salted, string("UTF8")));
         yield textResult(builtin("encode", digest, string("hex")), type);
       }
       case ColumnMask.ShowLast showLast -> {
         requireText(mask, target, category);
-        SqlNode text = cast(column, "text");
+        SqlNode text = cast(column, TEXT);
         yield textResult(
             builtin("lpad", builtin("right", text, number(showLast.n())),
                 builtin("char_length", text), string("x")),
@@ -60,7 +68,7 @@ public final class PostgresMaskRenderer implements MaskRenderer {
       }
       case ColumnMask.ShowFirst showFirst -> {
         requireText(mask, target, category);
-        SqlNode text = cast(column, "text");
+        SqlNode text = cast(column, TEXT);
         yield textResult(
             builtin("rpad", builtin("left", text, number(showFirst.n())),
                 builtin("char_length", text), string("x")),
@@ -69,7 +77,7 @@ public final class PostgresMaskRenderer implements MaskRenderer {
       case ColumnMask.Email email -> {
         requireText(mask, target, category);
         // a value without '@' becomes xxxx; otherwise everything up to the last '@' does
-        SqlNode withoutAt = builtin("regexp_replace", cast(column, "text"), string("^[^@]*$"),
+        SqlNode withoutAt = builtin("regexp_replace", cast(column, TEXT), string("^[^@]*$"),
             string("xxxx"));
         yield textResult(
             builtin("regexp_replace", withoutAt, string("^.*@"), string("xxxx@")), type);
@@ -78,9 +86,13 @@ public final class PostgresMaskRenderer implements MaskRenderer {
         if (category != Category.DATE && category != Category.TIMESTAMP) {
           throw mismatch(mask, target);
         }
-        yield cast(
-            builtin("date_trunc", string(truncate.unit().name().toLowerCase(Locale.ROOT)), column),
-            type);
+        SqlNode unit = string(truncate.unit().name().toLowerCase(Locale.ROOT));
+        // An instant is truncated at UTC's boundaries, not the session's: a client may set any
+        // time zone, down to the second (SET TIME ZONE 0.0003), and would see the masked day
+        // flip at the offset that tells the hidden time of day (SessionTimeZoneIT).
+        yield cast(PostgresTypes.hasTimeZone(type)
+            ? builtin("date_trunc", unit, column, string("UTC"))
+            : builtin("date_trunc", unit, column), type);
       }
       case ColumnMask.Round round -> {
         if (category != Category.NUMERIC) {
@@ -97,7 +109,7 @@ public final class PostgresMaskRenderer implements MaskRenderer {
   }
 
   private static SqlNode redactText(SqlNode column) {
-    SqlNode value = cast(column, "text");
+    SqlNode value = cast(column, TEXT);
     value = replaceAll(value, CASELESS_LETTER, "x");
     value = replaceAll(value, "[[:upper:]]", "X");
     value = replaceAll(value, "[[:lower:]]", "x");

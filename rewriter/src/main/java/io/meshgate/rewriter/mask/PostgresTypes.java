@@ -48,6 +48,12 @@ public final class PostgresTypes {
     return Category.OTHER;
   }
 
+  /** Whether the column holds instants ({@code timestamp with time zone}), shown in the session's time zone. */
+  public static boolean hasTimeZone(String formatType) {
+    String base = baseName(formatType);
+    return base.equals("timestamp with time zone") || base.equals("timestamptz");
+  }
+
   /** Whether the column type is exactly {@code text}, so a text result needs no cast. */
   public static boolean isPlainText(String formatType) {
     return formatType.strip().equalsIgnoreCase("text")

@@ -28,6 +28,9 @@ final class FromItemPositions {
       return false;
     }
     Token token = tokens.get(previous);
+    if (token.isWord("from") && followsDistinct(tokens, previous)) {
+      return false; // a IS [NOT] DISTINCT FROM f(g(b)): an operand (SELECT DISTINCT needs a select list)
+    }
     if (token.isWord("from") || token.isWord("join") || token.isWord("lateral") || token.isWord("using")) {
       // USING before a name is DELETE's FROM list (JOIN ... USING is followed by a parenthesis)
       return true;
@@ -52,8 +55,11 @@ final class FromItemPositions {
         depth--;
       } else if (depth == 0 && token.type() == TokenType.WORD) {
         String word = token.foldedWord();
-        if (word.equals("on") && isDistinctOn(tokens, i)) {
+        if (word.equals("on") && followsDistinct(tokens, i)) {
           return false;
+        }
+        if (word.equals("from") && followsDistinct(tokens, i)) {
+          continue; // IS DISTINCT FROM, an operator within an expression list
         }
         if (FROM_LIST_WORDS.contains(word)) {
           return true;
@@ -66,8 +72,9 @@ final class FromItemPositions {
     return false;
   }
 
-  private static boolean isDistinctOn(List<Token> tokens, int on) {
-    int previous = SignificantTokens.previous(tokens, on);
+  /** Whether the word at {@code index} follows DISTINCT: DISTINCT ON, IS DISTINCT FROM. */
+  private static boolean followsDistinct(List<Token> tokens, int index) {
+    int previous = SignificantTokens.previous(tokens, index);
     return previous >= 0 && tokens.get(previous).isWord("distinct");
   }
 }

@@ -99,7 +99,7 @@ class LockingClausesTest {
         statement.relations());
     assertEquals(
         "SELECT \"transaction_id\", \"amount\" FROM (SELECT \"transaction_id\", \"store_id\", \"day\", \"amount\","
-            + " pg_catalog.regexp_replace(pg_catalog.regexp_replace(CAST(\"customer_email\" AS text), '^[^@]*$',"
+            + " pg_catalog.regexp_replace(pg_catalog.regexp_replace(CAST(\"customer_email\" AS pg_catalog.text), '^[^@]*$',"
             + " 'xxxx'), '^.*@', 'xxxx@') AS \"customer_email\", \"region\" FROM \"sales\".\"store_transactions\""
             + " WHERE (\"region\" IN ('EU'))) AS \"store_transactions\""
             + " WHERE ((\"store_id\" = 12) AND (\"day\" = DATE '2025-06-03')) FOR UPDATE",

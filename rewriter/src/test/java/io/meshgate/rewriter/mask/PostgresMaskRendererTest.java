@@ -25,6 +25,7 @@ class PostgresMaskRendererTest {
       new ColumnSchema("ratio", "double precision"),
       new ColumnSchema("day", "date"),
       new ColumnSchema("created", "timestamp without time zone"),
+      new ColumnSchema("seen", "timestamp(3) with time zone"),
       new ColumnSchema("flag", "boolean"),
       new ColumnSchema("tags", "text[]")));
 
@@ -44,7 +45,7 @@ class PostgresMaskRendererTest {
   @Test
   void redactText() throws SqlRefusal {
     String text = "pg_catalog.regexp_replace(pg_catalog.regexp_replace(pg_catalog.regexp_replace("
-        + "pg_catalog.regexp_replace(CAST(\"note\" AS text), '(?![[:lower:][:upper:]])[[:alpha:]]',"
+        + "pg_catalog.regexp_replace(CAST(\"note\" AS pg_catalog.text), '(?![[:lower:][:upper:]])[[:alpha:]]',"
         + " 'x', 'g'), '[[:upper:]]', 'X', 'g'), '[[:lower:]]', 'x', 'g'), '[[:digit:]]', '0', 'g')";
     assertEquals(text, render(new ColumnMask.Redact(), "note"));
     assertEquals("CAST(" + text.replace("\"note\"", "\"code\"") + " AS character varying(10))",
@@ -53,9 +54,9 @@ class PostgresMaskRendererTest {
 
   @Test
   void redactNumbersGoesThroughText() throws SqlRefusal {
-    assertEquals("CAST(pg_catalog.regexp_replace(CAST(\"amount\" AS text), '[[:digit:]]', '0', 'g')"
+    assertEquals("CAST(pg_catalog.regexp_replace(CAST(\"amount\" AS pg_catalog.text), '[[:digit:]]', '0', 'g')"
         + " AS numeric(12,2))", render(new ColumnMask.Redact(), "amount"));
-    assertEquals("CAST(pg_catalog.regexp_replace(CAST(\"quantity\" AS text), '[[:digit:]]', '0',"
+    assertEquals("CAST(pg_catalog.regexp_replace(CAST(\"quantity\" AS pg_catalog.text), '[[:digit:]]', '0',"
         + " 'g') AS integer)", render(new ColumnMask.Redact(), "quantity"));
   }
 
@@ -68,26 +69,26 @@ class PostgresMaskRendererTest {
   @Test
   void hash() throws SqlRefusal {
     assertEquals("pg_catalog.encode(pg_catalog.sha256(pg_catalog.convert_to(('pepper''s' ||"
-            + " CAST(\"note\" AS text)), 'UTF8')), 'hex')",
+            + " CAST(\"note\" AS pg_catalog.text)), 'UTF8')), 'hex')",
         render(new ColumnMask.Hash("pepper's"), "note"));
     assertEquals("CAST(pg_catalog.encode(pg_catalog.sha256(pg_catalog.convert_to(('' ||"
-            + " CAST(\"code\" AS text)), 'UTF8')), 'hex') AS character varying(10))",
+            + " CAST(\"code\" AS pg_catalog.text)), 'UTF8')), 'hex') AS character varying(10))",
         render(new ColumnMask.Hash(""), "code"));
   }
 
   @Test
   void showLastAndFirst() throws SqlRefusal {
-    assertEquals("pg_catalog.lpad(pg_catalog.right(CAST(\"note\" AS text), 4),"
-            + " pg_catalog.char_length(CAST(\"note\" AS text)), 'x')",
+    assertEquals("pg_catalog.lpad(pg_catalog.right(CAST(\"note\" AS pg_catalog.text), 4),"
+            + " pg_catalog.char_length(CAST(\"note\" AS pg_catalog.text)), 'x')",
         render(new ColumnMask.ShowLast(4), "note"));
-    assertEquals("CAST(pg_catalog.rpad(pg_catalog.left(CAST(\"code\" AS text), 2),"
-            + " pg_catalog.char_length(CAST(\"code\" AS text)), 'x') AS character varying(10))",
+    assertEquals("CAST(pg_catalog.rpad(pg_catalog.left(CAST(\"code\" AS pg_catalog.text), 2),"
+            + " pg_catalog.char_length(CAST(\"code\" AS pg_catalog.text)), 'x') AS character varying(10))",
         render(new ColumnMask.ShowFirst(2), "code"));
   }
 
   @Test
   void email() throws SqlRefusal {
-    assertEquals("pg_catalog.regexp_replace(pg_catalog.regexp_replace(CAST(\"note\" AS text),"
+    assertEquals("pg_catalog.regexp_replace(pg_catalog.regexp_replace(CAST(\"note\" AS pg_catalog.text),"
             + " '^[^@]*$', 'xxxx'), '^.*@', 'xxxx@')",
         render(new ColumnMask.Email(), "note"));
   }
@@ -98,6 +99,8 @@ class PostgresMaskRendererTest {
         render(new ColumnMask.TruncateDate(ColumnMask.DateUnit.MONTH), "day"));
     assertEquals("CAST(pg_catalog.date_trunc('year', \"created\") AS timestamp without time zone)",
         render(new ColumnMask.TruncateDate(ColumnMask.DateUnit.YEAR), "created"));
+    assertEquals("CAST(pg_catalog.date_trunc('day', \"seen\", 'UTC') AS timestamp(3) with time zone)",
+        render(new ColumnMask.TruncateDate(ColumnMask.DateUnit.DAY), "seen"));
   }
 
   @Test

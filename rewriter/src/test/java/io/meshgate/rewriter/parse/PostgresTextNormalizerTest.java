@@ -168,6 +168,10 @@ class PostgresTextNormalizerTest {
       select substring(a from f(b)) from t          | select substring(a from f(b)) from t
       select * from unnest(f(a)) u                  | select * from unnest(f(a)) u
       update t set a = 1 from f(g(1)) x             | update t set a = 1 from f(g(1)) x
+      select a is distinct from f(g(b)) from t      | select a is distinct from f(g(b)) from t
+      select * from t where a is not distinct from f(g(1)) | select * from t where a is not distinct from f(g(1))
+      select a is distinct from b, f(g(1)) from t   | select a is distinct from b, f(g(1)) from t
+      select * from t, f(g(t.a is distinct from 1)) | select * from t, TABLE(f(g(t."a" is distinct from 1)))
       """)
   void functionItemsOfAFromListAreTableCalls(String sql, String expected) throws Exception {
     assertEquals(expected, normalize(sql).text().replaceAll("\\s+", " "));

@@ -34,7 +34,7 @@ class UpsertTest {
       List.of("transaction_id", "store_id", "day", "amount", "customer_email", "region");
   private static final String EU = "(\"t\".\"region\" IN ('EU'))";
   private static final String EMAIL_MASK = "pg_catalog.regexp_replace(pg_catalog.regexp_replace("
-      + "CAST(\"t\".\"customer_email\" AS text), '^[^@]*$', 'xxxx'), '^.*@', 'xxxx@')";
+      + "CAST(\"t\".\"customer_email\" AS pg_catalog.text), '^[^@]*$', 'xxxx'), '^.*@', 'xxxx@')";
 
   private static final Decision DECISION = new Decision(true, List.of(), Map.of(
       TRANSACTIONS, new RelationPolicy(
