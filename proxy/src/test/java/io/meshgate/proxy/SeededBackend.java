@@ -25,6 +25,8 @@ public final class SeededBackend implements AutoCloseable {
   private final Path directory;
   private final LocalPostgres postgres;
   private final DemoBackend backend;
+  /** Started by {@link #startMeshgate}, stopped by {@link #close} before the backend. */
+  private final java.util.Deque<Meshgate> started = new java.util.ArrayDeque<>();
 
   private SeededBackend(Path directory, LocalPostgres postgres, DemoBackend backend) {
     this.directory = directory;
@@ -59,7 +61,9 @@ public final class SeededBackend implements AutoCloseable {
 
   /** Meshgate started in this JVM from {@code properties} (paths relative to the directory). */
   public Meshgate startMeshgate(Properties properties) throws Exception {
-    return Meshgate.start(ConfigLoader.fromProperties(properties, directory), RepositoryRoot.find());
+    Meshgate meshgate = Meshgate.start(ConfigLoader.fromProperties(properties, directory), RepositoryRoot.find());
+    started.push(meshgate);
+    return meshgate;
   }
 
   /** The backend itself, as its superuser: to grant, seed and check what the tests did. */
@@ -77,6 +81,10 @@ public final class SeededBackend implements AutoCloseable {
 
   @Override
   public void close() {
+    // Meshgate.close is idempotent: a test may have closed its own already
+    while (!started.isEmpty()) {
+      started.pop().close();
+    }
     postgres.close();
   }
 }

@@ -56,11 +56,8 @@ class AuthenticationAttacksIT {
 
   @AfterAll
   static void stop() {
-    if (meshgate != null) {
-      meshgate.close();
-    }
     if (backend != null) {
-      backend.close();
+      backend.close(); // and the Meshgate started on it
     }
     if (log != null) {
       log.assertNoLeaks();

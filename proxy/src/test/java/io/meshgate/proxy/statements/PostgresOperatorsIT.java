@@ -85,11 +85,8 @@ class PostgresOperatorsIT {
 
   @AfterAll
   static void stop() {
-    if (meshgate != null) {
-      meshgate.close();
-    }
     if (backend != null) {
-      backend.close();
+      backend.close(); // and the Meshgate started on it
     }
   }
 
