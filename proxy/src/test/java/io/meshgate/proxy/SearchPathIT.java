@@ -156,6 +156,27 @@ class SearchPathIT {
     }
   }
 
+  /**
+   * With pg_catalog after another schema, that schema's types, functions and operators would
+   * stand in for the built-ins in the masks and filters Meshgate writes: refused by SET and at
+   * startup (pgjdbc sends currentSchema as the startup search_path).
+   */
+  @Test
+  void aSearchPathWithPgCatalogAfterAnotherSchemaIsRefused() throws SQLException {
+    try (Connection alice = mesh.connect("alice"); Statement statement = alice.createStatement()) {
+      SQLException set = assertThrows(SQLException.class, () -> statement.execute("SET search_path = public, pg_catalog"));
+      assertEquals("42501", set.getSQLState(), set.getMessage());
+      statement.execute("SET search_path = pg_catalog, sales");
+      assertEquals(storeCount(statement, "sales.stores WHERE store_id > 0"), storeCount(statement, "stores WHERE store_id > 0"));
+    }
+    SQLException startup = assertThrows(SQLException.class,
+        () -> mesh.connect("alice", "currentSchema", "sales,pg_catalog").close());
+    assertEquals("42501", startup.getSQLState(), startup.getMessage());
+    try (Connection alice = mesh.connect("alice", "currentSchema", "pg_catalog,sales")) {
+      assertEquals("pg_catalog", alice.getSchema());
+    }
+  }
+
   /** Tools ask for the default schema (pgjdbc's getSchema is {@code SELECT current_schema()}). */
   @Test
   void theDefaultSchemaIsPublicWhereTheServiceRoleCannotCreate() throws SQLException {

@@ -85,6 +85,23 @@ class StatementAnalyzerTest {
     assertTrue(refusal.getMessage().contains("the SQL Meshgate forwards"), refusal.getMessage());
   }
 
+  /** Another schema's types, functions and operators must not stand in for the built-ins Meshgate writes. */
+  @ParameterizedTest
+  @ValueSource(strings = {"SET search_path = sales, pg_catalog", "set search_path to \"$user\", 'pg_catalog'",
+      "SET LOCAL search_path = public, \"pg_catalog\"", "SET SESSION \"search_path\" TO sales, public, pg_catalog"})
+  void aSearchPathWithPgCatalogAfterAnotherSchemaIsRefused(String sql) {
+    SqlRefusal refusal = refusal(sql);
+    assertEquals("42501", refusal.sqlState());
+    assertTrue(refusal.getMessage().contains("pg_catalog after another schema"), refusal.getMessage());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"SET search_path = pg_catalog, sales", "SET search_path TO sales, public",
+      "SET search_path = 'sales, pg_catalog'", "SET search_path = sales, \"PG_CATALOG\"", "SET SCHEMA 'sales'"})
+  void searchPathsWithPgCatalogFirstOrLeftOutPass(String sql) throws SqlRefusal {
+    assertFalse(analyze(sql).requiresDecision());
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"SET client_min_messages = warning", "set client_min_messages to 'NOTICE'",
       "SET client_min_messages TO DEFAULT", "SET LOCAL client_min_messages = error", "SET debug_print_plan = off",

@@ -23,6 +23,7 @@ import io.meshgate.proxy.protocol.ProtocolException;
 import io.meshgate.proxy.protocol.SaslInitialResponse;
 import io.meshgate.proxy.protocol.ServerMessages;
 import io.meshgate.proxy.protocol.TransactionStatus;
+import io.meshgate.rewriter.analysis.UtilityStatements;
 import io.meshgate.rewriter.session.SearchPathStatements;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -221,7 +222,12 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
           return;
         }
         startupParameters = startup.parameters();
-        searchPath = new SearchPathTracker(parseSearchPath(startupParameters.get("search_path")));
+        List<String> startupSearchPath = parseSearchPath(startupParameters.get("search_path"));
+        if (UtilityStatements.listsPgCatalogAfterAnotherSchema(startupSearchPath)) {
+          fatal(ErrorFields.fatal("42501", UtilityStatements.pgCatalogNotFirst().getMessage()));
+          return;
+        }
+        searchPath = new SearchPathTracker(startupSearchPath);
         if (!mayTryCredentials()) {
           return;
         }
