@@ -14,6 +14,8 @@ import io.meshgate.rewriter.analysis.StatementClassifier;
 import io.meshgate.rewriter.analysis.TableReference;
 import io.meshgate.rewriter.analysis.TableReferenceFinder;
 import io.meshgate.rewriter.analysis.UtilityStatements;
+import io.meshgate.rewriter.session.SearchPathChange;
+import io.meshgate.rewriter.session.SearchPathStatements;
 import io.meshgate.rewriter.apply.DecisionApplier;
 import io.meshgate.rewriter.apply.DerivedTableBuilder;
 import io.meshgate.rewriter.copy.CopyCommand;
@@ -127,6 +129,10 @@ public final class StatementAnalyzer {
       throws SqlRefusal {
     List<Token> significant = statement.significantTokens();
     if (UtilityStatements.isAllowed(significant)) {
+      if (SearchPathStatements.changeOf(statement).orElse(null) instanceof SearchPathChange.SetTo path
+          && UtilityStatements.listsPgCatalogAfterAnotherSchema(path.schemas())) {
+        throw UtilityStatements.pgCatalogNotFirst();
+      }
       if (endUser.isPresent()) {
         Optional<UtilityStatements.ApplicationNameChange> change =
             UtilityStatements.applicationNameChange(significant);

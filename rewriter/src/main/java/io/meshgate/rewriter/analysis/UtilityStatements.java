@@ -170,9 +170,6 @@ public final class UtilityStatements {
           setting + " cannot be turned on through Meshgate: it prints the SQL Meshgate forwards and its plan",
           StatementKind.UTILITY);
     }
-    if (setting.equals("search_path") && listsPgCatalogAfterAnotherSchema(schemaNames(tokens, position + 1))) {
-      throw pgCatalogNotFirst();
-    }
     if ((setting.equals("client_encoding") || setting.equals("names"))
         && !UTF8_VALUES.contains(valueAfter(tokens, position + 1))) {
       throw new SqlRefusal(
@@ -187,11 +184,11 @@ public final class UtilityStatements {
    * PostgreSQL searches pg_catalog first unless the path lists it later; then that schema's
    * types, functions and operators of the same name take the place of the built-ins in the SQL
    * Meshgate writes (masks, filters), and a user who may create objects there could read raw
-   * values through them. Such a path is refused, at startup and by SET.
+   * values through them. Such a path is refused, at startup and by SET (the analyzer reads a
+   * SET's path with {@code SearchPathStatements}, as the session follows it).
    */
   public static boolean listsPgCatalogAfterAnotherSchema(List<String> schemas) {
-    int index = schemas.indexOf("pg_catalog");
-    return index > 0;
+    return schemas.indexOf("pg_catalog") > 0;
   }
 
   /** The refusal of a search path {@link #listsPgCatalogAfterAnotherSchema} finds. */
@@ -202,32 +199,6 @@ public final class UtilityStatements {
             + " take the place of built-in types, functions and operators in the SQL Meshgate writes;"
             + " leave pg_catalog out (PostgreSQL searches it first) or put it first",
         StatementKind.UTILITY);
-  }
-
-  /**
-   * The schema names of {@code SET search_path [TO | =] a, "B", 'c'} from {@code position} on, as
-   * PostgreSQL stores them; anything else in the list is skipped (the backend refuses it).
-   */
-  private static List<String> schemaNames(List<Token> tokens, int position) throws SqlRefusal {
-    int index = position;
-    if (index < tokens.size() && (tokens.get(index).isWord("to") || tokens.get(index).text().equals("="))) {
-      index++;
-    }
-    List<String> names = new java.util.ArrayList<>();
-    for (Token token : tokens.subList(Math.min(index, tokens.size()), tokens.size())) {
-      try {
-        if (token.type() == TokenType.WORD) {
-          names.add(token.foldedWord());
-        } else if (token.type() == TokenType.QUOTED_IDENTIFIER || token.type() == TokenType.UNICODE_IDENTIFIER) {
-          names.add(PgStringLiterals.identifier(token, '\\'));
-        } else if (token.type().isCharacterString()) {
-          names.add(PgStringLiterals.value(token));
-        }
-      } catch (LexicalException e) {
-        throw new SqlRefusal(Reason.SYNTAX_ERROR, e.getMessage(), StatementKind.UTILITY);
-      }
-    }
-    return names;
   }
 
   /**

@@ -41,6 +41,11 @@ public final class SearchPathStatements {
     return changeOf(statements.get(0).significantTokens(), statement);
   }
 
+  /** {@link #changeOf(String)} of one statement already split. */
+  public static Optional<SearchPathChange> changeOf(StatementText statement) {
+    return changeOf(statement.significantTokens(), statement.text());
+  }
+
   private static Optional<SearchPathChange> changeOf(List<Token> tokens, String statement) {
     String first = word(tokens, 0);
     return switch (first) {
