@@ -37,6 +37,7 @@ import io.meshgate.proxy.tls.ServerTls;
 import io.meshgate.proxy.tls.TlsMode;
 import io.meshgate.proxy.governance.StatementCache;
 import io.meshgate.rewriter.analysis.FunctionAllowlist;
+import io.meshgate.rewriter.analysis.SettingAllowlist;
 import io.prometheus.client.CollectorRegistry;
 import java.io.IOException;
 import java.net.URI;
@@ -157,7 +158,8 @@ public final class Meshgate implements AutoCloseable {
       JdbcSchemaCatalog catalog = new JdbcSchemaCatalog(config.backend(), config.metadataCacheTtl());
       resources.push(catalog);
       StatementCache statements = StatementCache.over(catalog, config.backend().database(),
-          FunctionAllowlist.builtInAnd(config.allowedExtraFunctions()), StatementCache.DEFAULT_MAXIMUM_SIZE);
+          FunctionAllowlist.builtInAnd(config.allowedExtraFunctions(),
+              SettingAllowlist.builtInAnd(config.allowedExtraSettings())), StatementCache.DEFAULT_MAXIMUM_SIZE);
       StatementGovernor governor = new StatementGovernor(statements, policyEngine,
           Optional.of(new DataProductDirectory(productMetadata, catalog, config.backend().database(), policyEngine)),
           Clock.systemUTC());

@@ -46,24 +46,31 @@ public final class DemoMesh implements BeforeAllCallback, AfterAllCallback {
   private final Optional<Integer> metricsPort;
   private final Optional<PolicyEdit> policyEdit;
   private final Set<String> allowedExtraFunctions;
+  private final Set<String> allowedExtraSettings;
   private Path work;
   private DemoEnvironment environment;
 
   private DemoMesh(Duration decisionCacheTtl, Optional<Integer> metricsPort, Optional<PolicyEdit> policyEdit) {
-    this(decisionCacheTtl, metricsPort, policyEdit, Set.of());
+    this(decisionCacheTtl, metricsPort, policyEdit, Set.of(), Set.of());
   }
 
   private DemoMesh(Duration decisionCacheTtl, Optional<Integer> metricsPort, Optional<PolicyEdit> policyEdit,
-      Set<String> allowedExtraFunctions) {
+      Set<String> allowedExtraFunctions, Set<String> allowedExtraSettings) {
     this.decisionCacheTtl = decisionCacheTtl;
     this.metricsPort = metricsPort;
     this.policyEdit = policyEdit;
     this.allowedExtraFunctions = allowedExtraFunctions;
+    this.allowedExtraSettings = allowedExtraSettings;
   }
 
   /** The standard mesh with {@code functions} added to the allowlist (functions.allowed_extra). */
   public static DemoMesh standardAllowing(String... functions) {
-    return new DemoMesh(Duration.ofSeconds(5), Optional.empty(), Optional.empty(), Set.of(functions));
+    return new DemoMesh(Duration.ofSeconds(5), Optional.empty(), Optional.empty(), Set.of(functions), Set.of());
+  }
+
+  /** The standard mesh with {@code settings} added to the setting allowlist (settings.allowed_extra). */
+  public static DemoMesh standardAllowingSettings(String... settings) {
+    return new DemoMesh(Duration.ofSeconds(5), Optional.empty(), Optional.empty(), Set.of(), Set.of(settings));
   }
 
   /**
@@ -105,7 +112,8 @@ public final class DemoMesh implements BeforeAllCallback, AfterAllCallback {
       policies = Optional.of(copy);
     }
     environment = DemoEnvironment.start(new DemoEnvironment.Settings(
-        root, work.resolve("demo"), 0, metricsPort, decisionCacheTtl, policies, allowedExtraFunctions));
+        root, work.resolve("demo"), 0, metricsPort, decisionCacheTtl, policies, allowedExtraFunctions,
+        allowedExtraSettings));
   }
 
   private static void copyPolicies(Path source, Path target) throws IOException {

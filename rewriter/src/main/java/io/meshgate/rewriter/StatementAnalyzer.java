@@ -65,7 +65,8 @@ public final class StatementAnalyzer {
   }
 
   /**
-   * @param functions the functions statements may call (see {@link FunctionAllowlist})
+   * @param functions the functions statements may call (see {@link FunctionAllowlist}), and
+   *     the settings they may change
    */
   public StatementAnalyzer(SchemaCatalog catalog, String catalogName, FunctionAllowlist functions) {
     this.functions = requireNonNull(functions, "functions is null");
@@ -128,7 +129,7 @@ public final class StatementAnalyzer {
       StatementText statement, List<String> searchPath, Optional<String> endUser)
       throws SqlRefusal {
     List<Token> significant = statement.significantTokens();
-    if (UtilityStatements.isAllowed(significant)) {
+    if (UtilityStatements.isAllowed(significant, functions.settings())) {
       if (SearchPathStatements.changeOf(statement).orElse(null) instanceof SearchPathChange.SetTo path
           && UtilityStatements.listsPgCatalogAfterAnotherSchema(path.schemas())) {
         throw UtilityStatements.pgCatalogNotFirst();

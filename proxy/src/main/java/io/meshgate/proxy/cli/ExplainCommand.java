@@ -23,6 +23,7 @@ import io.meshgate.proxy.governance.StatementGovernor;
 import io.meshgate.proxy.metadata.JdbcSchemaCatalog;
 import io.meshgate.rewriter.StatementAnalyzer;
 import io.meshgate.rewriter.analysis.FunctionAllowlist;
+import io.meshgate.rewriter.analysis.SettingAllowlist;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -69,7 +70,8 @@ final class ExplainCommand {
     }
     try (JdbcSchemaCatalog catalog = new JdbcSchemaCatalog(config.backend(), Duration.ofMinutes(1))) {
       StatementAnalyzer analyzer = new StatementAnalyzer(catalog, config.backend().database(),
-          FunctionAllowlist.builtInAnd(config.allowedExtraFunctions()));
+          FunctionAllowlist.builtInAnd(config.allowedExtraFunctions(),
+              SettingAllowlist.builtInAnd(config.allowedExtraSettings())));
       StatementGovernor governor = new StatementGovernor(analyzer, engine, Clock.systemUTC());
       SessionIdentity identity = new SessionIdentity(
           "explain-" + UUID.randomUUID(), subject, config.backend().database(), "127.0.0.1", "meshgate explain");

@@ -37,7 +37,8 @@ public enum ConfigKeys {
   AUTHENTICATION_TIMEOUT("auth.timeout", "30s", "time a client has to finish authenticating"),
   IDLE_TIMEOUT("session.idle_timeout", "0s", "close sessions idle (no statement under way) this long; 0s = never, as PostgreSQL's idle_session_timeout"),
   METADATA_CACHE_TTL("metadata.cache_ttl", "60s", "how long table columns read from the backend are cached"),
-  FUNCTIONS_ALLOWED_EXTRA("functions.allowed_extra", "", "functions users may call beyond the built-in allowlist, comma-separated: name (pg_catalog) or schema.name; add only functions that compute from their arguments (no SQL text, files, settings or other tables)");
+  FUNCTIONS_ALLOWED_EXTRA("functions.allowed_extra", "", "functions users may call beyond the built-in allowlist, comma-separated: name (pg_catalog) or schema.name; add only functions that compute from their arguments (no SQL text, files, settings or other tables)"),
+  SETTINGS_ALLOWED_EXTRA("settings.allowed_extra", "", "settings users may change (SET, SET LOCAL, set_config) beyond the built-in allowlist, comma-separated: name, or prefix.name for a custom setting; add only settings that change neither what the backend reads nor how much of it one session may take (the role, the checked settings and transform_null_equals cannot be added)");
 
   private final String key;
   private final String defaultValue;

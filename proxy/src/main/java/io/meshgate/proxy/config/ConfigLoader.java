@@ -8,6 +8,7 @@ import io.meshgate.proxy.backend.BackendEndpoint;
 import io.meshgate.proxy.tls.TlsMode;
 import io.meshgate.proxy.tls.TlsSettings;
 import io.meshgate.rewriter.analysis.FunctionAllowlist;
+import io.meshgate.rewriter.analysis.SettingAllowlist;
 import java.io.IOException;
 import java.io.Reader;
 import java.net.URI;
@@ -82,20 +83,33 @@ public final class ConfigLoader {
         duration(ConfigKeys.AUTHENTICATION_TIMEOUT),
         duration(ConfigKeys.IDLE_TIMEOUT),
         duration(ConfigKeys.METADATA_CACHE_TTL),
-        allowedExtraFunctions());
+        allowedExtraFunctions(),
+        allowedExtraSettings());
   }
 
   private Set<String> allowedExtraFunctions() throws ConfigException {
-    String value = properties.getProperty(ConfigKeys.FUNCTIONS_ALLOWED_EXTRA.key(), "");
+    return names(ConfigKeys.FUNCTIONS_ALLOWED_EXTRA, FunctionAllowlist::validEntry);
+  }
+
+  private Set<String> allowedExtraSettings() throws ConfigException {
+    return names(ConfigKeys.SETTINGS_ALLOWED_EXTRA, SettingAllowlist::validExtra);
+  }
+
+  /**
+   * A comma-separated list of names, each checked (and possibly normalized) by {@code valid},
+   * which throws IllegalArgumentException naming the fix.
+   */
+  private Set<String> names(ConfigKeys key, java.util.function.UnaryOperator<String> valid) throws ConfigException {
+    String value = properties.getProperty(key.key(), "");
     Set<String> names = new java.util.LinkedHashSet<>();
     for (String part : value.split(",")) {
       if (part.isBlank()) {
         continue;
       }
       try {
-        names.add(FunctionAllowlist.validEntry(part.strip()));
+        names.add(valid.apply(part.strip()));
       } catch (IllegalArgumentException e) {
-        throw new ConfigException("'" + ConfigKeys.FUNCTIONS_ALLOWED_EXTRA.key() + "': " + e.getMessage());
+        throw new ConfigException("'" + key.key() + "': " + e.getMessage());
       }
     }
     return Set.copyOf(names);

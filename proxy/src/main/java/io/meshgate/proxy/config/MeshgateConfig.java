@@ -35,7 +35,8 @@ public record MeshgateConfig(
     Duration authenticationTimeout,
     Duration idleTimeout,
     Duration metadataCacheTtl,
-    Set<String> allowedExtraFunctions) {
+    Set<String> allowedExtraFunctions,
+    Set<String> allowedExtraSettings) {
 
   public MeshgateConfig {
     requireNonNull(listenHost, "listenHost is null");
@@ -58,6 +59,7 @@ public record MeshgateConfig(
     requireNonNull(idleTimeout, "idleTimeout is null");
     requireNonNull(metadataCacheTtl, "metadataCacheTtl is null");
     allowedExtraFunctions = Set.copyOf(requireNonNull(allowedExtraFunctions, "allowedExtraFunctions is null"));
+    allowedExtraSettings = Set.copyOf(requireNonNull(allowedExtraSettings, "allowedExtraSettings is null"));
   }
 
   /** Where decisions come from. */

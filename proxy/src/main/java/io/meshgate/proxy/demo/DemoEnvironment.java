@@ -56,7 +56,16 @@ public final class DemoEnvironment implements AutoCloseable {
       Optional<Integer> metricsPort,
       Duration decisionCacheTtl,
       Optional<Path> policiesDirectory,
-      Set<String> allowedExtraFunctions) {
+      Set<String> allowedExtraFunctions,
+      Set<String> allowedExtraSettings) {
+    /** Only the built-in setting allowlist. */
+    public Settings(
+        Path repositoryRoot, Path workDirectory, int listenPort, Optional<Integer> metricsPort, Duration decisionCacheTtl,
+        Optional<Path> policiesDirectory, Set<String> allowedExtraFunctions) {
+      this(repositoryRoot, workDirectory, listenPort, metricsPort, decisionCacheTtl, policiesDirectory,
+          allowedExtraFunctions, Set.of());
+    }
+
     /** Only the built-in function allowlist. */
     public Settings(
         Path repositoryRoot, Path workDirectory, int listenPort, Optional<Integer> metricsPort, Duration decisionCacheTtl,
@@ -77,6 +86,7 @@ public final class DemoEnvironment implements AutoCloseable {
       requireNonNull(metricsPort, "metricsPort is null");
       requireNonNull(decisionCacheTtl, "decisionCacheTtl is null");
       allowedExtraFunctions = Set.copyOf(requireNonNull(allowedExtraFunctions, "allowedExtraFunctions is null"));
+      allowedExtraSettings = Set.copyOf(requireNonNull(allowedExtraSettings, "allowedExtraSettings is null"));
     }
   }
 
@@ -131,7 +141,8 @@ public final class DemoEnvironment implements AutoCloseable {
           Duration.ofSeconds(30),
           Duration.ZERO,
           Duration.ofSeconds(60),
-          settings.allowedExtraFunctions());
+          settings.allowedExtraFunctions(),
+          settings.allowedExtraSettings());
       Meshgate meshgate = Meshgate.start(config, Optional.of(settings.repositoryRoot()));
       return new DemoEnvironment(postgres, backend, meshgate, auditFile, usersFile, certificates.caCertificate());
     } catch (IOException | RuntimeException e) {

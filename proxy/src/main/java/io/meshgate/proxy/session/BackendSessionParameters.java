@@ -2,22 +2,21 @@ package io.meshgate.proxy.session;
 
 import io.meshgate.proxy.protocol.ErrorFields;
 import io.meshgate.rewriter.ApplicationNames;
+import io.meshgate.rewriter.analysis.SettingAllowlist;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
- * Which of a client's startup parameters reach the backend. Only session settings that cannot
- * change identity or load code pass; {@code options} (which can carry {@code -c role=…}) and
- * {@code replication} never do. The end user is reported in application_name.
+ * Which of a client's startup parameters reach the backend: the settings a session may SET,
+ * with a value SET may give them ({@link SettingAllowlist#builtIn()}, one list for both), so a
+ * startup packet is no way around the list. {@code options} (which can carry {@code -c
+ * role=…}) and {@code replication} are no settings and never pass; others are dropped, as
+ * PostgreSQL's own defaults then apply. The operator's {@code settings.allowed_extra} is for
+ * SET only: a pool that needs such a setting sends it after connecting. The end user is
+ * reported in application_name.
  */
 final class BackendSessionParameters {
-  private static final Set<String> FORWARDED = Set.of(
-      "client_encoding", "DateStyle", "TimeZone", "IntervalStyle", "extra_float_digits",
-      "search_path", "statement_timeout", "lock_timeout", "idle_in_transaction_session_timeout",
-      "datestyle", "timezone", "intervalstyle");
-
   private BackendSessionParameters() {}
 
   /**
@@ -40,7 +39,7 @@ final class BackendSessionParameters {
   static Map<String, String> forBackend(Map<String, String> clientParameters, String user) {
     Map<String, String> parameters = new LinkedHashMap<>();
     clientParameters.forEach((name, value) -> {
-      if (FORWARDED.contains(name)) {
+      if (SettingAllowlist.builtIn().allowsStartupParameter(name, value)) {
         parameters.put(name, value);
       }
     });

@@ -63,6 +63,24 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void extraAllowedSettingsAreAListOfNamesThatCannotReopenCheckedSettings() throws ConfigException {
+    assertEquals(java.util.Set.of(), ConfigLoader.fromProperties(properties, directory).allowedExtraSettings());
+    properties.setProperty("settings.allowed_extra", " Work_Mem, myapp.locale ,");
+    assertEquals(java.util.Set.of("work_mem", "myapp.locale"),
+        ConfigLoader.fromProperties(properties, directory).allowedExtraSettings());
+    properties.setProperty("settings.allowed_extra", "work_mem, work mem");
+    assertMessage("'settings.allowed_extra': \"work mem\" is not a setting name: write name, or prefix.name for"
+        + " a custom setting");
+    for (String checked : java.util.List.of("role", "session_authorization", "standard_conforming_strings",
+        "client_encoding", "client_min_messages", "debug_print_plan", "search_path", "application_name",
+        "transform_null_equals")) {
+      properties.setProperty("settings.allowed_extra", "work_mem," + checked);
+      assertMessage("'settings.allowed_extra': \"" + checked + "\" cannot be allowed: Meshgate refuses it, or"
+          + " checks its values itself, because the SQL it writes relies on it; remove it from the list");
+    }
+  }
+
+  @Test
   void extraAllowedFunctionsAreAListOfNames() throws ConfigException {
     assertEquals(java.util.Set.of(), ConfigLoader.fromProperties(properties, directory).allowedExtraFunctions());
     properties.setProperty("functions.allowed_extra", " similarity, analytics.safe_ratio ,");

@@ -12,20 +12,28 @@ class BackendSessionParametersTest {
 
   @Test
   void forwardsSafeSettingsAndReportsTheEndUser() {
-    Map<String, String> forwarded = BackendSessionParameters.forBackend(Map.of(
-        "user", "alice",
-        "database", "other",
-        "client_encoding", "UTF8",
-        "DateStyle", "ISO",
-        "application_name", "psql",
-        "options", "-c role=postgres",
-        "replication", "database"), "alice");
+    Map<String, String> forwarded = BackendSessionParameters.forBackend(Map.ofEntries(
+        Map.entry("user", "alice"),
+        Map.entry("database", "other"),
+        Map.entry("client_encoding", "UTF8"),
+        Map.entry("DateStyle", "ISO"),
+        Map.entry("application_name", "psql"),
+        Map.entry("options", "-c role=postgres"),
+        Map.entry("replication", "database"),
+        Map.entry("TIMEZONE", "Europe/Berlin"),
+        Map.entry("work_mem", "1TB"),
+        Map.entry("SEARCH_PATH", "public, pg_catalog"),
+        Map.entry("client_min_messages", "debug5")), "alice");
     assertEquals("UTF8", forwarded.get("client_encoding"));
     assertEquals("ISO", forwarded.get("DateStyle"));
     assertEquals("meshgate:alice/psql", forwarded.get("application_name"));
     assertFalse(forwarded.containsKey("options"), "options can carry -c role=…");
     assertFalse(forwarded.containsKey("replication"));
     assertFalse(forwarded.containsKey("user"), "the backend user is always the service identity");
+    assertEquals("Europe/Berlin", forwarded.get("TIMEZONE"), "names are PostgreSQL's, any case");
+    assertFalse(forwarded.containsKey("work_mem"), "not on the setting allowlist");
+    assertFalse(forwarded.containsKey("SEARCH_PATH"), "the session checks and follows search_path only");
+    assertFalse(forwarded.containsKey("client_min_messages"), "debug5 is refused by SET too");
   }
 
   @Test

@@ -34,16 +34,22 @@ import org.apache.calcite.sql.util.SqlBasicVisitor;
  * is never allowed merely because its name matches a built-in. Names are compared as
  * PostgreSQL stores them (unquoted names are already folded to lower case by the parser; a
  * quoted {@code "LOWER"} is another function than {@code lower}).
+ *
+ * <p>{@code set_config} is on no list: a call of it is allowed for the settings of the {@link
+ * SettingAllowlist} this list carries (see {@link SetConfigCalls}), which is also the list the
+ * analyzer checks SET statements against, so one value configures both.
  */
 public final class FunctionAllowlist {
   private static final String RESOURCE = "allowed-functions.txt";
   private static final Pattern ENTRY = Pattern.compile("([A-Za-z_][A-Za-z0-9_$]*\\.)?[A-Za-z_][A-Za-z0-9_$]*");
-  private static final FunctionAllowlist BUILT_IN = new FunctionAllowlist(readBuiltIn());
+  private static final FunctionAllowlist BUILT_IN = new FunctionAllowlist(readBuiltIn(), SettingAllowlist.builtIn());
 
   private final Set<String> entries;
+  private final SettingAllowlist settings;
 
-  private FunctionAllowlist(Set<String> entries) {
+  private FunctionAllowlist(Set<String> entries, SettingAllowlist settings) {
     this.entries = Set.copyOf(entries);
+    this.settings = requireNonNull(settings, "settings is null");
   }
 
   /** PostgreSQL's built-in functions that Meshgate allows. */
@@ -58,12 +64,26 @@ public final class FunctionAllowlist {
    * @throws IllegalArgumentException for an entry that is not {@code name} or {@code schema.name}
    */
   public static FunctionAllowlist builtInAnd(Set<String> extra) {
+    return builtInAnd(extra, SettingAllowlist.builtIn());
+  }
+
+  /**
+   * Like {@link #builtInAnd(Set)}, with the settings SET and {@code set_config} may change.
+   *
+   * @throws IllegalArgumentException for an entry that is not {@code name} or {@code schema.name}
+   */
+  public static FunctionAllowlist builtInAnd(Set<String> extra, SettingAllowlist settings) {
     requireNonNull(extra, "extra is null");
     Set<String> all = new HashSet<>(BUILT_IN.entries);
     for (String entry : extra) {
       all.add(validEntry(entry));
     }
-    return new FunctionAllowlist(all);
+    return new FunctionAllowlist(all, settings);
+  }
+
+  /** The settings statements may change, with SET or {@code set_config}. */
+  public SettingAllowlist settings() {
+    return settings;
   }
 
   /** Checks the syntax of one entry and returns it unchanged. */
@@ -124,7 +144,7 @@ public final class FunctionAllowlist {
     @Override
     public String visit(SqlCall call) {
       List<String> name = functionName(call);
-      if (!name.isEmpty() && !allows(name) && !PlannerSettingCalls.isAllowed(call, name)) {
+      if (!name.isEmpty() && !allows(name) && !SetConfigCalls.isAllowed(call, name, settings)) {
         return String.join(".", name);
       }
       for (SqlNode operand : call.getOperandList()) {

@@ -13,8 +13,10 @@ import java.util.Set;
 
 /**
  * The utility statements Meshgate forwards without a decision, recognised by their first
- * keyword: they read or change session state but touch no table. SET statements that would
- * change who the backend acts as, or how it reads the SQL Meshgate sends, are refused.
+ * keyword: they read or change session state but touch no table. A SET may only change a
+ * setting on the {@link SettingAllowlist}, to a value it allows; returning a setting to its
+ * default (RESET, SET ... TO DEFAULT, RESET ALL, DISCARD ALL) is allowed for any setting but
+ * the identity: the defaults are the operator's.
  */
 public final class UtilityStatements {
   // UNLISTEN: LISTEN is refused, so a session listens on no channel and UNLISTEN changes
@@ -23,32 +25,6 @@ public final class UtilityStatements {
       Set.of(
           "set", "show", "reset", "begin", "start", "commit", "end", "rollback", "abort",
           "savepoint", "release", "discard", "deallocate", "close", "unlisten");
-
-  /** Settings that change the backend identity. */
-  private static final Set<String> IDENTITY_SETTINGS = Set.of("role", "session_authorization");
-
-  /**
-   * Settings that change how the backend reads the SQL Meshgate sends: the rewritten SQL
-   * relies on standard-conforming strings and UTF-8, so only those values are accepted.
-   */
-  private static final Set<String> STANDARD_CONFORMING_VALUES = Set.of("on", "true", "yes", "1");
-
-  private static final Set<String> UTF8_VALUES = Set.of("utf8", "utf-8", "unicode");
-
-  /**
-   * The client_min_messages levels that keep the backend's LOG and DEBUG messages from the
-   * client. Those messages carry the SQL Meshgate forwards, hash salts included (a server that
-   * logs statements, {@code log_min_duration_statement}, sends each one to a client at LOG), and
-   * the {@code debug_print_*} settings send the query tree and the plan with its estimates
-   * (BackendMessagesIT). A list or an expression reads as "" and is refused.
-   */
-  private static final Set<String> CLIENT_MESSAGE_LEVELS = Set.of("notice", "warning", "error", "default");
-
-  /** Settings that print the query tree or plan as messages; each may only be turned off. */
-  private static final Set<String> TREE_PRINTING_SETTINGS =
-      Set.of("debug_print_parse", "debug_print_rewritten", "debug_print_plan");
-
-  private static final Set<String> OFF_VALUES = Set.of("off", "false", "no", "0", "default");
 
   private UtilityStatements() {}
 
@@ -114,9 +90,11 @@ public final class UtilityStatements {
   /**
    * Whether the statement is an allowlisted utility statement to forward as written.
    *
-   * @throws SqlRefusal for a SET that would change the backend role or how it parses SQL
+   * @param settings the settings a SET may change
+   * @throws SqlRefusal for a SET of a setting {@code settings} does not allow, or to a value it
+   *     does not allow
    */
-  public static boolean isAllowed(List<Token> significant) throws SqlRefusal {
+  public static boolean isAllowed(List<Token> significant, SettingAllowlist settings) throws SqlRefusal {
     if (significant.isEmpty() || significant.get(0).type() != TokenType.WORD) {
       return false;
     }
@@ -125,12 +103,12 @@ public final class UtilityStatements {
       return false;
     }
     if (first.equals("set")) {
-      checkSet(significant);
+      checkSet(significant, settings);
     }
     return true;
   }
 
-  private static void checkSet(List<Token> tokens) throws SqlRefusal {
+  private static void checkSet(List<Token> tokens, SettingAllowlist settings) throws SqlRefusal {
     int position = 1;
     // SET [SESSION | LOCAL] ...; "SET SESSION AUTHORIZATION" and "SET SESSION CHARACTERISTICS"
     // start with SESSION too, so the modifier is only skipped when something follows it.
@@ -141,42 +119,79 @@ public final class UtilityStatements {
                 && !nameAt(tokens, position + 1).equals("characteristics")))) {
       position++;
     }
-    String setting = nameAt(tokens, position);
-    if (IDENTITY_SETTINGS.contains(setting)
-        || (setting.equals("session") && nameAt(tokens, position + 1).equals("authorization"))) {
-      throw new SqlRefusal(
-          Reason.PERMISSION_DENIED,
-          "changing the backend role is not allowed through Meshgate",
-          StatementKind.UTILITY);
+    String word = nameAt(tokens, position);
+    String next = nameAt(tokens, position + 1);
+    // PostgreSQL's own forms of SET (gram.y, set_rest and set_rest_more) before SET name value
+    switch (word) {
+      case "session" -> {
+        if (next.equals("authorization")) {
+          throw SettingAllowlist.identityRefusal();
+        }
+        if (next.equals("characteristics")) {
+          return; // AS TRANSACTION modes: default_transaction_isolation, _read_only, _deferrable
+        }
+      }
+      case "transaction" -> {
+        if (!next.equals("snapshot")) {
+          return; // isolation level, read only/write, [not] deferrable of this transaction
+        }
+        // TRANSACTION SNAPSHOT imports another session's snapshot: no client needs it
+        settings.checkSet("transaction_snapshot", "");
+      }
+      case "constraints" -> {
+        return; // SET CONSTRAINTS: when this transaction checks its deferrable constraints
+      }
+      case "time" -> {
+        if (next.equals("zone")) {
+          settings.checkSet("timezone", valueAfter(tokens, position + 2));
+          return;
+        }
+      }
+      case "schema" -> {
+        settings.checkSet("search_path", valueAfter(tokens, position + 1));
+        return;
+      }
+      case "names" -> {
+        settings.checkSet("client_encoding", valueAfter(tokens, position + 1));
+        return;
+      }
+      case "xml" -> {
+        if (next.equals("option")) {
+          settings.checkSet("xmloption", valueAfter(tokens, position + 2));
+          return;
+        }
+      }
+      default -> { }
     }
-    if (setting.equals("standard_conforming_strings")
-        && !STANDARD_CONFORMING_VALUES.contains(valueAfter(tokens, position + 1))) {
-      throw new SqlRefusal(
-          Reason.PERMISSION_DENIED,
-          "standard_conforming_strings must stay on through Meshgate",
-          StatementKind.UTILITY);
+    // var_name: ColId, or ColId.ColId... for a custom setting
+    StringBuilder name = new StringBuilder(word);
+    int end = position + 1;
+    while (end + 1 < tokens.size() && tokens.get(end).type() == TokenType.DOT && !nameAt(tokens, end + 1).isEmpty()) {
+      name.append('.').append(nameAt(tokens, end + 1));
+      end += 2;
     }
-    if (setting.equals("client_min_messages")
-        && !CLIENT_MESSAGE_LEVELS.contains(valueAfter(tokens, position + 1))) {
-      throw new SqlRefusal(
-          Reason.PERMISSION_DENIED,
-          "client_min_messages must stay at notice, warning or error through Meshgate: the backend's"
-              + " log and debug messages show the SQL Meshgate forwards",
-          StatementKind.UTILITY);
+    String setting = name.toString();
+    if (isDefault(tokens, end)) {
+      // the same as RESET: back to the value the operator controls (the identity stays refused)
+      SettingAllowlist.checkReset(setting);
+      return;
     }
-    if (TREE_PRINTING_SETTINGS.contains(setting) && !OFF_VALUES.contains(valueAfter(tokens, position + 1))) {
-      throw new SqlRefusal(
-          Reason.PERMISSION_DENIED,
-          setting + " cannot be turned on through Meshgate: it prints the SQL Meshgate forwards and its plan",
-          StatementKind.UTILITY);
+    if (end + 1 < tokens.size() && nameAt(tokens, end).equals("from") && nameAt(tokens, end + 1).equals("current")) {
+      // keeps the value the setting has, which passed this check when it was set
+      settings.checkListed(setting);
+      return;
     }
-    if ((setting.equals("client_encoding") || setting.equals("names"))
-        && !UTF8_VALUES.contains(valueAfter(tokens, position + 1))) {
-      throw new SqlRefusal(
-          Reason.PERMISSION_DENIED,
-          "client_encoding must stay UTF8 through Meshgate",
-          StatementKind.UTILITY);
+    settings.checkSet(setting, valueAfter(tokens, end));
+  }
+
+  /** Whether the value at {@code position} (after TO or =) is the one word DEFAULT. */
+  private static boolean isDefault(List<Token> tokens, int position) throws SqlRefusal {
+    int index = position;
+    if (index < tokens.size() && (tokens.get(index).isWord("to") || tokens.get(index).text().equals("="))) {
+      index++;
     }
+    return index == tokens.size() - 1 && tokens.get(index).type() == TokenType.WORD
+        && tokens.get(index).isWord("default");
   }
 
   /**
