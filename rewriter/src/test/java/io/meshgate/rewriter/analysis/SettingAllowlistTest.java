@@ -76,6 +76,35 @@ class SettingAllowlistTest {
     assertFalse(statement.requiresDecision());
   }
 
+  /**
+   * What clients Meshgate cannot run in tests send on connect, in their pools, and when told to
+   * change the transaction mode (from their sources; the ITs run pgjdbc, psql, psycopg,
+   * SQLAlchemy, asyncpg and node-postgres for real).
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {
+      // psycopg2 (SQLAlchemy, Superset): datestyle on connect, set_session in autocommit
+      "SET datestyle TO 'ISO'", "SET default_transaction_isolation TO 'repeatable read'",
+      "SET default_transaction_read_only TO 'on'", "SET default_transaction_deferrable TO DEFAULT",
+      // pgjdbc (DBeaver, Metabase): setTransactionIsolation, setReadOnly, an older server, ApplicationName
+      "SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL READ COMMITTED",
+      "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY", "SET extra_float_digits = 3",
+      "SET application_name = 'DBeaver 24.2.0 - Main <mesh>'", "SET search_path = sales,public",
+      // Metabase's report time zone
+      "SET SESSION TIMEZONE TO 'UTC'",
+      // pgAdmin on connect
+      "SET DateStyle=ISO", "SET client_min_messages=notice", "SET client_encoding='utf-8'",
+      "SELECT set_config('bytea_output','hex',false) FROM pg_show_all_settings() WHERE name = 'bytea_output'",
+      // psqlODBC (Tableau), with "Disable Genetic Optimizer"
+      "set DateStyle to 'ISO'", "set extra_float_digits to 2", "set geqo to 'OFF'",
+      // psql's \encoding, lib/pq and pgx (Grafana) send startup parameters only
+      "set client_encoding to 'UTF8'",
+      // pools giving a connection back: asyncpg, Npgsql (Power BI), PgBouncer-style resets
+      "RESET ALL", "DISCARD ALL", "UNLISTEN *", "CLOSE ALL", "RESET SESSION AUTHORIZATION"})
+  void clientsConnectSequencesPass(String sql) throws SqlRefusal {
+    analyze(analyzer, sql);
+  }
+
   /** Settings nobody decided are safe: each would fail the SET a client wrote before the allowlist. */
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
