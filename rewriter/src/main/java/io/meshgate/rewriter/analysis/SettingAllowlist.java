@@ -6,8 +6,8 @@ import static java.util.Objects.requireNonNull;
 import io.meshgate.policy.StatementKind;
 import io.meshgate.rewriter.SqlRefusal;
 import io.meshgate.rewriter.SqlRefusal.Reason;
+import io.meshgate.rewriter.lexer.PgIdentifiers;
 import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -184,7 +184,7 @@ public final class SettingAllowlist {
    */
   public static String validExtra(String name) {
     requireNonNull(name, "name is null");
-    String lowered = name.toLowerCase(Locale.ROOT);
+    String lowered = PgIdentifiers.foldAsciiCase(name);
     if (!NAME.matcher(lowered).matches()) {
       throw new IllegalArgumentException(
           "\"" + name + "\" is not a setting name: write name, or prefix.name for a custom setting");
@@ -254,7 +254,7 @@ public final class SettingAllowlist {
    */
   public boolean allowsAnyValue(String name) {
     requireNonNull(name, "name is null");
-    return rules.get(name.toLowerCase(Locale.ROOT)) == Rule.ANY;
+    return rules.get(PgIdentifiers.foldAsciiCase(name)) == Rule.ANY;
   }
 
   /**
@@ -266,7 +266,7 @@ public final class SettingAllowlist {
   public boolean allowsStartupParameter(String name, String value) {
     requireNonNull(name, "name is null");
     requireNonNull(value, "value is null");
-    Rule rule = rules.get(name.toLowerCase(Locale.ROOT));
+    Rule rule = rules.get(PgIdentifiers.foldAsciiCase(name));
     if (rule == null) {
       return false;
     }
@@ -276,7 +276,7 @@ public final class SettingAllowlist {
       // would take "SEARCH_PATH" too, which must then not reach it unchecked.
       case SEARCH_PATH -> name.equals("search_path");
       case APPLICATION_NAME, UTF8_ONLY -> false;
-      case ON_ONLY, QUIET_MESSAGE_LEVEL, OFF_ONLY -> accepts(rule, value.strip().toLowerCase(Locale.ROOT));
+      case ON_ONLY, QUIET_MESSAGE_LEVEL, OFF_ONLY -> accepts(rule, PgIdentifiers.foldAsciiCase(value.strip()));
     };
   }
 

@@ -4,11 +4,11 @@ import io.meshgate.policy.StatementKind;
 import io.meshgate.rewriter.SqlRefusal;
 import io.meshgate.rewriter.SqlRefusal.Reason;
 import io.meshgate.rewriter.lexer.LexicalException;
+import io.meshgate.rewriter.lexer.PgIdentifiers;
 import io.meshgate.rewriter.lexer.PgStringLiterals;
 import io.meshgate.rewriter.lexer.Token;
 import io.meshgate.rewriter.lexer.TokenType;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -108,55 +108,60 @@ public final class UtilityStatements {
     return true;
   }
 
+  /** The transaction modes SET TRANSACTION starts with (gram.y, transaction_mode_item). */
+  private static final Set<String> TRANSACTION_MODES = Set.of("isolation", "read", "deferrable", "not");
+
   private static void checkSet(List<Token> tokens, SettingAllowlist settings) throws SqlRefusal {
-    int position = 1;
-    // SET [SESSION | LOCAL] ...; "SET SESSION AUTHORIZATION" and "SET SESSION CHARACTERISTICS"
-    // start with SESSION too, so the modifier is only skipped when something follows it.
-    if (position + 1 < tokens.size()
-        && (nameAt(tokens, position).equals("local")
-            || (nameAt(tokens, position).equals("session")
-                && !nameAt(tokens, position + 1).equals("authorization")
-                && !nameAt(tokens, position + 1).equals("characteristics")))) {
-      position++;
+    int position = isModifier(tokens, 1) ? 2 : 1;
+    if (nameAt(tokens, position).equals("session") && nameAt(tokens, position + 1).equals("authorization")) {
+      throw SettingAllowlist.identityRefusal();
     }
-    String word = nameAt(tokens, position);
-    String next = nameAt(tokens, position + 1);
-    // PostgreSQL's own forms of SET (gram.y, set_rest and set_rest_more) before SET name value
-    switch (word) {
+    // PostgreSQL's own forms of SET (gram.y, set_rest and set_rest_more), each starting with an
+    // unquoted keyword; followed by a dot, the keyword is the prefix of a custom setting's name
+    // ("SET schema.x = 1" sets schema.x), which is read as any other name below.
+    boolean prefix = position + 1 < tokens.size() && tokens.get(position + 1).type() == TokenType.DOT;
+    switch (prefix ? "" : keywordAt(tokens, position)) {
       case "session" -> {
-        if (next.equals("authorization")) {
-          throw SettingAllowlist.identityRefusal();
-        }
-        if (next.equals("characteristics")) {
+        if (isSessionCharacteristics(tokens, position)) {
           return; // AS TRANSACTION modes: default_transaction_isolation, _read_only, _deferrable
         }
       }
       case "transaction" -> {
-        if (!next.equals("snapshot")) {
+        String next = keywordAt(tokens, position + 1);
+        if (TRANSACTION_MODES.contains(next)) {
           return; // isolation level, read only/write, [not] deferrable of this transaction
         }
-        // TRANSACTION SNAPSHOT imports another session's snapshot: no client needs it
-        settings.checkSet("transaction_snapshot", "");
+        if (next.equals("snapshot")) {
+          // imports another session's snapshot: no client needs it
+          settings.checkSet("transaction_snapshot", "");
+        }
       }
       case "constraints" -> {
-        return; // SET CONSTRAINTS: when this transaction checks its deferrable constraints
+        String last = keywordAt(tokens, tokens.size() - 1);
+        if ((last.equals("deferred") || last.equals("immediate")) && !isAssignment(tokens, position + 1)) {
+          return; // SET CONSTRAINTS: when this transaction checks its deferrable constraints
+        }
       }
       case "time" -> {
-        if (next.equals("zone")) {
+        if (keywordAt(tokens, position + 1).equals("zone")) {
           settings.checkSet("timezone", valueAfter(tokens, position + 2));
           return;
         }
       }
       case "schema" -> {
-        settings.checkSet("search_path", valueAfter(tokens, position + 1));
-        return;
+        if (position + 1 < tokens.size() && tokens.get(position + 1).type().isCharacterString()) {
+          settings.checkSet("search_path", valueAfter(tokens, position + 1));
+          return;
+        }
       }
       case "names" -> {
-        settings.checkSet("client_encoding", valueAfter(tokens, position + 1));
-        return;
+        if (!isAssignment(tokens, position + 1)) {
+          settings.checkSet("client_encoding", valueAfter(tokens, position + 1));
+          return;
+        }
       }
       case "xml" -> {
-        if (next.equals("option")) {
+        if (keywordAt(tokens, position + 1).equals("option")) {
           settings.checkSet("xmloption", valueAfter(tokens, position + 2));
           return;
         }
@@ -164,7 +169,7 @@ public final class UtilityStatements {
       default -> { }
     }
     // var_name: ColId, or ColId.ColId... for a custom setting
-    StringBuilder name = new StringBuilder(word);
+    StringBuilder name = new StringBuilder(nameAt(tokens, position));
     int end = position + 1;
     while (end + 1 < tokens.size() && tokens.get(end).type() == TokenType.DOT && !nameAt(tokens, end + 1).isEmpty()) {
       name.append('.').append(nameAt(tokens, end + 1));
@@ -182,6 +187,39 @@ public final class UtilityStatements {
       return;
     }
     settings.checkSet(setting, valueAfter(tokens, end));
+  }
+
+  /**
+   * Whether the word at {@code index} is the SESSION or LOCAL of {@code SET [SESSION | LOCAL]}:
+   * not when a name's dot or the assignment follows (then it is a setting's name), and SESSION
+   * not when it starts SESSION AUTHORIZATION or SESSION CHARACTERISTICS AS.
+   */
+  private static boolean isModifier(List<Token> tokens, int index) throws SqlRefusal {
+    String word = keywordAt(tokens, index);
+    if (!(word.equals("local") || word.equals("session")) || index + 1 >= tokens.size()
+        || tokens.get(index + 1).type() == TokenType.DOT || isAssignment(tokens, index + 1)) {
+      return false;
+    }
+    return word.equals("local")
+        || !(nameAt(tokens, index + 1).equals("authorization") || isSessionCharacteristics(tokens, index));
+  }
+
+  private static boolean isSessionCharacteristics(List<Token> tokens, int index) {
+    return keywordAt(tokens, index).equals("session") && keywordAt(tokens, index + 1).equals("characteristics")
+        && keywordAt(tokens, index + 2).equals("as");
+  }
+
+  /** Whether TO or = is at {@code index}. */
+  private static boolean isAssignment(List<Token> tokens, int index) {
+    return index < tokens.size() && (tokens.get(index).isWord("to") || tokens.get(index).text().equals("="));
+  }
+
+  /** The unquoted word at {@code index}, folded to lower case; "" for anything else. */
+  private static String keywordAt(List<Token> tokens, int index) {
+    if (index < 0 || index >= tokens.size() || tokens.get(index).type() != TokenType.WORD) {
+      return "";
+    }
+    return tokens.get(index).foldedWord();
   }
 
   /** Whether the value at {@code position} (after TO or =) is the one word DEFAULT. */
@@ -219,6 +257,8 @@ public final class UtilityStatements {
   /**
    * The setting name at a position, lower-cased whether quoted or not: PostgreSQL looks up
    * configuration parameters case-insensitively, so {@code SET "ROLE" = x} sets the role too.
+   * Only ASCII letters are lowered, as PostgreSQL compares them: a name with another letter
+   * that lower-cases to ASCII (the Kelvin sign) is another name to it, and must be to the list.
    */
   public static String nameAt(List<Token> tokens, int position) throws SqlRefusal {
     if (position >= tokens.size()) {
@@ -227,9 +267,8 @@ public final class UtilityStatements {
     Token token = tokens.get(position);
     try {
       return switch (token.type()) {
-        case WORD -> token.foldedWord().toLowerCase(Locale.ROOT);
-        case QUOTED_IDENTIFIER, UNICODE_IDENTIFIER ->
-            PgStringLiterals.identifier(token, '\\').toLowerCase(Locale.ROOT);
+        case WORD -> token.foldedWord();
+        case QUOTED_IDENTIFIER, UNICODE_IDENTIFIER -> PgIdentifiers.foldAsciiCase(PgStringLiterals.identifier(token, '\\'));
         case WHITESPACE, LINE_COMMENT, BLOCK_COMMENT, STRING, ESCAPE_STRING, UNICODE_STRING,
             NATIONAL_STRING, BIT_STRING, HEX_STRING, DOLLAR_STRING, NUMBER, PARAMETER, OPERATOR,
             OPEN_PAREN, CLOSE_PAREN, OPEN_BRACKET, CLOSE_BRACKET, COMMA, SEMICOLON, DOT, COLON,
@@ -257,7 +296,7 @@ public final class UtilityStatements {
     Token value = tokens.get(index);
     try {
       if (value.type().isCharacterString()) {
-        return PgStringLiterals.value(value).strip().toLowerCase(Locale.ROOT);
+        return PgIdentifiers.foldAsciiCase(PgStringLiterals.value(value).strip());
       }
     } catch (LexicalException e) {
       throw new SqlRefusal(Reason.SYNTAX_ERROR, e.getMessage(), StatementKind.UTILITY);

@@ -142,6 +142,25 @@ class SettingAllowlistTest {
         + " user, ask the platform team to add it to settings.allowed_extra", refusal.getMessage());
   }
 
+  /**
+   * A keyword of PostgreSQL's own SET forms followed by a dot is the prefix of a custom
+   * setting's name (SET schema.x = 1 sets schema.x), not that form; so is a word after SESSION
+   * or LOCAL. A name PostgreSQL compares otherwise (only ASCII letters fold) is another name.
+   */
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "SET schema.x = 1|schema.x", "SET transaction.x = 1|transaction.x", "SET constraints.x TO 1|constraints.x",
+      "SET SESSION characteristics.x = 1|characteristics.x", "SET session.x = 1|session.x",
+      "SET local.x TO 'a'|local.x", "SET time.zone = 'UTC'|time.zone", "SET names.x = 'utf8'|names.x",
+      "SET xml.option = 1|xml.option", "SET LOCAL constraints.all = 'deferred'|constraints.all",
+      "SET transaction TO 'x'|transaction", "SET \"schema\" TO 'sales'|schema",
+      "SET jit.x = 1|jit.x", "SET \"timezone.x\" = 1|timezone.x",
+      "SET LOC\u212A_timeout = 1|loc\u212A_timeout"})
+  void keywordsBeforeADotAreNamesAndOnlyAsciiFolds(String sql, String setting) {
+    SqlRefusal refusal = refusal(analyzer, sql);
+    assertTrue(refusal.getMessage().startsWith("setting " + setting + " cannot be changed"), refusal.getMessage());
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"SET 'work_mem' = 1", "SET = 1", "SET"})
   void aSetWithoutANameMeshgateCanReadIsRefused(String sql) {
@@ -223,11 +242,20 @@ class SettingAllowlistTest {
     assertTrue(refusal.getMessage().startsWith("function set_config"), refusal.getMessage());
   }
 
-  /** pg_settings' update rule calls set_config: a write to a catalog view is no way around the list. */
-  @Test
-  void updatingPgSettingsIsRefused() {
-    refusal(analyzer, "UPDATE pg_settings SET setting = 'on' WHERE name = 'transform_null_equals'");
-    refusal(analyzer, "UPDATE pg_catalog.pg_settings SET setting = '1TB' WHERE name = 'work_mem'");
+  /**
+   * Other statements that change settings: pg_settings' update rule calls set_config, and role,
+   * database, system and function settings outlive the statement.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "UPDATE pg_settings SET setting = 'on' WHERE name = 'transform_null_equals'",
+      "UPDATE pg_catalog.pg_settings SET setting = '1TB' WHERE name = 'work_mem'",
+      "ALTER ROLE CURRENT_USER SET transform_null_equals = on", "ALTER DATABASE mesh SET work_mem = '1TB'",
+      "ALTER ROLE ALL IN DATABASE mesh SET app.tenant_id = '42'", "ALTER SYSTEM SET work_mem = '1TB'",
+      "CREATE FUNCTION f() RETURNS integer LANGUAGE sql SET work_mem = '1TB' AS 'SELECT 1'",
+      "DO $$ BEGIN PERFORM set_config('work_mem', '1TB', false); END $$", "LOAD 'auto_explain'"})
+  void otherWaysToChangeASettingAreRefused(String sql) {
+    refusal(analyzer, sql);
   }
 
   @ParameterizedTest
