@@ -75,6 +75,10 @@ class SessionSettingsIT {
       assertRefused(statement, "SET hash_mem_multiplier = 1000", "hash_mem_multiplier");
       assertEquals(workMemory, show(statement, "work_mem"));
       assertEquals("2", show(statement, "hash_mem_multiplier"));
+      // back to the default is allowed for any setting: it is the operator's value
+      statement.execute("RESET work_mem");
+      statement.execute("SET transform_null_equals TO DEFAULT");
+      assertEquals(workMemory, show(statement, "work_mem"));
 
       assertRefused(statement, "SET app.tenant_id = '42'", "app.tenant_id");
       assertNull(single(statement, "SELECT current_setting('app.tenant_id', true)"));
