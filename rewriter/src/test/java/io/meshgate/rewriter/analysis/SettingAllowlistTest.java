@@ -110,6 +110,7 @@ class SettingAllowlistTest {
   @CsvSource(delimiter = '|', value = {
       "SET transform_null_equals = on|transform_null_equals",
       "SET work_mem = '1TB'|work_mem",
+      "SET work_mem = 1073741824;|work_mem",
       "SET \"Work_Mem\" TO '1TB'|work_mem",
       "SET LOCAL work_mem = 1048576|work_mem",
       "SET SESSION work_mem TO '64MB'|work_mem",
@@ -161,6 +162,13 @@ class SettingAllowlistTest {
     assertTrue(refusal.getMessage().startsWith("setting " + setting + " cannot be changed"), refusal.getMessage());
   }
 
+  /** Comments are no tokens: DEFAULT in a list is a value, not a return to the default. */
+  @Test
+  void commentsAndListsDoNotHideTheSetting() {
+    SqlRefusal refusal = refusal(analyzer, "/* c */ SET work_mem -- c\n = DEFAULT, 1073741824");
+    assertTrue(refusal.getMessage().startsWith("setting work_mem cannot be changed"), refusal.getMessage());
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"SET 'work_mem' = 1", "SET = 1", "SET"})
   void aSetWithoutANameMeshgateCanReadIsRefused(String sql) {
@@ -172,7 +180,8 @@ class SettingAllowlistTest {
   @ValueSource(strings = {
       "RESET work_mem", "RESET transform_null_equals", "RESET app.tenant_id", "SET work_mem TO DEFAULT",
       "SET LOCAL transform_null_equals = DEFAULT", "SET app.tenant_id TO DEFAULT", "RESET ALL", "DISCARD ALL",
-      "SET client_encoding TO DEFAULT", "SET standard_conforming_strings = default"})
+      "SET client_encoding TO DEFAULT", "SET standard_conforming_strings = default", "SET work_mem TO DEFAULT;",
+      "RESET work_mem;"})
   void returningToTheDefaultPasses(String sql) throws SqlRefusal {
     assertFalse(analyze(analyzer, sql).requiresDecision());
   }
