@@ -101,6 +101,9 @@ final class SessionIndependence {
           + "|PT(\\d+H)?(\\d+M)?(\\d+(\\.\\d+)?S)?",
       Pattern.CASE_INSENSITIVE);
 
+  /** Text in double quotes in a to_char template, copied as it is (a backslash escapes a quote). */
+  private static final Pattern QUOTED_FORMAT_TEXT = Pattern.compile("\"(\\\\.|[^\"\\\\])*\"");
+
   /** Types whose value or text form may follow a setting, or that Meshgate cannot read. */
   private static final Set<ValueType> SENSITIVE = Set.of(ValueType.FLOAT, ValueType.MONEY,
       ValueType.DATE, ValueType.TIME, ValueType.TIME_WITH_TIME_ZONE, ValueType.TIMESTAMP,
@@ -1058,7 +1061,7 @@ final class SessionIndependence {
   /** TM (translation mode) takes month and day names from the client's lc_time. */
   private void dateFormat(SqlNode format, String function) throws SqlRefusal {
     String pattern = formatPattern(format, function);
-    if (pattern.toLowerCase(Locale.ROOT).contains("tm")) {
+    if (pattern.contains("tm")) {
       throw refusal(function + " with the TM prefix (" + text(format) + ") names months and days"
           + " in the client's lc_time; write the pattern without TM, e.g. 'Month'");
     }
@@ -1066,7 +1069,8 @@ final class SessionIndependence {
 
   /** D, G and L take the decimal point, group separator and currency from lc_numeric/monetary. */
   private void numericFormat(SqlNode format, String function) throws SqlRefusal {
-    String pattern = formatPattern(format, function).toLowerCase(Locale.ROOT);
+    // PL and SG are signs, not locale symbols
+    String pattern = formatPattern(format, function).replace("pl", "").replace("sg", "");
     if (pattern.contains("d") || pattern.contains("g") || pattern.contains("l")) {
       throw refusal(function + " with D, G or L (" + text(format) + ") takes the decimal point,"
           + " group separator or currency symbol from the client's lc_numeric and lc_monetary;"
@@ -1074,9 +1078,10 @@ final class SessionIndependence {
     }
   }
 
+  /** The format's template patterns, lower-cased, without its "quoted" literal text. */
   private String formatPattern(SqlNode format, String function) throws SqlRefusal {
     if (format instanceof SqlCharStringLiteral literal) {
-      return literal.toValue();
+      return QUOTED_FORMAT_TEXT.matcher(literal.toValue()).replaceAll("").toLowerCase(Locale.ROOT);
     }
     throw refusal(function + " needs its format as a string literal, so Meshgate can see that"
         + " it reads no locale setting");
