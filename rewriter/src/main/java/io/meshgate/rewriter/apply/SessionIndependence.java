@@ -38,8 +38,8 @@ import org.apache.calcite.sql.type.SqlTypeName;
 /**
  * Refuses a policy expression whose value PostgreSQL would compute differently from one client
  * session to the next. The backend evaluates a filter or mask in the client's session, whose
- * TimeZone, DateStyle, IntervalStyle, extra_float_digits, lc_monetary, bytea_output and
- * search_path the client sets; a filter that follows them admits other rows for a client that
+ * TimeZone, DateStyle, IntervalStyle, extra_float_digits, lc_monetary, lc_time, bytea_output,
+ * default_text_search_config and search_path the client sets; a filter that follows them admits other rows for a client that
  * changes them, and a mask reveals what it hides (a day truncated at a time zone chosen to the
  * second tells the hidden hour).
  *
@@ -303,6 +303,9 @@ final class SessionIndependence {
     if (call.getOperator().getName().equals("||") && operands.size() == 2) {
       return concatenation(operands.get(0), operands.get(1));
     }
+    if (call.getOperator().getName().startsWith("@@") && operands.size() == 2) {
+      return textSearchMatch(operands.get(0), operands.get(1));
+    }
     switch (call.getKind()) {
       case AND, OR, NOT, IS_NULL, IS_NOT_NULL, IS_TRUE, IS_NOT_TRUE, IS_FALSE, IS_NOT_FALSE,
           IS_UNKNOWN -> {
@@ -428,6 +431,18 @@ final class SessionIndependence {
       case "to_char" -> {
         return toChar(arguments);
       }
+      case "to_tsvector", "to_tsquery", "plainto_tsquery", "phraseto_tsquery",
+          "websearch_to_tsquery", "json_to_tsvector", "jsonb_to_tsvector", "ts_headline" -> {
+        int withConfiguration = switch (name) {
+          case "json_to_tsvector", "jsonb_to_tsvector" -> 3;
+          case "ts_headline" -> 4; // with three arguments the configuration is not told apart
+          default -> 2;
+        };
+        if (arguments.size() < withConfiguration) {
+          throw defaultTextSearchConfiguration(name);
+        }
+        return generic(name, arguments);
+      }
       case "to_number" -> {
         readAll(arguments);
         if (arguments.size() == 2) {
@@ -485,6 +500,52 @@ final class SessionIndependence {
     convert(left, leftType, ValueType.TEXT);
     convert(right, rightType, ValueType.TEXT);
     return ValueType.TEXT;
+  }
+
+  /**
+   * tsvector @@ tsquery reads no setting, but a text operand is parsed by the client's
+   * default_text_search_config ({@code text @@ text}, {@code text @@ tsquery}); only operands
+   * that are text search values themselves are accepted, and a string literal beside one.
+   */
+  private ValueType textSearchMatch(SqlNode left, SqlNode right) throws SqlRefusal {
+    generic("@@", List.of(left, right));
+    boolean leftSearchable = isTextSearchValue(left);
+    boolean rightSearchable = isTextSearchValue(right);
+    if ((leftSearchable || left instanceof SqlCharStringLiteral)
+        && (rightSearchable || right instanceof SqlCharStringLiteral)
+        && (leftSearchable || rightSearchable)) {
+      return ValueType.PLAIN;
+    }
+    throw defaultTextSearchConfiguration("@@ over text");
+  }
+
+  private boolean isTextSearchValue(SqlNode node) {
+    if (node instanceof SqlIdentifier identifier && !ExpressionValidator.isNiladicFunction(identifier)) {
+      String type = table.column(identifier.names.get(identifier.names.size() - 1))
+          .map(ColumnSchema::type).orElse("");
+      String base = PostgresTypes.baseName(type);
+      return base.equals("tsvector") || base.equals("tsquery");
+    }
+    if (node instanceof SqlCall call && call.getKind() == SqlKind.CAST
+        && call.operand(1) instanceof SqlDataTypeSpec spec
+        && spec.getTypeNameSpec() instanceof SqlUserDefinedTypeNameSpec named) {
+      String type = named.getTypeName().names.get(named.getTypeName().names.size() - 1);
+      return type.equals("tsvector") || type.equals("tsquery");
+    }
+    if (node instanceof SqlCall call) {
+      List<String> name = FunctionAllowlist.functionName(call);
+      // the configuration of these was checked when they were read
+      return !name.isEmpty() && Set.of("to_tsvector", "to_tsquery", "plainto_tsquery",
+          "phraseto_tsquery", "websearch_to_tsquery", "setweight", "strip", "array_to_tsvector")
+          .contains(name.get(name.size() - 1).toLowerCase(Locale.ROOT));
+    }
+    return false;
+  }
+
+  private SqlRefusal defaultTextSearchConfiguration(String what) {
+    return refusal(what + " without a text search configuration uses the client's"
+        + " default_text_search_config; name it, e.g. to_tsvector('english', note) @@"
+        + " to_tsquery('english', 'word')");
   }
 
   /** Any other call: safe only over values whose types read no setting. */

@@ -27,7 +27,7 @@ class SessionIndependenceTest {
           new ColumnSchema("duration", "interval"), new ColumnSchema("ratio", "double precision"),
           new ColumnSchema("price", "money"), new ColumnSchema("payload", "bytea"),
           new ColumnSchema("period", "tstzrange"), new ColumnSchema("tags", "text[]"),
-          new ColumnSchema("quantity", "integer")));
+          new ColumnSchema("quantity", "integer"), new ColumnSchema("words", "tsvector")));
 
   private static final String CONTEXT = "row filter for sales.orders";
 
@@ -109,7 +109,11 @@ class SessionIndependenceTest {
       "'EU' = ANY (tags)",
       "encode(sha256(payload), 'hex') <> ''",
       "to_timestamp(1735689600) < created_at",
-      "current_user = 'alice'"})
+      "current_user = 'alice'",
+      "to_tsvector('english', region) @@ to_tsquery('english', 'eu')",
+      "words @@ 'cat & dog'",
+      "'cat' @@ words",
+      "words @@ plainto_tsquery('simple', region)"})
   void sessionIndependentFiltersPass(String expression) {
     assertDoesNotThrow(() -> ExpressionValidator.validate(expression, ORDERS, CONTEXT));
   }
@@ -191,6 +195,12 @@ class SessionIndependenceTest {
       "day::text LIKE '2025%'#the text form of a date",
       "price > 0::money#lc_monetary",
       "amount::money > '10'#lc_monetary",
+      // the client's default_text_search_config
+      "to_tsvector(region) @@ to_tsquery('english', 'eu')#to_tsvector without a text search configuration",
+      "words @@ to_tsquery('eu')#to_tsquery without a text search configuration",
+      "region @@ 'eu'#@@ over text without a text search configuration",
+      "words @@ region#@@ over text without a text search configuration",
+      "lower(region) @@ 'eu'#@@ over text without a text search configuration",
       // what Meshgate cannot read is refused when a time type may be involved
       "period @> now()#cannot tell",
       "period @> '2025-01-01 00:00:00+00'#cannot tell",
