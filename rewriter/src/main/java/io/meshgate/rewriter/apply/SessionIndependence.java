@@ -39,9 +39,9 @@ import org.apache.calcite.sql.type.SqlTypeName;
  * Refuses a policy expression whose value PostgreSQL would compute differently from one client
  * session to the next. The backend evaluates a filter or mask in the client's session, whose
  * TimeZone, DateStyle, IntervalStyle, extra_float_digits, lc_monetary, lc_time, bytea_output,
- * default_text_search_config and search_path the client sets; a filter that follows them admits other rows for a client that
- * changes them, and a mask reveals what it hides (a day truncated at a time zone chosen to the
- * second tells the hidden hour).
+ * default_text_search_config and search_path the client sets; a filter that follows them
+ * admits other rows for a client that changes them, and a mask reveals what it hides (a day
+ * truncated at a time zone chosen to the second tells the hidden hour).
  *
  * <p>It reads the type of every subexpression from the table's column types, far enough to see
  * the conversions PostgreSQL makes (explicitly by casts, implicitly by comparisons, operators
