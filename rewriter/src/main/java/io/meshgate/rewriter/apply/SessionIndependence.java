@@ -408,7 +408,7 @@ final class SessionIndependence {
         convert(arguments.get(0), read(arguments.get(0)), ValueType.INTERVAL);
         ValueType source = union(arguments.subList(1, 3));
         if (source != ValueType.TIMESTAMP && source != ValueType.TIMESTAMP_WITH_TIME_ZONE) {
-          throw refusal("date_bin over a " + describe(source) + " is resolved to a timestamp"
+          throw refusal("date_bin over " + describe(source) + " is resolved to a timestamp"
               + " with time zone at the client's time zone; cast it to timestamp first, e.g."
               + " date_bin('1 day', day::timestamp, TIMESTAMP '2025-01-01')");
         }
@@ -489,13 +489,18 @@ final class SessionIndependence {
     }
   }
 
-  /** text || anything is text || the other's text form (anytextcat, textanycat). */
+  /**
+   * bytea || bytea joins bytes; otherwise || is text || the other's text form (anytextcat,
+   * textanycat), and a function's text result reads as a plain value here, so both sides must
+   * convert to text alike in every session.
+   */
   private ValueType concatenation(SqlNode left, SqlNode right) throws SqlRefusal {
     ValueType leftType = read(left);
     ValueType rightType = read(right);
-    Set<ValueType> text = Set.of(ValueType.TEXT, ValueType.STRING_LITERAL);
-    if (!text.contains(leftType) && !text.contains(rightType)) {
-      return generic("||", List.of(left, right)); // arrays, jsonb, bit strings
+    Set<ValueType> bytes = Set.of(ValueType.BYTEA, ValueType.STRING_LITERAL, ValueType.NULL);
+    if ((leftType == ValueType.BYTEA || rightType == ValueType.BYTEA)
+        && bytes.contains(leftType) && bytes.contains(rightType)) {
+      return ValueType.BYTEA;
     }
     convert(left, leftType, ValueType.TEXT);
     convert(right, rightType, ValueType.TEXT);
@@ -628,7 +633,7 @@ final class SessionIndependence {
     }
     if (pair.contains(ValueType.TIMESTAMP_WITH_TIME_ZONE)
         && (pair.contains(ValueType.DATE) || pair.contains(ValueType.TIMESTAMP))) {
-      throw refusal("comparing or combining a timestamp with time zone with a "
+      throw refusal("comparing or combining a timestamp with time zone with "
           + describe(pair.contains(ValueType.DATE) ? ValueType.DATE : ValueType.TIMESTAMP)
           + " converts the latter at the client's time zone; " + ZONE_FIX);
     }
@@ -636,7 +641,7 @@ final class SessionIndependence {
       throw refusal("comparing a time with a time with time zone converts it at the client's"
           + " time zone; give the time its offset, e.g. TIME WITH TIME ZONE '08:00:00+00'");
     }
-    throw refusal("cannot tell whether combining a " + describe(first) + " with a "
+    throw refusal("cannot tell whether combining " + describe(first) + " with "
         + describe(second) + " depends on the client's session settings; cast both sides to"
         + " one type, e.g. TIMESTAMPTZ '2025-01-01 00:00:00+00' or (now() AT TIME ZONE"
         + " 'UTC')::date");
@@ -669,7 +674,7 @@ final class SessionIndependence {
           + ZONE_FIX);
       case DATE, TIMESTAMP -> {
         if (to == ValueType.TIMESTAMP_WITH_TIME_ZONE) {
-          throw refusal("converting a " + describe(from) + " to a timestamp with time zone ("
+          throw refusal("converting " + describe(from) + " to a timestamp with time zone ("
               + text(node) + ") happens at the client's time zone; name the zone, e.g."
               + " day::timestamp AT TIME ZONE 'UTC', or write an instant, e.g."
               + " TIMESTAMPTZ '2025-01-01 00:00:00+00'");
@@ -736,12 +741,12 @@ final class SessionIndependence {
         // handled above
       }
     }
-    throw refusal("cannot tell whether converting a " + describe(from) + " to "
+    throw refusal("cannot tell whether converting " + describe(from) + " to "
         + describe(to) + " (" + text(node) + ") depends on the client's session settings");
   }
 
   private SqlRefusal textForm(SqlNode node, ValueType from, String setting, String fix) {
-    return refusal("the text form of a " + describe(from) + " (" + text(node) + ") follows the"
+    return refusal("the text form of " + describe(from) + " (" + text(node) + ") follows the"
         + " client's " + setting + "; write " + fix + " instead");
   }
 
@@ -763,7 +768,7 @@ final class SessionIndependence {
     switch (type) {
       case DATE, TIMESTAMP -> {
         if (!ISO_DATE_TIME.matcher(text).matches()) {
-          throw refusal("'" + value + "' as a " + describe(type) + " is read by the client's"
+          throw refusal("'" + value + "' as " + describe(type) + " is read by the client's"
               + " DateStyle (or time zone, for words like today); write ISO 8601, e.g."
               + " DATE '2025-01-31' or TIMESTAMP '2025-01-31 08:00:00'");
         }
@@ -926,7 +931,7 @@ final class SessionIndependence {
         // refused below
       }
     }
-    throw refusal("cannot tell whether adding a " + describe(addedType) + " to a "
+    throw refusal("cannot tell whether adding " + describe(addedType) + " to "
         + describe(baseType) + " depends on the client's session settings; give both sides a"
         + " type, e.g. DATE '2025-01-31' + 7 or TIMESTAMP '2025-01-31 00:00:00' + interval"
         + " '1 day'");
@@ -960,7 +965,7 @@ final class SessionIndependence {
       case INTERVAL -> ValueType.INTERVAL;
       case TEXT, PLAIN, FLOAT, BYTEA -> common;
       case NULL, STRING_LITERAL, MONEY, TIME_WITH_TIME_ZONE, UNKNOWN -> throw refusal(
-          "cannot tell whether subtracting a " + describe(rightType) + " from a "
+          "cannot tell whether subtracting " + describe(rightType) + " from "
               + describe(leftType) + " depends on the client's session settings");
     };
   }
@@ -975,8 +980,8 @@ final class SessionIndependence {
         || (rightType == ValueType.INTERVAL && isNumber(leftType))) {
       return ValueType.INTERVAL;
     }
-    throw refusal("cannot tell whether multiplying or dividing a " + describe(leftType)
-        + " and a " + describe(rightType) + " depends on the client's session settings");
+    throw refusal("cannot tell whether multiplying or dividing " + describe(leftType)
+        + " and " + describe(rightType) + " depends on the client's session settings");
   }
 
   private static boolean isNumber(ValueType type) {
@@ -1085,7 +1090,7 @@ final class SessionIndependence {
     }
     for (int index = 0; index < arguments.size(); index++) {
       if (types.get(index) != ValueType.TIMESTAMP && types.get(index) != ValueType.NULL) {
-        throw refusal("age of a " + describe(types.get(index)) + " (" + text(arguments.get(index))
+        throw refusal("age of " + describe(types.get(index)) + " (" + text(arguments.get(index))
             + ") counts months and days in the client's time zone; pass timestamps, e.g."
             + " age(created_at AT TIME ZONE 'UTC', TIMESTAMP '2025-01-01 00:00:00') or"
             + " day::timestamp");
@@ -1149,28 +1154,29 @@ final class SessionIndependence {
   }
 
   private SqlRefusal cannotTell(String what, ValueType type) {
-    return refusal("cannot tell whether " + what + " over a " + describe(type) + " depends on"
+    return refusal("cannot tell whether " + what + " over " + describe(type) + " depends on"
         + " the client's session settings (time zone, DateStyle, IntervalStyle,"
         + " extra_float_digits); convert the value explicitly first, e.g. x AT TIME ZONE"
         + " 'UTC' or x::numeric");
   }
 
+  /** The type with its article, for messages: "a date", "an interval". */
   private static String describe(ValueType type) {
     return switch (type) {
       case NULL -> "NULL";
-      case STRING_LITERAL -> "string literal";
+      case STRING_LITERAL -> "a string literal";
       case TEXT -> "text";
-      case PLAIN -> "value";
-      case FLOAT -> "floating-point number";
+      case PLAIN -> "a value";
+      case FLOAT -> "a floating-point number";
       case BYTEA -> "bytea";
       case MONEY -> "money";
-      case DATE -> "date";
-      case TIME -> "time";
-      case TIME_WITH_TIME_ZONE -> "time with time zone";
-      case TIMESTAMP -> "timestamp";
-      case TIMESTAMP_WITH_TIME_ZONE -> "timestamp with time zone";
-      case INTERVAL -> "interval";
-      case UNKNOWN -> "value of a type Meshgate does not read";
+      case DATE -> "a date";
+      case TIME -> "a time";
+      case TIME_WITH_TIME_ZONE -> "a time with time zone";
+      case TIMESTAMP -> "a timestamp";
+      case TIMESTAMP_WITH_TIME_ZONE -> "a timestamp with time zone";
+      case INTERVAL -> "an interval";
+      case UNKNOWN -> "a value of a type Meshgate does not read";
     };
   }
 
