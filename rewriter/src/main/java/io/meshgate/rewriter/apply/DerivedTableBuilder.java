@@ -73,7 +73,7 @@ public final class DerivedTableBuilder {
         comparable.put(column.name(), column);
       } else {
         MaskTarget target = new MaskTarget(table.name(), column,
-            (expression, context) -> ExpressionValidator.validate(expression, table, context));
+            (expression, context) -> ExpressionValidator.validateMask(expression, table, column, context));
         SqlNode masked;
         try {
           masked = maskRenderer.render(mask, target);

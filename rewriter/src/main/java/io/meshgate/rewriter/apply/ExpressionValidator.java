@@ -1,5 +1,6 @@
 package io.meshgate.rewriter.apply;
 
+import io.meshgate.rewriter.ColumnSchema;
 import io.meshgate.rewriter.SqlRefusal;
 import io.meshgate.rewriter.SqlRefusal.Reason;
 import io.meshgate.rewriter.TableSchema;
@@ -28,7 +29,9 @@ import org.apache.calcite.sql.validate.SqlValidatorUtil;
  * name only the table's own columns (bare, or qualified by the table name), and may not
  * contain subqueries, aggregates, window functions, parameters or forbidden functions.
  * Identifiers are returned unqualified, so inside the derived table they resolve to the base
- * table and nothing the client wrote can capture them.
+ * table and nothing the client wrote can capture them. The backend evaluates the expression in
+ * the client's session, so it must not depend on that session's settings either ({@link
+ * SessionIndependence}).
  */
 public final class ExpressionValidator {
   /** PostgreSQL's built-in aggregate functions. */
@@ -67,6 +70,18 @@ public final class ExpressionValidator {
       throw policyError(context, "parameters are not allowed");
     }
     check(node, table, context);
+    SessionIndependence.check(node, table, context);
+    return node;
+  }
+
+  /**
+   * Validates an {@code expression} mask of {@code column}: as {@link #validate}, and its result
+   * must convert to the column's type (the mask is cast back to it) in every session alike.
+   */
+  public static SqlNode validateMask(String expression, TableSchema table, ColumnSchema column,
+      String context) throws SqlRefusal {
+    SqlNode node = validate(expression, table, context);
+    SessionIndependence.checkMask(node, table, column, context);
     return node;
   }
 

@@ -14,7 +14,6 @@ import io.meshgate.rewriter.mask.PostgresTypes;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
 
@@ -34,18 +33,6 @@ public final class FilterRenderer {
           ExpressionValidator.validate(expression.expression(), table, context);
     };
   }
-
-  /**
-   * A date or timestamp as PostgreSQL reads it whatever the session's DateStyle: ISO 8601
-   * (year first), or infinity. Other spellings ({@code 01/02/2025}, {@code today}) are read by
-   * the client's DateStyle and TimeZone, settings a client chooses.
-   */
-  private static final Pattern SESSION_INDEPENDENT_DATE_TIME = Pattern.compile(
-      "(-?infinity|\\d{4}-\\d{2}-\\d{2}([ T]\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,6})?)?)?)");
-
-  /** An ISO 8601 date and time with its UTC offset, or infinity: one instant in every session. */
-  private static final Pattern INSTANT = Pattern.compile(
-      "(-?infinity|\\d{4}-\\d{2}-\\d{2}[ T]\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,6})?)?(Z|[+-]\\d{2}(:?\\d{2})?))");
 
   private static SqlNode comparison(RowFilter.Comparison comparison, TableSchema table,
       String context) throws SqlRefusal {
@@ -87,7 +74,7 @@ public final class FilterRenderer {
     boolean instant = PostgresTypes.hasTimeZone(type);
     for (Object value : comparison.values()) {
       if (value instanceof String text
-          && !(instant ? INSTANT : SESSION_INDEPENDENT_DATE_TIME).matcher(text).matches()) {
+          && !(instant ? SessionIndependence.ISO_INSTANT : SessionIndependence.ISO_DATE_TIME).matcher(text).matches()) {
         throw ExpressionValidator.policyError(context, "the value " + (instant
             ? "for " + comparison.column() + " (a timestamp with time zone) must be an ISO 8601 time with"
                 + " its UTC offset, e.g. 2025-01-01T00:00:00Z, or each client's time zone would move it"

@@ -65,7 +65,7 @@ public final class PostgresTypes {
    * {@code character varying}, {@code timestamp(3) without time zone} is {@code timestamp
    * without time zone}. Arrays and quoted (user-defined) names give "".
    */
-  static String baseName(String formatType) {
+  public static String baseName(String formatType) {
     String type = formatType.strip();
     if (type.endsWith("]") || type.contains("\"")) {
       return "";

@@ -83,7 +83,8 @@ final class TargetPolicy {
       return Optional.empty();
     }
     MaskTarget target = new MaskTarget(table.name(), schema.get(),
-        (expression, context) -> ExpressionValidator.validate(expression, table, context));
+        (expression, context) ->
+            ExpressionValidator.validateMask(expression, table, schema.get(), context));
     SqlNode masked;
     try {
       masked = PostgresMaskRenderer.INSTANCE.render(mask, target);

@@ -28,7 +28,7 @@ class ExpressionValidatorTest {
   @CsvSource(delimiter = '|', value = {
       "amount < 10000|(\"amount\" < 10000)",
       "orders.amount < 10000 and region in ('EU', 'UK')|((\"amount\" < 10000) AND (\"region\" IN ('EU', 'UK')))",
-      "day >= current_date - interval '30 days'|(\"day\" >= (CURRENT_DATE - CAST('30 days' AS \"interval\")))",
+      "day >= (now() at time zone 'UTC')::date - 30|(\"day\" >= (CAST((now() AT TIME ZONE 'UTC') AS DATE) - 30))",
       "lower(region) like 'e%' or region is null|((lower(\"region\") LIKE 'e%') OR (\"region\" IS NULL))",
       "amount::int between 1 and 2|(CAST(\"amount\" AS INTEGER) BETWEEN ASYMMETRIC 1 AND 2)",
       "coalesce(region, '') <> E'\\\\'|(coalesce(\"region\", '') <> '\\')",

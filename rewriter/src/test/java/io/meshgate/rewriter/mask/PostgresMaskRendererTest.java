@@ -32,7 +32,7 @@ class PostgresMaskRendererTest {
   private static String render(ColumnMask mask, String column) throws SqlRefusal {
     ColumnSchema schema = TABLE.column(column).orElseThrow();
     MaskTarget target = new MaskTarget(ORDERS, schema,
-        (expression, context) -> ExpressionValidator.validate(expression, TABLE, context));
+        (expression, context) -> ExpressionValidator.validateMask(expression, TABLE, schema, context));
     return PostgresUnparser.unparse(PostgresMaskRenderer.INSTANCE.render(mask, target), List.of());
   }
 
