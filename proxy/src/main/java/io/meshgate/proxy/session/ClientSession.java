@@ -291,9 +291,19 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     String user = startupParameters.get("user");
     try {
       if (!scramStarted) {
-        SaslInitialResponse initial = SaslInitialResponse.parse(payload);
+        // A malformed first message or a mechanism Meshgate does not offer is a failed attempt
+        // too: left uncounted, it would be a way to try the server without limit.
+        SaslInitialResponse initial;
+        try {
+          initial = SaslInitialResponse.parse(payload);
+        } catch (ProtocolException e) {
+          refuseAuthentication(user, "malformed SASLInitialResponse",
+              ErrorFields.fatal(ProtocolException.SQLSTATE, "protocol violation: " + e.getMessage()));
+          return;
+        }
         if (!ScramServerExchange.supports(initial.mechanism())) {
-          fatal(ErrorFields.fatal("28000", "SASL mechanism " + initial.mechanism() + " is not supported; use SCRAM-SHA-256"));
+          refuseAuthentication(user, "unsupported SASL mechanism", ErrorFields.fatal("28000",
+              "SASL mechanism " + initial.mechanism() + " is not supported; use SCRAM-SHA-256"));
           return;
         }
         scramStarted = true;
