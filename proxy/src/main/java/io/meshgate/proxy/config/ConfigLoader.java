@@ -268,14 +268,15 @@ public final class ConfigLoader {
 
   /**
    * {@code auto} sizes the budget from the memory this JVM may use; a number must hold at least
-   * one largest message (frame included), or every such message would be refused.
+   * one largest message (frame included), or every such message would be refused, and at least
+   * one large message (64 KiB).
    */
   private long messageBudgetBytes(int maxMessageBytes) throws ConfigException {
     String value = text(ConfigKeys.MESSAGE_BUDGET_BYTES);
     if ("auto".equals(value)) {
       return MessageMemoryBudget.automaticLimitBytes(maxMessageBytes);
     }
-    long minimum = maxMessageBytes + 1L;
+    long minimum = Math.max(maxMessageBytes + 1L, MessageMemoryBudget.LARGE_MESSAGE_BYTES);
     try {
       long bytes = Long.parseLong(value);
       if (bytes >= minimum) {

@@ -84,6 +84,9 @@ class ConfigLoaderTest {
     assertMessage("'protocol.message_budget_bytes' must be 'auto' or a number of bytes of at least 67108865");
     properties.setProperty("protocol.max_message_bytes", "6291456");
     assertEquals(8L << 20, ConfigLoader.fromProperties(properties, directory).messageBudgetBytes());
+    properties.setProperty("protocol.max_message_bytes", "2048");
+    properties.setProperty("protocol.message_budget_bytes", "4096");
+    assertMessage("at least 65536");
     properties.setProperty("protocol.message_budget_bytes", "a lot");
     assertMessage("lower 'protocol.max_message_bytes'");
   }
