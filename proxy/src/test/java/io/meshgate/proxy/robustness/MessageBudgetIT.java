@@ -103,6 +103,32 @@ class MessageBudgetIT {
   }
 
   @Test
+  void aLargeParseBeyondTheBudgetIsRefusedAndTheExtendedProtocolSkipsToSync() throws Exception {
+    try (RawClient holder = authenticated(); RawClient client = authenticated()) {
+      byte[] held = query("SELECT 'held' AS which -- ", LARGE_TEXT);
+      holder.send(Arrays.copyOfRange(held, 0, 64 << 10));
+      awaitUsedBytes(held.length);
+
+      // A named statement prepared before, then a 5 MiB Parse of the same name in a pipeline.
+      client.send(FrontendFrames.parse("kept", "SELECT 'kept' AS which"), FrontendFrames.sync());
+      client.readThrough('Z');
+      String padded = "SELECT 'replaced' AS which -- " + "x".repeat(LARGE_TEXT);
+      client.send(FrontendFrames.parse("kept", padded), FrontendFrames.bind("", "kept", List.of()),
+          FrontendFrames.execute("", 0), FrontendFrames.sync());
+      List<BackendMessage> answer = client.readThrough('Z');
+      assertEquals("53200", firstError(answer).sqlState().orElseThrow(), answer::toString);
+      assertTrue(answer.stream().noneMatch(message -> message.type() == 'D'), "nothing ran: " + answer);
+
+      // The name still means what it meant: the refused Parse reached neither Meshgate nor the backend.
+      client.send(FrontendFrames.bind("", "kept", List.of()), FrontendFrames.execute("", 0), FrontendFrames.sync());
+      assertEquals(List.of("kept"), values(client.readThrough('Z')));
+      holder.send(Arrays.copyOfRange(held, 64 << 10, held.length));
+      assertEquals(List.of("held"), values(holder.readThrough('Z')));
+    }
+    awaitUsedBytes(0);
+  }
+
+  @Test
   void aClientGoneInTheMiddleOfALargeMessageGivesItsBytesBack() throws Exception {
     try (RawClient leaving = authenticated()) {
       byte[] large = query("SELECT 1 -- ", LARGE_TEXT);
