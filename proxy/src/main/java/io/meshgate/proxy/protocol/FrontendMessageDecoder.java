@@ -103,9 +103,13 @@ public final class FrontendMessageDecoder extends ByteToMessageDecoder {
 
   @Override
   public void channelInactive(ChannelHandlerContext context) throws Exception {
-    // A client gone in the middle of a large message: its bytes go back to the budget.
-    releaseAssembling();
-    super.channelInactive(context);
+    // A client gone in the middle of a large message: its bytes go back to the budget (after
+    // the last decode, which may have begun one more from what was left).
+    try {
+      super.channelInactive(context);
+    } finally {
+      releaseAssembling();
+    }
   }
 
   @Override
