@@ -23,6 +23,7 @@ import io.meshgate.proxy.backend.BackendConnector;
 import io.meshgate.proxy.config.MeshgateConfig;
 import io.meshgate.proxy.discovery.DataProductDirectory;
 import io.meshgate.proxy.governance.StatementGovernor;
+import io.meshgate.proxy.memory.MessageMemoryBudget;
 import io.meshgate.proxy.metadata.JdbcSchemaCatalog;
 import io.meshgate.proxy.metrics.AuditSinkReadinessCheck;
 import io.meshgate.proxy.metrics.BackendReadinessCheck;
@@ -170,6 +171,8 @@ public final class Meshgate implements AutoCloseable {
       decisionCache.ifPresent(cache -> metrics.registerDecisionCache(cache::statistics));
       metrics.registerStatementCache(statements::statistics);
       metrics.registerAuditSink(auditSink);
+      MessageMemoryBudget messageBudget = new MessageMemoryBudget(config.messageBudgetBytes());
+      metrics.registerMessageBudget(messageBudget);
       policyReloader.ifPresent(reloader -> metrics.registerPolicyReload(reloader::status));
       Optional<MetricsHttpServer> metricsServer = Optional.empty();
       if (config.metricsPort().isPresent()) {
@@ -201,6 +204,7 @@ public final class Meshgate implements AutoCloseable {
           serverTls(config),
           config.tls().mode() == TlsMode.REQUIRED,
           config.maxMessageBytes(),
+          messageBudget,
           config.authenticationTimeout(),
           config.idleTimeout());
       ProxyServer server = ProxyServer.start(config.listenHost(), config.listenPort(), services);

@@ -55,7 +55,7 @@ final class ProxyServer implements AutoCloseable {
                     services.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
               }
               channel.pipeline().addLast(
-                  new FrontendMessageDecoder(services.maxMessageBytes()),
+                  new FrontendMessageDecoder(services.maxMessageBytes(), services.messageBudget()),
                   new ClientSession(services));
             }
           });

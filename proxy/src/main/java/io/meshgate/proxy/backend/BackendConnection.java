@@ -93,6 +93,16 @@ public final class BackendConnection {
     write(ClientMessages.bind(channel.alloc(), portalName, statementName));
   }
 
+  /**
+   * Flushes, and runs {@code task} once every frame written so far has left for the backend, or
+   * failed to (the channel closed): an empty write completes in order after them. Only for large
+   * messages, where a flush of their own costs nothing that matters.
+   */
+  public void afterWrites(Runnable task) {
+    channel.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER)
+        .addListener((ChannelFutureListener) written -> task.run());
+  }
+
   public void flush() {
     channel.flush();
   }

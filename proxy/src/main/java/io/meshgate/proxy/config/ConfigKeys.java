@@ -34,6 +34,7 @@ public enum ConfigKeys {
   AUDIT_ON_FAILURE("audit.on_failure", "refuse", "refuse: no statement runs while the audit log cannot be written (invariant 5); serve: keep serving and count meshgate_audit_failures_total"),
   AUDIT_FSYNC("audit.fsync", "always", "always: fsync each batch before answering; never: leave it to the OS"),
   MAX_MESSAGE_BYTES("protocol.max_message_bytes", "67108864", "largest protocol message accepted from a client"),
+  MESSAGE_BUDGET_BYTES("protocol.message_budget_bytes", "auto", "bytes that client messages of 64 KiB or more may hold at once, over all sessions; a message beyond it is refused with 53200. auto: a quarter of the smaller of the JVM's maximum heap and direct memory, at least protocol.max_message_bytes + 1"),
   AUTHENTICATION_TIMEOUT("auth.timeout", "30s", "time a client has to finish authenticating"),
   IDLE_TIMEOUT("session.idle_timeout", "0s", "close sessions idle (no statement under way) this long; 0s = never, as PostgreSQL's idle_session_timeout"),
   METADATA_CACHE_TTL("metadata.cache_ttl", "60s", "how long table columns read from the backend are cached"),

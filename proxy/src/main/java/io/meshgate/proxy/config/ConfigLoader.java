@@ -5,6 +5,7 @@ import io.meshgate.proxy.auth.CleartextPasswords;
 import io.meshgate.proxy.auth.JwksLocation;
 import io.meshgate.proxy.auth.JwtSettings;
 import io.meshgate.proxy.backend.BackendEndpoint;
+import io.meshgate.proxy.memory.MessageMemoryBudget;
 import io.meshgate.proxy.tls.TlsMode;
 import io.meshgate.proxy.tls.TlsSettings;
 import io.meshgate.rewriter.analysis.FunctionAllowlist;
@@ -80,6 +81,7 @@ public final class ConfigLoader {
         fsync(),
         serveWithoutAudit(),
         positiveInt(ConfigKeys.MAX_MESSAGE_BYTES),
+        messageBudgetBytes(positiveInt(ConfigKeys.MAX_MESSAGE_BYTES)),
         duration(ConfigKeys.AUTHENTICATION_TIMEOUT),
         duration(ConfigKeys.IDLE_TIMEOUT),
         duration(ConfigKeys.METADATA_CACHE_TTL),
@@ -276,6 +278,30 @@ public final class ConfigLoader {
     } catch (NumberFormatException e) {
       throw new ConfigException("'" + key.key() + "' must be a whole number of at least 1024, not '" + value + "'");
     }
+  }
+
+  /**
+   * {@code auto} sizes the budget from the memory this JVM may use; a number must hold at least
+   * one largest message (frame included), or every such message would be refused, and at least
+   * one large message (64 KiB).
+   */
+  private long messageBudgetBytes(int maxMessageBytes) throws ConfigException {
+    String value = text(ConfigKeys.MESSAGE_BUDGET_BYTES);
+    if ("auto".equals(value)) {
+      return MessageMemoryBudget.automaticLimitBytes(maxMessageBytes);
+    }
+    long minimum = Math.max(maxMessageBytes + 1L, MessageMemoryBudget.LARGE_MESSAGE_BYTES);
+    try {
+      long bytes = Long.parseLong(value);
+      if (bytes >= minimum) {
+        return bytes;
+      }
+    } catch (NumberFormatException e) {
+      // answered below
+    }
+    throw new ConfigException("'" + ConfigKeys.MESSAGE_BUDGET_BYTES.key() + "' must be 'auto' or a number of bytes of at"
+        + " least " + minimum + " (one message of '" + ConfigKeys.MAX_MESSAGE_BYTES.key() + "' and its type byte), not '"
+        + value + "': raise it, or lower '" + ConfigKeys.MAX_MESSAGE_BYTES.key() + "'");
   }
 
   private Duration duration(ConfigKeys key) throws ConfigException {

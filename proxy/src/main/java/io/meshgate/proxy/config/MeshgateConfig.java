@@ -32,6 +32,7 @@ public record MeshgateConfig(
     boolean auditFsync,
     boolean serveWithoutAudit,
     int maxMessageBytes,
+    long messageBudgetBytes,
     Duration authenticationTimeout,
     Duration idleTimeout,
     Duration metadataCacheTtl,
@@ -55,6 +56,9 @@ public record MeshgateConfig(
     requireNonNull(policyTimeout, "policyTimeout is null");
     requireNonNull(decisionCacheTtl, "decisionCacheTtl is null");
     requireNonNull(auditFile, "auditFile is null");
+    if (messageBudgetBytes <= maxMessageBytes) {
+      throw new IllegalArgumentException("messageBudgetBytes must hold one message of maxMessageBytes");
+    }
     requireNonNull(authenticationTimeout, "authenticationTimeout is null");
     requireNonNull(idleTimeout, "idleTimeout is null");
     requireNonNull(metadataCacheTtl, "metadataCacheTtl is null");

@@ -10,6 +10,7 @@ import io.meshgate.proxy.auth.UserEntry;
 import io.meshgate.proxy.auth.UsersFile;
 import io.meshgate.proxy.backend.BackendEndpoint;
 import io.meshgate.proxy.config.MeshgateConfig;
+import io.meshgate.proxy.memory.MessageMemoryBudget;
 import io.meshgate.proxy.tls.SelfSignedCertificates;
 import io.meshgate.proxy.tls.TlsMode;
 import java.io.IOException;
@@ -138,6 +139,7 @@ public final class DemoEnvironment implements AutoCloseable {
           true,
           false,
           64 * 1024 * 1024,
+          MessageMemoryBudget.automaticLimitBytes(64 * 1024 * 1024),
           Duration.ofSeconds(30),
           Duration.ZERO,
           Duration.ofSeconds(60),

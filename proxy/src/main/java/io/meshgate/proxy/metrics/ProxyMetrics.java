@@ -5,6 +5,7 @@ import io.meshgate.audit.AuditWriteObserver;
 import io.meshgate.policy.cache.CacheStatistics;
 import io.meshgate.policy.reload.PolicyReloadStatus;
 import io.meshgate.proxy.governance.StatementCache;
+import io.meshgate.proxy.memory.MessageMemoryBudget;
 import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.Counter;
 import io.prometheus.client.Gauge;
@@ -101,6 +102,11 @@ public final class ProxyMetrics {
    */
   public AuditWriteObserver auditWriteObserver() {
     return auditWrites;
+  }
+
+  /** Publishes the message memory budget's bytes in use, its limit and its refusals, read when scraped. */
+  public void registerMessageBudget(MessageMemoryBudget budget) {
+    new MessageBudgetCollector(budget).register(registry);
   }
 
   /** Publishes policy reload activations, failures and the active revision (a managed OPA only). */

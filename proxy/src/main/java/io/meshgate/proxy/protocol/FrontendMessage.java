@@ -2,6 +2,7 @@ package io.meshgate.proxy.protocol;
 
 import static java.util.Objects.requireNonNull;
 
+import io.meshgate.proxy.memory.MemoryReservation;
 import io.netty.buffer.ByteBuf;
 import java.util.List;
 import java.util.Map;
@@ -129,4 +130,29 @@ public sealed interface FrontendMessage {
 
   /** Any other typed message; Meshgate answers with an error rather than guessing. */
   record Unsupported(char type) implements FrontendMessage {}
+
+  /**
+   * A large message with the bytes it holds taken from the process-wide budget: whoever
+   * consumes it releases the reservation once Meshgate holds the message no more.
+   */
+  record Budgeted(FrontendMessage message, MemoryReservation reservation) implements FrontendMessage {
+    public Budgeted {
+      requireNonNull(message, "message is null");
+      requireNonNull(reservation, "reservation is null");
+      if (message instanceof Budgeted || message instanceof OverBudget) {
+        throw new IllegalArgumentException("a budgeted message is a message read from the client");
+      }
+    }
+  }
+
+  /**
+   * A large message of type {@code type} that the budget had no room for: its bytes are skipped
+   * as they arrive, never held. {@code leadingNames} are the names at its start that Meshgate
+   * could read without holding it (a Bind's portal and statement), or none.
+   */
+  record OverBudget(char type, long frameBytes, List<String> leadingNames) implements FrontendMessage {
+    public OverBudget {
+      leadingNames = List.copyOf(requireNonNull(leadingNames, "leadingNames is null"));
+    }
+  }
 }

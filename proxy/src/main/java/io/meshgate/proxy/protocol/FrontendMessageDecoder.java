@@ -1,11 +1,18 @@
 package io.meshgate.proxy.protocol;
 
+import static java.util.Objects.requireNonNull;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import io.meshgate.proxy.memory.MemoryReservation;
+import io.meshgate.proxy.memory.MessageMemoryBudget;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Splits what a client sends into {@link FrontendMessage}s. Two framings: untyped (length
@@ -26,16 +33,38 @@ public final class FrontendMessageDecoder extends ByteToMessageDecoder {
    */
   static final int MAX_UNAUTHENTICATED_MESSAGE_BYTES = 65_535 + 4;
 
+  /**
+   * Bytes at the start of a Bind the budget has no room for that are read for its portal and
+   * statement names (PostgreSQL keeps 63 bytes of a name), so its refusal can name them.
+   */
+  static final int LEADING_NAMES_BYTES = 1024;
+
   private final int maxMessageBytes;
+  private final MessageMemoryBudget budget;
   private boolean startupDone;
   private boolean authenticated;
   private boolean failed;
+  /** The budget's bytes for the large frame being accumulated, or null. */
+  private MemoryReservation assembling;
+  /** Bytes of a frame the budget had no room for, still to be skipped as they arrive. */
+  private long skipping;
 
+  /** Without a memory budget: for tests of framing alone. */
   public FrontendMessageDecoder(int maxMessageBytes) {
+    this(maxMessageBytes, MessageMemoryBudget.unlimited());
+  }
+
+  /**
+   * After authentication, a frame of at least {@link MessageMemoryBudget#LARGE_MESSAGE_BYTES}
+   * takes its size from {@code budget} before its bytes are accumulated (before it, messages are
+   * smaller than that anyway).
+   */
+  public FrontendMessageDecoder(int maxMessageBytes, MessageMemoryBudget budget) {
     if (maxMessageBytes < 1024) {
       throw new IllegalArgumentException("maxMessageBytes must be at least 1024");
     }
     this.maxMessageBytes = maxMessageBytes;
+    this.budget = requireNonNull(budget, "budget is null");
   }
 
   /** After authentication the configured message limit applies instead of the small one. */
@@ -63,9 +92,37 @@ public final class FrontendMessageDecoder extends ByteToMessageDecoder {
       }
     } catch (ProtocolException e) {
       failed = true;
+      releaseAssembling();
       in.skipBytes(in.readableBytes());
       throw e;
+    } catch (RuntimeException e) {
+      releaseAssembling();
+      throw e;
     }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext context) throws Exception {
+    // A client gone in the middle of a large message: its bytes go back to the budget (after
+    // the last decode, which may have begun one more from what was left).
+    try {
+      super.channelInactive(context);
+    } finally {
+      releaseAssembling();
+    }
+  }
+
+  @Override
+  protected void handlerRemoved0(ChannelHandlerContext context) {
+    releaseAssembling();
+  }
+
+  private void releaseAssembling() {
+    if (assembling != null) {
+      assembling.release();
+      assembling = null;
+    }
+    skipping = 0;
   }
 
   private void decodeUntyped(ByteBuf in, List<Object> out) {
@@ -133,6 +190,9 @@ public final class FrontendMessageDecoder extends ByteToMessageDecoder {
   }
 
   private void decodeTyped(ByteBuf in, List<Object> out) {
+    if (skipping > 0 && !skip(in)) {
+      return;
+    }
     if (in.readableBytes() < 5) {
       return;
     }
@@ -142,22 +202,76 @@ public final class FrontendMessageDecoder extends ByteToMessageDecoder {
     if (length < 4 || length > limit) {
       throw new ProtocolException("invalid length " + length + " for message '" + printable(type) + "'");
     }
-    if (in.readableBytes() < length + 1) {
+    long frameBytes = length + 1L;
+    if (assembling == null && authenticated && MessageMemoryBudget.isLarge(frameBytes)) {
+      int leadingBytes = type == 'B' ? (int) Math.min(frameBytes, 5 + LEADING_NAMES_BYTES) : 5;
+      if (in.readableBytes() < leadingBytes) {
+        return;
+      }
+      Optional<MemoryReservation> reservation = budget.tryReserve(frameBytes);
+      if (reservation.isEmpty()) {
+        // The frame's length is known, so skipping exactly its bytes keeps the stream in step:
+        // the session refuses this one message and reads the next.
+        out.add(new FrontendMessage.OverBudget((char) (type & 0xFF), frameBytes,
+            type == 'B' ? leadingNames(in, leadingBytes, 2) : List.of()));
+        skipping = frameBytes;
+        skip(in);
+        return;
+      }
+      assembling = reservation.get();
+    }
+    if (in.readableBytes() < frameBytes) {
       return;
     }
     if (RELAYED_TYPES.indexOf(type) >= 0) {
       ByteBuf frame = in.readRetainedSlice(length + 1);
+      FrontendMessage message;
       try {
-        out.add(decodeRelayed(type, frame));
+        message = decodeRelayed(type, frame);
       } catch (RuntimeException e) {
         frame.release();
         throw e;
       }
+      out.add(budgeted(message));
       return;
     }
     in.skipBytes(5);
     ByteBuf body = in.readSlice(length - 4);
-    out.add(decodeBody(type, body));
+    out.add(budgeted(decodeBody(type, body)));
+  }
+
+  /** Skips what has arrived of a refused frame; true when all of it has. */
+  private boolean skip(ByteBuf in) {
+    int skipped = (int) Math.min(skipping, in.readableBytes());
+    in.skipBytes(skipped);
+    skipping -= skipped;
+    return skipping == 0;
+  }
+
+  /** A complete message, carrying the reservation its frame was accumulated under, if any. */
+  private FrontendMessage budgeted(FrontendMessage message) {
+    if (assembling == null) {
+      return message;
+    }
+    FrontendMessage budgeted = new FrontendMessage.Budgeted(message, assembling);
+    assembling = null;
+    return budgeted;
+  }
+
+  /** Up to {@code count} NUL-terminated names after the header, within the first {@code leadingBytes}. */
+  private static List<String> leadingNames(ByteBuf in, int leadingBytes, int count) {
+    List<String> names = new ArrayList<>(count);
+    int position = in.readerIndex() + 5;
+    int end = in.readerIndex() + leadingBytes;
+    while (names.size() < count) {
+      int terminator = in.indexOf(position, end, (byte) 0);
+      if (terminator < 0) {
+        return List.of();
+      }
+      names.add(in.toString(position, terminator - position, StandardCharsets.UTF_8));
+      position = terminator + 1;
+    }
+    return List.copyOf(names);
   }
 
   /** Messages forwarded as raw frames; only the names Meshgate tracks are read from them. */

@@ -11,10 +11,12 @@ import io.meshgate.proxy.auth.ScramServerExchange;
 import io.meshgate.proxy.auth.TooManyAuthenticationFailuresException;
 import io.meshgate.proxy.backend.BackendConnection;
 import io.meshgate.proxy.backend.BackendListener;
+import io.meshgate.proxy.config.ConfigKeys;
 import io.meshgate.proxy.governance.GovernedStatement;
 import io.meshgate.proxy.governance.SchemaChanges;
 import io.meshgate.proxy.governance.SessionIdentity;
 import io.meshgate.proxy.governance.SimpleQueryStatements;
+import io.meshgate.proxy.memory.MemoryReservation;
 import io.meshgate.proxy.protocol.BackendFrame;
 import io.meshgate.proxy.protocol.ErrorFields;
 import io.meshgate.proxy.protocol.FrontendMessage;
@@ -120,6 +122,13 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
    */
   private boolean clientCopying;
   private long refusalCounter;
+  /**
+   * The memory budget's bytes of the large message {@link #handleBudgeted} is handling, until a
+   * step that keeps the message longer (governing a Query or Parse) claims them.
+   */
+  private MemoryReservation handledReservation;
+  /** The budget's bytes of the Query or Parse being governed: released once it is forwarded or refused. */
+  private MemoryReservation governedReservation;
   /** The session's DDL, so schema metadata forgets what it changed. */
   private final SchemaChanges schemaChanges;
   private final String sessionMarker = Long.toHexString(new java.security.SecureRandom().nextLong() & Long.MAX_VALUE);
@@ -161,6 +170,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   }
 
   private void handle(FrontendMessage message) {
+    if (message instanceof FrontendMessage.Budgeted budgeted) {
+      handleBudgeted(budgeted);
+      return;
+    }
     switch (state) {
       case AWAITING_STARTUP -> handleStartupPhase(message);
       case AWAITING_PASSWORD -> handlePassword(message);
@@ -172,6 +185,68 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         }
       }
       case AUTHENTICATING, CONNECTING_BACKEND, GOVERNING, SIMPLE_QUERY -> hold(message);
+    }
+  }
+
+  /**
+   * A large message is handled as any other; its bytes go back to the budget once it has been
+   * written to the backend or dropped, unless a step claimed them to release later.
+   */
+  private void handleBudgeted(FrontendMessage.Budgeted budgeted) {
+    MemoryReservation outer = handledReservation;
+    handledReservation = budgeted.reservation();
+    try {
+      handle(budgeted.message());
+    } finally {
+      MemoryReservation unclaimed = handledReservation;
+      handledReservation = outer;
+      releaseAfterWrites(unclaimed);
+    }
+  }
+
+  /** The reservation of the message being handled, now the caller's to release. */
+  private MemoryReservation claimHandledReservation() {
+    MemoryReservation claimed = handledReservation;
+    handledReservation = null;
+    return claimed;
+  }
+
+  /**
+   * {@code then}, after which the governed message's bytes go back to the budget (once written
+   * to the backend). Taken before {@code then} runs: it may handle the next message, large too.
+   */
+  private <T> java.util.function.Consumer<T> releasingGovernedReservation(java.util.function.Consumer<T> then) {
+    if (governedReservation == null) {
+      return then; // a small message: nothing to release, and no wrapper on the common path
+    }
+    return governed -> {
+      MemoryReservation reservation = takeGovernedReservation();
+      try {
+        then.accept(governed);
+      } finally {
+        releaseAfterWrites(reservation);
+      }
+    };
+  }
+
+  private MemoryReservation takeGovernedReservation() {
+    MemoryReservation taken = governedReservation;
+    governedReservation = null;
+    return taken;
+  }
+
+  /**
+   * Gives a large message's bytes back once what was written to the backend so far has left
+   * (a relayed frame is held until then), or at once without a backend.
+   */
+  private void releaseAfterWrites(MemoryReservation reservation) {
+    if (reservation == null) {
+      return;
+    }
+    if (backend != null && backend.isActive()) {
+      backend.afterWrites(reservation::release);
+    } else {
+      reservation.release();
     }
   }
 
@@ -291,9 +366,19 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     String user = startupParameters.get("user");
     try {
       if (!scramStarted) {
-        SaslInitialResponse initial = SaslInitialResponse.parse(payload);
+        // A malformed first message or a mechanism Meshgate does not offer is a failed attempt
+        // too: left uncounted, it would be a way to try the server without limit.
+        SaslInitialResponse initial;
+        try {
+          initial = SaslInitialResponse.parse(payload);
+        } catch (ProtocolException e) {
+          refuseAuthentication(user, "malformed SASLInitialResponse",
+              ErrorFields.fatal(ProtocolException.SQLSTATE, "protocol violation: " + e.getMessage()));
+          return;
+        }
         if (!ScramServerExchange.supports(initial.mechanism())) {
-          fatal(ErrorFields.fatal("28000", "SASL mechanism " + initial.mechanism() + " is not supported; use SCRAM-SHA-256"));
+          refuseAuthentication(user, "unsupported SASL mechanism", ErrorFields.fatal("28000",
+              "SASL mechanism " + initial.mechanism() + " is not supported; use SCRAM-SHA-256"));
           return;
         }
         scramStarted = true;
@@ -409,6 +494,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       case FrontendMessage.Relayed relayed -> relay(relayed);
       case FrontendMessage.Terminate terminate -> closeQuietly();
       case FrontendMessage.FunctionCall call -> refuseFunctionCall(call);
+      case FrontendMessage.OverBudget tooLarge -> refuseOverBudget(tooLarge);
       case FrontendMessage.Unsupported unsupported -> fatal(ErrorFields.fatal(ProtocolException.SQLSTATE,
           "Meshgate does not support protocol message '" + unsupported.type() + "' here"));
       default -> fatal(ErrorFields.fatal(ProtocolException.SQLSTATE, "unexpected message during a session"));
@@ -427,7 +513,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     // Reading goes on (messages queue in `pending`) so a client that leaves is noticed at
     // once and its backend query cancelled; see hold for the bound.
     state = State.GOVERNING;
-    governAll(sql, start, governedStatements -> {
+    governedReservation = claimHandledReservation();
+    governAll(sql, start, releasingGovernedReservation(governedStatements -> {
       if (discardUntilSync) {
         // The backend failed an earlier message meanwhile: it ignores this Query, and so does Meshgate.
         becomeReady();
@@ -449,7 +536,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       expectations.add(new Expectation.SimpleQueryResponse(new SimpleQueryExecutions(executions), refusal));
       // Reading resumes when the backend's ReadyForQuery has been passed on.
       state = State.SIMPLE_QUERY;
-    });
+    }));
   }
 
   private void startParse(FrontendMessage.Parse parse) {
@@ -458,7 +545,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     }
     long start = System.nanoTime();
     state = State.GOVERNING;
-    govern(parse.sql(), start, parsed -> {
+    governedReservation = claimHandledReservation();
+    govern(parse.sql(), start, releasingGovernedReservation(parsed -> {
       if (discardUntilSync) {
         // The backend failed an earlier message meanwhile: it skips this Parse, and so does Meshgate.
         becomeReady();
@@ -485,7 +573,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             names.parsed(parse.statementName(), governed)));
       }
       becomeReady();
-    });
+    }));
   }
 
   private void relay(FrontendMessage.Relayed message) {
@@ -502,17 +590,20 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         Optional<GovernedStatement> named = names.statement(bind.statementName());
         if (named.isEmpty()) {
           // Not a statement Meshgate governed: refused rather than run unaudited.
-          refuseBind(bind, SessionNames.missing(bind.statementName()));
+          bind.frame().release();
+          refuseBind(bind.portalName(), bind.statementName(), SessionNames.missing(bind.statementName()));
           return;
         }
         GovernedStatement prepared = named.get();
         if (!prepared.policyRevision().equals(services.governor().policyRevision())) {
-          refuseBind(bind, SessionNames.stale(bind.statementName()));
+          bind.frame().release();
+          refuseBind(bind.portalName(), bind.statementName(), SessionNames.stale(bind.statementName()));
           return;
         }
         Optional<ErrorFields> noAudit = auditRefusal();
         if (noAudit.isPresent()) {
-          refuseBind(bind, noAudit.get());
+          bind.frame().release();
+          refuseBind(bind.portalName(), bind.statementName(), noAudit.get());
           return;
         }
         names.bound(bind.portalName(), prepared);
@@ -573,6 +664,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
    * ReadyForQuery.
    */
   private void copyIn(FrontendMessage message) {
+    if (message instanceof FrontendMessage.Budgeted budgeted && isCopyTraffic(budgeted.message())) {
+      copyIn(budgeted.message());
+      releaseAfterWrites(budgeted.reservation());
+      return;
+    }
     switch (message) {
       case FrontendMessage.CopyData data -> backend.write(data.frame());
       case FrontendMessage.CopyDone done -> {
@@ -587,6 +683,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       }
       case FrontendMessage.Sync sync -> backend.write(sync.frame());
       case FrontendMessage.Flush flush -> backend.write(flush.frame());
+      case FrontendMessage.OverBudget tooLarge when "dcf".indexOf(tooLarge.type()) >= 0 -> {
+        abortCopyOverBudget(tooLarge);
+        return;
+      }
       default -> {
         clientCopying = false;
         backend.writeCopyFail("the client sent another message before ending COPY FROM STDIN");
@@ -598,6 +698,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     if (!backend.isWritable()) {
       context.channel().config().setAutoRead(false);
     }
+  }
+
+  private static boolean isCopyTraffic(FrontendMessage message) {
+    return message instanceof FrontendMessage.CopyMessage || message instanceof FrontendMessage.Sync
+        || message instanceof FrontendMessage.Flush;
   }
 
   @Override
@@ -625,15 +730,87 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   }
 
   /** A Bind Meshgate will not let run ({@link #refuseAtBackend}). */
-  private void refuseBind(FrontendMessage.Bind bind, ErrorFields error) {
-    bind.frame().release();
+  private void refuseBind(String portalName, String statementName, ErrorFields error) {
     // Invariant 5: refused, so audited, with the statement the client named when there is one.
-    GovernedStatement refused = names.statement(bind.statementName())
+    GovernedStatement refused = names.statement(statementName)
         .map(named -> named.refusedWith(error, GovernedStatement.Outcome.FAILED))
         .orElseGet(() -> refusedMessage(error));
     batchAudits.add(recordAudit(refused, System.nanoTime(), null));
     refuseAtBackend(error);
-    names.portalClosed(bind.portalName());
+    names.portalClosed(portalName);
+  }
+
+  /**
+   * A large message the memory budget had no room for, skipped unread. Where the protocol lets
+   * the session go on it is refused (53200) as PostgreSQL refuses a statement it ran out of
+   * memory for, through the backend like any refusal (the transaction aborts, the extended
+   * protocol skips to Sync), and audited; otherwise (Sync, Flush, a fastpath call…: nothing
+   * could stand in for it and keep client and backend in step) the session ends.
+   */
+  private void refuseOverBudget(FrontendMessage.OverBudget tooLarge) {
+    ErrorFields error = overBudgetError(tooLarge);
+    switch (tooLarge.type()) {
+      case 'Q' -> {
+        if (discardUntilSync) {
+          return; // ignored after an extended-protocol error, as startQuery ignores it
+        }
+        batchAudits.add(recordAudit(refusedMessage(error), System.nanoTime(), null));
+        Expectation.Refusal refusal = refusalPlaceholder(error);
+        backend.sendQuery(refusal.marker());
+        expectations.add(new Expectation.SimpleQueryResponse(new SimpleQueryExecutions(List.of()), Optional.of(refusal)));
+        state = State.SIMPLE_QUERY;
+      }
+      case 'P', 'B', 'E', 'D', 'C' -> {
+        if (discardUntilSync) {
+          return;
+        }
+        List<String> leadingNames = tooLarge.leadingNames();
+        if (tooLarge.type() == 'B' && leadingNames.size() == 2) {
+          refuseBind(leadingNames.get(0), leadingNames.get(1), error);
+        } else {
+          batchAudits.add(recordAudit(refusedMessage(error), System.nanoTime(), null));
+          refuseAtBackend(error);
+        }
+      }
+      case 'd', 'c', 'f' -> {
+        // Outside copy mode PostgreSQL ignores copy messages; so does Meshgate.
+      }
+      default -> {
+        ErrorFields fatalError = ErrorFields.fatal(error.sqlState(), error.message()).withHint(OVER_BUDGET_HINT);
+        if (tooLarge.type() == 'F') {
+          recordAudit(refusedMessage(fatalError), System.nanoTime(), null);
+        }
+        fatal(fatalError);
+      }
+    }
+  }
+
+  private static final String OVER_BUDGET_HINT = "Retry when fewer large statements are under way, or send smaller"
+      + " messages; operators: raise " + ConfigKeys.MESSAGE_BUDGET_BYTES.key() + " (with the JVM's memory) or lower "
+      + ConfigKeys.MAX_MESSAGE_BYTES.key() + ".";
+
+  private static ErrorFields overBudgetError(FrontendMessage.OverBudget tooLarge) {
+    return ErrorFields.error("53200", "out of memory: Meshgate did not read a message of " + tooLarge.frameBytes()
+            + " bytes, because large client messages already hold all of " + ConfigKeys.MESSAGE_BUDGET_BYTES.key()
+            + "; nothing of it was run")
+        .withHint(OVER_BUDGET_HINT);
+  }
+
+  /**
+   * Large copy data the budget had no room for: the copy is aborted (a CopyFail, as if the
+   * client had sent one) and the client told why with 53200 instead of the backend's error.
+   */
+  private void abortCopyOverBudget(FrontendMessage.OverBudget tooLarge) {
+    clientCopying = false;
+    ErrorFields error = overBudgetError(tooLarge);
+    Expectation.Refusal refusal = refusalPlaceholder(error);
+    if (expectations.peek() instanceof Expectation.SimpleQueryResponse copy) {
+      copy.executions().failed(error.sqlState(), error.message());
+      expectations.poll();
+      expectations.addFirst(new Expectation.SimpleQueryResponse(copy.executions(), Optional.of(refusal)));
+    }
+    backend.writeCopyFail(refusal.marker());
+    backend.flush();
   }
 
   /**
@@ -1234,6 +1411,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     held.clear();
     heldBytes = 0;
     pending.releaseAll();
+    // A statement still being governed gives its bytes back now; its continuation finds the session closed.
+    MemoryReservation governing = takeGovernedReservation();
+    if (governing != null) {
+      governing.release();
+    }
   }
 
   /**

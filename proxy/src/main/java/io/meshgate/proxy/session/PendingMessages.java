@@ -42,15 +42,26 @@ final class PendingMessages {
     return messages.size() >= MAXIMUM_MESSAGES || bytes >= MAXIMUM_BYTES;
   }
 
-  /** The session is over: the frames of relayed messages go back to their pool. */
+  /**
+   * The session is over: the frames of relayed messages go back to their pool, and the bytes of
+   * large messages to the memory budget.
+   */
   void releaseAll() {
     for (FrontendMessage message : messages) {
-      if (message instanceof FrontendMessage.Relayed relayed) {
-        relayed.frame().release();
-      }
+      discard(message);
     }
     messages.clear();
     bytes = 0;
+  }
+
+  /** Lets go of what a message holds that is not garbage-collected: its frame, its reservation. */
+  static void discard(FrontendMessage message) {
+    if (message instanceof FrontendMessage.Budgeted budgeted) {
+      discard(budgeted.message());
+      budgeted.reservation().release();
+    } else if (message instanceof FrontendMessage.Relayed relayed) {
+      relayed.frame().release();
+    }
   }
 
   /** About the memory a message holds: its frame, or its text at a byte per character. */
@@ -69,6 +80,8 @@ final class PendingMessages {
       case FrontendMessage.Terminate terminate -> 0;
       case FrontendMessage.FunctionCall call -> 0;
       case FrontendMessage.Unsupported unsupported -> 0;
+      case FrontendMessage.Budgeted budgeted -> size(budgeted.message()) - HEADER_BYTES;
+      case FrontendMessage.OverBudget overBudget -> 0;
     };
   }
 }

@@ -9,6 +9,7 @@ import io.meshgate.proxy.auth.AuthenticationRateLimiter;
 import io.meshgate.proxy.auth.PasswordAuthenticator;
 import io.meshgate.proxy.backend.BackendConnector;
 import io.meshgate.proxy.governance.StatementGovernor;
+import io.meshgate.proxy.memory.MessageMemoryBudget;
 import io.meshgate.proxy.metrics.ProxyMetrics;
 import io.netty.handler.ssl.SslContext;
 import java.time.Clock;
@@ -34,6 +35,7 @@ public record SessionServices(
     Optional<SslContext> tls,
     boolean tlsRequired,
     int maxMessageBytes,
+    MessageMemoryBudget messageBudget,
     Duration authenticationTimeout,
     Duration idleTimeout) {
   public SessionServices {
@@ -50,6 +52,7 @@ public record SessionServices(
     requireNonNull(clock, "clock is null");
     requireNonNull(database, "database is null");
     requireNonNull(tls, "tls is null");
+    requireNonNull(messageBudget, "messageBudget is null");
     requireNonNull(authenticationTimeout, "authenticationTimeout is null");
     requireNonNull(idleTimeout, "idleTimeout is null");
   }

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Properties;
+import io.meshgate.proxy.memory.MessageMemoryBudget;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -88,6 +89,31 @@ class ConfigLoaderTest {
         ConfigLoader.fromProperties(properties, directory).allowedExtraFunctions());
     properties.setProperty("functions.allowed_extra", "similarity, dblink('x')");
     assertMessage("'functions.allowed_extra': \"dblink('x')\" is not a function name: write name or schema.name");
+  }
+
+  @Test
+  void theMessageBudgetIsSizedFromTheJvmUnlessSetAndHoldsAtLeastOneLargestMessage() throws ConfigException {
+    assertEquals(MessageMemoryBudget.automaticLimitBytes(64 << 20),
+        ConfigLoader.fromProperties(properties, directory).messageBudgetBytes());
+    properties.setProperty("protocol.message_budget_bytes", "67108865");
+    assertEquals((64L << 20) + 1, ConfigLoader.fromProperties(properties, directory).messageBudgetBytes());
+
+    properties.setProperty("protocol.message_budget_bytes", "8388608");
+    assertMessage("'protocol.message_budget_bytes' must be 'auto' or a number of bytes of at least 67108865");
+    properties.setProperty("protocol.max_message_bytes", "6291456");
+    assertEquals(8L << 20, ConfigLoader.fromProperties(properties, directory).messageBudgetBytes());
+    properties.setProperty("protocol.max_message_bytes", "2048");
+    properties.setProperty("protocol.message_budget_bytes", "4096");
+    assertMessage("at least 65536");
+    properties.setProperty("protocol.message_budget_bytes", "a lot");
+    assertMessage("lower 'protocol.max_message_bytes'");
+  }
+
+  @Test
+  void theAutomaticMessageBudgetIsAQuarterOfTheSmallerMemoryLimitAndHoldsOneLargestMessage() {
+    assertEquals(256L << 20, MessageMemoryBudget.automaticLimitBytes(1L << 30, 4L << 30, 64 << 20));
+    assertEquals(128L << 20, MessageMemoryBudget.automaticLimitBytes(1L << 30, 512L << 20, 64 << 20));
+    assertEquals((64L << 20) + 1, MessageMemoryBudget.automaticLimitBytes(128L << 20, 128L << 20, 64 << 20));
   }
 
   @Test

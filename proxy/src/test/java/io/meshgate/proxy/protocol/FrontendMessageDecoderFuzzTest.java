@@ -268,7 +268,10 @@ class FrontendMessageDecoderFuzzTest {
     public void channelRead(ChannelHandlerContext context, Object message) {
       FrontendMessage frontendMessage = assertInstanceOf(FrontendMessage.class, message,
           "the decoder emits FrontendMessages only");
-      if (frontendMessage instanceof FrontendMessage.Relayed relayed) {
+      FrontendMessage read = frontendMessage instanceof FrontendMessage.Budgeted budgeted
+          ? budgeted.message()
+          : frontendMessage;
+      if (read instanceof FrontendMessage.Relayed relayed) {
         frames.add(relayed.frame());
         checkRelayedFrame(relayed);
       }
@@ -333,6 +336,8 @@ class FrontendMessageDecoderFuzzTest {
       case FrontendMessage.CopyFail fail -> "f";
       case FrontendMessage.FunctionCall call -> "F";
       case FrontendMessage.Unsupported unsupported -> String.valueOf(unsupported.type());
+      case FrontendMessage.Budgeted budgeted -> kind(budgeted.message());
+      case FrontendMessage.OverBudget overBudget -> "over budget " + overBudget.type();
     };
   }
 
@@ -359,6 +364,8 @@ class FrontendMessageDecoderFuzzTest {
       case FrontendMessage.CopyFail fail -> "copy fail " + hexDump(fail);
       case FrontendMessage.FunctionCall call -> "function call " + call.functionOid();
       case FrontendMessage.Unsupported unsupported -> "unsupported " + (int) unsupported.type();
+      case FrontendMessage.Budgeted budgeted -> "budgeted " + describe(budgeted.message());
+      case FrontendMessage.OverBudget overBudget -> "over budget " + overBudget;
     };
   }
 

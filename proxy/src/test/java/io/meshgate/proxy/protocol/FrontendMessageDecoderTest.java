@@ -26,7 +26,8 @@ class FrontendMessageDecoderTest {
     return bytes;
   }
 
-  private static byte[] typed(char type, byte[] body) {
+  /** A typed frame's bytes: type, length, body (also for FrontendMessageDecoderBudgetTest). */
+  static byte[] typed(char type, byte[] body) {
     ByteBuf buffer = Unpooled.buffer();
     buffer.writeByte(type).writeInt(body.length + 4).writeBytes(body);
     byte[] bytes = new byte[buffer.readableBytes()];
@@ -135,7 +136,8 @@ class FrontendMessageDecoderTest {
     decoder.authenticated();
     String longQuery = "SELECT '" + "x".repeat(70_000) + "'";
     authenticated.writeInbound(Unpooled.wrappedBuffer(query(longQuery)));
-    assertEquals(new FrontendMessage.Query(longQuery), authenticated.readInbound());
+    FrontendMessage.Budgeted large = assertInstanceOf(FrontendMessage.Budgeted.class, authenticated.readInbound());
+    assertEquals(new FrontendMessage.Query(longQuery), large.message());
     authenticated.finishAndReleaseAll();
   }
 

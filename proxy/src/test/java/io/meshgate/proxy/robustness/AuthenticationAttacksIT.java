@@ -2,6 +2,7 @@ package io.meshgate.proxy.robustness;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.meshgate.proxy.Meshgate;
@@ -158,6 +159,33 @@ class AuthenticationAttacksIT {
   private static void closeAll(List<RawClient> clients) throws Exception {
     for (RawClient client : clients) {
       client.close();
+    }
+  }
+
+  @Test
+  void anUnknownSaslMechanismOrAMalformedFirstSaslMessageIsAFailedAttempt() throws Exception {
+    Properties properties = backend.properties(); // auth.method=scram, the default
+    properties.setProperty("audit.file", "audit-sasl.jsonl");
+    try (Meshgate scram = backend.startMeshgate(properties)) {
+      InetAddress source = InetAddress.getByName("127.0.0.66");
+      for (int attempt = 0; attempt < AuthenticationRateLimiter.DEFAULT_MAXIMUM_FAILURES; attempt++) {
+        try (RawClient client = RawClient.connect(source, scram.port(), READ_TIMEOUT)) {
+          client.send(FrontendFrames.startup(USER, "mesh"));
+          assertEquals(10, client.read().authenticationCode(), "SASL requested");
+          client.send(attempt % 2 == 0
+              ? FrontendFrames.saslInitialResponse("SCRAM-SHA-1", "n,,n=,r=clientnonce".getBytes(StandardCharsets.US_ASCII))
+              : FrontendFrames.saslResponse("no mechanism name ends here".getBytes(StandardCharsets.US_ASCII)));
+          BackendMessage refusal = client.read();
+          assertEquals('E', refusal.type(), refusal::toString);
+        }
+      }
+
+      // Each of those counted: the right password from that address is refused now.
+      try (RawClient client = RawClient.connect(source, scram.port(), READ_TIMEOUT)) {
+        RawClient.RefusedException refused = assertThrows(RawClient.RefusedException.class,
+            () -> client.authenticate(USER, "mesh", USER, new SecureRandom()));
+        assertTrue(refused.getMessage().contains(TooManyAuthenticationFailuresException.MESSAGE), refused::getMessage);
+      }
     }
   }
 
