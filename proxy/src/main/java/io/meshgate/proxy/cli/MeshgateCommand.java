@@ -11,7 +11,7 @@ public final class MeshgateCommand {
 
       commands:
         demo [--port N]                      start PostgreSQL with the demo data mesh, OPA and Meshgate
-        serve --config FILE                  run Meshgate with a config file (see proxy/README.md)
+        serve --config FILE                  run Meshgate with a config file (keys: README.md, ConfigKeys)
         users add --file FILE --user NAME [--group G]... [--attribute KEY=VALUE]...
                                              add or replace a user; the password is read from stdin
         audit verify --file FILE [--oldest-kept]

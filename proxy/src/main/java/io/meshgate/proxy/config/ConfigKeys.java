@@ -1,8 +1,8 @@
 package io.meshgate.proxy.config;
 
 /**
- * Every configuration key with its default. The reference in {@code proxy/README.md} is
- * written from this list; {@code ConfigLoaderTest} checks that they agree.
+ * Every configuration key with its default and meaning: this list is the reference README.md
+ * points operators to, and {@link ConfigLoader} refuses any key that is not on it.
  */
 public enum ConfigKeys {
   LISTEN_HOST("listen.host", "127.0.0.1", "address the PostgreSQL protocol listener binds to"),
