@@ -3,12 +3,6 @@ package io.meshgate.proxy.session;
 import static java.util.Objects.requireNonNull;
 
 import io.meshgate.policy.StatementKind;
-import io.meshgate.policy.Subject;
-import io.meshgate.proxy.auth.AuthenticationException;
-import io.meshgate.proxy.auth.AuthenticationMethod;
-import io.meshgate.proxy.auth.LoggedText;
-import io.meshgate.proxy.auth.ScramServerExchange;
-import io.meshgate.proxy.auth.TooManyAuthenticationFailuresException;
 import io.meshgate.proxy.backend.BackendConnection;
 import io.meshgate.proxy.backend.BackendListener;
 import io.meshgate.proxy.config.ConfigKeys;
@@ -22,25 +16,19 @@ import io.meshgate.proxy.protocol.ErrorFields;
 import io.meshgate.proxy.protocol.FrontendMessage;
 import io.meshgate.proxy.protocol.FrontendMessageDecoder;
 import io.meshgate.proxy.protocol.ProtocolException;
-import io.meshgate.proxy.protocol.SaslInitialResponse;
 import io.meshgate.proxy.protocol.ServerMessages;
 import io.meshgate.proxy.protocol.TransactionStatus;
-import io.meshgate.rewriter.analysis.UtilityStatements;
 import io.meshgate.rewriter.session.SearchPathStatements;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
@@ -60,7 +48,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ClientSession extends ChannelInboundHandlerAdapter implements BackendListener {
   private static final Logger LOG = LoggerFactory.getLogger(ClientSession.class);
-  private static final List<String> DEFAULT_SEARCH_PATH = List.of("$user", "public");
   private static final String COPY_IN = StatementKind.COPY_IN.wireName();
   /** invalid_cursor_name: what PostgreSQL says for a portal that does not exist. */
   private static final String PORTAL_INVALID = "34000";
@@ -71,8 +58,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   public static final io.netty.util.AttributeKey<Boolean> TLS_ACTIVE = io.netty.util.AttributeKey.valueOf("meshgate.tls");
 
   private enum State {
-    AWAITING_STARTUP,
-    AWAITING_PASSWORD,
+    /** Before the client proved who it is: {@link SessionLogin} reads its messages. */
+    LOGGING_IN,
+    /** A password is being checked off the event loop; client messages wait. */
     AUTHENTICATING,
     CONNECTING_BACKEND,
     READY,
@@ -89,14 +77,13 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   /** Whether {@link #becomeReady} is handling {@link #pending} further up the stack. */
   private boolean handlingPending;
   private ChannelHandlerContext context;
-  private State state = State.AWAITING_STARTUP;
+  private State state = State.LOGGING_IN;
   private Map<String, String> startupParameters = Map.of();
   private SessionIdentity identity;
-  private SearchPathTracker searchPath = new SearchPathTracker(DEFAULT_SEARCH_PATH);
+  private SearchPathTracker searchPath = new SearchPathTracker(SessionLogin.DEFAULT_SEARCH_PATH);
   private BackendConnection backend;
   private CancelKeys.Registration cancelKey;
-  private ScramServerExchange scram;
-  private boolean scramStarted;
+  private SessionLogin login;
   private TransactionStatus transactionStatus = TransactionStatus.IDLE;
   private ScheduledFuture<?> authenticationTimeout;
   /** What the backend still owes, in order (see {@link Expectation}). */
@@ -122,13 +109,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
    */
   private boolean clientCopying;
   private long refusalCounter;
-  /**
-   * The memory budget's bytes of the large message {@link #handleBudgeted} is handling, until a
-   * step that keeps the message longer (governing a Query or Parse) claims them.
-   */
-  private MemoryReservation handledReservation;
-  /** The budget's bytes of the Query or Parse being governed: released once it is forwarded or refused. */
-  private MemoryReservation governedReservation;
+  private final LargeMessageReservations reservations = new LargeMessageReservations(this::releaseAfterWrites);
   /** The session's DDL, so schema metadata forgets what it changed. */
   private final SchemaChanges schemaChanges;
   private final String sessionMarker = Long.toHexString(new java.security.SecureRandom().nextLong() & Long.MAX_VALUE);
@@ -142,6 +123,43 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
     this.context = ctx;
+    this.login = new SessionLogin(services, sessionId, ctx, new SessionLogin.Steps() {
+      @Override
+      public void fatal(ErrorFields error) {
+        ClientSession.this.fatal(error);
+      }
+
+      @Override
+      public void closeQuietly() {
+        ClientSession.this.closeQuietly();
+      }
+
+      @Override
+      public void checkingCredentials() {
+        state = State.AUTHENTICATING;
+        context.channel().config().setAutoRead(false);
+      }
+
+      @Override
+      public void loggedIn(SessionLogin.LoggedIn login) {
+        ClientSession.this.loggedIn(login);
+      }
+
+      @Override
+      public boolean isClosed() {
+        return state == State.CLOSED;
+      }
+
+      @Override
+      public void submit(Runnable task) {
+        ClientSession.this.submit(task);
+      }
+
+      @Override
+      public void onLoop(Runnable task) {
+        ClientSession.this.onLoop(task);
+      }
+    });
     services.metrics().sessionOpened();
     authenticationTimeout = ctx.executor().schedule(
         this::authenticationTimedOut, services.authenticationTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -171,12 +189,12 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
 
   private void handle(FrontendMessage message) {
     if (message instanceof FrontendMessage.Budgeted budgeted) {
-      handleBudgeted(budgeted);
+      // handled as any other; its bytes go back to the budget once it has been written or dropped
+      reservations.handle(budgeted.reservation(), () -> handle(budgeted.message()));
       return;
     }
     switch (state) {
-      case AWAITING_STARTUP -> handleStartupPhase(message);
-      case AWAITING_PASSWORD -> handlePassword(message);
+      case LOGGING_IN -> login.handle(message);
       case READY -> handleReady(message);
       case CLOSED -> {
         // Nothing more is read once the session is closing.
@@ -186,53 +204,6 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       }
       case AUTHENTICATING, CONNECTING_BACKEND, GOVERNING, SIMPLE_QUERY -> hold(message);
     }
-  }
-
-  /**
-   * A large message is handled as any other; its bytes go back to the budget once it has been
-   * written to the backend or dropped, unless a step claimed them to release later.
-   */
-  private void handleBudgeted(FrontendMessage.Budgeted budgeted) {
-    MemoryReservation outer = handledReservation;
-    handledReservation = budgeted.reservation();
-    try {
-      handle(budgeted.message());
-    } finally {
-      MemoryReservation unclaimed = handledReservation;
-      handledReservation = outer;
-      releaseAfterWrites(unclaimed);
-    }
-  }
-
-  /** The reservation of the message being handled, now the caller's to release. */
-  private MemoryReservation claimHandledReservation() {
-    MemoryReservation claimed = handledReservation;
-    handledReservation = null;
-    return claimed;
-  }
-
-  /**
-   * {@code then}, after which the governed message's bytes go back to the budget (once written
-   * to the backend). Taken before {@code then} runs: it may handle the next message, large too.
-   */
-  private <T> java.util.function.Consumer<T> releasingGovernedReservation(java.util.function.Consumer<T> then) {
-    if (governedReservation == null) {
-      return then; // a small message: nothing to release, and no wrapper on the common path
-    }
-    return governed -> {
-      MemoryReservation reservation = takeGovernedReservation();
-      try {
-        then.accept(governed);
-      } finally {
-        releaseAfterWrites(reservation);
-      }
-    };
-  }
-
-  private MemoryReservation takeGovernedReservation() {
-    MemoryReservation taken = governedReservation;
-    governedReservation = null;
-    return taken;
   }
 
   /**
@@ -258,187 +229,18 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     }
   }
 
-  private void handleStartupPhase(FrontendMessage message) {
-    switch (message) {
-      case FrontendMessage.SslRequest ssl -> startTls();
-      case FrontendMessage.GssEncRequest gss -> writeRaw(ServerMessages.SSL_REFUSED);
-      case FrontendMessage.CancelRequest cancel -> {
-        services.cancelKeys().find(cancel.processId(), cancel.secretKey())
-            .ifPresent(registration -> registration.cancel().run());
-        closeQuietly();
-      }
-      case FrontendMessage.StartupMessage startup -> {
-        String user = startup.parameters().getOrDefault("user", "");
-        if (user.isEmpty()) {
-          fatal(ErrorFields.fatal("28000", "no PostgreSQL user name specified in startup packet"));
-          return;
-        }
-        Optional<ErrorFields> encoding = BackendSessionParameters.unsupportedClientEncoding(startup.parameters());
-        if (encoding.isPresent()) {
-          fatal(encoding.get());
-          return;
-        }
-        List<String> protocolOptions = startup.parameters().keySet().stream()
-            .filter(name -> name.startsWith("_pq_.")).sorted().toList();
-        if (startup.minorVersion() > 0 || !protocolOptions.isEmpty()) {
-          // Meshgate speaks 3.0 (4-byte cancel keys) and no protocol extensions: say so, as
-          // PostgreSQL does, and the client carries on with 3.0.
-          context.write(ServerMessages.negotiateProtocolVersion(context.alloc(), 0, protocolOptions));
-        }
-        if (services.tlsRequired() && !tlsActive()) {
-          fatal(ErrorFields.fatal("28000", "this Meshgate accepts only TLS connections")
-              .withHint("Connect with sslmode=require, or verify-full with the server's CA certificate."));
-          return;
-        }
-        if (services.authenticationMethod() == AuthenticationMethod.PASSWORD && !tlsActive()
-            && !services.cleartextWithoutTls().allowedWithoutTls(clientInetAddress())) {
-          fatal(ErrorFields.fatal("28000", "cleartext passwords are refused on unencrypted connections")
-              .withHint("Connect with TLS (sslmode=require or verify-full); operators: see auth.cleartext_without_tls."));
-          return;
-        }
-        startupParameters = startup.parameters();
-        List<String> startupSearchPath = parseSearchPath(startupParameters.get("search_path"));
-        if (UtilityStatements.listsPgCatalogAfterAnotherSchema(startupSearchPath)) {
-          fatal(ErrorFields.fatal("42501", UtilityStatements.pgCatalogNotFirst().getMessage()));
-          return;
-        }
-        searchPath = new SearchPathTracker(startupSearchPath);
-        if (!mayTryCredentials()) {
-          return;
-        }
-        state = State.AWAITING_PASSWORD;
-        switch (services.authenticationMethod()) {
-          case SCRAM -> {
-            scram = new ScramServerExchange(services.authenticator().users(), user);
-            byte[] mechanisms = (ScramServerExchange.MECHANISM + "\0\0").getBytes(StandardCharsets.US_ASCII);
-            context.writeAndFlush(ServerMessages.authentication(context.alloc(), 10, mechanisms));
-          }
-          case PASSWORD -> context.writeAndFlush(ServerMessages.authenticationCleartextPassword(context.alloc()));
-        }
-      }
-      default -> {
-        releaseIfRelayed(message);
-        fatal(ErrorFields.fatal(ProtocolException.SQLSTATE, "expected a startup message"));
-      }
-    }
-  }
-
-  private void handlePassword(FrontendMessage message) {
-    if (!(message instanceof FrontendMessage.PasswordMessage passwordMessage)) {
-      releaseIfRelayed(message);
-      fatal(ErrorFields.fatal(ProtocolException.SQLSTATE, "expected a password message"));
-      return;
-    }
-    byte[] payload = passwordMessage.payload();
-    if (scram != null) {
-      continueScram(payload);
-      return;
-    }
-    if (!mayTryCredentials()) {
-      Arrays.fill(payload, (byte) 0);
-      return;
-    }
-    int length = payload.length > 0 && payload[payload.length - 1] == 0 ? payload.length - 1 : payload.length;
-    String password = new String(payload, 0, length, StandardCharsets.UTF_8);
-    Arrays.fill(payload, (byte) 0);
-    String user = startupParameters.get("user");
-    state = State.AUTHENTICATING;
-    context.channel().config().setAutoRead(false);
-    submit(() -> {
-      Optional<Subject> subject = services.authenticator().authenticate(user, password);
-      onLoop(() -> passwordChecked(user, subject));
-    });
-  }
-
-  /**
-   * A success is told only while the address is under its limit: checks that ran at the same
-   * time as the failures that reached it must not tell the client which guess was right.
-   */
-  private void passwordChecked(String user, Optional<Subject> subject) {
-    if (state == State.CLOSED || (subject.isPresent() && !mayTryCredentials())) {
-      return;
-    }
-    authenticated(user, subject);
-  }
-
-  /** SCRAM-SHA-256: client-first, then client-final; cheap (no PBKDF2), so on the event loop. */
-  private void continueScram(byte[] payload) {
-    String user = startupParameters.get("user");
-    try {
-      if (!scramStarted) {
-        // A malformed first message or a mechanism Meshgate does not offer is a failed attempt
-        // too: left uncounted, it would be a way to try the server without limit.
-        SaslInitialResponse initial;
-        try {
-          initial = SaslInitialResponse.parse(payload);
-        } catch (ProtocolException e) {
-          refuseAuthentication(user, "malformed SASLInitialResponse",
-              ErrorFields.fatal(ProtocolException.SQLSTATE, "protocol violation: " + e.getMessage()));
-          return;
-        }
-        if (!ScramServerExchange.supports(initial.mechanism())) {
-          refuseAuthentication(user, "unsupported SASL mechanism", ErrorFields.fatal("28000",
-              "SASL mechanism " + initial.mechanism() + " is not supported; use SCRAM-SHA-256"));
-          return;
-        }
-        scramStarted = true;
-        context.writeAndFlush(ServerMessages.authentication(context.alloc(), 11, scram.handleClientFirst(initial.data())));
-        return;
-      }
-      if (!mayTryCredentials()) {
-        return;
-      }
-      byte[] serverFinal = scram.handleClientFinal(payload);
-      context.write(ServerMessages.authentication(context.alloc(), 12, serverFinal));
-      state = State.AUTHENTICATING;
-      authenticated(user, scram.subject());
-    } catch (AuthenticationException e) {
-      refuseAuthentication(user, e.reason(), ErrorFields.fatal(e.sqlState(), e.getMessage()));
-    }
-  }
-
-  /**
-   * Asked at startup and again when the credentials arrive: connections opened together, before
-   * the address used up its attempts, would otherwise each get a guess past the limit.
-   */
-  private boolean mayTryCredentials() {
-    try {
-      services.rateLimiter().checkAllowed(clientInetAddress());
-      return true;
-    } catch (TooManyAuthenticationFailuresException e) {
-      LOG.info("session {}: {} from {}", sessionId, e.reason(), clientAddress());
-      fatal(ErrorFields.fatal(e.sqlState(), e.getMessage()));
-      return false;
-    }
-  }
-
-  /**
-   * Counts the failure and ends the session with {@code error}; past the address's limit (other
-   * connections' failures may have reached it while this one was checked) with the limit's
-   * error instead, so a client learns at most that many failures.
-   */
-  private void refuseAuthentication(String user, String reason, ErrorFields error) {
-    services.metrics().authenticationFailed();
-    boolean withinLimit = services.rateLimiter().recordFailureWithinLimit(clientInetAddress());
-    LOG.info("authentication failed for user {} from {}: {}", LoggedText.quoted(user), clientAddress(), reason);
-    fatal(withinLimit ? error : ErrorFields.fatal(
-        TooManyAuthenticationFailuresException.SQLSTATE, TooManyAuthenticationFailuresException.MESSAGE));
-  }
-
-  private void authenticated(String user, Optional<Subject> subject) {
+  /** The client proved who it is: connect its backend. */
+  private void loggedIn(SessionLogin.LoggedIn login) {
     if (state == State.CLOSED) {
       return;
     }
-    if (subject.isEmpty()) {
-      refuseAuthentication(user, "wrong password, unknown user or invalid token",
-          ErrorFields.fatal("28P01", "password authentication failed for user \"" + user + "\""));
-      return;
-    }
-    identity = new SessionIdentity(sessionId, subject.get(), services.database(), clientAddress(),
+    startupParameters = login.startupParameters();
+    searchPath = new SearchPathTracker(login.searchPath());
+    identity = new SessionIdentity(sessionId, login.subject(), services.database(), clientAddress(),
         startupParameters.getOrDefault("application_name", ""));
     state = State.CONNECTING_BACKEND;
     services.backendConnector()
-        .connect(context.channel().eventLoop(), BackendSessionParameters.forBackend(startupParameters, user))
+        .connect(context.channel().eventLoop(), BackendSessionParameters.forBackend(startupParameters, login.user()))
         .whenComplete((connection, failure) -> onLoop(() -> backendReady(connection, failure)));
   }
 
@@ -513,8 +315,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     // Reading goes on (messages queue in `pending`) so a client that leaves is noticed at
     // once and its backend query cancelled; see hold for the bound.
     state = State.GOVERNING;
-    governedReservation = claimHandledReservation();
-    governAll(sql, start, releasingGovernedReservation(governedStatements -> {
+    governAll(sql, start, reservations.governing(governedStatements -> {
       if (discardUntilSync) {
         // The backend failed an earlier message meanwhile: it ignores this Query, and so does Meshgate.
         becomeReady();
@@ -545,8 +346,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     }
     long start = System.nanoTime();
     state = State.GOVERNING;
-    governedReservation = claimHandledReservation();
-    govern(parse.sql(), start, releasingGovernedReservation(parsed -> {
+    govern(parse.sql(), start, reservations.governing(parsed -> {
       if (discardUntilSync) {
         // The backend failed an earlier message meanwhile: it skips this Parse, and so does Meshgate.
         becomeReady();
@@ -1318,7 +1118,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   }
 
   private void authenticationTimedOut() {
-    if (state == State.AWAITING_STARTUP || state == State.AWAITING_PASSWORD || state == State.AUTHENTICATING) {
+    if (state == State.LOGGING_IN || state == State.AUTHENTICATING) {
       fatal(ErrorFields.fatal("08006", "canceling authentication due to timeout"));
     }
   }
@@ -1411,47 +1211,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     held.clear();
     heldBytes = 0;
     pending.releaseAll();
-    // A statement still being governed gives its bytes back now; its continuation finds the session closed.
-    MemoryReservation governing = takeGovernedReservation();
-    if (governing != null) {
-      governing.release();
-    }
-  }
-
-  /**
-   * SSLRequest: answer 'S' and install TLS, or 'N'. Bytes the client sent after SSLRequest
-   * but before the handshake cannot be trusted (they could be injected by anyone on the path),
-   * so their presence ends the connection.
-   */
-  private void startTls() {
-    if (services.tls().isEmpty() || tlsActive()) {
-      writeRaw(ServerMessages.SSL_REFUSED);
-      return;
-    }
-    FrontendMessageDecoder decoder = context.pipeline().get(FrontendMessageDecoder.class);
-    if (decoder != null && decoder.bufferedBytes() > 0) {
-      fatal(ErrorFields.fatal(ProtocolException.SQLSTATE, "received unencrypted data after SSL request"));
-      return;
-    }
-    // startTls: the first write (our 'S') leaves unencrypted; the handshake follows.
-    SslHandler tls = new SslHandler(services.tls().get().newEngine(context.alloc()), true);
-    context.pipeline().addFirst("tls", tls);
-    context.channel().attr(TLS_ACTIVE).set(Boolean.TRUE);
-    writeRaw(ServerMessages.SSL_ACCEPTED);
-  }
-
-  private boolean tlsActive() {
-    return Boolean.TRUE.equals(context.channel().attr(TLS_ACTIVE).get());
-  }
-
-  private static void releaseIfRelayed(FrontendMessage message) {
-    if (message instanceof FrontendMessage.Relayed relayed) {
-      relayed.frame().release();
-    }
-  }
-
-  private void writeRaw(byte value) {
-    context.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {value}));
+    // its continuation finds the session closed
+    reservations.releaseGoverned();
   }
 
   private void submit(Runnable task) {
@@ -1470,35 +1231,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     }
   }
 
-  private java.net.InetAddress clientInetAddress() {
-    SocketAddress address = context.channel().remoteAddress();
-    if (address instanceof InetSocketAddress inet && inet.getAddress() != null) {
-      return inet.getAddress();
-    }
-    return java.net.InetAddress.getLoopbackAddress();
-  }
-
   private String clientAddress() {
-    SocketAddress address = context.channel().remoteAddress();
-    if (address instanceof InetSocketAddress inet && inet.getAddress() != null) {
-      return inet.getAddress().getHostAddress();
-    }
-    return String.valueOf(address);
-  }
-
-  static List<String> parseSearchPath(String value) {
-    if (value == null || value.isBlank()) {
-      return DEFAULT_SEARCH_PATH;
-    }
-    List<String> schemas = new ArrayList<>();
-    for (String part : value.split(",")) {
-      String trimmed = part.trim();
-      if (trimmed.length() >= 2 && trimmed.startsWith("\"") && trimmed.endsWith("\"")) {
-        schemas.add(trimmed.substring(1, trimmed.length() - 1).replace("\"\"", "\""));
-      } else if (!trimmed.isEmpty()) {
-        schemas.add(trimmed.toLowerCase(java.util.Locale.ROOT));
-      }
-    }
-    return List.copyOf(schemas);
+    return SessionLogin.clientAddress(context);
   }
 }

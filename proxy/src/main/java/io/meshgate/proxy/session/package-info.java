@@ -1,6 +1,7 @@
 /**
- * One client session: the state machine from startup through authentication to statements,
- * relaying backend frames and writing one audit event per statement. Runs on the session's
+ * One client session: the login ({@code SessionLogin}: startup, TLS, authentication), then the
+ * state machine of statements ({@code ClientSession}), relaying backend frames and writing one
+ * audit event per statement. Runs on the session's
  * event loop; blocking work (password checks, governance) goes to a worker executor and
  * comes back to the loop.
  */

@@ -62,8 +62,8 @@ class BackendSessionParametersTest {
 
   @Test
   void parsesSearchPathStartupParameter() {
-    assertEquals(List.of("$user", "public"), ClientSession.parseSearchPath(null));
+    assertEquals(List.of("$user", "public"), SessionLogin.parseSearchPath(null));
     assertEquals(List.of("sales", "Weird Schema", "public"),
-        ClientSession.parseSearchPath("Sales, \"Weird Schema\",public"));
+        SessionLogin.parseSearchPath("Sales, \"Weird Schema\",public"));
   }
 }
