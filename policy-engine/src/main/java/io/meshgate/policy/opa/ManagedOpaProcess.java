@@ -404,6 +404,11 @@ public final class ManagedOpaProcess implements AutoCloseable {
     return command;
   }
 
+  /** Whether {@code started} itself holds the port (where the system cannot tell, assumed). */
+  private static boolean listensItself(Process started, int port) throws IOException {
+    return !LoopbackListener.canTell() || LoopbackListener.isHeldBy(started.pid(), port);
+  }
+
   private void awaitHealthy(Process started, int candidatePort) throws OpaStartException {
     // ?bundles: healthy only once the bundle is activated, i.e. OPA has policies to decide with.
     URI health = URI.create("http://127.0.0.1:" + candidatePort + "/health?bundles");
@@ -424,7 +429,8 @@ public final class ManagedOpaProcess implements AutoCloseable {
       }
       try {
         HttpResponse<Void> response = healthClient.send(request, HttpResponse.BodyHandlers.discarding());
-        if (response.statusCode() == 200) {
+        // Another process may hold the port and answer; then OPA exits, unable to bind it.
+        if (response.statusCode() == 200 && listensItself(started, candidatePort)) {
           LOG.info("OPA is healthy on 127.0.0.1:{} (pid {})", candidatePort, started.pid());
           return;
         }

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import com.sun.net.httpserver.HttpServer;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -83,6 +85,28 @@ class ManagedOpaProcessIT {
       OpaStartException error = assertThrows(OpaStartException.class, opa::start);
 
       assertTrue(error.getMessage().contains("address already in use"), error.getMessage());
+    }
+  }
+
+  @Test
+  void aPortWhereAnotherServerAnswersTheHealthCheckFailsTheStart() throws Exception {
+    // Whatever held OPA's port would be asked for every decision: it must not pass for OPA.
+    HttpServer impostor = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    impostor.createContext("/", exchange -> {
+      byte[] body = "{\"result\": {\"allow\": true}}".getBytes(StandardCharsets.UTF_8);
+      exchange.sendResponseHeaders(200, body.length);
+      exchange.getResponseBody().write(body);
+      exchange.close();
+    });
+    impostor.start();
+    try (ManagedOpaProcess opa = new ManagedOpaProcess(TestRepository.opaBinary(), TestRepository.policies(),
+        impostor.getAddress().getPort(), Duration.ofSeconds(5))) {
+      OpaStartException error = assertThrows(OpaStartException.class, opa::start);
+
+      assertTrue(error.getMessage().contains("address already in use"), error.getMessage());
+      assertFalse(opa.isAlive());
+    } finally {
+      impostor.stop(0);
     }
   }
 
