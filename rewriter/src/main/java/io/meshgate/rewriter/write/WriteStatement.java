@@ -10,6 +10,7 @@ import io.meshgate.policy.StatementKind;
 import io.meshgate.rewriter.AnalyzedStatement;
 import io.meshgate.rewriter.RewrittenStatement;
 import io.meshgate.rewriter.RowFilterCheck;
+import io.meshgate.rewriter.RowFilterCheck.CheckedRow;
 import io.meshgate.rewriter.SqlRefusal;
 import io.meshgate.rewriter.SqlRefusal.Reason;
 import io.meshgate.rewriter.analysis.ColumnReference;
@@ -551,7 +552,7 @@ public final class WriteStatement implements AnalyzedStatement {
         if (conflict.doUpdate()) {
           refuseHiddenConflictTarget(conflict);
           sql.append(" DO UPDATE SET ").append(assignments(checks));
-          appendRestrictedWhere(sql);
+          appendConflictWhere(sql, checks);
         } else {
           sql.append(" DO NOTHING");
         }
@@ -708,6 +709,29 @@ public final class WriteStatement implements AnalyzedStatement {
         sql.append(" AND CASE WHEN (").append(filters).append(") THEN (").append(condition)
             .append(") ELSE FALSE END");
       }
+    }
+
+    /**
+     * The DO UPDATE's WHERE: the client's condition on a conflicting row inside the filters,
+     * and an error on one outside them. PostgreSQL locks the conflicting row before it
+     * evaluates this WHERE, and keeps it locked to the end of the transaction if the WHERE is
+     * only false; the error ends the statement and with it the lock, as PostgreSQL's own
+     * row-level security does. One CASE, so the order of evaluation is fixed.
+     */
+    private void appendConflictWhere(StringBuilder sql, List<RowFilterCheck> checks)
+        throws SqlRefusal {
+      String condition = clauses.hasCondition() ? sql(select.getWhere()) : null;
+      if (!policy.hasFilters()) {
+        if (condition != null) {
+          sql.append(" WHERE ").append(condition);
+        }
+        return;
+      }
+      RowFilterCheck check = RowFilterCheck.fresh(target.relation(), CheckedRow.CONFLICTING);
+      checks.add(check);
+      sql.append(" WHERE CASE WHEN (").append(sql(policy.filtersOverTarget()))
+          .append(") IS TRUE THEN ").append(condition == null ? "TRUE" : "(" + condition + ")")
+          .append(" ELSE ").append(checkSql(check, Set.of())).append(" END");
     }
 
     /** True, or raises the check's marker when the new row falls outside the filters. */
