@@ -10,17 +10,13 @@ import io.meshgate.proxy.SeededBackend;
 import io.meshgate.proxy.auth.ScramVerifier;
 import io.meshgate.proxy.auth.UserEntry;
 import io.meshgate.proxy.auth.UsersFile;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -47,11 +43,6 @@ class GeneratedFilterColumnIT {
     backend = SeededBackend.start(work);
     UsersFile.of(List.of(new UserEntry("alice", ScramVerifier.create("alice", new SecureRandom()), List.of("analysts"),
         Map.of("region", "EU")))).save(work.resolve("users.json"));
-    Path policies = Files.createDirectories(work.resolve("policies"));
-    try (InputStream policy = GeneratedFilterColumnIT.class.getResourceAsStream(
-        "/policies/generated-filter/generated_filter.rego")) {
-      Files.copy(policy, policies.resolve("generated_filter.rego"));
-    }
     try (Connection superuser = backend.backendAsSuperuser(); Statement statement = superuser.createStatement()) {
       statement.execute("CREATE TABLE sales.regional_notes (note_id integer PRIMARY KEY, country text NOT NULL,"
           + " body text, region text GENERATED ALWAYS AS"
@@ -59,9 +50,7 @@ class GeneratedFilterColumnIT {
       statement.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON sales.regional_notes TO "
           + backend.backend().serviceUser());
     }
-    Properties properties = backend.properties();
-    properties.setProperty("opa.policies", policies.toString());
-    meshgate = backend.startMeshgate(properties);
+    meshgate = backend.startMeshgateWithPolicy("/policies/generated-filter/generated_filter.rego");
   }
 
   @AfterAll
@@ -103,12 +92,7 @@ class GeneratedFilterColumnIT {
   }
 
   private static Connection connect(String mode) throws SQLException {
-    Properties properties = new Properties();
-    properties.setProperty("user", "alice");
-    properties.setProperty("password", "alice");
-    properties.setProperty("sslmode", "disable");
-    properties.setProperty("preferQueryMode", mode);
-    return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + meshgate.port() + "/mesh", properties);
+    return SeededBackend.connect(meshgate, "alice", mode);
   }
 
   private static List<List<String>> rows(String sql) throws SQLException {
