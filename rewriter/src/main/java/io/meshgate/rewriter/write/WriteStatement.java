@@ -641,7 +641,7 @@ public final class WriteStatement implements AnalyzedStatement {
           checkedColumns.add(assignment.column());
           checkedValues.add(assigned);
         } else {
-          assignments.add(column + " = " + sql(assigned));
+          assignments.add(column + " = " + expressionSql(assigned));
         }
       }
       if (!checkedColumns.isEmpty()) {
@@ -820,7 +820,7 @@ public final class WriteStatement implements AnalyzedStatement {
           }
           items.add(allowedColumns());
         } else {
-          items.add(sql(item));
+          items.add(expressionSql(item));
         }
       }
       sql.append(" RETURNING ").append(String.join(", ", items));
@@ -839,6 +839,14 @@ public final class WriteStatement implements AnalyzedStatement {
             : PgIdentifiers.quote(alias) + "." + PgIdentifiers.quote(column));
       }
       return String.join(", ", columns);
+    }
+
+    /**
+     * A SET value or RETURNING item: a scalar subquery keeps its parentheses, which the
+     * unparser leaves out of a query written on its own.
+     */
+    private String expressionSql(SqlNode node) {
+      return node.getKind().belongsTo(SqlKind.QUERY) ? "(" + sql(node) + ")" : sql(node);
     }
 
     private String sql(SqlNode node) {

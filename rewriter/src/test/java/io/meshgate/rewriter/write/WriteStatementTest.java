@@ -306,4 +306,17 @@ class WriteStatementTest {
     assertTrue(notes.analyze("delete from sales.notes where note_id = 1", DemoCatalog.SEARCH_PATH)
         .rewrite(decision).contains("\"region\" IN ('EU')"));
   }
+
+  @Test
+  void scalarSubqueriesInSetAndReturningKeepTheirParentheses() throws SqlRefusal {
+    // written without them, PostgreSQL read "SET amount = SELECT ..." as a syntax error
+    String sql = rewrite("update sales.store_transactions as t set amount = (select count(*)"
+        + " from sales.stores s where s.store_id = t.store_id), region = (select 'EU')"
+        + " where t.day = date '2025-01-01' returning (select max(s.zip_code) from sales.stores s)"
+        + " as zip, (select 1), t.amount").sql();
+    assertTrue(sql.contains(" SET \"amount\" = (SELECT count(*) FROM (SELECT"), sql);
+    assertTrue(sql.contains("SELECT CAST((SELECT 'EU') AS text) AS \"region\""), sql);
+    assertTrue(sql.contains(" RETURNING (SELECT max(\"s\".\"zip_code\") FROM (SELECT"), sql);
+    assertTrue(sql.endsWith(" AS \"zip\", (SELECT 1), \"t\".\"amount\""), sql);
+  }
 }
