@@ -81,6 +81,24 @@ class WriteErrorDetailsIT {
     }
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"simple", "extended"})
+  void aForeignKeyTellsOnlyWhetherTheReferencedKeyExists(String mode) throws SQLException {
+    // a documented existence oracle (CONTRACT.md, Writes): a store of another region, which
+    // alice cannot read, is accepted as a reference; one that does not exist is not
+    String otherRegionsStore = mesh.backendColumn("SELECT min(store_id) FROM sales.stores WHERE region <> 'EU'").get(0);
+    try (Connection alice = mesh.connect("alice", "preferQueryMode", mode); Statement statement = alice.createStatement()) {
+      alice.setAutoCommit(false);
+      assertEquals(1, statement.executeUpdate("UPDATE sales.store_transactions SET store_id = " + otherRegionsStore
+          + " WHERE transaction_id = " + FIRST));
+      alice.rollback();
+    }
+    PSQLException missing = failedUpdate(mode,
+        "UPDATE sales.store_transactions SET store_id = 987654 WHERE transaction_id = " + FIRST);
+    assertEquals("23503", missing.getSQLState());
+    assertNoRawValue(missing);
+  }
+
   private static PSQLException failedUpdate(String mode, String sql) throws SQLException {
     try (Connection alice = mesh.connect("alice", "preferQueryMode", mode);
         PreparedStatement statement = alice.prepareStatement(sql)) {
