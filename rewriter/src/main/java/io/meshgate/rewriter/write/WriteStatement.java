@@ -773,8 +773,9 @@ public final class WriteStatement implements AnalyzedStatement {
     }
 
     /**
-     * A value cast to its column's type without length or precision, so the new row is
-     * checked with typed values and the assignment still enforces the column's own limits.
+     * A value cast to its column's type ({@link ColumnTypes#forNewRow}), so the new row is
+     * checked with the values the assignment stores, and the assignment still enforces the
+     * lengths of character and bit strings.
      */
     private String typed(String column, SqlNode value) throws SqlRefusal {
       String type = target.table().column(column)
@@ -783,7 +784,7 @@ public final class WriteStatement implements AnalyzedStatement {
                   + " does not exist"))
           .type();
       try {
-        return sql(SqlNodes.cast(value, ColumnTypes.withoutModifier(type)));
+        return sql(SqlNodes.cast(value, ColumnTypes.forNewRow(type)));
       } catch (IllegalArgumentException e) {
         throw new SqlRefusal(
             Reason.NOT_GOVERNED,

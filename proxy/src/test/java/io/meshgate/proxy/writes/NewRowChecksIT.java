@@ -25,15 +25,17 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A row filter that reads a generated column: PostgreSQL computes {@code region} of
+ * The check of a new or changed row against the row filters (like PostgreSQL's WITH CHECK,
+ * which reads the row as stored) where the stored row differs from the values the statement
+ * gives. A filter that reads a generated column: PostgreSQL computes {@code region} of
  * sales.regional_notes from {@code country}, so an UPDATE of {@code country} moves a row across
- * the filter {@code region IN ('EU')} without assigning {@code region}. Meshgate's check of the
- * changed row sees only the columns the statement assigns, so it must refuse such an UPDATE
- * rather than let alice move a row out of what she may see (PostgreSQL's own WITH CHECK
- * reads the row after the generated columns are computed). The policy is the test's own
- * ({@code src/test/resources/policies/generated-filter}).
+ * the filter {@code region IN ('EU')} without assigning {@code region}; Meshgate's check sees
+ * only the columns the statement assigns, so it must refuse such an UPDATE. A filter on a
+ * rounded column: {@code amount < 10000} on a {@code numeric(12,2)}, where {@code 9999.996} is
+ * stored as {@code 10000.00}. The policy is the test's own
+ * ({@code src/test/resources/policies/new-row-checks}).
  */
-class GeneratedFilterColumnIT {
+class NewRowChecksIT {
   @TempDir static Path work;
   private static SeededBackend backend;
   private static Meshgate meshgate;
@@ -50,7 +52,7 @@ class GeneratedFilterColumnIT {
       statement.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON sales.regional_notes TO "
           + backend.backend().serviceUser());
     }
-    meshgate = backend.startMeshgateWithPolicy("/policies/generated-filter/generated_filter.rego");
+    meshgate = backend.startMeshgateWithPolicy("/policies/new-row-checks/new_row_checks.rego");
   }
 
   @AfterAll
@@ -89,6 +91,26 @@ class GeneratedFilterColumnIT {
       assertEquals(1, statement.executeUpdate("DELETE FROM sales.regional_notes WHERE note_id = 1"));
     }
     assertEquals(List.of(List.of("2")), rows("SELECT note_id FROM sales.regional_notes"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"simple", "extended"})
+  void aValueTheColumnRoundsOutsideTheFilterIsRefused(String mode) throws SQLException {
+    String before = rows("SELECT count(*) FROM sales.store_transactions WHERE amount >= 10000").get(0).get(0);
+    try (Connection alice = connect(mode); Statement statement = alice.createStatement()) {
+      for (String sql : List.of(
+          "INSERT INTO sales.store_transactions (store_id, day, amount, region) VALUES (1, DATE '2026-09-01', 9999.996, 'EU')",
+          "UPDATE sales.store_transactions SET amount = 9999.999 WHERE transaction_id = 1000001")) {
+        SQLException refused = assertThrows(SQLException.class, () -> statement.executeUpdate(sql), sql);
+        assertEquals("42501", refused.getSQLState(), sql);
+        assertTrue(refused.getMessage().contains("new row violates the row filters"), refused.getMessage());
+      }
+      // just inside stays inside
+      assertEquals(1, statement.executeUpdate("UPDATE sales.store_transactions SET amount = 9999.994"
+          + " WHERE transaction_id = 1000001"));
+    }
+    assertEquals(List.of(List.of(before)), rows("SELECT count(*) FROM sales.store_transactions WHERE amount >= 10000"));
+    assertEquals(List.of(List.of("9999.99")), rows("SELECT amount FROM sales.store_transactions WHERE transaction_id = 1000001"));
   }
 
   private static Connection connect(String mode) throws SQLException {
