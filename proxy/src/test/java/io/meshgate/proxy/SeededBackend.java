@@ -66,6 +66,31 @@ public final class SeededBackend implements AutoCloseable {
     return meshgate;
   }
 
+  /**
+   * Meshgate serving only the test's own policy: {@code resource}, a Rego file on the test class
+   * path ({@code /policies/<test>/<file>.rego}), copied into this backend's directory.
+   */
+  public Meshgate startMeshgateWithPolicy(String resource) throws Exception {
+    Path policies = Files.createDirectories(directory.resolve("policies"));
+    try (java.io.InputStream policy = SeededBackend.class.getResourceAsStream(resource)) {
+      Files.copy(java.util.Objects.requireNonNull(policy, resource + " is not on the test class path"),
+          policies.resolve(Path.of(resource).getFileName().toString()));
+    }
+    Properties properties = properties();
+    properties.setProperty("opa.policies", policies.toString());
+    return startMeshgate(properties);
+  }
+
+  /** Through {@code meshgate} as {@code user} (password = name), in pgjdbc's query {@code mode}. */
+  public static java.sql.Connection connect(Meshgate meshgate, String user, String mode) throws java.sql.SQLException {
+    Properties properties = new Properties();
+    properties.setProperty("user", user);
+    properties.setProperty("password", user);
+    properties.setProperty("sslmode", "disable");
+    properties.setProperty("preferQueryMode", mode);
+    return java.sql.DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + meshgate.port() + "/mesh", properties);
+  }
+
   /** The backend itself, as its superuser: to grant, seed and check what the tests did. */
   public java.sql.Connection backendAsSuperuser() throws java.sql.SQLException {
     return postgres.connectAsSuperuser(backend.database());

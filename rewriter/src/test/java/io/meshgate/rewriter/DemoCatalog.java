@@ -46,6 +46,12 @@ public final class DemoCatalog implements SchemaCatalog {
     return Optional.ofNullable(tables.get(schema + "." + table));
   }
 
+  /** Adds a table whose columns the caller describes fully (e.g. generated ones). */
+  public DemoCatalog add(TableSchema table) {
+    tables.put(table.name().schema() + "." + table.name().table(), table);
+    return this;
+  }
+
   /** Adds an index of a table (both in {@code schema}), for DROP INDEX. */
   public DemoCatalog addIndex(String schema, String index, String table) {
     indexes.put(schema + "." + index, table);

@@ -2,6 +2,7 @@ package io.meshgate.proxy.governance;
 
 import static java.util.Objects.requireNonNull;
 
+import io.meshgate.policy.Access;
 import io.meshgate.policy.DdlAction;
 import io.meshgate.policy.Decision;
 import io.meshgate.policy.RelationAccess;
@@ -35,6 +36,9 @@ public record GovernedStatement(
     StageTimings timings,
     List<RowFilterCheck> rowFilterChecks,
     Optional<PreparedStatementUse> preparedStatementUse) {
+  /** What the client reads instead of the backend's detail, when it is withheld. */
+  public static final String WITHHELD_DETAIL = "Meshgate withheld PostgreSQL's detail of this error:"
+      + " it can show values of the row that your policy filters, masks or denies.";
 
   /** Why a statement is forwarded or refused; drives metrics and the audit outcome. */
   public enum Outcome {
@@ -100,7 +104,9 @@ public record GovernedStatement(
   /**
    * What the client sees for an error the backend raised while running this statement: the
    * backend's own error, unless it is one of this statement's row filter checks failing, which
-   * is shown as the refusal it stands for (42501; the backend's message is dropped).
+   * is shown as the refusal it stands for (42501; the backend's message is dropped), or the
+   * statement writes a relation whose policy filters, masks or denies something, in which case
+   * the backend's detail is withheld (see {@link #withholdsErrorDetails()}).
    */
   public ErrorFields clientError(ErrorFields backendError) {
     for (RowFilterCheck check : rowFilterChecks) {
@@ -109,7 +115,34 @@ public record GovernedStatement(
             .withHint("Write only rows that the row filters of your policy let you see.");
       }
     }
+    if (withholdsErrorDetails()) {
+      // a new ErrorFields: the session sends it instead of relaying the backend's frame
+      return new ErrorFields(backendError.severity(), backendError.sqlState(), backendError.message(),
+          Optional.of(WITHHELD_DETAIL), Optional.empty());
+    }
     return backendError;
+  }
+
+  /**
+   * Whether the backend's errors for this statement are shown without their detail, hint and
+   * context: it writes (or locks) a relation whose policy has row filters, masks or denied
+   * columns. PostgreSQL describes the row a constraint rejects in the detail ({@code Failing row
+   * contains (...)}, {@code Key (a, b)=(...)}, an exclusion constraint's conflicting existing
+   * key) with the raw value of every column, masked or denied ones too, and the service
+   * identity Meshgate connects as may read them all. PostgreSQL itself leaves that detail out
+   * when row-level security applies to the table or the user may not read every column.
+   */
+  public boolean withholdsErrorDetails() {
+    if (decision.isEmpty()) {
+      return false;
+    }
+    for (RelationAccess relation : relations) {
+      if (relation.access() != Access.READ
+          && !decision.get().policyFor(relation.relation()).isUnrestricted()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   public boolean isForwarded() {

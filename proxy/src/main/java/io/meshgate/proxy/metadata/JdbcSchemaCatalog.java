@@ -29,7 +29,7 @@ import java.util.Properties;
  */
 public final class JdbcSchemaCatalog implements SchemaCatalog, AutoCloseable {
   private static final String COLUMNS_SQL = """
-      SELECT a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod)
+      SELECT a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), a.attgenerated <> ''
       FROM pg_catalog.pg_attribute a
       JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
       JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
@@ -143,7 +143,7 @@ public final class JdbcSchemaCatalog implements SchemaCatalog, AutoCloseable {
       List<ColumnSchema> columns = new ArrayList<>();
       try (ResultSet rows = statement.executeQuery()) {
         while (rows.next()) {
-          columns.add(new ColumnSchema(rows.getString(1), rows.getString(2)));
+          columns.add(new ColumnSchema(rows.getString(1), rows.getString(2), rows.getBoolean(3)));
         }
       }
       return columns.isEmpty() ? Optional.empty() : Optional.of(new TableSchema(name, columns));

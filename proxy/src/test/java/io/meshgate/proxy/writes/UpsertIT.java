@@ -28,6 +28,8 @@ class UpsertIT {
 
   private static final String ROW_FILTER_VIOLATION =
       "new row violates the row filters of relation sales.store_transactions";
+  private static final String CONFLICT_OUTSIDE = "INSERT ... ON CONFLICT DO UPDATE conflicts with a row"
+      + " outside the row filters of relation sales.store_transactions";
   private static final AtomicLong NEXT_KEY = new AtomicLong(900_000_000L);
 
   private static final String UPSERT = "INSERT INTO sales.store_transactions AS t"
@@ -49,19 +51,46 @@ class UpsertIT {
 
   @ParameterizedTest
   @ValueSource(strings = {"simple", "extended"})
-  void aConflictingRowOutsideHerRegionIsLeftUnchangedAndNotCounted(String mode) throws SQLException {
+  void aConflictingRowOutsideHerRegionIsRefusedAndNotLeftLocked(String mode) throws SQLException {
     long other = existingRow("US", "3.00", null);
     try (Connection alice = mesh.connect("alice", "preferQueryMode", mode)) {
-      assertEquals(0, upsert(alice, other, "5.00", "EU"));
-      // her own condition cannot reach it either
-      try (Statement statement = alice.createStatement()) {
-        assertEquals(0, statement.executeUpdate("INSERT INTO sales.store_transactions AS t"
-            + " (transaction_id, store_id, day, amount, region) VALUES (" + other + ", "
-            + euStore() + ", DATE '2026-05-01', 1, 'EU') ON CONFLICT (transaction_id)"
-            + " DO UPDATE SET amount = 99 WHERE t.amount > 0 OR t.region = 'US'"));
+      alice.setAutoCommit(false);
+      SQLException refused = assertThrows(SQLException.class, () -> upsert(alice, other, "5.00", "EU"));
+      assertEquals("42501", refused.getSQLState());
+      assertTrue(refused.getMessage().contains(CONFLICT_OUTSIDE), refused.getMessage());
+      assertFalse(refused.getMessage().contains("meshgate_row_check"), refused.getMessage());
+      // PostgreSQL locks the conflicting row before it reads the DO UPDATE's WHERE: while her
+      // transaction is open, the row she cannot see must not stay locked by it
+      try (Connection backend = mesh.backendAsSuperuser(); Statement statement = backend.createStatement()) {
+        statement.execute("SET lock_timeout = '2s'");
+        assertEquals(1, statement.executeUpdate(
+            "UPDATE sales.store_transactions SET amount = 4.00 WHERE transaction_id = " + other));
       }
+      alice.rollback();
+      alice.setAutoCommit(true);
+      // her own condition cannot reach it either
+      SQLException condition = assertThrows(SQLException.class, () -> execute(alice,
+          "INSERT INTO sales.store_transactions AS t"
+              + " (transaction_id, store_id, day, amount, region) VALUES (" + other + ", "
+              + euStore() + ", DATE '2026-05-01', 1, 'EU') ON CONFLICT (transaction_id)"
+              + " DO UPDATE SET amount = 99 WHERE t.amount > 0 OR t.region = 'US'"));
+      assertEquals("42501", condition.getSQLState());
+      assertTrue(condition.getMessage().contains(CONFLICT_OUTSIDE), condition.getMessage());
     }
-    assertEquals(List.of(List.of("3.00", "US")), row(other));
+    assertEquals(List.of(List.of("4.00", "US")), row(other));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"simple", "extended"})
+  void herOwnConditionFalseOnARowOfHerRegionUpdatesNothing(String mode) throws SQLException {
+    long key = existingRow("EU", "3.00", null);
+    try (Connection alice = mesh.connect("alice", "preferQueryMode", mode); Statement statement = alice.createStatement()) {
+      assertEquals(0, statement.executeUpdate("INSERT INTO sales.store_transactions AS t"
+          + " (transaction_id, store_id, day, amount, region) VALUES (" + key + ", "
+          + euStore() + ", DATE '2026-05-01', 1, 'EU') ON CONFLICT (transaction_id)"
+          + " DO UPDATE SET amount = 99 WHERE t.amount > 100"));
+    }
+    assertEquals(List.of(List.of("3.00", "EU")), row(key));
   }
 
   @ParameterizedTest

@@ -211,6 +211,21 @@ class WritesIT {
     }
   }
 
+  @Test
+  void scalarSubqueriesInSetAndReturningRun() throws SQLException {
+    long id = superuserCount("SELECT min(transaction_id) FROM sales.store_transactions WHERE region = 'EU'"
+        + " AND day = DATE '2025-12-12'");
+    try (Connection alice = mesh.connect("alice"); Statement statement = alice.createStatement();
+        ResultSet rows = statement.executeQuery("UPDATE sales.store_transactions t SET amount ="
+            + " (SELECT count(*) FROM sales.stores s WHERE s.store_id = t.store_id) WHERE t.transaction_id = " + id
+            + " RETURNING (SELECT count(*) FROM sales.stores), t.amount")) {
+      assertTrue(rows.next());
+      assertEquals(superuserCount("SELECT count(*) FROM sales.stores WHERE region = 'EU'"), rows.getLong(1));
+      assertEquals(1, rows.getLong(2));
+      assertFalse(rows.next());
+    }
+  }
+
   private static void assertDenied(Connection connection, String sql) {
     SQLException refused = assertThrows(SQLException.class, () -> {
       try (Statement statement = connection.createStatement()) {

@@ -110,6 +110,16 @@ final class TargetPolicy {
     return columns;
   }
 
+  /**
+   * The columns the row filters read that PostgreSQL computes itself: a write changes them
+   * without assigning them, so the check of a changed row cannot see their new values.
+   */
+  List<String> generatedFilterColumns() throws SqlRefusal {
+    return filterColumns().stream()
+        .filter(column -> table.column(column).map(ColumnSchema::generated).orElse(false))
+        .toList();
+  }
+
   /** The filters over the target row as it is (UPDATE, DELETE restrict rows by it). */
   SqlNode filtersOverTarget() throws SqlRefusal {
     SqlNode filters = filters();

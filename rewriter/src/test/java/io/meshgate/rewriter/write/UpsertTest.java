@@ -17,6 +17,7 @@ import io.meshgate.policy.StatementKind;
 import io.meshgate.rewriter.AnalyzedStatement;
 import io.meshgate.rewriter.DemoCatalog;
 import io.meshgate.rewriter.RewrittenStatement;
+import io.meshgate.rewriter.RowFilterCheck;
 import io.meshgate.rewriter.SqlRefusal;
 import io.meshgate.rewriter.StatementAnalyzer;
 import java.util.List;
@@ -44,6 +45,13 @@ class UpsertTest {
       List.of("test"));
 
   private final StatementAnalyzer analyzer = DemoCatalog.analyzer();
+
+  /** The DO UPDATE's WHERE: {@code then} on a conflicting row inside the filters, else an error. */
+  private static String conflictWhere(String then, RowFilterCheck check) {
+    assertEquals(RowFilterCheck.CheckedRow.CONFLICTING, check.row());
+    return " WHERE CASE WHEN (" + EU + ") IS TRUE THEN " + then + " ELSE CAST(CASE WHEN (" + EU
+        + ") IS TRUE THEN NULL ELSE '" + check.marker() + "' END AS integer) IS NULL END";
+  }
 
   private AnalyzedStatement analyze(String sql) throws SqlRefusal {
     return analyzer.analyze(sql, DemoCatalog.SEARCH_PATH);
@@ -91,20 +99,21 @@ class UpsertTest {
             + " values (1, 2, 'EU', 3) on conflict (transaction_id)"
             + " do update set amount = excluded.amount where t.amount < 1000 returning t.amount");
     String sql = rewritten.sql();
-    assertEquals(1, rewritten.rowFilterChecks().size(), "the inserted row is checked");
+    assertEquals(2, rewritten.rowFilterChecks().size(), "the inserted row and the conflicting row");
     assertTrue(sql.startsWith("INSERT INTO \"sales\".\"store_transactions\" AS \"t\""
         + " (\"transaction_id\", \"store_id\", \"region\", \"amount\") SELECT * FROM (SELECT"), sql);
     assertTrue(sql.endsWith(" ON CONFLICT (\"transaction_id\") DO UPDATE SET"
-        + " \"amount\" = \"excluded\".\"amount\" WHERE (" + EU + ")"
-        + " AND CASE WHEN (" + EU + ") THEN ((\"t\".\"amount\" < 1000)) ELSE FALSE END"
+        + " \"amount\" = \"excluded\".\"amount\""
+        + conflictWhere("((\"t\".\"amount\" < 1000))", rewritten.rowFilterChecks().get(1))
         + " RETURNING \"t\".\"amount\""), sql);
   }
 
   @Test
   void withoutTheClientsWhereTheFiltersAloneRestrict() throws SqlRefusal {
-    String sql = rewrite("insert into store_transactions as t (transaction_id, region)"
-        + " values (1, 'EU') on conflict (transaction_id) do update set amount = 0").sql();
-    assertTrue(sql.endsWith(" DO UPDATE SET \"amount\" = 0 WHERE (" + EU + ")"), sql);
+    RewrittenStatement rewritten = rewrite("insert into store_transactions as t (transaction_id, region)"
+        + " values (1, 'EU') on conflict (transaction_id) do update set amount = 0");
+    assertTrue(rewritten.sql().endsWith(" DO UPDATE SET \"amount\" = 0"
+        + conflictWhere("TRUE", rewritten.rowFilterChecks().get(1))), rewritten.sql());
   }
 
   @Test
@@ -112,14 +121,15 @@ class UpsertTest {
     RewrittenStatement rewritten = rewrite(
         "insert into store_transactions as t (transaction_id, region) values (1, 'EU')"
             + " on conflict (transaction_id) do update set region = excluded.region, amount = 1");
-    assertEquals(2, rewritten.rowFilterChecks().size(), "the inserted and the updated row");
+    assertEquals(3, rewritten.rowFilterChecks().size(), "the inserted, the updated and the conflicting row");
     String updateMarker = rewritten.rowFilterChecks().get(1).marker();
     assertFalse(updateMarker.equals(rewritten.rowFilterChecks().get(0).marker()));
     assertTrue(rewritten.sql().endsWith(" DO UPDATE SET \"amount\" = 1, (\"region\") = (SELECT"
         + " \"meshgate_new\".\"region\" FROM (SELECT CAST(\"excluded\".\"region\" AS text) AS"
         + " \"region\" OFFSET 0) AS \"meshgate_new\" WHERE CAST(CASE WHEN"
         + " ((\"meshgate_new\".\"region\" IN ('EU'))) IS TRUE THEN NULL ELSE '" + updateMarker
-        + "' END AS integer) IS NULL) WHERE (" + EU + ")"), rewritten.sql());
+        + "' END AS integer) IS NULL)" + conflictWhere("TRUE", rewritten.rowFilterChecks().get(2))),
+        rewritten.sql());
   }
 
   @Test
@@ -152,9 +162,10 @@ class UpsertTest {
         new RelationAccess(RELATION, Access.UPDATE, COLUMNS, List.of("amount")),
         new RelationAccess(RELATION, Access.READ, COLUMNS, List.of("amount"))),
         statement.relations());
-    String sql = statement.rewrite(alices);
-    assertTrue(sql.endsWith(" ON CONFLICT (\"transaction_id\") DO UPDATE SET \"amount\" ="
-        + " (\"t\".\"amount\" + \"excluded\".\"amount\") WHERE ((\"t\".\"region\" IN ('EU')))"), sql);
+    RewrittenStatement rewritten = statement.rewriteWithChecks(alices);
+    assertTrue(rewritten.sql().endsWith(" ON CONFLICT (\"transaction_id\") DO UPDATE SET \"amount\" ="
+        + " (\"t\".\"amount\" + \"excluded\".\"amount\")"
+        + conflictWhere("TRUE", rewritten.rowFilterChecks().get(1))), rewritten.sql());
   }
 
   @Test

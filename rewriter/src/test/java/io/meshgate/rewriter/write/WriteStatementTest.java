@@ -13,11 +13,14 @@ import io.meshgate.policy.RelationAccess;
 import io.meshgate.policy.RelationPolicy;
 import io.meshgate.policy.RowFilter;
 import io.meshgate.policy.StatementKind;
+import io.meshgate.policy.RelationName;
 import io.meshgate.rewriter.AnalyzedStatement;
+import io.meshgate.rewriter.ColumnSchema;
 import io.meshgate.rewriter.DemoCatalog;
 import io.meshgate.rewriter.RewrittenStatement;
 import io.meshgate.rewriter.SqlRefusal;
 import io.meshgate.rewriter.StatementAnalyzer;
+import io.meshgate.rewriter.TableSchema;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -278,5 +281,42 @@ class WriteStatementTest {
       SqlRefusal refusal = assertThrows(SqlRefusal.class, () -> analyze(sql), sql);
       assertEquals("0A000", refusal.sqlState(), sql);
     }
+  }
+
+  @Test
+  void anUpdateIsRefusedWhenTheFiltersReadAGeneratedColumn() throws SqlRefusal {
+    // region is computed from country: SET country changes it, unseen by the changed-row check
+    StatementAnalyzer notes = new StatementAnalyzer(new DemoCatalog().add(new TableSchema(
+        new RelationName(DemoCatalog.DATABASE, "sales", "notes"), List.of(
+            new ColumnSchema("note_id", "integer"), new ColumnSchema("country", "text"),
+            new ColumnSchema("region", "text", true)))), DemoCatalog.DATABASE);
+    Decision decision = new Decision(true, List.of(), Map.of("mesh.sales.notes", new RelationPolicy(
+        List.of(new RowFilter.Comparison("region", FilterOperator.IN, List.of("EU"))), Map.of(), Set.of())),
+        List.of("test"));
+    for (String sql : List.of(
+        "update sales.notes set country = 'US' where note_id = 1",
+        "insert into sales.notes as t (note_id, region) values (1, 'EU')"
+            + " on conflict (note_id) do update set country = excluded.country")) {
+      SqlRefusal refusal = assertThrows(SqlRefusal.class,
+          () -> notes.analyze(sql, DemoCatalog.SEARCH_PATH).rewrite(decision), sql);
+      assertEquals(SqlRefusal.Reason.NOT_GOVERNED, refusal.reason(), sql);
+      assertTrue(refusal.getMessage().contains("generated column region"), refusal.getMessage());
+    }
+    // rows are still restricted by it where nothing changes them
+    assertTrue(notes.analyze("delete from sales.notes where note_id = 1", DemoCatalog.SEARCH_PATH)
+        .rewrite(decision).contains("\"region\" IN ('EU')"));
+  }
+
+  @Test
+  void scalarSubqueriesInSetAndReturningKeepTheirParentheses() throws SqlRefusal {
+    // written without them, PostgreSQL read "SET amount = SELECT ..." as a syntax error
+    String sql = rewrite("update sales.store_transactions as t set amount = (select count(*)"
+        + " from sales.stores s where s.store_id = t.store_id), region = (select 'EU')"
+        + " where t.day = date '2025-01-01' returning (select max(s.zip_code) from sales.stores s)"
+        + " as zip, (select 1), t.amount").sql();
+    assertTrue(sql.contains(" SET \"amount\" = (SELECT count(*) FROM (SELECT"), sql);
+    assertTrue(sql.contains("SELECT CAST((SELECT 'EU') AS text) AS \"region\""), sql);
+    assertTrue(sql.contains(" RETURNING (SELECT max(\"s\".\"zip_code\") FROM (SELECT"), sql);
+    assertTrue(sql.endsWith(" AS \"zip\", (SELECT 1), \"t\".\"amount\""), sql);
   }
 }
