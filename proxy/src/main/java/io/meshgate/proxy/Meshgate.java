@@ -160,7 +160,7 @@ public final class Meshgate implements AutoCloseable {
       resources.push(catalog);
       StatementCache statements = StatementCache.over(catalog, config.backend().database(),
           FunctionAllowlist.builtInAnd(config.allowedExtraFunctions(),
-              SettingAllowlist.builtInAnd(config.allowedExtraSettings())), StatementCache.DEFAULT_MAXIMUM_SIZE);
+              SettingAllowlist.builtInAnd(config.allowedExtraSettings())), StatementCache.DEFAULT_MAXIMUM_BYTES);
       StatementGovernor governor = new StatementGovernor(statements, policyEngine,
           Optional.of(new DataProductDirectory(productMetadata, catalog, config.backend().database(), policyEngine)),
           Clock.systemUTC());

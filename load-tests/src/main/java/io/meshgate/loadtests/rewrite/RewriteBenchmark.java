@@ -113,7 +113,7 @@ public class RewriteBenchmark {
       }
     };
     StatementCache statements =
-        StatementCache.over(workload.catalog(), TpchWorkload.DATABASE, StatementCache.DEFAULT_MAXIMUM_SIZE);
+        StatementCache.over(workload.catalog(), TpchWorkload.DATABASE, StatementCache.DEFAULT_MAXIMUM_BYTES);
     governor = new StatementGovernor(
         statements, new CachingPolicyEngine(engine, Duration.ofDays(1)), Clock.fixed(Instant.EPOCH, ZoneOffset.UTC));
     session = new SessionIdentity("benchmark", new Subject("alice", List.of("analysts"), Map.of()),
@@ -131,7 +131,7 @@ public class RewriteBenchmark {
       }
     };
     redecidingGovernor = new StatementGovernor(
-        StatementCache.over(workload.catalog(), TpchWorkload.DATABASE, StatementCache.DEFAULT_MAXIMUM_SIZE),
+        StatementCache.over(workload.catalog(), TpchWorkload.DATABASE, StatementCache.DEFAULT_MAXIMUM_BYTES),
         new CachingPolicyEngine(anew, Duration.ofMillis(REDECIDE_MILLIS)), Clock.fixed(Instant.EPOCH, ZoneOffset.UTC));
     for (String variant : variants) {
       redecidingGovernor.governQuery(session, variant, TpchWorkload.SEARCH_PATH, TpchWorkload.SEARCH_PATH);

@@ -19,6 +19,7 @@ import io.meshgate.rewriter.lexer.Token;
 import io.meshgate.rewriter.shape.ShapeSentinels;
 import io.meshgate.rewriter.shape.ShapeTemplate;
 import io.meshgate.rewriter.shape.StatementShape;
+import java.lang.ref.WeakReference;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Arrays;
@@ -46,7 +47,16 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * Refusals are not cached: they are rare, and a refused statement (an unknown table, say) may
  * be fine after the next DDL. (A shape that was not spliced is remembered for a few seconds,
- * but only as a hint to skip its sentinel statement: see {@link #recentlyUnspliced}.) Both caches are bounded (least recently used entries go first).
+ * but only as a hint to skip its sentinel statement: see {@link #recentlyUnspliced}.)
+ *
+ * <p><b>Bounded in bytes.</b> Every cache here is bounded by the memory its entries keep
+ * reachable ({@link StatementCacheWeights}), not by their number: one user sending 10,000
+ * distinct 1 MiB statements would otherwise leave 10 to 20 GiB behind once the message budget had
+ * its bytes back. Of the whole bound, analyses may take a half, rewrites a quarter, and sentinel
+ * statements, templates and hints a twelfth each. Statements of {@value #MAXIMUM_CACHED_CHARACTERS}
+ * characters or more are not cached at all (nor shaped): they are rarely sent twice, and one
+ * would weigh as much as hundreds of ordinary statements. Caffeine's admission (frequency first)
+ * keeps a hot statement against a flood of statements seen once.
  *
  * <p><b>Shapes.</b> Simple-protocol clients write their values into the text, so the same
  * statement with another value is another text. A statement whose value literals can be lifted
@@ -69,7 +79,20 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>Thread-safe.
  */
 public final class StatementCache {
-  public static final long DEFAULT_MAXIMUM_SIZE = 10_000;
+  /**
+   * The default bound of everything the cache keeps, in bytes. Ordinary statements weigh 2 to 5
+   * KiB (analysis and rewrite), so this holds some 20,000 of them (more than the 10,000 entries
+   * it used to be bounded by) while no sequence of statements makes it hold more: an eighth of a
+   * 1 GiB heap, beside the message budget's quarter.
+   */
+  public static final long DEFAULT_MAXIMUM_BYTES = 128L << 20;
+  /**
+   * Statements this long or longer are analysed and rewritten afresh every time (64 Ki
+   * characters, the size from which client messages take from the memory budget).
+   */
+  public static final int MAXIMUM_CACHED_CHARACTERS = 64 * 1024;
+  /** The smallest bound accepted: room for a few ordinary statements in each cache. */
+  public static final long MINIMUM_BYTES = 1L << 20;
   /**
    * How long a shape that was not spliced for a user is governed as text without trying again:
    * as long as the decision cache keeps a decision by default, so a refusal that goes away (a
@@ -110,18 +133,28 @@ public final class StatementCache {
     OFF
   }
 
-  private StatementCache(StatementAnalyzer analyzer, Optional<RecordingSchemaCatalog> recording, long maximumSize,
+  private StatementCache(StatementAnalyzer analyzer, Optional<RecordingSchemaCatalog> recording, long maximumBytes,
       Shapes shapes) {
     this.analyzer = analyzer;
     this.recording = recording;
     this.shapes = recording.isPresent() ? shapes : Shapes.OFF;
     // Hits and misses are counted by Tally, not by Caffeine: a lookup from memory that is given
     // up (the statement goes the blocking way and looks again) must not count twice.
-    this.analyses = Caffeine.newBuilder().maximumSize(maximumSize).executor(Runnable::run).build();
-    this.rewrites = Caffeine.newBuilder().maximumSize(maximumSize).executor(Runnable::run).build();
-    this.sentinels = Caffeine.newBuilder().maximumSize(maximumSize).executor(Runnable::run).build();
-    this.templates = Caffeine.newBuilder().weakKeys().maximumSize(maximumSize).executor(Runnable::run).build();
-    this.unspliced = Caffeine.newBuilder().expireAfterWrite(UNSPLICED_HINT).maximumSize(maximumSize)
+    this.analyses = Caffeine.newBuilder().maximumWeight(maximumBytes / 2)
+        .<AnalysisKey, CachedAnalysis>weigher((key, analysis) -> StatementCacheWeights.analysis(key.sql()))
+        .executor(Runnable::run).build();
+    this.rewrites = Caffeine.newBuilder().maximumWeight(maximumBytes / 4)
+        .<RewriteKey, RewrittenStatement>weigher((key, rewritten) -> StatementCacheWeights.rewrite(rewritten))
+        .executor(Runnable::run).build();
+    this.sentinels = Caffeine.newBuilder().maximumWeight(maximumBytes / 12)
+        .<List<StatementShape.Part>, Optional<ShapeSentinels>>weigher(StatementCacheWeights::sentinels)
+        .executor(Runnable::run).build();
+    this.templates = Caffeine.newBuilder().weakKeys().maximumWeight(maximumBytes / 12)
+        .<RewrittenStatement, Optional<ShapeTemplate>>weigher((rewritten, template) ->
+            StatementCacheWeights.template(rewritten))
+        .executor(Runnable::run).build();
+    this.unspliced = Caffeine.newBuilder().expireAfterWrite(UNSPLICED_HINT).maximumWeight(maximumBytes / 12)
+        .<UnsplicedKey, Boolean>weigher((key, hint) -> StatementCacheWeights.unspliced(key.sentinelSql()))
         .executor(Runnable::run).build();
     this.unsplicedUntil = System.nanoTime();
   }
@@ -131,33 +164,33 @@ public final class StatementCache {
    *
    * @param databaseName the database name, the first part of every relation name
    */
-  public static StatementCache over(SchemaCatalog catalog, String databaseName, long maximumSize) {
-    return over(catalog, databaseName, FunctionAllowlist.builtIn(), maximumSize);
+  public static StatementCache over(SchemaCatalog catalog, String databaseName, long maximumBytes) {
+    return over(catalog, databaseName, FunctionAllowlist.builtIn(), maximumBytes);
   }
 
   /** Like {@link #over(SchemaCatalog, String, long)}, allowing {@code functions}. */
   public static StatementCache over(
-      SchemaCatalog catalog, String databaseName, FunctionAllowlist functions, long maximumSize) {
-    return over(catalog, databaseName, functions, maximumSize, Shapes.ON);
+      SchemaCatalog catalog, String databaseName, FunctionAllowlist functions, long maximumBytes) {
+    return over(catalog, databaseName, functions, maximumBytes, Shapes.ON);
   }
 
   /** Like {@link #over(SchemaCatalog, String, FunctionAllowlist, long)}, with or without shapes. */
   public static StatementCache over(
-      SchemaCatalog catalog, String databaseName, FunctionAllowlist functions, long maximumSize, Shapes shapes) {
+      SchemaCatalog catalog, String databaseName, FunctionAllowlist functions, long maximumBytes, Shapes shapes) {
     requireNonNull(catalog, "catalog is null");
     requireNonNull(shapes, "shapes is null");
     requireNonNull(databaseName, "databaseName is null");
-    if (maximumSize < 1) {
-      throw new IllegalArgumentException("the statement cache holds at least one statement");
+    if (maximumBytes < MINIMUM_BYTES) {
+      throw new IllegalArgumentException("the statement cache needs at least " + MINIMUM_BYTES + " bytes");
     }
     RecordingSchemaCatalog recording = new RecordingSchemaCatalog(catalog);
     return new StatementCache(new StatementAnalyzer(recording, databaseName, functions), Optional.of(recording),
-        maximumSize, shapes);
+        maximumBytes, shapes);
   }
 
   /** No caching: every statement is analysed and rewritten afresh by {@code analyzer}. */
   public static StatementCache disabled(StatementAnalyzer analyzer) {
-    return new StatementCache(requireNonNull(analyzer, "analyzer is null"), Optional.empty(), 1, Shapes.OFF);
+    return new StatementCache(requireNonNull(analyzer, "analyzer is null"), Optional.empty(), MINIMUM_BYTES, Shapes.OFF);
   }
 
   /**
@@ -165,7 +198,7 @@ public final class StatementCache {
    * {@link #splice} afterwards; empty when shapes are off, or {@code sql} has no literal to lift.
    */
   public Optional<ShapedStatement> shape(String sql) {
-    if (shapes == Shapes.OFF) {
+    if (shapes == Shapes.OFF || sql.length() >= MAXIMUM_CACHED_CHARACTERS) {
       return Optional.empty();
     }
     return shape(sql, StatementShape.of(sql));
@@ -183,7 +216,7 @@ public final class StatementCache {
   }
 
   private Optional<ShapedStatement> shape(String sql, Optional<StatementShape> shape) {
-    if (shape.isEmpty()) {
+    if (shape.isEmpty() || sql.length() >= MAXIMUM_CACHED_CHARACTERS) {
       return Optional.empty();
     }
     Optional<ShapeSentinels> sentinel = sentinels.get(shape.get().key(),
@@ -254,7 +287,7 @@ public final class StatementCache {
 
   /** {@link #analyze(String, List, String)}, counted in {@code tally}. */
   AnalyzedStatement analyze(String sql, List<String> searchPath, String endUser, Tally tally) throws SqlRefusal {
-    if (recording.isEmpty()) {
+    if (recording.isEmpty() || sql.length() >= MAXIMUM_CACHED_CHARACTERS) {
       return analyzer.analyze(sql, searchPath, endUser);
     }
     RecordingSchemaCatalog catalog = recording.get();
@@ -292,7 +325,7 @@ public final class StatementCache {
    * its hit in {@code tally}; a miss is not counted (the blocking way will count it).
    */
   Optional<AnalyzedStatement> analysisIfCached(String sql, List<String> searchPath, String endUser, Tally tally) {
-    if (recording.isEmpty()) {
+    if (recording.isEmpty() || sql.length() >= MAXIMUM_CACHED_CHARACTERS) {
       return Optional.empty();
     }
     CachedAnalysis cached = analyses.getIfPresent(new AnalysisKey(sql, searchPath, endUser));
@@ -344,7 +377,9 @@ public final class StatementCache {
     }
     tally.rewriteMisses++;
     RewrittenStatement rewritten = analyzed.rewriteWithChecks(decision, rows);
-    rewrites.put(key, rewritten);
+    if (rewritten.sql().length() < MAXIMUM_CACHED_CHARACTERS) {
+      rewrites.put(key.stored(), rewritten);
+    }
     return rewritten;
   }
 
@@ -400,6 +435,19 @@ public final class StatementCache {
     templates.invalidateAll();
     Arrays.fill(decisionHashes, null);
     unspliced.invalidateAll();
+  }
+
+  /**
+   * The bytes all entries are estimated to keep ({@link StatementCacheWeights}), after pending
+   * evictions: never more than the bound the cache was built with.
+   */
+  long retainedBytes() {
+    long bytes = 0;
+    for (Cache<?, ?> cache : List.of(analyses, rewrites, sentinels, templates, unspliced)) {
+      cache.cleanUp();
+      bytes += cache.policy().eviction().orElseThrow().weightedSize().orElseThrow();
+    }
+    return bytes;
   }
 
   /** Hits and misses of the analysis and rewrite caches. */
@@ -462,9 +510,15 @@ public final class StatementCache {
    * decision object ({@link #decisionHash}), and equality tries identity first: the decision
    * cache hands out the same object for the same decision. Two equal decisions that are distinct
    * objects still compare by value, so the key is exactly the decision's value, as before.
+   *
+   * <p>A key held by the cache ({@link #stored}) refers to its analysed statement weakly: the
+   * analysis is weighed where it is cached, and once that cache lets it go no lookup can bring
+   * the same object again, so a rewrite must not keep it (and its parse-derived state) alive.
+   * A lookup key refers to it strongly, as it costs no reference object on the hot path.
    */
   private static final class RewriteKey {
-    private final AnalyzedStatement statement;
+    /** The {@link AnalyzedStatement}, or a weak reference to it in a stored key. */
+    private final Object statement;
     private final Decision decision;
     private final DiscoveryRows rows;
     private final String policyRevision;
@@ -482,11 +536,37 @@ public final class StatementCache {
       this.hash = 31 * combined + policyRevision.hashCode();
     }
 
+    private RewriteKey(RewriteKey lookup, WeakReference<AnalyzedStatement> statement) {
+      this.statement = statement;
+      this.decision = lookup.decision;
+      this.rows = lookup.rows;
+      this.policyRevision = lookup.policyRevision;
+      this.hash = lookup.hash;
+    }
+
+    /** This key as the cache keeps it. */
+    RewriteKey stored() {
+      return new RewriteKey(this, new WeakReference<>(statement()));
+    }
+
+    /** Null once a stored key's statement has been collected: then it equals only itself. */
+    private AnalyzedStatement statement() {
+      return statement instanceof WeakReference<?> reference
+          ? (AnalyzedStatement) reference.get()
+          : (AnalyzedStatement) statement;
+    }
+
     @Override
     public boolean equals(Object other) {
-      return other instanceof RewriteKey key
-          && statement == key.statement
-          && hash == key.hash
+      if (this == other) {
+        return true;
+      }
+      if (!(other instanceof RewriteKey key) || hash != key.hash) {
+        return false;
+      }
+      AnalyzedStatement analyzed = statement();
+      return analyzed != null
+          && analyzed == key.statement()
           && (decision == key.decision || decision.equals(key.decision))
           && (rows == key.rows || rows.equals(key.rows))
           && policyRevision.equals(key.policyRevision);

@@ -79,7 +79,7 @@ class GovernFromMemoryTest {
   private final ChangingPolicy policy = new ChangingPolicy();
   private final CachingPolicyEngine decisions = new CachingPolicyEngine(policy, Duration.ofMinutes(5));
   private final StatementCache statements =
-      StatementCache.over(catalog, "mesh", FunctionAllowlist.builtIn(), 100, StatementCache.Shapes.ON);
+      StatementCache.over(catalog, "mesh", FunctionAllowlist.builtIn(), StatementCache.DEFAULT_MAXIMUM_BYTES, StatementCache.Shapes.ON);
   private final StatementGovernor governor = new StatementGovernor(statements, decisions, Clock.systemUTC());
 
   GovernFromMemoryTest() {

@@ -71,7 +71,7 @@ class StatementCacheTest {
   void servesTheSameAnalysisAndRewriteAgain() throws SqlRefusal {
     ChangingCatalog catalog = new ChangingCatalog();
     catalog.define("crm", "customers", "id", "name");
-    StatementCache cache = StatementCache.over(catalog, "mesh", 100);
+    StatementCache cache = StatementCache.over(catalog, "mesh", StatementCache.DEFAULT_MAXIMUM_BYTES);
     AnalyzedStatement first = cache.analyze(SQL, SEARCH_PATH, "alice");
     String rewritten = cache.rewrite(first, UNRESTRICTED, "r1").sql();
     assertSame(first, cache.analyze(SQL, SEARCH_PATH, "alice"));
@@ -92,7 +92,7 @@ class StatementCacheTest {
   void ddlIsAnalysedAfreshEveryTimeAndInvalidatesItsTargets() throws SqlRefusal {
     ChangingCatalog catalog = new ChangingCatalog();
     catalog.define("crm", "customers", "id", "name");
-    StatementCache cache = StatementCache.over(catalog, "mesh", 100);
+    StatementCache cache = StatementCache.over(catalog, "mesh", StatementCache.DEFAULT_MAXIMUM_BYTES);
     String ddl = "ALTER TABLE crm.customers ADD COLUMN email text";
     AnalyzedStatement first = cache.analyze(ddl, SEARCH_PATH, "alice");
     AnalyzedStatement second = cache.analyze(ddl, SEARCH_PATH, "alice");
@@ -108,7 +108,7 @@ class StatementCacheTest {
   void aChangedTableIsNeverServedFromTheCache() throws SqlRefusal {
     ChangingCatalog catalog = new ChangingCatalog();
     catalog.define("crm", "customers", "id", "name");
-    StatementCache cache = StatementCache.over(catalog, "mesh", 100);
+    StatementCache cache = StatementCache.over(catalog, "mesh", StatementCache.DEFAULT_MAXIMUM_BYTES);
     AnalyzedStatement before = cache.analyze(SQL, SEARCH_PATH, "alice");
     assertFalse(cache.rewrite(before, UNRESTRICTED, "r1").sql().contains("email"));
 
@@ -130,7 +130,7 @@ class StatementCacheTest {
   void aTableThatAppearsEarlierInTheSearchPathIsSeen() throws SqlRefusal {
     ChangingCatalog catalog = new ChangingCatalog();
     catalog.define("crm", "customers", "id", "name");
-    StatementCache cache = StatementCache.over(catalog, "mesh", 100);
+    StatementCache cache = StatementCache.over(catalog, "mesh", StatementCache.DEFAULT_MAXIMUM_BYTES);
     List<String> path = List.of("sales", "crm");
     String unqualified = "SELECT name FROM customers";
     AnalyzedStatement before = cache.analyze(unqualified, path, "alice");
@@ -145,7 +145,7 @@ class StatementCacheTest {
   void aChangedPolicyIsNeverServedAnOldRewrite() throws SqlRefusal {
     ChangingCatalog catalog = new ChangingCatalog();
     catalog.define("crm", "customers", "id", "name", "region");
-    StatementCache cache = StatementCache.over(catalog, "mesh", 100);
+    StatementCache cache = StatementCache.over(catalog, "mesh", StatementCache.DEFAULT_MAXIMUM_BYTES);
     AnalyzedStatement analyzed = cache.analyze(SQL, SEARCH_PATH, "alice");
     Decision euOnly = allow(new RelationPolicy(List.of(new RowFilter.Expression("region = 'EU'")), Map.of(),
         Set.of()));
@@ -183,7 +183,7 @@ class StatementCacheTest {
    */
   @Test
   void aRewriteHoldingDiscoveryRowsIsKeyedByThem() throws SqlRefusal {
-    StatementCache cache = StatementCache.over(new ChangingCatalog(), "mesh", 100);
+    StatementCache cache = StatementCache.over(new ChangingCatalog(), "mesh", StatementCache.DEFAULT_MAXIMUM_BYTES);
     AnalyzedStatement analyzed = cache.analyze("SELECT product FROM meshgate.data_products", SEARCH_PATH, "alice");
     Decision noRelations = new Decision(true, List.of(), Map.of(), List.of());
     DiscoveryRows sales = new DiscoveryRows(List.of(new DataProductRow("sales", "stores", Optional.empty(),
@@ -202,10 +202,87 @@ class StatementCacheTest {
   @Test
   void refusalsAreNotCached() {
     ChangingCatalog catalog = new ChangingCatalog();
-    StatementCache cache = StatementCache.over(catalog, "mesh", 100);
+    StatementCache cache = StatementCache.over(catalog, "mesh", StatementCache.DEFAULT_MAXIMUM_BYTES);
     assertThrows(SqlRefusal.class, () -> cache.analyze(SQL, SEARCH_PATH, "alice"));
     catalog.define("crm", "customers", "id", "name");
     assertEquals(1, assertDoesNotThrowAnalysis(cache).relations().size());
+  }
+
+  /**
+   * Many distinct large statements (each under the size that is never cached) fill the cache up
+   * to its bound in bytes and no further: with a count bound, all 200 would be held.
+   */
+  @Test
+  void manyLargeDistinctStatementsStayWithinTheBoundInBytes() throws SqlRefusal {
+    ChangingCatalog catalog = new ChangingCatalog();
+    catalog.define("crm", "customers", "id", "name");
+    long bound = 4L << 20;
+    StatementCache cache = StatementCache.over(catalog, "mesh", bound);
+    int statements = 200;
+    for (int i = 0; i < statements; i++) {
+      AnalyzedStatement analyzed = cache.analyze(large(i), SEARCH_PATH, "alice");
+      cache.rewrite(analyzed, UNRESTRICTED, "r1");
+      long retained = cache.retainedBytes();
+      assertTrue(retained <= bound, "after " + (i + 1) + " statements the cache keeps " + retained + " bytes");
+    }
+    long held = cache.statistics().cachedStatements();
+    assertTrue(held > 0, "the large statements that fit are cached");
+    // 2 MiB for analyses of about 660 KiB each (30,000 characters): a handful, not 200.
+    assertTrue(held <= (bound / 2) / StatementCacheWeights.analysis(large(0)), "held " + held);
+  }
+
+  /**
+   * Small statements sent again and again stay cached while a flood of large statements sent
+   * once goes through: Caffeine admits a newcomer only over a less frequent victim.
+   */
+  @Test
+  void smallHotStatementsStayCachedThroughAFloodOfLargeOnes() throws SqlRefusal {
+    ChangingCatalog catalog = new ChangingCatalog();
+    catalog.define("crm", "customers", "id", "name");
+    StatementCache cache = StatementCache.over(catalog, "mesh", 4L << 20);
+    List<String> hot = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      hot.add("SELECT name FROM crm.customers WHERE id = " + i);
+    }
+    // The ordinary traffic goes on while one client floods the cache.
+    for (int i = 0; i < 100; i++) {
+      cache.analyze(large(i), SEARCH_PATH, "alice");
+      for (String sql : hot) {
+        cache.analyze(sql, SEARCH_PATH, "alice");
+      }
+    }
+    long hitsBefore = cache.statistics().analysisHits();
+    for (String sql : hot) {
+      cache.analyze(sql, SEARCH_PATH, "alice");
+    }
+    assertEquals(hot.size(), cache.statistics().analysisHits() - hitsBefore, "every hot statement was still held");
+  }
+
+  /** A statement of the cap's length or more is analysed afresh every time, and never held. */
+  @Test
+  void statementsOfTheCachedSizeOrLongerAreNotCached() throws SqlRefusal {
+    ChangingCatalog catalog = new ChangingCatalog();
+    catalog.define("crm", "customers", "id", "name");
+    StatementCache cache = StatementCache.over(catalog, "mesh", StatementCache.DEFAULT_MAXIMUM_BYTES);
+    String longest = padded("SELECT name FROM crm.customers WHERE id = 1", StatementCache.MAXIMUM_CACHED_CHARACTERS);
+    AnalyzedStatement first = cache.analyze(longest, SEARCH_PATH, "alice");
+    assertNotSame(first, cache.analyze(longest, SEARCH_PATH, "alice"));
+    assertEquals(0, cache.statistics().analysisHits());
+    assertEquals(0, cache.statistics().cachedStatements());
+    assertTrue(cache.shape(longest).isEmpty(), "not shaped either: its sentinel statement would be as long");
+
+    String shorter = padded("SELECT name FROM crm.customers WHERE id = 1", StatementCache.MAXIMUM_CACHED_CHARACTERS - 1);
+    assertSame(cache.analyze(shorter, SEARCH_PATH, "alice"), cache.analyze(shorter, SEARCH_PATH, "alice"));
+  }
+
+  /** A distinct statement of 30,000 characters, mostly comment (cheap to parse, weighed in full). */
+  private static String large(int number) {
+    return padded("SELECT name FROM crm.customers WHERE id = " + number, 30_000);
+  }
+
+  private static String padded(String sql, int length) {
+    String head = sql + " -- ";
+    return head + "x".repeat(length - head.length());
   }
 
   private static AnalyzedStatement assertDoesNotThrowAnalysis(StatementCache cache) {

@@ -49,10 +49,10 @@ class StatementShapesTest {
   private final ChangingCatalog catalog = new ChangingCatalog();
   private final ChangingPolicy policy = new ChangingPolicy();
   private final StatementCache shaped =
-      StatementCache.over(catalog, "mesh", FunctionAllowlist.builtIn(), 100, StatementCache.Shapes.ON);
+      StatementCache.over(catalog, "mesh", FunctionAllowlist.builtIn(), StatementCache.DEFAULT_MAXIMUM_BYTES, StatementCache.Shapes.ON);
   private final StatementGovernor withShapes = new StatementGovernor(shaped, policy, Clock.systemUTC());
   private final StatementGovernor withoutShapes = new StatementGovernor(
-      StatementCache.over(catalog, "mesh", FunctionAllowlist.builtIn(), 100, StatementCache.Shapes.OFF), policy,
+      StatementCache.over(catalog, "mesh", FunctionAllowlist.builtIn(), StatementCache.DEFAULT_MAXIMUM_BYTES, StatementCache.Shapes.OFF), policy,
       Clock.systemUTC());
 
   StatementShapesTest() {
