@@ -171,7 +171,8 @@ public final class Meshgate implements AutoCloseable {
       decisionCache.ifPresent(cache -> metrics.registerDecisionCache(cache::statistics));
       metrics.registerStatementCache(statements::statistics);
       metrics.registerAuditSink(auditSink);
-      MessageMemoryBudget messageBudget = new MessageMemoryBudget(config.messageBudgetBytes());
+      MessageMemoryBudget messageBudget = new MessageMemoryBudget(config.messageBudgetBytes(),
+          config.largeMessageMinimumRate());
       metrics.registerMessageBudget(messageBudget);
       policyReloader.ifPresent(reloader -> metrics.registerPolicyReload(reloader::status));
       Optional<MetricsHttpServer> metricsServer = Optional.empty();

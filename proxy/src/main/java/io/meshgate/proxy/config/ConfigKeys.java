@@ -35,6 +35,7 @@ public enum ConfigKeys {
   AUDIT_FSYNC("audit.fsync", "always", "always: fsync each batch before answering; never: leave it to the OS"),
   MAX_MESSAGE_BYTES("protocol.max_message_bytes", "67108864", "largest protocol message accepted from a client"),
   MESSAGE_BUDGET_BYTES("protocol.message_budget_bytes", "auto", "bytes that client messages of 64 KiB or more may hold at once, over all sessions; a message beyond it is refused with 53200. auto: a quarter of the smaller of the JVM's maximum heap and direct memory, at least protocol.max_message_bytes + 1"),
+  LARGE_MESSAGE_MIN_RATE("protocol.large_message_min_rate", "1048576", "bytes a second at which the rest of a client message of 64 KiB or more must arrive once its header has (it holds protocol.message_budget_bytes meanwhile), after a grace of 10 s; a slower client's session ends with 08P01"),
   AUTHENTICATION_TIMEOUT("auth.timeout", "30s", "time a client has to finish authenticating"),
   IDLE_TIMEOUT("session.idle_timeout", "0s", "close sessions idle (no statement under way) this long; 0s = never, as PostgreSQL's idle_session_timeout"),
   METADATA_CACHE_TTL("metadata.cache_ttl", "60s", "how long table columns read from the backend are cached"),

@@ -82,6 +82,7 @@ public final class ConfigLoader {
         serveWithoutAudit(),
         positiveInt(ConfigKeys.MAX_MESSAGE_BYTES),
         messageBudgetBytes(positiveInt(ConfigKeys.MAX_MESSAGE_BYTES)),
+        positiveInt(ConfigKeys.LARGE_MESSAGE_MIN_RATE),
         duration(ConfigKeys.AUTHENTICATION_TIMEOUT),
         duration(ConfigKeys.IDLE_TIMEOUT),
         duration(ConfigKeys.METADATA_CACHE_TTL),

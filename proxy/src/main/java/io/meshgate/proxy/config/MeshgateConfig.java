@@ -33,6 +33,7 @@ public record MeshgateConfig(
     boolean serveWithoutAudit,
     int maxMessageBytes,
     long messageBudgetBytes,
+    int largeMessageMinimumRate,
     Duration authenticationTimeout,
     Duration idleTimeout,
     Duration metadataCacheTtl,
@@ -58,6 +59,9 @@ public record MeshgateConfig(
     requireNonNull(auditFile, "auditFile is null");
     if (messageBudgetBytes <= maxMessageBytes) {
       throw new IllegalArgumentException("messageBudgetBytes must hold one message of maxMessageBytes");
+    }
+    if (largeMessageMinimumRate < 1) {
+      throw new IllegalArgumentException("largeMessageMinimumRate must be positive");
     }
     requireNonNull(authenticationTimeout, "authenticationTimeout is null");
     requireNonNull(idleTimeout, "idleTimeout is null");

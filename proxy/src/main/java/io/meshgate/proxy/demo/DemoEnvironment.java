@@ -140,6 +140,7 @@ public final class DemoEnvironment implements AutoCloseable {
           false,
           64 * 1024 * 1024,
           MessageMemoryBudget.automaticLimitBytes(64 * 1024 * 1024),
+          MessageMemoryBudget.DEFAULT_MINIMUM_ARRIVAL_RATE,
           Duration.ofSeconds(30),
           Duration.ZERO,
           Duration.ofSeconds(60),

@@ -1,5 +1,6 @@
 package io.meshgate.proxy.memory;
 
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -18,15 +19,43 @@ public final class MessageMemoryBudget {
    */
   public static final int LARGE_MESSAGE_BYTES = 64 * 1024;
 
+  /**
+   * The default of the rate at which the rest of a large message must arrive once its header
+   * has: 1 MiB a second (8 Mbit/s). Clients that send messages of megabytes are applications
+   * near their database, far faster than that; a client trickling its message to keep the bytes
+   * it reserved pays with as much traffic as an honest one, and loses them within seconds of a
+   * stall instead of never.
+   */
+  public static final int DEFAULT_MINIMUM_ARRIVAL_RATE = 1 << 20;
+  /**
+   * Time every large message has on top of its size at the minimum rate: for a connection's
+   * slow start, a client that writes its header before it has the body ready, a busy machine.
+   */
+  public static final Duration ARRIVAL_GRACE = Duration.ofSeconds(10);
+
   private final long limitBytes;
+  private final int minimumArrivalRate;
   private final AtomicLong usedBytes = new AtomicLong();
   private final LongAdder refusals = new LongAdder();
 
+  /** With the {@link #DEFAULT_MINIMUM_ARRIVAL_RATE}. */
   public MessageMemoryBudget(long limitBytes) {
+    this(limitBytes, DEFAULT_MINIMUM_ARRIVAL_RATE);
+  }
+
+  /**
+   * @param minimumArrivalRate bytes a second at which the rest of a large message must arrive
+   *     once its header has (see {@link #arrivalLimit})
+   */
+  public MessageMemoryBudget(long limitBytes, int minimumArrivalRate) {
     if (limitBytes < LARGE_MESSAGE_BYTES) {
       throw new IllegalArgumentException("limitBytes must be at least " + LARGE_MESSAGE_BYTES);
     }
+    if (minimumArrivalRate < 1) {
+      throw new IllegalArgumentException("minimumArrivalRate must be positive");
+    }
     this.limitBytes = limitBytes;
+    this.minimumArrivalRate = minimumArrivalRate;
   }
 
   /** No limit worth the name: for tests of codecs that are not about memory. */
@@ -80,6 +109,20 @@ public final class MessageMemoryBudget {
     if (used < 0) {
       throw new IllegalStateException("the message memory budget went below zero: " + used);
     }
+  }
+
+  /**
+   * How long a large frame of {@code frameBytes} may take to arrive once its header has: the
+   * {@link #ARRIVAL_GRACE} and its size at the minimum rate. Its reservation is held all that
+   * time, so without a limit a few clients sending headers and then a byte now and then would
+   * hold the whole budget and every other client's large messages would be refused.
+   */
+  public Duration arrivalLimit(long frameBytes) {
+    return ARRIVAL_GRACE.plusMillis(Math.ceilDiv(frameBytes * 1000, minimumArrivalRate));
+  }
+
+  public int minimumArrivalRate() {
+    return minimumArrivalRate;
   }
 
   public long limitBytes() {

@@ -8,11 +8,14 @@ import io.netty.handler.codec.ByteToMessageDecoder;
 import io.meshgate.proxy.memory.MemoryReservation;
 import io.meshgate.proxy.memory.MessageMemoryBudget;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Splits what a client sends into {@link FrontendMessage}s. Two framings: untyped (length
@@ -46,6 +49,8 @@ public final class FrontendMessageDecoder extends ByteToMessageDecoder {
   private boolean failed;
   /** The budget's bytes for the large frame being accumulated, or null. */
   private MemoryReservation assembling;
+  /** When the rest of that frame must have arrived (see {@link #watchArrival}), or null. */
+  private ScheduledFuture<?> arrivalLimit;
   /** Bytes of a frame the budget had no room for, still to be skipped as they arrive. */
   private long skipping;
 
@@ -86,7 +91,7 @@ public final class FrontendMessageDecoder extends ByteToMessageDecoder {
     }
     try {
       if (startupDone) {
-        decodeTyped(in, out);
+        decodeTyped(context, in, out);
       } else {
         decodeUntyped(in, out);
       }
@@ -118,6 +123,7 @@ public final class FrontendMessageDecoder extends ByteToMessageDecoder {
   }
 
   private void releaseAssembling() {
+    stopWatchingArrival();
     if (assembling != null) {
       assembling.release();
       assembling = null;
@@ -189,7 +195,7 @@ public final class FrontendMessageDecoder extends ByteToMessageDecoder {
     return new FrontendMessage.StartupMessage(protocolVersion, parameters);
   }
 
-  private void decodeTyped(ByteBuf in, List<Object> out) {
+  private void decodeTyped(ChannelHandlerContext context, ByteBuf in, List<Object> out) {
     if (skipping > 0 && !skip(in)) {
       return;
     }
@@ -219,6 +225,7 @@ public final class FrontendMessageDecoder extends ByteToMessageDecoder {
         return;
       }
       assembling = reservation.get();
+      watchArrival(context, assembling, budget.arrivalLimit(frameBytes));
     }
     if (in.readableBytes() < frameBytes) {
       return;
@@ -255,7 +262,40 @@ public final class FrontendMessageDecoder extends ByteToMessageDecoder {
     }
     FrontendMessage budgeted = new FrontendMessage.Budgeted(message, assembling);
     assembling = null;
+    stopWatchingArrival();
     return budgeted;
+  }
+
+  /**
+   * Ends the session if the rest of the large frame {@code reservation} is for has not arrived
+   * within {@code limit}: its bytes are taken from every session's budget from its header on, so
+   * a client must not hold them by trickling its body. Time during which Meshgate itself stopped
+   * reading this client (its pipeline is full behind a running statement, or the backend is slow
+   * to take what it sends) is not the client's: then the limit starts again once reading goes on.
+   */
+  private void watchArrival(ChannelHandlerContext context, MemoryReservation reservation, Duration limit) {
+    arrivalLimit = context.executor().schedule(() -> {
+      if (assembling != reservation) {
+        return; // it arrived, or the session ended, in the meantime
+      }
+      if (!context.channel().config().isAutoRead()) {
+        watchArrival(context, reservation, limit);
+        return;
+      }
+      arrivalLimit = null;
+      failed = true;
+      releaseAssembling();
+      context.fireExceptionCaught(new ProtocolException("the rest of a message of " + reservation.bytes()
+          + " bytes did not arrive within " + limit.toSeconds() + " s of its header; large messages must arrive at "
+          + budget.minimumArrivalRate() + " bytes a second or faster (protocol.large_message_min_rate)"));
+    }, limit.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  private void stopWatchingArrival() {
+    if (arrivalLimit != null) {
+      arrivalLimit.cancel(false);
+      arrivalLimit = null;
+    }
   }
 
   /** Up to {@code count} NUL-terminated names after the header, within the first {@code leadingBytes}. */

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.meshgate.proxy.memory.MemoryReservation;
 import io.meshgate.proxy.memory.MessageMemoryBudget;
@@ -15,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The decoder takes large frames' bytes from the process-wide budget before holding them. */
@@ -153,5 +155,80 @@ class FrontendMessageDecoderBudgetTest {
     budgeted.reservation().release();
     assertEquals(0, budget.usedBytes());
     channel.finishAndReleaseAll();
+  }
+
+  /** A decoder whose budget wants the rest of a large message at 64 KiB a second. */
+  private static final class Trickled {
+    final MessageMemoryBudget budget = new MessageMemoryBudget(LIMIT, 64 << 10);
+    final FrontendMessageDecoder decoder = new FrontendMessageDecoder(1 << 20, budget);
+    final EmbeddedChannel channel = new EmbeddedChannel(decoder);
+    final byte[] frame = query(200 << 10);
+    /** 10 s of grace and 200 KiB at 64 KiB a second. */
+    final long limitMillis = budget.arrivalLimit(frame.length).toMillis();
+
+    Trickled() {
+      channel.writeInbound(ClientMessages.startupMessage(Unpooled.buffer().alloc(), Map.of("user", "carol")));
+      assertInstanceOf(FrontendMessage.StartupMessage.class, channel.readInbound());
+      decoder.authenticated();
+      channel.writeInbound(Unpooled.wrappedBuffer(frame, 0, PIECE));
+      assertEquals(frame.length, budget.usedBytes());
+    }
+
+    void waitMillis(long millis) {
+      channel.advanceTimeBy(millis, TimeUnit.MILLISECONDS);
+      channel.runScheduledPendingTasks();
+    }
+  }
+
+  @Test
+  void aMessageTrickledPastItsArrivalLimitEndsTheSessionAndGivesItsBytesBack() {
+    Trickled client = new Trickled();
+    assertEquals(10_000 + Math.ceilDiv(client.frame.length * 1000L, 64 << 10), client.limitMillis);
+    client.waitMillis(client.limitMillis - 1000);
+    client.channel.writeInbound(Unpooled.wrappedBuffer(client.frame, PIECE, 1));
+    client.channel.checkException();
+    assertEquals(client.frame.length, client.budget.usedBytes(), "a byte now and then does not reset the limit");
+
+    client.waitMillis(1000);
+    ProtocolException ended = assertThrows(ProtocolException.class, client.channel::checkException);
+    assertTrue(ended.getMessage().contains("protocol.large_message_min_rate"), ended.getMessage());
+    assertEquals(0, client.budget.usedBytes());
+    // The rest is not read any more: the session is ending.
+    client.channel.writeInbound(Unpooled.wrappedBuffer(client.frame, PIECE + 1, client.frame.length - PIECE - 1));
+    assertNull(client.channel.readInbound());
+    assertEquals(0, client.budget.usedBytes());
+    client.channel.finishAndReleaseAll();
+  }
+
+  @Test
+  void aMessageCompleteWithinItsLimitIsNotEnded() {
+    Trickled client = new Trickled();
+    client.waitMillis(client.limitMillis - 1);
+    client.channel.writeInbound(Unpooled.wrappedBuffer(client.frame, PIECE, client.frame.length - PIECE));
+    FrontendMessage.Budgeted budgeted = assertInstanceOf(FrontendMessage.Budgeted.class, client.channel.readInbound());
+    client.waitMillis(client.limitMillis);
+    client.channel.checkException();
+    assertEquals(client.frame.length, client.budget.usedBytes(), "held by the session until it is done with it");
+    budgeted.reservation().release();
+    assertEquals(0, client.budget.usedBytes());
+  }
+
+  /**
+   * While Meshgate itself does not read the client (its pipeline waits behind a statement, or
+   * the backend is slow), the client is not to blame: the limit starts again once reading does.
+   */
+  @Test
+  void timeMeshgateDidNotReadIsNotCounted() {
+    Trickled client = new Trickled();
+    client.channel.config().setAutoRead(false);
+    client.waitMillis(client.limitMillis * 3);
+    client.channel.checkException();
+    assertEquals(client.frame.length, client.budget.usedBytes());
+
+    client.channel.config().setAutoRead(true);
+    client.waitMillis(client.limitMillis);
+    assertThrows(ProtocolException.class, client.channel::checkException);
+    assertEquals(0, client.budget.usedBytes());
+    client.channel.finishAndReleaseAll();
   }
 }

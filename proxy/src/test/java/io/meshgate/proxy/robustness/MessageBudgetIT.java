@@ -171,6 +171,49 @@ class MessageBudgetIT {
     }
   }
 
+  /**
+   * A client that sends a large message's header and then a byte now and then holds its
+   * reservation, and so starves every other client's large messages, only until the message's
+   * arrival limit: then its session ends with 08P01 naming the setting and the bytes come back.
+   */
+  @Test
+  void aMessageTrickledAfterItsHeaderEndsItsSessionAtItsLimitAndTheBudgetComesBack() throws Exception {
+    Properties properties = backend.properties();
+    properties.setProperty("protocol.max_message_bytes", String.valueOf(6 << 20));
+    properties.setProperty("protocol.message_budget_bytes", String.valueOf(BUDGET));
+    // 100 MiB a second: the limit of a 5 MiB message is the 10 s grace and 50 ms.
+    properties.setProperty("protocol.large_message_min_rate", String.valueOf(100 << 20));
+    properties.setProperty("audit.file", "audit-trickle.jsonl");
+    try (Meshgate trickled = backend.startMeshgate(properties);
+        RawClient trickler = authenticated(trickled); RawClient other = authenticated(trickled)) {
+      byte[] large = query("SELECT 'trickled' AS which -- ", LARGE_TEXT);
+      long headerSent = System.nanoTime();
+      trickler.send(Arrays.copyOfRange(large, 0, 64 << 10));
+      awaitUsedBytes(trickled, large.length);
+
+      // Meanwhile another client's large message has no room.
+      other.send(query("SELECT 'starved' AS which -- ", LARGE_TEXT));
+      assertEquals("53200", firstError(other.readThrough('Z')).sqlState().orElseThrow());
+
+      // A byte every half second for 5 s, then nothing: the session ends at the limit either way.
+      for (int offset = 64 << 10; offset < (64 << 10) + 10; offset++) {
+        trickler.send(Arrays.copyOfRange(large, offset, offset + 1));
+        Thread.sleep(500);
+      }
+      RawClient.Drained ended = trickler.drain(Duration.ofSeconds(30));
+      long elapsedMillis = Duration.ofNanos(System.nanoTime() - headerSent).toMillis();
+      assertEquals(RawClient.End.CLOSED, ended.end());
+      assertTrue(ended.containsSqlState("08P01"), "08P01 in " + new String(ended.bytes(), StandardCharsets.UTF_8));
+      assertTrue(new String(ended.bytes(), StandardCharsets.UTF_8).contains("protocol.large_message_min_rate"));
+      assertTrue(elapsedMillis >= 10_050 && elapsedMillis < 20_000, "ended after " + elapsedMillis + " ms");
+      awaitUsedBytes(trickled, 0);
+
+      // A large message sent at once by the other client runs now.
+      other.send(query("SELECT 'fast' AS which -- ", LARGE_TEXT));
+      assertEquals(List.of("fast"), values(other.readThrough('Z')));
+    }
+  }
+
   private static void copyBeyondTheBudget(Meshgate copying) throws Exception {
     try (RawClient holder = authenticated(copying); RawClient copier = authenticated(copying)) {
       byte[] held = query("SELECT 'held' AS which -- ", LARGE_TEXT);
