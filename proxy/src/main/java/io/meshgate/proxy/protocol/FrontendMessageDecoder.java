@@ -286,7 +286,7 @@ public final class FrontendMessageDecoder extends ByteToMessageDecoder {
       failed = true;
       releaseAssembling();
       context.fireExceptionCaught(new ProtocolException("the rest of a message of " + reservation.bytes()
-          + " bytes did not arrive within " + limit.toSeconds() + " s of its header; large messages must arrive at "
+          + " bytes did not arrive within " + limit.toMillis() + " ms of its header; large messages must arrive at "
           + budget.minimumArrivalRate() + " bytes a second or faster (protocol.large_message_min_rate)"));
     }, limit.toNanos(), TimeUnit.NANOSECONDS);
   }

@@ -214,6 +214,49 @@ class MessageBudgetIT {
     }
   }
 
+  /**
+   * One session's share of the budget is bounded without a cap of its own: a client pipelining
+   * 30 large queries behind a slow statement holds the ones Meshgate took in before its pipeline
+   * filled (1 MiB), the one arriving then and the header after it; not all 30. Those wait past
+   * their arrival limit (10.2 s) because Meshgate stopped reading, not the client: the session
+   * is not ended, and all run once the statement is done.
+   */
+  @Test
+  void aSessionPipeliningLargeMessagesBehindASlowStatementHoldsOnlyAFewAndIsNotEnded() throws Exception {
+    int count = 30;
+    java.io.ByteArrayOutputStream pipelined = new java.io.ByteArrayOutputStream();
+    pipelined.writeBytes(FrontendFrames.query("SELECT pg_sleep(12) AS slept").bytes());
+    for (int i = 0; i < count; i++) {
+      pipelined.writeBytes(query("SELECT 'q" + i + "' AS which -- ", 200 << 10));
+    }
+    byte[] pipeline = pipelined.toByteArray();
+    int largeFrame = query("SELECT 'q0' AS which -- ", 200 << 10).length;
+    try (RawClient client = authenticated()) {
+      Thread sender = Thread.ofVirtual().start(() -> {
+        try {
+          client.send(pipeline);
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      });
+      double peak = 0;
+      long until = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+      while (System.nanoTime() < until) {
+        peak = Math.max(peak, metric("meshgate_message_budget_used_bytes"));
+        Thread.sleep(20);
+      }
+      assertTrue(peak >= 1 << 20, "the pipeline filled: " + peak);
+      assertTrue(peak <= (1 << 20) + 3L * largeFrame, "one session held " + peak + " bytes");
+
+      client.readThrough('Z');
+      for (int i = 0; i < count; i++) {
+        assertEquals(List.of("q" + i), values(client.readThrough('Z')));
+      }
+      sender.join();
+    }
+    awaitUsedBytes(0);
+  }
+
   private static void copyBeyondTheBudget(Meshgate copying) throws Exception {
     try (RawClient holder = authenticated(copying); RawClient copier = authenticated(copying)) {
       byte[] held = query("SELECT 'held' AS which -- ", LARGE_TEXT);
