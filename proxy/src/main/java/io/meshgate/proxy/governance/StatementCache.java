@@ -442,9 +442,15 @@ public final class StatementCache {
    * evictions: never more than the bound the cache was built with.
    */
   long retainedBytes() {
-    long bytes = 0;
     for (Cache<?, ?> cache : List.of(analyses, rewrites, sentinels, templates, unspliced)) {
       cache.cleanUp();
+    }
+    return weightedBytes();
+  }
+
+  private long weightedBytes() {
+    long bytes = 0;
+    for (Cache<?, ?> cache : List.of(analyses, rewrites, sentinels, templates, unspliced)) {
       bytes += cache.policy().eviction().orElseThrow().weightedSize().orElseThrow();
     }
     return bytes;
@@ -453,7 +459,7 @@ public final class StatementCache {
   /** Hits and misses of the analysis and rewrite caches. */
   public Statistics statistics() {
     return new Statistics(analysisHits.sum(), analysisMisses.sum(), rewriteHits.sum(), rewriteMisses.sum(),
-        analyses.estimatedSize(), shapeHits.sum(), shapeMisses.sum());
+        analyses.estimatedSize(), shapeHits.sum(), shapeMisses.sum(), weightedBytes());
   }
 
   /** Adds what {@code tally} counted to the statistics. */
@@ -485,10 +491,10 @@ public final class StatementCache {
   /**
    * Counters since start. A shape hit is a statement spliced into a template already made; a
    * shape miss one whose template was made now, or that could not be spliced and was governed
-   * as its own text.
+   * as its own text. {@code cachedBytes} is what all entries are estimated to keep now.
    */
   public record Statistics(long analysisHits, long analysisMisses, long rewriteHits, long rewriteMisses,
-      long cachedStatements, long shapeHits, long shapeMisses) {}
+      long cachedStatements, long shapeHits, long shapeMisses, long cachedBytes) {}
 
   /** A statement and its shape's sentinel statement (from {@link #shape}). */
   public record ShapedStatement(StatementShape shape, ShapeSentinels sentinels) {

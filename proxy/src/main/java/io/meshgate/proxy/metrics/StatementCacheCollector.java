@@ -22,6 +22,7 @@ final class StatementCacheCollector extends Collector implements Collector.Descr
   static final String SHAPE_HITS = "meshgate_statement_cache_shape_hits_total";
   static final String SHAPE_MISSES = "meshgate_statement_cache_shape_misses_total";
   static final String SIZE = "meshgate_statement_cache_analyses";
+  static final String BYTES = "meshgate_statement_cache_bytes";
 
   private static final String ANALYSIS_HITS_HELP = "Statements whose analysis (parse, names, columns) came from the cache.";
   private static final String ANALYSIS_MISSES_HELP = "Statements parsed and analysed afresh.";
@@ -32,6 +33,7 @@ final class StatementCacheCollector extends Collector implements Collector.Descr
   private static final String SHAPE_MISSES_HELP =
       "Statements with a shape whose template was made now, or that could not be spliced and were governed as text.";
   private static final String SIZE_HELP = "Analysed statements in the cache now (an estimate).";
+  private static final String BYTES_HELP = "Bytes the statement cache's entries are estimated to keep (bounded in bytes).";
 
   private final Supplier<StatementCache.Statistics> statistics;
 
@@ -47,7 +49,7 @@ final class StatementCacheCollector extends Collector implements Collector.Descr
   @Override
   public List<MetricFamilySamples> describe() {
     // Registration asks for the names; zeros instead of reading the cache keep it side-effect free.
-    return families(new StatementCache.Statistics(0, 0, 0, 0, 0, 0, 0));
+    return families(new StatementCache.Statistics(0, 0, 0, 0, 0, 0, 0, 0));
   }
 
   private static List<MetricFamilySamples> families(StatementCache.Statistics current) {
@@ -58,6 +60,7 @@ final class StatementCacheCollector extends Collector implements Collector.Descr
         new CounterMetricFamily(REWRITE_MISSES, REWRITE_MISSES_HELP, current.rewriteMisses()),
         new CounterMetricFamily(SHAPE_HITS, SHAPE_HITS_HELP, current.shapeHits()),
         new CounterMetricFamily(SHAPE_MISSES, SHAPE_MISSES_HELP, current.shapeMisses()),
-        new GaugeMetricFamily(SIZE, SIZE_HELP, current.cachedStatements()));
+        new GaugeMetricFamily(SIZE, SIZE_HELP, current.cachedStatements()),
+        new GaugeMetricFamily(BYTES, BYTES_HELP, current.cachedBytes()));
   }
 }

@@ -59,10 +59,10 @@ class ScrapedCollectorsTest {
   @Test
   void statementCacheCountersAreReadAtEveryScrape() {
     AtomicReference<StatementCache.Statistics> statistics =
-        new AtomicReference<>(new StatementCache.Statistics(0, 0, 0, 0, 0, 0, 0));
+        new AtomicReference<>(new StatementCache.Statistics(0, 0, 0, 0, 0, 0, 0, 0));
     metrics.registerStatementCache(statistics::get);
     assertEquals(0.0, sample("meshgate_statement_cache_shape_hits_total"));
-    statistics.set(new StatementCache.Statistics(1, 2, 3, 4, 5, 6, 7));
+    statistics.set(new StatementCache.Statistics(1, 2, 3, 4, 5, 6, 7, 8));
     assertEquals(1.0, sample("meshgate_statement_cache_analysis_hits_total"));
     assertEquals(2.0, sample("meshgate_statement_cache_analysis_misses_total"));
     assertEquals(3.0, sample("meshgate_statement_cache_rewrite_hits_total"));
@@ -70,6 +70,7 @@ class ScrapedCollectorsTest {
     assertEquals(5.0, sample("meshgate_statement_cache_analyses"));
     assertEquals(6.0, sample("meshgate_statement_cache_shape_hits_total"));
     assertEquals(7.0, sample("meshgate_statement_cache_shape_misses_total"));
+    assertEquals(8.0, sample("meshgate_statement_cache_bytes"));
   }
 
   @Test
