@@ -167,6 +167,7 @@ class FrontendMessageDecoderBudgetTest {
     final long limitMillis = budget.arrivalLimit(frame.length).toMillis();
 
     Trickled() {
+      channel.freezeTime(); // only advanceTimeBy moves the event loop's clock: the test decides to the millisecond
       channel.writeInbound(ClientMessages.startupMessage(Unpooled.buffer().alloc(), Map.of("user", "carol")));
       assertInstanceOf(FrontendMessage.StartupMessage.class, channel.readInbound());
       decoder.authenticated();
