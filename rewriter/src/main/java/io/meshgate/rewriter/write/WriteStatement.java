@@ -8,6 +8,7 @@ import io.meshgate.policy.RelationAccess;
 import io.meshgate.policy.RelationName;
 import io.meshgate.policy.StatementKind;
 import io.meshgate.rewriter.AnalyzedStatement;
+import io.meshgate.rewriter.ColumnSchema;
 import io.meshgate.rewriter.RewrittenStatement;
 import io.meshgate.rewriter.RowFilterCheck;
 import io.meshgate.rewriter.RowFilterCheck.CheckedRow;
@@ -775,16 +776,19 @@ public final class WriteStatement implements AnalyzedStatement {
     /**
      * A value cast to its column's type ({@link ColumnTypes#forNewRow}), so the new row is
      * checked with the values the assignment stores, and the assignment still enforces the
-     * lengths of character and bit strings.
+     * lengths of character and bit strings; with the column's collation when it has its own,
+     * so the filters compare the new value as they compare the stored one ({@code name < 'n'}
+     * orders {@code 'Zed'} before {@code 'n'} under "C", after it under an ICU collation).
      */
     private String typed(String column, SqlNode value) throws SqlRefusal {
-      String type = target.table().column(column)
+      ColumnSchema schema = target.table().column(column)
           .orElseThrow(() -> new SqlRefusal(
               Reason.UNDEFINED_TABLE, "column " + column + " of relation " + policy.display()
-                  + " does not exist"))
-          .type();
+                  + " does not exist"));
+      String type = schema.type();
       try {
-        return sql(SqlNodes.cast(value, ColumnTypes.forNewRow(type)));
+        return sql(SqlNodes.cast(value, ColumnTypes.forNewRow(type)))
+            + schema.collation().map(collation -> " COLLATE " + collation.sql()).orElse("");
       } catch (IllegalArgumentException e) {
         throw new SqlRefusal(
             Reason.NOT_GOVERNED,

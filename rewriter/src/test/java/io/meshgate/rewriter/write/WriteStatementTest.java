@@ -319,4 +319,28 @@ class WriteStatementTest {
     assertTrue(sql.contains(" RETURNING (SELECT max(\"s\".\"zip_code\") FROM (SELECT"), sql);
     assertTrue(sql.endsWith(" AS \"zip\", (SELECT 1), \"t\".\"amount\""), sql);
   }
+
+  @Test
+  void theNewRowIsComparedUnderTheColumnsOwnCollation() throws SqlRefusal {
+    // the stored-row filter compares name under "und-x-icu"; a new value typed as plain text
+    // would compare under the database's default collation and could pass where the row fails
+    StatementAnalyzer people = new StatementAnalyzer(new DemoCatalog().add(new TableSchema(
+        new RelationName(DemoCatalog.DATABASE, "sales", "people"), List.of(
+            new ColumnSchema("id", "integer"),
+            new ColumnSchema("name", "text", false,
+                java.util.Optional.of(new ColumnSchema.Collation("pg_catalog", "und-x-icu")))))),
+        DemoCatalog.DATABASE);
+    Decision decision = new Decision(true, List.of(), Map.of("mesh.sales.people", new RelationPolicy(
+        List.of(new RowFilter.Comparison("name", FilterOperator.LESS, List.of("n"))), Map.of(), Set.of())),
+        List.of("test"));
+    String insert = people.analyze("insert into sales.people (id, name) values (1, 'Zed')",
+        DemoCatalog.SEARCH_PATH).rewrite(decision);
+    assertTrue(insert.contains("SELECT CAST(\"meshgate_source\".\"id\" AS integer) AS \"id\","
+        + " CAST(\"meshgate_source\".\"name\" AS text) COLLATE \"pg_catalog\".\"und-x-icu\" AS \"name\""),
+        insert);
+    String update = people.analyze("update sales.people set name = 'Zed' where id = 1",
+        DemoCatalog.SEARCH_PATH).rewrite(decision);
+    assertTrue(update.contains("(SELECT CAST('Zed' AS text) COLLATE \"pg_catalog\".\"und-x-icu\" AS \"name\""),
+        update);
+  }
 }
