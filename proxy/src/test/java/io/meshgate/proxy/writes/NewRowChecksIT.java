@@ -60,7 +60,8 @@ class NewRowChecksIT {
       // a collation that orders the names otherwise than the database's default does
       String collation = defaultOrdersLikeC(statement) ? "pg_catalog.\"und-x-icu\"" : "pg_catalog.\"C\"";
       for (String table : COLLATED_TABLES) {
-        statement.execute("CREATE TABLE " + table + " (id integer PRIMARY KEY, name text COLLATE " + collation + ")");
+        statement.execute("CREATE TABLE " + table + " (id integer PRIMARY KEY, name text COLLATE " + collation + ","
+            + " note text DEFAULT 'left to its default', noted_at timestamptz DEFAULT clock_timestamp())");
         statement.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON " + table + " TO " + backend.backend().serviceUser());
       }
     }
@@ -180,6 +181,40 @@ class NewRowChecksIT {
       // every stored row is one the filter shows
       assertEquals(List.of(List.of("0")), rows("SELECT count(*) FROM " + table + " WHERE NOT (name < 'n')"));
     }
+  }
+
+  /**
+   * DEFAULT in the VALUES of a checked INSERT: a column every row leaves to its default is left
+   * out of the INSERT, so PostgreSQL computes the default (a volatile one too) once per row as
+   * it would; where the check needs the value (a column the filters read), or only some rows
+   * give DEFAULT, Meshgate refuses it and says what to write instead.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"simple", "extended"})
+  void defaultInTheValuesOfACheckedInsert(String mode) throws SQLException {
+    String table = COLLATED_TABLES.get(0);
+    try (Connection superuser = backend.backendAsSuperuser(); Statement statement = superuser.createStatement()) {
+      statement.execute("TRUNCATE " + table);
+    }
+    try (Connection alice = connect(mode); Statement statement = alice.createStatement()) {
+      assertEquals(2, statement.executeUpdate("INSERT INTO " + table + " (id, name, note, noted_at)"
+          + " VALUES (1, 'apple', DEFAULT, DEFAULT), (2, 'bob', DEFAULT, DEFAULT)"));
+      SQLException filterColumn = assertThrows(SQLException.class, () -> statement.executeUpdate(
+          "INSERT INTO " + table + " (id, name) VALUES (3, DEFAULT)"));
+      assertEquals("42501", filterColumn.getSQLState());
+      assertTrue(filterColumn.getMessage().contains("must give column name a value"), filterColumn.getMessage());
+      SQLException someRows = assertThrows(SQLException.class, () -> statement.executeUpdate(
+          "INSERT INTO " + table + " (id, name, note) VALUES (4, 'apple', DEFAULT), (5, 'bob', 'mine')"));
+      assertEquals("0A000", someRows.getSQLState());
+      assertTrue(someRows.getMessage().contains("leave the column out of the column list"), someRows.getMessage());
+      // still checked: a row outside the filters is refused with its defaults
+      SQLException outside = assertThrows(SQLException.class, () -> statement.executeUpdate(
+          "INSERT INTO " + table + " (id, name, note) VALUES (6, 'zzz', DEFAULT)"));
+      assertEquals("42501", outside.getSQLState());
+    }
+    // the defaults are PostgreSQL's own, a volatile one included
+    assertEquals(List.of(List.of("1", "left to its default", "t"), List.of("2", "left to its default", "t")),
+        rows("SELECT id, note, noted_at IS NOT NULL FROM " + table + " ORDER BY id"));
   }
 
   private static boolean collationSays(String table, String name) throws SQLException {

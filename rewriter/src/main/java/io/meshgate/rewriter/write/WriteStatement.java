@@ -53,6 +53,7 @@ import org.apache.calcite.sql.SqlNodeList;
 import org.apache.calcite.sql.SqlOrderBy;
 import org.apache.calcite.sql.SqlSelect;
 import org.apache.calcite.sql.SqlWith;
+import org.apache.calcite.sql.fun.SqlStdOperatorTable;
 
 /**
  * An INSERT, UPDATE or DELETE on a governed table. The target gets the write access with the
@@ -513,8 +514,16 @@ public final class WriteStatement implements AnalyzedStatement {
 
     private String insert(List<RowFilterCheck> checks) throws SqlRefusal {
       StringBuilder sql = new StringBuilder("INSERT INTO ").append(targetSql());
-      List<String> quotedColumns = writtenColumns.stream().map(PgIdentifiers::quote).toList();
-      if (!writtenColumns.isEmpty()) {
+      List<String> insertedColumns = writtenColumns;
+      SqlNode source = clauses.insertSource() == InsertSource.DEFAULT_VALUES ? null : insertSource(select);
+      if (source != null && policy.hasFilters()) {
+        // the check reads the VALUES as a derived table, where DEFAULT has no meaning
+        DefaultsLeftOut leftOut = leaveOutDefaults(source);
+        insertedColumns = leftOut.columns();
+        source = leftOut.values();
+      }
+      List<String> quotedColumns = insertedColumns.stream().map(PgIdentifiers::quote).toList();
+      if (!insertedColumns.isEmpty()) {
         sql.append(" (").append(String.join(", ", quotedColumns)).append(')');
       }
       if (clauses.insertSource() == InsertSource.DEFAULT_VALUES) {
@@ -523,10 +532,11 @@ public final class WriteStatement implements AnalyzedStatement {
         }
         sql.append(" DEFAULT VALUES");
       } else if (!policy.hasFilters()) {
-        sql.append(' ').append(sql(insertSource(select)));
+        sql.append(' ').append(sql(source));
       } else {
+        List<String> checked = insertedColumns;
         List<String> omitted = policy.filterColumns().stream()
-            .filter(column -> !writtenColumns.contains(column))
+            .filter(column -> !checked.contains(column))
             .toList();
         if (!omitted.isEmpty()) {
           throw filterColumnsOmitted(omitted);
@@ -534,12 +544,12 @@ public final class WriteStatement implements AnalyzedStatement {
         RowFilterCheck check = RowFilterCheck.fresh(target.relation());
         checks.add(check);
         sql.append(" SELECT * FROM (SELECT ")
-            .append(typedColumns(writtenColumns, column -> SqlNodes.identifier(SOURCE, column)))
-            .append(" FROM (").append(sql(insertSource(select))).append(") AS ")
+            .append(typedColumns(checked, column -> SqlNodes.identifier(SOURCE, column)))
+            .append(" FROM (").append(sql(source)).append(") AS ")
             .append(PgIdentifiers.quote(SOURCE))
             .append(" (").append(String.join(", ", quotedColumns)).append(") OFFSET 0) AS ")
             .append(PgIdentifiers.quote(NEW_ROW))
-            .append(" WHERE ").append(checkSql(check, Set.copyOf(writtenColumns)));
+            .append(" WHERE ").append(checkSql(check, Set.copyOf(checked)));
       }
       if (clauses.conflict().isPresent()) {
         Conflict conflict = clauses.conflict().get();
@@ -560,6 +570,65 @@ public final class WriteStatement implements AnalyzedStatement {
       }
       appendReturning(sql);
       return sql.toString();
+    }
+
+    /** The columns an INSERT names and its VALUES, once the columns every row gives DEFAULT are left out. */
+    private record DefaultsLeftOut(List<String> columns, SqlNode values) {}
+
+    /**
+     * A column every row of the VALUES gives DEFAULT is left out of the INSERT, which stores
+     * its default all the same, and no value of it reaches the check (a column the filters
+     * read must then be given a value, as when the client leaves it out). DEFAULT in some rows
+     * only cannot be written that way: refused, naming the ways that work.
+     */
+    private DefaultsLeftOut leaveOutDefaults(SqlNode source) throws SqlRefusal {
+      if (source.getKind() != SqlKind.VALUES) {
+        return new DefaultsLeftOut(writtenColumns, source);
+      }
+      List<SqlCall> rows = new ArrayList<>();
+      for (SqlNode row : ((SqlCall) source).getOperandList()) {
+        if (!(row instanceof SqlCall call) || call.getKind() != SqlKind.ROW
+            || call.operandCount() != writtenColumns.size()) {
+          return new DefaultsLeftOut(writtenColumns, source);
+        }
+        rows.add(call);
+      }
+      List<Integer> kept = new ArrayList<>();
+      List<String> partlyDefault = new ArrayList<>();
+      for (int i = 0; i < writtenColumns.size(); i++) {
+        int position = i;
+        long defaults = rows.stream().filter(row -> row.operand(position).getKind() == SqlKind.DEFAULT).count();
+        if (defaults == 0) {
+          kept.add(i);
+        } else if (defaults < rows.size()) {
+          partlyDefault.add(writtenColumns.get(i));
+        }
+      }
+      if (!partlyDefault.isEmpty()) {
+        throw new SqlRefusal(
+            Reason.NOT_GOVERNED,
+            "not supported by Meshgate yet: DEFAULT in some rows only of "
+                + (partlyDefault.size() == 1 ? "column " : "columns ") + String.join(", ", partlyDefault)
+                + " in an INSERT into " + policy.display() + ", whose row filters Meshgate checks"
+                + " the new rows against (give a value in every row, or leave the column out of the"
+                + " column list, or insert those rows in a statement of their own); the statement"
+                + " was not forwarded");
+      }
+      if (kept.size() == writtenColumns.size()) {
+        return new DefaultsLeftOut(writtenColumns, source);
+      }
+      if (kept.isEmpty()) {
+        // every column DEFAULT: the row is DEFAULT VALUES, which the filters cannot check
+        throw filterColumnsOmitted(policy.filterColumns());
+      }
+      List<SqlNode> keptRows = new ArrayList<>();
+      for (SqlCall row : rows) {
+        keptRows.add(SqlStdOperatorTable.ROW.createCall(row.getParserPosition(),
+            kept.stream().map(position -> row.<SqlNode>operand(position)).toList()));
+      }
+      return new DefaultsLeftOut(
+          kept.stream().map(writtenColumns::get).toList(),
+          SqlStdOperatorTable.VALUES.createCall(source.getParserPosition(), keptRows));
     }
 
     /**

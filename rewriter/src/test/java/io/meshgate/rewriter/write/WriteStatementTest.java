@@ -343,4 +343,31 @@ class WriteStatementTest {
     assertTrue(update.contains("(SELECT CAST('Zed' AS text) COLLATE \"pg_catalog\".\"und-x-icu\" AS \"name\""),
         update);
   }
+
+  @Test
+  void aColumnEveryRowGivesDefaultIsLeftOutOfACheckedInsert() throws SqlRefusal {
+    RewrittenStatement rewritten = rewrite("insert into sales.store_transactions (store_id, day, amount, region)"
+        + " values (1, DEFAULT, DEFAULT, 'EU'), (2, default, DEFAULT, 'EU')");
+    assertEquals(
+        "INSERT INTO \"sales\".\"store_transactions\" AS \"store_transactions\" (\"store_id\", \"region\")"
+            + " SELECT * FROM (SELECT CAST(\"meshgate_source\".\"store_id\" AS integer) AS \"store_id\","
+            + " CAST(\"meshgate_source\".\"region\" AS text) AS \"region\""
+            + " FROM (VALUES (1, 'EU'), (2, 'EU')) AS \"meshgate_source\" (\"store_id\", \"region\")"
+            + " OFFSET 0) AS \"meshgate_new\" WHERE CAST(CASE WHEN ((\"meshgate_new\".\"region\" IN ('EU')))"
+            + " IS TRUE THEN NULL ELSE '" + marker(rewritten) + "' END AS integer) IS NULL",
+        rewritten.sql());
+  }
+
+  @Test
+  void defaultWhereTheCheckNeedsAValueIsRefusedNamingTheFix() {
+    SqlRefusal filterColumn = assertThrows(SqlRefusal.class, () -> rewrite(
+        "insert into sales.store_transactions (store_id, region) values (1, DEFAULT)"));
+    assertEquals("42501", filterColumn.sqlState());
+    assertTrue(filterColumn.getMessage().contains("must give column region a value"), filterColumn.getMessage());
+    SqlRefusal someRows = assertThrows(SqlRefusal.class, () -> rewrite(
+        "insert into sales.store_transactions (store_id, amount, region) values (1, DEFAULT, 'EU'), (2, 3.5, 'EU')"));
+    assertEquals("0A000", someRows.sqlState());
+    assertTrue(someRows.getMessage().contains("DEFAULT in some rows only of column amount"), someRows.getMessage());
+    assertTrue(someRows.getMessage().contains("leave the column out of the column list"), someRows.getMessage());
+  }
 }
