@@ -288,6 +288,48 @@ class WritesIT {
     assertEquals(denialsBefore + 3, todaysDenials());
   }
 
+  /**
+   * A masked column keeps the output name PostgreSQL gives it without Meshgate, however the
+   * statement names it: in RETURNING (the mask stands in for the column there) directly, cast,
+   * or through a scalar subquery, which PostgreSQL names after the subquery's column, and in
+   * queries through subqueries. Each statement runs in a transaction rolled back, through
+   * Meshgate as alice (customer_email masked) and directly as the superuser.
+   */
+  @Test
+  void outputColumnsKeepTheNamesPostgresGivesThem() throws SQLException {
+    int store = euStore();
+    List<String> statements = List.of(
+        "SELECT customer_email FROM sales.store_transactions LIMIT 1",
+        "SELECT (SELECT customer_email FROM sales.store_transactions LIMIT 1)",
+        "SELECT (SELECT t.customer_email), t.customer_email::text FROM sales.store_transactions t LIMIT 1",
+        "SELECT s.customer_email, (SELECT s.customer_email) FROM (SELECT customer_email FROM sales.store_transactions) s LIMIT 1",
+        "UPDATE sales.store_transactions t SET amount = t.amount WHERE t.store_id = " + store
+            + " RETURNING (SELECT t.customer_email), t.customer_email, t.customer_email::text,"
+            + " (SELECT t.customer_email AS e), upper(t.customer_email), (SELECT (SELECT t.customer_email))",
+        "DELETE FROM sales.store_transactions t WHERE t.store_id = " + store
+            + " RETURNING (SELECT t.customer_email), CAST(customer_email AS varchar)",
+        "INSERT INTO sales.store_transactions (store_id, day, amount, region) VALUES (" + store
+            + ", DATE '2026-05-01', 1, 'EU') RETURNING (SELECT customer_email), customer_email");
+    for (String sql : statements) {
+      try (Connection alice = mesh.connect("alice"); Connection backend = mesh.backendAsSuperuser()) {
+        assertEquals(columnLabels(backend, sql), columnLabels(alice, sql), sql);
+      }
+    }
+  }
+
+  private static List<String> columnLabels(Connection connection, String sql) throws SQLException {
+    connection.setAutoCommit(false);
+    try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+      List<String> labels = new ArrayList<>();
+      for (int i = 1; i <= rows.getMetaData().getColumnCount(); i++) {
+        labels.add(rows.getMetaData().getColumnLabel(i));
+      }
+      return labels;
+    } finally {
+      connection.rollback();
+    }
+  }
+
   /** The usage report's denials of sales.store_transactions today, over the whole audit log. */
   private static long todaysDenials() throws IOException {
     return AuditUsage.report(AuditLog.of(mesh.environment().auditFile()), Optional.of("sales")).rows().stream()

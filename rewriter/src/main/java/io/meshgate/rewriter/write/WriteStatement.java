@@ -482,19 +482,60 @@ public final class WriteStatement implements AnalyzedStatement {
         }
         replacements.put(identifier, mask.get());
       }
-      keepReturningNames(replacements.keySet());
+      keepOutputNames(replacements.keySet());
       NodeReplacer.replace(select, replacements, policy.display());
     }
 
-    /** {@code RETURNING masked_column} keeps the column's name once the mask stands in for it. */
-    private void keepReturningNames(Set<SqlNode> masked) {
+    /**
+     * An output column that names a masked column keeps the name PostgreSQL gives it without
+     * Meshgate once the mask stands in for it: {@code RETURNING t.masked} and {@code t.masked::text}
+     * are named {@code masked}, not after the mask's function, and so is {@code RETURNING (SELECT
+     * t.masked)}, which PostgreSQL names after the subquery's first column; so every select list
+     * of a subquery keeps the names too.
+     */
+    private void keepOutputNames(Set<SqlNode> masked) {
       SqlNodeList items = select.getSelectList();
       int first = items.size() - returningItems().size();
       for (int i = first; i < items.size(); i++) {
-        if (masked.contains(items.get(i)) && items.get(i) instanceof SqlIdentifier identifier) {
-          items.set(i, SqlNodes.as(identifier, identifier.names.get(identifier.names.size() - 1)));
+        keepName(items, i, masked);
+      }
+      for (SqlNode operand : select.getOperandList()) {
+        keepNamesInSubqueries(operand, masked);
+      }
+    }
+
+    private void keepNamesInSubqueries(SqlNode node, Set<SqlNode> masked) {
+      if (node instanceof SqlSelect subquery) {
+        SqlNodeList items = subquery.getSelectList();
+        for (int i = 0; i < items.size(); i++) {
+          keepName(items, i, masked);
         }
       }
+      if (node instanceof SqlNodeList list) {
+        for (SqlNode element : list) {
+          keepNamesInSubqueries(element, masked);
+        }
+      } else if (node instanceof SqlCall call) {
+        for (SqlNode operand : call.getOperandList()) {
+          keepNamesInSubqueries(operand, masked);
+        }
+      }
+    }
+
+    private static void keepName(SqlNodeList items, int index, Set<SqlNode> masked) {
+      SqlNode item = items.get(index);
+      maskedColumnName(item, masked).ifPresent(name -> items.set(index, SqlNodes.as(item, name)));
+    }
+
+    /** The masked column an output item is named after: the column itself, or one cast (PostgreSQL names a cast after what it casts). */
+    private static Optional<String> maskedColumnName(SqlNode item, Set<SqlNode> masked) {
+      if (item instanceof SqlIdentifier identifier && masked.contains(identifier)) {
+        return Optional.of(identifier.names.get(identifier.names.size() - 1));
+      }
+      if (item != null && item.getKind() == SqlKind.CAST && item instanceof SqlCall cast) {
+        return maskedColumnName(cast.operand(0), masked);
+      }
+      return Optional.empty();
     }
 
     /** Fails closed if a read table is reachable other than through its derived table. */

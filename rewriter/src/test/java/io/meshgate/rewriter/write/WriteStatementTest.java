@@ -370,4 +370,15 @@ class WriteStatementTest {
     assertTrue(someRows.getMessage().contains("DEFAULT in some rows only of column amount"), someRows.getMessage());
     assertTrue(someRows.getMessage().contains("leave the column out of the column list"), someRows.getMessage());
   }
+
+  @Test
+  void outputColumnsThatNameAMaskedColumnKeepItsName() throws SqlRefusal {
+    // PostgreSQL names (SELECT t.col) after the subquery's column, and t.col::text after col
+    String sql = rewrite("update sales.store_transactions as t set amount = 1 where t.store_id = 1"
+        + " returning (select t.customer_email), t.customer_email::text, upper(t.customer_email),"
+        + " (select t.customer_email as e), t.customer_email").sql();
+    assertTrue(sql.endsWith(" RETURNING (SELECT " + EMAIL_MASK + " AS \"customer_email\"),"
+        + " CAST(" + EMAIL_MASK + " AS \"text\") AS \"customer_email\", upper(" + EMAIL_MASK + "),"
+        + " (SELECT " + EMAIL_MASK + " AS \"e\"), " + EMAIL_MASK + " AS \"customer_email\""), sql);
+  }
 }
