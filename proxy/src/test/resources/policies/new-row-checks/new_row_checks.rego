@@ -1,7 +1,9 @@
 # A policy for NewRowChecksIT only: alice may read and write anything, with row filters that
 # test the check of new rows: on sales.regional_notes region IN ('EU'), where region is a
 # generated column computed by PostgreSQL from country; on sales.store_transactions
-# amount < 10000, where amount is a numeric(12,2) that PostgreSQL rounds on assignment.
+# amount < 10000, where amount is a numeric(12,2) that PostgreSQL rounds on assignment; on
+# sales.icu_names_structured and sales.icu_names_expression name < 'n', where name is a text
+# column whose collation is not the database's default and orders some names otherwise.
 # Everyone else is denied.
 package meshgate
 
@@ -23,4 +25,10 @@ decision := {
 
 row_filter("store_transactions") := {"expression": "amount < 10000"}
 
-row_filter(table) := {"column": "region", "op": "in", "values": ["EU"]} if table != "store_transactions"
+row_filter("icu_names_structured") := {"column": "name", "op": "<", "values": ["n"]}
+
+row_filter("icu_names_expression") := {"expression": "name < 'n'"}
+
+row_filter(table) := {"column": "region", "op": "in", "values": ["EU"]} if {
+	not table in {"store_transactions", "icu_names_structured", "icu_names_expression"}
+}

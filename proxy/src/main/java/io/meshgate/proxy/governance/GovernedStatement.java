@@ -109,11 +109,10 @@ public record GovernedStatement(
    * the backend's detail is withheld (see {@link #withholdsErrorDetails()}).
    */
   public ErrorFields clientError(ErrorFields backendError) {
-    for (RowFilterCheck check : rowFilterChecks) {
-      if (check.raised(backendError.sqlState(), backendError.message())) {
-        return ErrorFields.error(StatementGovernor.DENIED, check.violationMessage())
-            .withHint("Write only rows that the row filters of your policy let you see.");
-      }
+    Optional<RowFilterCheck> raised = raisedRowFilterCheck(backendError);
+    if (raised.isPresent()) {
+      return ErrorFields.error(StatementGovernor.DENIED, raised.get().violationMessage())
+          .withHint("Write only rows that the row filters of your policy let you see.");
     }
     if (withholdsErrorDetails()) {
       // a new ErrorFields: the session sends it instead of relaying the backend's frame
@@ -121,6 +120,20 @@ public record GovernedStatement(
           Optional.of(WITHHELD_DETAIL), Optional.empty());
     }
     return backendError;
+  }
+
+  /**
+   * Whether a backend error is one of this statement's row filter checks failing: the policy's
+   * row filters refused the row, so the statement ends denied, not failed, although it ran.
+   */
+  public boolean isRowFilterViolation(ErrorFields backendError) {
+    return raisedRowFilterCheck(backendError).isPresent();
+  }
+
+  private Optional<RowFilterCheck> raisedRowFilterCheck(ErrorFields backendError) {
+    return rowFilterChecks.stream()
+        .filter(check -> check.raised(backendError.sqlState(), backendError.message()))
+        .findFirst();
   }
 
   /**

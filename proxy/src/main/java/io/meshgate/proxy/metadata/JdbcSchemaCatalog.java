@@ -29,9 +29,13 @@ import java.util.Properties;
  */
 public final class JdbcSchemaCatalog implements SchemaCatalog, AutoCloseable {
   private static final String COLUMNS_SQL = """
-      SELECT a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), a.attgenerated <> ''
+      SELECT a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), a.attgenerated <> '',
+        cn.nspname, co.collname
       FROM pg_catalog.pg_attribute a
       JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
+      JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
+      LEFT JOIN pg_catalog.pg_collation co ON co.oid = a.attcollation AND a.attcollation <> t.typcollation
+      LEFT JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace
       JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
       WHERE n.nspname = ? AND c.relname = ? AND a.attnum > 0 AND NOT a.attisdropped
         AND c.relkind IN ('r', 'v', 'm', 'f', 'p')
@@ -143,7 +147,11 @@ public final class JdbcSchemaCatalog implements SchemaCatalog, AutoCloseable {
       List<ColumnSchema> columns = new ArrayList<>();
       try (ResultSet rows = statement.executeQuery()) {
         while (rows.next()) {
-          columns.add(new ColumnSchema(rows.getString(1), rows.getString(2), rows.getBoolean(3)));
+          // a collation other than the type's default: the new-row check compares under it
+          Optional<ColumnSchema.Collation> collation = rows.getString(5) == null
+              ? Optional.empty()
+              : Optional.of(new ColumnSchema.Collation(rows.getString(4), rows.getString(5)));
+          columns.add(new ColumnSchema(rows.getString(1), rows.getString(2), rows.getBoolean(3), collation));
         }
       }
       return columns.isEmpty() ? Optional.empty() : Optional.of(new TableSchema(name, columns));

@@ -146,10 +146,11 @@ final class AuditEvents {
       return AuditOutcome.ok(execution.rows(), execution.bytes(), micros);
     }
     // query_canceled is how a statement ends that was cancelled: by a CancelRequest, a
-    // statement timeout, or a client that went away while it ran. Any other error (even one
-    // that beat a cancel request) is a failure.
-    AuditOutcome.Status status = QUERY_CANCELED.equals(execution.sqlState())
-        ? AuditOutcome.Status.CANCELLED
+    // statement timeout, or a client that went away while it ran. A row the policy's filters
+    // refused (Meshgate's own check, raised in the backend) is a denial, although the statement
+    // reached the backend. Any other error (even one that beat a cancel request) is a failure.
+    AuditOutcome.Status status = execution.deniedByPolicy() ? AuditOutcome.Status.DENIED
+        : QUERY_CANCELED.equals(execution.sqlState()) ? AuditOutcome.Status.CANCELLED
         : AuditOutcome.Status.FAILED;
     return new AuditOutcome(status, execution.sqlState(), execution.rows(), execution.bytes(), micros,
         execution.errorMessage());

@@ -883,6 +883,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     Optional<StatementExecution> running = head == null ? Optional.empty() : Expectation.executionOf(head);
     // A write's row filter check failing is shown as the refusal it stands for.
     ErrorFields shown = running.map(execution -> execution.governed().clientError(error)).orElse(error);
+    boolean deniedByPolicy = running.map(execution -> execution.governed().isRowFilterViolation(error)).orElse(false);
     if (head instanceof Expectation.ParseResponse parse && refusal.isEmpty()) {
       // The backend kept what the name meant before (e.g. "already exists"): so does Meshgate.
       names.parseUndone(parse.statementName(), parse.replaced());
@@ -891,9 +892,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       context.write(ServerMessages.errorResponse(context.alloc(), refusal.get().error()), context.voidPromise());
     } else {
       if (head instanceof Expectation.SimpleQueryResponse query) {
-        query.executions().failed(shown.sqlState(), shown.message());
+        query.executions().failed(shown.sqlState(), shown.message(), deniedByPolicy);
       } else {
-        running.ifPresent(execution -> execution.error(shown.sqlState(), shown.message()));
+        running.ifPresent(execution -> execution.error(shown.sqlState(), shown.message(), deniedByPolicy));
       }
       if (shown != error) {
         context.write(ServerMessages.errorResponse(context.alloc(), shown), context.voidPromise());

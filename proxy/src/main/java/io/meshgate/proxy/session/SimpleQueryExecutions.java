@@ -31,8 +31,20 @@ final class SimpleQueryExecutions {
 
   /** ErrorResponse: the current statement failed and PostgreSQL runs none after it. */
   void failed(String sqlState, String message) {
+    failed(sqlState, message, false);
+  }
+
+  /**
+   * ErrorResponse: the current statement failed (or its policy refused a row it wrote, {@code
+   * deniedByPolicy}) and PostgreSQL runs none after it.
+   */
+  void failed(String sqlState, String message, boolean deniedByPolicy) {
     for (int index = current; index < executions.size(); index++) {
-      executions.get(index).error(sqlState, index == current ? message : NOT_EXECUTED);
+      if (index == current) {
+        executions.get(index).error(sqlState, message, deniedByPolicy);
+      } else {
+        executions.get(index).error(sqlState, NOT_EXECUTED);
+      }
     }
     current = executions.size();
   }

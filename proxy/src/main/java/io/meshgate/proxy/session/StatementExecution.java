@@ -14,6 +14,7 @@ final class StatementExecution {
   private long bytes;
   private String sqlState;
   private String errorMessage;
+  private boolean deniedByPolicy;
 
   StatementExecution(GovernedStatement governed, long startNanos, long forwardedNanos) {
     this.governed = requireNonNull(governed, "governed is null");
@@ -51,10 +52,23 @@ final class StatementExecution {
   }
 
   void error(String state, String message) {
+    error(state, message, false);
+  }
+
+  /**
+   * The statement ended with an error; {@code deniedByPolicy} when it is the policy's own
+   * refusal raised while the statement ran (a new row outside the row filters).
+   */
+  void error(String state, String message, boolean deniedByPolicy) {
     if (sqlState == null) {
       sqlState = state;
       errorMessage = truncate(message);
+      this.deniedByPolicy = deniedByPolicy;
     }
+  }
+
+  boolean deniedByPolicy() {
+    return deniedByPolicy;
   }
 
   long rows() {

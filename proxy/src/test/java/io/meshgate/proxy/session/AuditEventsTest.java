@@ -2,6 +2,7 @@ package io.meshgate.proxy.session;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -182,6 +183,17 @@ class AuditEventsTest {
     failed.error("57014", "canceling statement due to user request");
     AuditOutcome failedOutcome = AuditEvents.of(IDENTITY, allowed(unrestricted()), failed, 5_000, TIME, "b").outcome();
     assertEquals(new AuditOutcome(AuditOutcome.Status.FAILED, "22012", 0, 0, 5, "division by zero"), failedOutcome);
+  }
+
+  @Test
+  void aRowTheRowFiltersRefusedIsDeniedWithTheDecisionThatAllowedTheStatement() {
+    StatementExecution refused = new StatementExecution(allowed(unrestricted()), 0, 0);
+    refused.error("42501", "new row violates the row filters of relation sales.t", true);
+    AuditEvent event = AuditEvents.of(IDENTITY, allowed(unrestricted()), refused, 5_000, TIME, "b");
+    assertEquals(new AuditOutcome(AuditOutcome.Status.DENIED, "42501", 0, 0, 5,
+        "new row violates the row filters of relation sales.t"), event.outcome());
+    assertTrue(event.decision().allow());
+    assertNotNull(event.rewrittenSql());
   }
 
   @Test

@@ -1,6 +1,7 @@
 package io.meshgate.proxy.writes;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -32,13 +33,18 @@ import org.junit.jupiter.api.io.TempDir;
  * the filter {@code region IN ('EU')} without assigning {@code region}; Meshgate's check sees
  * only the columns the statement assigns, so it must refuse such an UPDATE. A filter on a
  * rounded column: {@code amount < 10000} on a {@code numeric(12,2)}, where {@code 9999.996} is
- * stored as {@code 10000.00}. The policy is the test's own
+ * stored as {@code 10000.00}. A filter on a column of its own collation: {@code name < 'n'},
+ * which orders {@code 'Zed'} before {@code 'n'} under "C" and after it under ICU's root
+ * collation. The policy is the test's own
  * ({@code src/test/resources/policies/new-row-checks}).
  */
 class NewRowChecksIT {
   @TempDir static Path work;
   private static SeededBackend backend;
   private static Meshgate meshgate;
+  /** Names that sort differently around 'n' under "C" and under a language's collation. */
+  private static final List<String> NAMES = List.of("Zed", "apple", "Mike", "zed", "Nancy", "nancy", "_x", "0");
+  private static final List<String> COLLATED_TABLES = List.of("sales.icu_names_structured", "sales.icu_names_expression");
 
   @BeforeAll
   static void start() throws Exception {
@@ -51,6 +57,13 @@ class NewRowChecksIT {
           + " (CASE WHEN country IN ('DE', 'FR') THEN 'EU' ELSE 'US' END) STORED)");
       statement.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON sales.regional_notes TO "
           + backend.backend().serviceUser());
+      // a collation that orders the names otherwise than the database's default does
+      String collation = defaultOrdersLikeC(statement) ? "pg_catalog.\"und-x-icu\"" : "pg_catalog.\"C\"";
+      for (String table : COLLATED_TABLES) {
+        statement.execute("CREATE TABLE " + table + " (id integer PRIMARY KEY, name text COLLATE " + collation + ","
+            + " note text DEFAULT 'left to its default', noted_at timestamptz DEFAULT clock_timestamp())");
+        statement.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON " + table + " TO " + backend.backend().serviceUser());
+      }
     }
     meshgate = backend.startMeshgateWithPolicy("/policies/new-row-checks/new_row_checks.rego");
   }
@@ -111,6 +124,116 @@ class NewRowChecksIT {
     }
     assertEquals(List.of(List.of(before)), rows("SELECT count(*) FROM sales.store_transactions WHERE amount >= 10000"));
     assertEquals(List.of(List.of("9999.99")), rows("SELECT amount FROM sales.store_transactions WHERE transaction_id = 1000001"));
+  }
+
+  /**
+   * A new row is checked under the column's collation, as the filter reads the stored row: a
+   * name enters exactly when the filter then shows it, and a name compared under the database's
+   * default collation instead would have been let in outside the filter (or kept out inside).
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"simple", "extended"})
+  void aNewRowIsComparedUnderTheColumnsCollation(String mode) throws SQLException {
+    for (String table : COLLATED_TABLES) {
+      try (Connection superuser = backend.backendAsSuperuser(); Statement statement = superuser.createStatement()) {
+        statement.execute("TRUNCATE " + table);
+      }
+      List<String> insideByCollation = new java.util.ArrayList<>();
+      for (String name : NAMES) {
+        if (collationSays(table, name)) {
+          insideByCollation.add(name);
+        }
+      }
+      List<String> insideByDefault = NAMES.stream().filter(name -> {
+        try {
+          return rows("SELECT '" + name + "'::text < 'n'").get(0).get(0).equals("t");
+        } catch (SQLException e) {
+          throw new IllegalStateException(e);
+        }
+      }).toList();
+      // on this server, the column's collation decides otherwise than the default for some name
+      assertTrue(!insideByCollation.equals(insideByDefault), insideByCollation + " " + insideByDefault);
+      try (Connection alice = connect(mode); Statement statement = alice.createStatement()) {
+        List<String> inserted = new java.util.ArrayList<>();
+        for (int i = 0; i < NAMES.size(); i++) {
+          String sql = "INSERT INTO " + table + " (id, name) VALUES (" + i + ", '" + NAMES.get(i) + "')";
+          try {
+            statement.executeUpdate(sql);
+            inserted.add(NAMES.get(i));
+          } catch (SQLException refused) {
+            assertEquals("42501", refused.getSQLState(), sql + ": " + refused.getMessage());
+          }
+        }
+        assertEquals(insideByCollation, inserted, table);
+        // and an UPDATE that renames a row inside to each name
+        for (String name : NAMES) {
+          String sql = "UPDATE " + table + " SET name = '" + name + "' WHERE id = 1"; // 'apple', inside both ways
+          try {
+            assertEquals(1, statement.executeUpdate(sql), sql);
+            assertTrue(insideByCollation.contains(name), sql + " was let through");
+            statement.executeUpdate("UPDATE " + table + " SET name = 'apple' WHERE id = 1");
+          } catch (SQLException refused) {
+            assertEquals("42501", refused.getSQLState(), sql + ": " + refused.getMessage());
+            assertFalse(insideByCollation.contains(name), sql + " was refused");
+          }
+        }
+      }
+      // every stored row is one the filter shows
+      assertEquals(List.of(List.of("0")), rows("SELECT count(*) FROM " + table + " WHERE NOT (name < 'n')"));
+    }
+  }
+
+  /**
+   * DEFAULT in the VALUES of a checked INSERT: a column every row leaves to its default is left
+   * out of the INSERT, so PostgreSQL computes the default (a volatile one too) once per row as
+   * it would; where the check needs the value (a column the filters read), or only some rows
+   * give DEFAULT, Meshgate refuses it and says what to write instead.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"simple", "extended"})
+  void defaultInTheValuesOfACheckedInsert(String mode) throws SQLException {
+    String table = COLLATED_TABLES.get(0);
+    try (Connection superuser = backend.backendAsSuperuser(); Statement statement = superuser.createStatement()) {
+      statement.execute("TRUNCATE " + table);
+    }
+    try (Connection alice = connect(mode); Statement statement = alice.createStatement()) {
+      assertEquals(2, statement.executeUpdate("INSERT INTO " + table + " (id, name, note, noted_at)"
+          + " VALUES (1, 'apple', DEFAULT, DEFAULT), (2, 'bob', DEFAULT, DEFAULT)"));
+      SQLException filterColumn = assertThrows(SQLException.class, () -> statement.executeUpdate(
+          "INSERT INTO " + table + " (id, name) VALUES (3, DEFAULT)"));
+      assertEquals("42501", filterColumn.getSQLState());
+      assertTrue(filterColumn.getMessage().contains("must give column name a value"), filterColumn.getMessage());
+      SQLException someRows = assertThrows(SQLException.class, () -> statement.executeUpdate(
+          "INSERT INTO " + table + " (id, name, note) VALUES (4, 'apple', DEFAULT), (5, 'bob', 'mine')"));
+      assertEquals("0A000", someRows.getSQLState());
+      assertTrue(someRows.getMessage().contains("leave the column out of the column list"), someRows.getMessage());
+      // still checked: a row outside the filters is refused with its defaults
+      SQLException outside = assertThrows(SQLException.class, () -> statement.executeUpdate(
+          "INSERT INTO " + table + " (id, name, note) VALUES (6, 'zzz', DEFAULT)"));
+      assertEquals("42501", outside.getSQLState());
+    }
+    // the defaults are PostgreSQL's own, a volatile one included
+    assertEquals(List.of(List.of("1", "left to its default", "t"), List.of("2", "left to its default", "t")),
+        rows("SELECT id, note, noted_at IS NOT NULL FROM " + table + " ORDER BY id"));
+  }
+
+  private static boolean collationSays(String table, String name) throws SQLException {
+    try (Connection superuser = backend.backendAsSuperuser(); Statement statement = superuser.createStatement()) {
+      statement.execute("INSERT INTO " + table + " VALUES (-1, '" + name + "')");
+      try (java.sql.ResultSet result = statement.executeQuery("SELECT name < 'n' FROM " + table + " WHERE id = -1")) {
+        result.next();
+        boolean inside = result.getBoolean(1);
+        statement.execute("DELETE FROM " + table + " WHERE id = -1");
+        return inside;
+      }
+    }
+  }
+
+  private static boolean defaultOrdersLikeC(Statement statement) throws SQLException {
+    try (java.sql.ResultSet result = statement.executeQuery("SELECT 'Zed'::text < 'n'")) {
+      result.next();
+      return result.getBoolean(1);
+    }
   }
 
   private static Connection connect(String mode) throws SQLException {

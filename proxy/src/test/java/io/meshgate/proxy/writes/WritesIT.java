@@ -5,7 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.meshgate.audit.AuditLog;
+import io.meshgate.audit.AuditUsage;
+import io.meshgate.audit.UsageRow;
 import io.meshgate.proxy.DemoMesh;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -13,6 +20,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -224,6 +232,111 @@ class WritesIT {
       assertEquals(1, rows.getLong(2));
       assertFalse(rows.next());
     }
+  }
+
+  /**
+   * A new row outside the row filters is the policy refusing the write, although Meshgate's
+   * check refuses it inside the backend: the audit event says denied (42501, the decision that
+   * allowed the statement and the SQL that ran), so the usage report counts it among the
+   * denials, in the simple protocol (alone and after another statement of the same query) and
+   * the extended one. An error of the statement itself stays failed.
+   */
+  @Test
+  void aNewRowOutsideTheFiltersIsAuditedAsDenied() throws SQLException, IOException {
+    String marker = "m" + java.util.UUID.randomUUID().toString().replace("-", "");
+    // the marker inside the statement: a statement split from a query does not keep a trailing comment
+    int store = euStore();
+    java.util.function.Function<String, String> outside = label -> "INSERT INTO sales.store_transactions /* "
+        + marker + " " + label + " */ (store_id, day, amount, region) VALUES (" + store + ", DATE '2026-02-03', 1, 'US')";
+    long denialsBefore = todaysDenials();
+    for (String mode : List.of("simple", "extended")) {
+      try (Connection alice = mesh.connect("alice", "preferQueryMode", mode); Statement statement = alice.createStatement()) {
+        SQLException refused = assertThrows(SQLException.class, () -> statement.executeUpdate(outside.apply(mode)));
+        assertEquals("42501", refused.getSQLState());
+        SQLException failed = assertThrows(SQLException.class, () -> statement.executeUpdate(
+            "UPDATE sales.store_transactions /* " + marker + " failed " + mode + " */ SET amount = 1 / 0 WHERE region = 'EU'"));
+        assertEquals("22012", failed.getSQLState());
+      }
+    }
+    try (Connection alice = mesh.connect("alice", "preferQueryMode", "simple"); Statement statement = alice.createStatement()) {
+      SQLException refused = assertThrows(SQLException.class,
+          () -> statement.execute("SELECT 1; " + outside.apply("second of two")));
+      assertEquals("42501", refused.getSQLState());
+    }
+    List<JsonNode> events = new ArrayList<>();
+    for (String line : Files.readAllLines(mesh.environment().auditFile())) {
+      JsonNode event = new ObjectMapper().readTree(line);
+      if (event.path("sql").asText().contains(marker)) {
+        events.add(event);
+      }
+    }
+    List<String> outcomes = events.stream()
+        .map(event -> event.path("sql").asText().replaceAll("(?s).*" + marker + " (.*?) \\*/.*", "$1")
+            + ": " + event.path("outcome").path("status").asText() + " " + event.path("outcome").path("sql_state").asText())
+        .sorted()
+        .toList();
+    assertEquals(List.of(
+        "extended: denied 42501", "failed extended: failed 22012", "failed simple: failed 22012",
+        "second of two: denied 42501", "simple: denied 42501"), outcomes);
+    for (JsonNode event : events) {
+      if (event.path("outcome").path("status").asText().equals("denied")) {
+        assertTrue(event.path("decision").path("allow").asBoolean(), event.toString());
+        assertFalse(event.path("rewritten_sql").isNull(), event.toString());
+        assertTrue(event.path("outcome").path("message").asText().contains(ROW_FILTER_VIOLATION), event.toString());
+      }
+    }
+    assertEquals(denialsBefore + 3, todaysDenials());
+  }
+
+  /**
+   * A masked column keeps the output name PostgreSQL gives it without Meshgate, however the
+   * statement names it: in RETURNING (the mask stands in for the column there) directly, cast,
+   * or through a scalar subquery, which PostgreSQL names after the subquery's column, and in
+   * queries through subqueries. Each statement runs in a transaction rolled back, through
+   * Meshgate as alice (customer_email masked) and directly as the superuser.
+   */
+  @Test
+  void outputColumnsKeepTheNamesPostgresGivesThem() throws SQLException {
+    int store = euStore();
+    List<String> statements = List.of(
+        "SELECT customer_email FROM sales.store_transactions LIMIT 1",
+        "SELECT (SELECT customer_email FROM sales.store_transactions LIMIT 1)",
+        "SELECT (SELECT t.customer_email), t.customer_email::text FROM sales.store_transactions t LIMIT 1",
+        "SELECT s.customer_email, (SELECT s.customer_email) FROM (SELECT customer_email FROM sales.store_transactions) s LIMIT 1",
+        "UPDATE sales.store_transactions t SET amount = t.amount WHERE t.store_id = " + store
+            + " RETURNING (SELECT t.customer_email), t.customer_email, t.customer_email::text,"
+            + " (SELECT t.customer_email AS e), upper(t.customer_email), (SELECT (SELECT t.customer_email))",
+        "DELETE FROM sales.store_transactions t WHERE t.store_id = " + store
+            + " RETURNING (SELECT t.customer_email), CAST(customer_email AS varchar)",
+        "INSERT INTO sales.store_transactions (store_id, day, amount, region) VALUES (" + store
+            + ", DATE '2026-05-01', 1, 'EU') RETURNING (SELECT customer_email), customer_email");
+    for (String sql : statements) {
+      try (Connection alice = mesh.connect("alice"); Connection backend = mesh.backendAsSuperuser()) {
+        assertEquals(columnLabels(backend, sql), columnLabels(alice, sql), sql);
+      }
+    }
+  }
+
+  private static List<String> columnLabels(Connection connection, String sql) throws SQLException {
+    connection.setAutoCommit(false);
+    try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+      List<String> labels = new ArrayList<>();
+      for (int i = 1; i <= rows.getMetaData().getColumnCount(); i++) {
+        labels.add(rows.getMetaData().getColumnLabel(i));
+      }
+      return labels;
+    } finally {
+      connection.rollback();
+    }
+  }
+
+  /** The usage report's denials of sales.store_transactions today, over the whole audit log. */
+  private static long todaysDenials() throws IOException {
+    return AuditUsage.report(AuditLog.of(mesh.environment().auditFile()), Optional.of("sales")).rows().stream()
+        .filter(row -> row.relation().equals("mesh.sales.store_transactions")
+            && row.day().equals(java.time.LocalDate.now(java.time.ZoneOffset.UTC)))
+        .mapToLong(UsageRow::denials)
+        .sum();
   }
 
   private static void assertDenied(Connection connection, String sql) {

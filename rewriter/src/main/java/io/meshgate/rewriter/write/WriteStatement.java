@@ -8,6 +8,7 @@ import io.meshgate.policy.RelationAccess;
 import io.meshgate.policy.RelationName;
 import io.meshgate.policy.StatementKind;
 import io.meshgate.rewriter.AnalyzedStatement;
+import io.meshgate.rewriter.ColumnSchema;
 import io.meshgate.rewriter.RewrittenStatement;
 import io.meshgate.rewriter.RowFilterCheck;
 import io.meshgate.rewriter.RowFilterCheck.CheckedRow;
@@ -52,6 +53,7 @@ import org.apache.calcite.sql.SqlNodeList;
 import org.apache.calcite.sql.SqlOrderBy;
 import org.apache.calcite.sql.SqlSelect;
 import org.apache.calcite.sql.SqlWith;
+import org.apache.calcite.sql.fun.SqlStdOperatorTable;
 
 /**
  * An INSERT, UPDATE or DELETE on a governed table. The target gets the write access with the
@@ -480,19 +482,60 @@ public final class WriteStatement implements AnalyzedStatement {
         }
         replacements.put(identifier, mask.get());
       }
-      keepReturningNames(replacements.keySet());
+      keepOutputNames(replacements.keySet());
       NodeReplacer.replace(select, replacements, policy.display());
     }
 
-    /** {@code RETURNING masked_column} keeps the column's name once the mask stands in for it. */
-    private void keepReturningNames(Set<SqlNode> masked) {
+    /**
+     * An output column that names a masked column keeps the name PostgreSQL gives it without
+     * Meshgate once the mask stands in for it: {@code RETURNING t.masked} and {@code t.masked::text}
+     * are named {@code masked}, not after the mask's function, and so is {@code RETURNING (SELECT
+     * t.masked)}, which PostgreSQL names after the subquery's first column; so every select list
+     * of a subquery keeps the names too.
+     */
+    private void keepOutputNames(Set<SqlNode> masked) {
       SqlNodeList items = select.getSelectList();
       int first = items.size() - returningItems().size();
       for (int i = first; i < items.size(); i++) {
-        if (masked.contains(items.get(i)) && items.get(i) instanceof SqlIdentifier identifier) {
-          items.set(i, SqlNodes.as(identifier, identifier.names.get(identifier.names.size() - 1)));
+        keepName(items, i, masked);
+      }
+      for (SqlNode operand : select.getOperandList()) {
+        keepNamesInSubqueries(operand, masked);
+      }
+    }
+
+    private void keepNamesInSubqueries(SqlNode node, Set<SqlNode> masked) {
+      if (node instanceof SqlSelect subquery) {
+        SqlNodeList items = subquery.getSelectList();
+        for (int i = 0; i < items.size(); i++) {
+          keepName(items, i, masked);
         }
       }
+      if (node instanceof SqlNodeList list) {
+        for (SqlNode element : list) {
+          keepNamesInSubqueries(element, masked);
+        }
+      } else if (node instanceof SqlCall call) {
+        for (SqlNode operand : call.getOperandList()) {
+          keepNamesInSubqueries(operand, masked);
+        }
+      }
+    }
+
+    private static void keepName(SqlNodeList items, int index, Set<SqlNode> masked) {
+      SqlNode item = items.get(index);
+      maskedColumnName(item, masked).ifPresent(name -> items.set(index, SqlNodes.as(item, name)));
+    }
+
+    /** The masked column an output item is named after: the column itself, or one cast (PostgreSQL names a cast after what it casts). */
+    private static Optional<String> maskedColumnName(SqlNode item, Set<SqlNode> masked) {
+      if (item instanceof SqlIdentifier identifier && masked.contains(identifier)) {
+        return Optional.of(identifier.names.get(identifier.names.size() - 1));
+      }
+      if (item != null && item.getKind() == SqlKind.CAST && item instanceof SqlCall cast) {
+        return maskedColumnName(cast.operand(0), masked);
+      }
+      return Optional.empty();
     }
 
     /** Fails closed if a read table is reachable other than through its derived table. */
@@ -512,8 +555,16 @@ public final class WriteStatement implements AnalyzedStatement {
 
     private String insert(List<RowFilterCheck> checks) throws SqlRefusal {
       StringBuilder sql = new StringBuilder("INSERT INTO ").append(targetSql());
-      List<String> quotedColumns = writtenColumns.stream().map(PgIdentifiers::quote).toList();
-      if (!writtenColumns.isEmpty()) {
+      List<String> insertedColumns = writtenColumns;
+      SqlNode source = clauses.insertSource() == InsertSource.DEFAULT_VALUES ? null : insertSource(select);
+      if (source != null && policy.hasFilters()) {
+        // the check reads the VALUES as a derived table, where DEFAULT has no meaning
+        DefaultsLeftOut leftOut = leaveOutDefaults(source);
+        insertedColumns = leftOut.columns();
+        source = leftOut.values();
+      }
+      List<String> quotedColumns = insertedColumns.stream().map(PgIdentifiers::quote).toList();
+      if (!insertedColumns.isEmpty()) {
         sql.append(" (").append(String.join(", ", quotedColumns)).append(')');
       }
       if (clauses.insertSource() == InsertSource.DEFAULT_VALUES) {
@@ -522,10 +573,11 @@ public final class WriteStatement implements AnalyzedStatement {
         }
         sql.append(" DEFAULT VALUES");
       } else if (!policy.hasFilters()) {
-        sql.append(' ').append(sql(insertSource(select)));
+        sql.append(' ').append(sql(source));
       } else {
+        List<String> checked = insertedColumns;
         List<String> omitted = policy.filterColumns().stream()
-            .filter(column -> !writtenColumns.contains(column))
+            .filter(column -> !checked.contains(column))
             .toList();
         if (!omitted.isEmpty()) {
           throw filterColumnsOmitted(omitted);
@@ -533,12 +585,12 @@ public final class WriteStatement implements AnalyzedStatement {
         RowFilterCheck check = RowFilterCheck.fresh(target.relation());
         checks.add(check);
         sql.append(" SELECT * FROM (SELECT ")
-            .append(typedColumns(writtenColumns, column -> SqlNodes.identifier(SOURCE, column)))
-            .append(" FROM (").append(sql(insertSource(select))).append(") AS ")
+            .append(typedColumns(checked, column -> SqlNodes.identifier(SOURCE, column)))
+            .append(" FROM (").append(sql(source)).append(") AS ")
             .append(PgIdentifiers.quote(SOURCE))
             .append(" (").append(String.join(", ", quotedColumns)).append(") OFFSET 0) AS ")
             .append(PgIdentifiers.quote(NEW_ROW))
-            .append(" WHERE ").append(checkSql(check, Set.copyOf(writtenColumns)));
+            .append(" WHERE ").append(checkSql(check, Set.copyOf(checked)));
       }
       if (clauses.conflict().isPresent()) {
         Conflict conflict = clauses.conflict().get();
@@ -559,6 +611,65 @@ public final class WriteStatement implements AnalyzedStatement {
       }
       appendReturning(sql);
       return sql.toString();
+    }
+
+    /** The columns an INSERT names and its VALUES, once the columns every row gives DEFAULT are left out. */
+    private record DefaultsLeftOut(List<String> columns, SqlNode values) {}
+
+    /**
+     * A column every row of the VALUES gives DEFAULT is left out of the INSERT, which stores
+     * its default all the same, and no value of it reaches the check (a column the filters
+     * read must then be given a value, as when the client leaves it out). DEFAULT in some rows
+     * only cannot be written that way: refused, naming the ways that work.
+     */
+    private DefaultsLeftOut leaveOutDefaults(SqlNode source) throws SqlRefusal {
+      if (source.getKind() != SqlKind.VALUES) {
+        return new DefaultsLeftOut(writtenColumns, source);
+      }
+      List<SqlCall> rows = new ArrayList<>();
+      for (SqlNode row : ((SqlCall) source).getOperandList()) {
+        if (!(row instanceof SqlCall call) || call.getKind() != SqlKind.ROW
+            || call.operandCount() != writtenColumns.size()) {
+          return new DefaultsLeftOut(writtenColumns, source);
+        }
+        rows.add(call);
+      }
+      List<Integer> kept = new ArrayList<>();
+      List<String> partlyDefault = new ArrayList<>();
+      for (int i = 0; i < writtenColumns.size(); i++) {
+        int position = i;
+        long defaults = rows.stream().filter(row -> row.operand(position).getKind() == SqlKind.DEFAULT).count();
+        if (defaults == 0) {
+          kept.add(i);
+        } else if (defaults < rows.size()) {
+          partlyDefault.add(writtenColumns.get(i));
+        }
+      }
+      if (!partlyDefault.isEmpty()) {
+        throw new SqlRefusal(
+            Reason.NOT_GOVERNED,
+            "not supported by Meshgate yet: DEFAULT in some rows only of "
+                + (partlyDefault.size() == 1 ? "column " : "columns ") + String.join(", ", partlyDefault)
+                + " in an INSERT into " + policy.display() + ", whose row filters Meshgate checks"
+                + " the new rows against (give a value in every row, or leave the column out of the"
+                + " column list, or insert those rows in a statement of their own); the statement"
+                + " was not forwarded");
+      }
+      if (kept.size() == writtenColumns.size()) {
+        return new DefaultsLeftOut(writtenColumns, source);
+      }
+      if (kept.isEmpty()) {
+        // every column DEFAULT: the row is DEFAULT VALUES, which the filters cannot check
+        throw filterColumnsOmitted(policy.filterColumns());
+      }
+      List<SqlNode> keptRows = new ArrayList<>();
+      for (SqlCall row : rows) {
+        keptRows.add(SqlStdOperatorTable.ROW.createCall(row.getParserPosition(),
+            kept.stream().map(position -> row.<SqlNode>operand(position)).toList()));
+      }
+      return new DefaultsLeftOut(
+          kept.stream().map(writtenColumns::get).toList(),
+          SqlStdOperatorTable.VALUES.createCall(source.getParserPosition(), keptRows));
     }
 
     /**
@@ -775,16 +886,19 @@ public final class WriteStatement implements AnalyzedStatement {
     /**
      * A value cast to its column's type ({@link ColumnTypes#forNewRow}), so the new row is
      * checked with the values the assignment stores, and the assignment still enforces the
-     * lengths of character and bit strings.
+     * lengths of character and bit strings; with the column's collation when it has its own,
+     * so the filters compare the new value as they compare the stored one ({@code name < 'n'}
+     * orders {@code 'Zed'} before {@code 'n'} under "C", after it under an ICU collation).
      */
     private String typed(String column, SqlNode value) throws SqlRefusal {
-      String type = target.table().column(column)
+      ColumnSchema schema = target.table().column(column)
           .orElseThrow(() -> new SqlRefusal(
               Reason.UNDEFINED_TABLE, "column " + column + " of relation " + policy.display()
-                  + " does not exist"))
-          .type();
+                  + " does not exist"));
+      String type = schema.type();
       try {
-        return sql(SqlNodes.cast(value, ColumnTypes.forNewRow(type)));
+        return sql(SqlNodes.cast(value, ColumnTypes.forNewRow(type)))
+            + schema.collation().map(collation -> " COLLATE " + collation.sql()).orElse("");
       } catch (IllegalArgumentException e) {
         throw new SqlRefusal(
             Reason.NOT_GOVERNED,

@@ -319,4 +319,66 @@ class WriteStatementTest {
     assertTrue(sql.contains(" RETURNING (SELECT max(\"s\".\"zip_code\") FROM (SELECT"), sql);
     assertTrue(sql.endsWith(" AS \"zip\", (SELECT 1), \"t\".\"amount\""), sql);
   }
+
+  @Test
+  void theNewRowIsComparedUnderTheColumnsOwnCollation() throws SqlRefusal {
+    // the stored-row filter compares name under "und-x-icu"; a new value typed as plain text
+    // would compare under the database's default collation and could pass where the row fails
+    StatementAnalyzer people = new StatementAnalyzer(new DemoCatalog().add(new TableSchema(
+        new RelationName(DemoCatalog.DATABASE, "sales", "people"), List.of(
+            new ColumnSchema("id", "integer"),
+            new ColumnSchema("name", "text", false,
+                java.util.Optional.of(new ColumnSchema.Collation("pg_catalog", "und-x-icu")))))),
+        DemoCatalog.DATABASE);
+    Decision decision = new Decision(true, List.of(), Map.of("mesh.sales.people", new RelationPolicy(
+        List.of(new RowFilter.Comparison("name", FilterOperator.LESS, List.of("n"))), Map.of(), Set.of())),
+        List.of("test"));
+    String insert = people.analyze("insert into sales.people (id, name) values (1, 'Zed')",
+        DemoCatalog.SEARCH_PATH).rewrite(decision);
+    assertTrue(insert.contains("SELECT CAST(\"meshgate_source\".\"id\" AS integer) AS \"id\","
+        + " CAST(\"meshgate_source\".\"name\" AS text) COLLATE \"pg_catalog\".\"und-x-icu\" AS \"name\""),
+        insert);
+    String update = people.analyze("update sales.people set name = 'Zed' where id = 1",
+        DemoCatalog.SEARCH_PATH).rewrite(decision);
+    assertTrue(update.contains("(SELECT CAST('Zed' AS text) COLLATE \"pg_catalog\".\"und-x-icu\" AS \"name\""),
+        update);
+  }
+
+  @Test
+  void aColumnEveryRowGivesDefaultIsLeftOutOfACheckedInsert() throws SqlRefusal {
+    RewrittenStatement rewritten = rewrite("insert into sales.store_transactions (store_id, day, amount, region)"
+        + " values (1, DEFAULT, DEFAULT, 'EU'), (2, default, DEFAULT, 'EU')");
+    assertEquals(
+        "INSERT INTO \"sales\".\"store_transactions\" AS \"store_transactions\" (\"store_id\", \"region\")"
+            + " SELECT * FROM (SELECT CAST(\"meshgate_source\".\"store_id\" AS integer) AS \"store_id\","
+            + " CAST(\"meshgate_source\".\"region\" AS text) AS \"region\""
+            + " FROM (VALUES (1, 'EU'), (2, 'EU')) AS \"meshgate_source\" (\"store_id\", \"region\")"
+            + " OFFSET 0) AS \"meshgate_new\" WHERE CAST(CASE WHEN ((\"meshgate_new\".\"region\" IN ('EU')))"
+            + " IS TRUE THEN NULL ELSE '" + marker(rewritten) + "' END AS integer) IS NULL",
+        rewritten.sql());
+  }
+
+  @Test
+  void defaultWhereTheCheckNeedsAValueIsRefusedNamingTheFix() {
+    SqlRefusal filterColumn = assertThrows(SqlRefusal.class, () -> rewrite(
+        "insert into sales.store_transactions (store_id, region) values (1, DEFAULT)"));
+    assertEquals("42501", filterColumn.sqlState());
+    assertTrue(filterColumn.getMessage().contains("must give column region a value"), filterColumn.getMessage());
+    SqlRefusal someRows = assertThrows(SqlRefusal.class, () -> rewrite(
+        "insert into sales.store_transactions (store_id, amount, region) values (1, DEFAULT, 'EU'), (2, 3.5, 'EU')"));
+    assertEquals("0A000", someRows.sqlState());
+    assertTrue(someRows.getMessage().contains("DEFAULT in some rows only of column amount"), someRows.getMessage());
+    assertTrue(someRows.getMessage().contains("leave the column out of the column list"), someRows.getMessage());
+  }
+
+  @Test
+  void outputColumnsThatNameAMaskedColumnKeepItsName() throws SqlRefusal {
+    // PostgreSQL names (SELECT t.col) after the subquery's column, and t.col::text after col
+    String sql = rewrite("update sales.store_transactions as t set amount = 1 where t.store_id = 1"
+        + " returning (select t.customer_email), t.customer_email::text, upper(t.customer_email),"
+        + " (select t.customer_email as e), t.customer_email").sql();
+    assertTrue(sql.endsWith(" RETURNING (SELECT " + EMAIL_MASK + " AS \"customer_email\"),"
+        + " CAST(" + EMAIL_MASK + " AS \"text\") AS \"customer_email\", upper(" + EMAIL_MASK + "),"
+        + " (SELECT " + EMAIL_MASK + " AS \"e\"), " + EMAIL_MASK + " AS \"customer_email\""), sql);
+  }
 }
