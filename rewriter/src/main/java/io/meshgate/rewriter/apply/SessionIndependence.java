@@ -454,6 +454,12 @@ final class SessionIndependence {
         }
         return ValueType.TIMESTAMP_WITH_TIME_ZONE;
       }
+      case "tstzrange", "tsrange", "daterange" -> {
+        // bounds given as string literals are read by DateStyle and the time zone, and a range
+        // of times is no type read here: anything done with it is refused
+        generic(name, arguments);
+        return ValueType.UNKNOWN;
+      }
       case "to_char" -> {
         return toChar(arguments);
       }

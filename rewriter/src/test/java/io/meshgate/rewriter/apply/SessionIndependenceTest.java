@@ -121,7 +121,9 @@ class SessionIndependenceTest {
       "sqrt(quantity::numeric)::text <> ''",
       "power(quantity, 2.0)::text <> ''",
       "abs(quantity)::text <> ''",
-      "to_regnamespace('sales') IS NOT NULL"})
+      "to_regnamespace('sales') IS NOT NULL",
+      "numrange(amount, 10.0) @> 5.0",
+      "isempty(int4range(quantity, 10))"})
   void sessionIndependentFiltersPass(String expression) {
     assertDoesNotThrow(() -> ExpressionValidator.validate(expression, ORDERS, CONTEXT));
   }
@@ -233,7 +235,11 @@ class SessionIndependenceTest {
       "lower(period) < now()#cannot tell whether",
       "md5(created_at) = 'x'#cannot tell whether",
       "length(booked) > 0#cannot tell whether",
-      "'[2025-01-01,2026-01-01)'::tstzrange @> created_at#cannot tell"})
+      "'[2025-01-01,2026-01-01)'::tstzrange @> created_at#cannot tell",
+      "upper(tstzrange('2025-01-01 00:00', '2026-01-01 00:00'))::text > '2025'#cannot tell",
+      "isempty(tstzrange('2025-01-01 00:00', '2025-01-01 00:00+05'))#cannot tell",
+      "lower_inf(daterange('01/02/2025', '12/31/2025'))#cannot tell",
+      "upper(tsrange('Jan 2 2025', 'Jan 3 2025')) IS NULL#cannot tell"})
   void sessionDependentFiltersArePolicyErrors(String expression, String problem) {
     assertPolicyError(refusedFilter(expression), problem);
   }
