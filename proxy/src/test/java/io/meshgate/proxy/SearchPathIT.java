@@ -10,6 +10,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -174,6 +175,24 @@ class SearchPathIT {
     assertEquals("42501", startup.getSQLState(), startup.getMessage());
     try (Connection alice = mesh.connect("alice", "currentSchema", "pg_catalog,sales")) {
       assertEquals("pg_catalog", alice.getSchema());
+    }
+  }
+
+  /**
+   * PostgreSQL reads a number in a search path list as a schema of that name, so a number after
+   * pg_catalog would hide that pg_catalog comes after another schema.
+   */
+  @Test
+  void aSearchPathWithANumberIsRefused() throws SQLException {
+    try (Connection alice = mesh.connect("alice"); Statement statement = alice.createStatement()) {
+      for (String set : List.of("SET search_path = public, pg_catalog, 1", "SET search_path TO sales, pg_catalog, -1.5")) {
+        SQLException refused = assertThrows(SQLException.class, () -> statement.execute(set), set);
+        assertEquals("42501", refused.getSQLState(), refused.getMessage());
+        try (ResultSet path = statement.executeQuery("SHOW search_path")) {
+          assertTrue(path.next());
+          assertFalse(path.getString(1).contains("pg_catalog"), path.getString(1));
+        }
+      }
     }
   }
 

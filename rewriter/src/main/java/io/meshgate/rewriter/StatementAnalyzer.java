@@ -130,9 +130,13 @@ public final class StatementAnalyzer {
       throws SqlRefusal {
     List<Token> significant = statement.significantTokens();
     if (UtilityStatements.isAllowed(significant, functions.settings())) {
-      if (SearchPathStatements.changeOf(statement).orElse(null) instanceof SearchPathChange.SetTo path
+      SearchPathChange pathChange = SearchPathStatements.changeOf(statement).orElse(null);
+      if (pathChange instanceof SearchPathChange.SetTo path
           && UtilityStatements.listsPgCatalogAfterAnotherSchema(path.schemas())) {
         throw UtilityStatements.pgCatalogNotFirst();
+      }
+      if (pathChange instanceof SearchPathChange.Unrecognised && !UtilityStatements.keepsCurrentValue(significant)) {
+        throw UtilityStatements.unreadableSearchPath();
       }
       if (endUser.isPresent()) {
         Optional<UtilityStatements.ApplicationNameChange> change =

@@ -95,6 +95,23 @@ class StatementAnalyzerTest {
     assertTrue(refusal.getMessage().contains("pg_catalog after another schema"), refusal.getMessage());
   }
 
+  /** PostgreSQL reads a number in the list as a schema of that name; Meshgate reads no list with one. */
+  @ParameterizedTest
+  @ValueSource(strings = {"SET search_path = public, pg_catalog, 1", "SET search_path = public, pg_catalog, -1.5",
+      "SET search_path TO sales, pg_catalog, 007", "SET LOCAL search_path = + 1, pg_catalog", "SET search_path TO 1",
+      "SET search_path TO a b"})
+  void aSearchPathMeshgateCannotReadIsRefused(String sql) {
+    SqlRefusal refusal = refusal(sql);
+    assertEquals("42501", refusal.sqlState());
+    assertTrue(refusal.getMessage().startsWith("Meshgate cannot read this search_path"), refusal.getMessage());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"SET search_path FROM CURRENT", "SET LOCAL search_path FROM CURRENT"})
+  void keepingTheSearchPathPasses(String sql) throws SqlRefusal {
+    assertFalse(analyze(sql).requiresDecision());
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"SET search_path = pg_catalog, sales", "SET search_path TO sales, public",
       "SET search_path = 'sales, pg_catalog'", "SET search_path = sales, \"PG_CATALOG\"", "SET SCHEMA 'sales'"})

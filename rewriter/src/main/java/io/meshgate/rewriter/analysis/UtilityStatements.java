@@ -254,6 +254,27 @@ public final class UtilityStatements {
         StatementKind.UTILITY);
   }
 
+  /** Whether the SET ends in FROM CURRENT: it keeps the value the setting has. */
+  public static boolean keepsCurrentValue(List<Token> tokens) {
+    int last = tokens.size() - 1;
+    return keywordAt(tokens, 0).equals("set") && keywordAt(tokens, last - 1).equals("from")
+        && keywordAt(tokens, last).equals("current");
+  }
+
+  /**
+   * The refusal of a search path Meshgate cannot read as a list of schema names. PostgreSQL
+   * takes more: a number is a schema of that name to it, so {@code SET search_path = public,
+   * pg_catalog, 1} would list pg_catalog after public, unseen by {@link
+   * #listsPgCatalogAfterAnotherSchema}.
+   */
+  public static SqlRefusal unreadableSearchPath() {
+    return new SqlRefusal(
+        Reason.PERMISSION_DENIED,
+        "Meshgate cannot read this search_path as a list of schema names; write names or string"
+            + " literals separated by commas, e.g. SET search_path TO sales, public",
+        StatementKind.UTILITY);
+  }
+
   /**
    * The setting name at a position, lower-cased whether quoted or not: PostgreSQL looks up
    * configuration parameters case-insensitively, so {@code SET "ROLE" = x} sets the role too.

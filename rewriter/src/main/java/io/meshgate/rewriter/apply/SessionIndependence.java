@@ -119,6 +119,32 @@ final class SessionIndependence {
       "sin", "cos", "tan", "asin", "acos", "atan", "atan2", "sind", "cosd", "tand", "asind",
       "acosd", "atand", "atan2d", "sinh", "cosh", "tanh", "asinh", "acosh", "atanh");
 
+  /**
+   * Numeric functions PostgreSQL has for double precision only: their result's text form follows
+   * extra_float_digits as a float column's does, whatever the arguments' types.
+   */
+  private static final Set<String> FLOAT_RESULT = Set.of("pi", "random", "cbrt", "degrees",
+      "radians", "sin", "cos", "tan", "cot", "asin", "acos", "atan", "atan2", "sind", "cosd",
+      "tand", "cotd", "asind", "acosd", "atand", "atan2d", "sinh", "cosh", "tanh", "asinh",
+      "acosh", "atanh", "ts_rank", "ts_rank_cd");
+
+  /**
+   * Numeric functions PostgreSQL has for double precision and numeric: an integer argument
+   * resolves to double precision (the preferred numeric type), so the result is a float unless
+   * an argument is numeric.
+   */
+  private static final Set<String> FLOAT_UNLESS_NUMERIC = Set.of("sqrt", "exp", "ln", "log",
+      "log10", "power", "pow");
+
+  /**
+   * Functions that look names up, or write them, by the client's search_path: an unqualified
+   * name finds the client's own object of that name in a schema the client put first.
+   */
+  private static final Set<String> SEARCH_PATH_FUNCTIONS = Set.of("to_regclass", "to_regcollation",
+      "to_regoper", "to_regoperator", "to_regproc", "to_regprocedure", "to_regtype",
+      "has_table_privilege", "has_any_column_privilege", "has_column_privilege",
+      "has_sequence_privilege", "has_function_privilege", "has_type_privilege", "format_type");
+
   /** Functions whose result type is fixed and that read no setting from their arguments. */
   private static final Map<String, ValueType> MADE_FROM_PARTS = Map.of("make_date",
       ValueType.DATE, "make_time", ValueType.TIME, "make_timestamp", ValueType.TIMESTAMP,
@@ -377,7 +403,7 @@ final class SessionIndependence {
     List<SqlNode> arguments = call.getOperandList();
     switch (name) {
       case "now", "transaction_timestamp", "statement_timestamp", "clock_timestamp",
-          "current_timestamp" -> {
+          "current_timestamp", "pg_postmaster_start_time", "pg_conf_load_time" -> {
         readAll(arguments);
         return ValueType.TIMESTAMP_WITH_TIME_ZONE;
       }
@@ -428,6 +454,12 @@ final class SessionIndependence {
         }
         return ValueType.TIMESTAMP_WITH_TIME_ZONE;
       }
+      case "tstzrange", "tsrange", "daterange" -> {
+        // bounds given as string literals are read by DateStyle and the time zone, and a range
+        // of times is no type read here: anything done with it is refused
+        generic(name, arguments);
+        return ValueType.UNKNOWN;
+      }
       case "to_char" -> {
         return toChar(arguments);
       }
@@ -475,8 +507,22 @@ final class SessionIndependence {
           readAll(arguments);
           return MADE_FROM_PARTS.get(name);
         }
+        if (FLOAT_RESULT.contains(name)) {
+          generic(name, arguments);
+          return ValueType.FLOAT;
+        }
+        if (FLOAT_UNLESS_NUMERIC.contains(name)) {
+          ValueType result = mathematical(arguments);
+          return arguments.stream().anyMatch(this::isNumeric) ? result : ValueType.FLOAT;
+        }
         if (MATHEMATICAL.contains(name)) {
           return mathematical(arguments);
+        }
+        if (SEARCH_PATH_FUNCTIONS.contains(name) || name.startsWith("pg_get_")
+            || (name.startsWith("pg_") && name.endsWith("_is_visible"))) {
+          throw refusal(name + " looks up or writes names by the client's search_path, where a"
+              + " schema the client puts first may hold objects of the same names; write the"
+              + " value it stands for");
         }
         if (TEXT_OF_ANY.contains(name)) {
           for (SqlNode argument : arguments) {
@@ -487,6 +533,39 @@ final class SessionIndependence {
         return generic(name, arguments);
       }
     }
+  }
+
+  /**
+   * Whether {@code node} is visibly of type numeric: a numeric column, a cast to numeric, or a
+   * literal with a decimal point or exponent (PostgreSQL reads 2 as an integer, 2.0 as numeric).
+   */
+  private boolean isNumeric(SqlNode node) {
+    if (node instanceof SqlNumericLiteral literal) {
+      String digits = literal.toValue();
+      return digits != null && (digits.contains(".") || digits.contains("e") || digits.contains("E"));
+    }
+    if (node instanceof SqlIdentifier identifier && !ExpressionValidator.isNiladicFunction(identifier)) {
+      String type = table.column(identifier.names.get(identifier.names.size() - 1))
+          .map(ColumnSchema::type).orElse("");
+      return isNumericTypeName(type);
+    }
+    if (node instanceof SqlCall call && call.getKind() == SqlKind.CAST
+        && call.operand(1) instanceof SqlDataTypeSpec spec) {
+      if (spec.getTypeNameSpec() instanceof SqlBasicTypeNameSpec basic) {
+        return basic.getTypeName().getSimple().equalsIgnoreCase("DECIMAL");
+      }
+      if (spec.getTypeNameSpec() instanceof SqlUserDefinedTypeNameSpec named) {
+        List<String> names = named.getTypeName().names;
+        return (names.size() == 1 || (names.size() == 2 && names.get(0).equals("pg_catalog")))
+            && isNumericTypeName(names.get(names.size() - 1));
+      }
+    }
+    return false;
+  }
+
+  private static boolean isNumericTypeName(String typeName) {
+    String base = PostgresTypes.baseName(typeName.strip());
+    return base.equals("numeric") || base.equals("decimal");
   }
 
   /**

@@ -115,7 +115,15 @@ class SessionIndependenceTest {
       "to_tsvector('english', region) @@ to_tsquery('english', 'eu')",
       "words @@ 'cat & dog'",
       "'cat' @@ words",
-      "words @@ plainto_tsquery('simple', region)"})
+      "words @@ plainto_tsquery('simple', region)",
+      "sqrt(quantity) > 2",
+      "sqrt(amount)::text <> ''",
+      "sqrt(quantity::numeric)::text <> ''",
+      "power(quantity, 2.0)::text <> ''",
+      "abs(quantity)::text <> ''",
+      "to_regnamespace('sales') IS NOT NULL",
+      "numrange(amount, 10.0) @> 5.0",
+      "isempty(int4range(quantity, 10))"})
   void sessionIndependentFiltersPass(String expression) {
     assertDoesNotThrow(() -> ExpressionValidator.validate(expression, ORDERS, CONTEXT));
   }
@@ -197,6 +205,21 @@ class SessionIndependenceTest {
       "lower(region) || payload = 'x'#follows the client's bytea_output",
       "lower(region) || ratio = 'x'#follows the client's extra_float_digits",
       "lower(region) || duration = 'x'#the text form of an interval",
+      "sqrt(quantity)::text = '1.4142135623730951'#follows the client's extra_float_digits",
+      "power(quantity, 2)::text = '4'#follows the client's extra_float_digits",
+      "log(quantity) || region = 'x'#follows the client's extra_float_digits",
+      "concat(region, pi()) = 'x'#follows the client's extra_float_digits",
+      "cbrt(amount)::text = '2'#follows the client's extra_float_digits",
+      "ts_rank(words, to_tsquery('english', 'eu'))::text = '0.1'#follows the client's extra_float_digits",
+      "pg_postmaster_start_time()::text > '2025'#converting a timestamp with time zone to text",
+      "concat(pg_conf_load_time()) > '2025'#converting a timestamp with time zone to text",
+      // names looked up by the client's search path
+      "to_regclass('orders_admins') IS NOT NULL#by the client's search_path",
+      "to_regtype('mood') IS NULL#by the client's search_path",
+      "has_table_privilege('orders_admins', 'SELECT')#by the client's search_path",
+      "pg_table_is_visible(quantity)#by the client's search_path",
+      "format_type(quantity, NULL) = 'integer'#by the client's search_path",
+      "pg_get_expr(region, quantity) = 'x'#by the client's search_path",
       "day::text LIKE '2025%'#the text form of a date",
       "price > 0::money#lc_monetary",
       "amount::money > '10'#lc_monetary",
@@ -212,7 +235,11 @@ class SessionIndependenceTest {
       "lower(period) < now()#cannot tell whether",
       "md5(created_at) = 'x'#cannot tell whether",
       "length(booked) > 0#cannot tell whether",
-      "'[2025-01-01,2026-01-01)'::tstzrange @> created_at#cannot tell"})
+      "'[2025-01-01,2026-01-01)'::tstzrange @> created_at#cannot tell",
+      "upper(tstzrange('2025-01-01 00:00', '2026-01-01 00:00'))::text > '2025'#cannot tell",
+      "isempty(tstzrange('2025-01-01 00:00', '2025-01-01 00:00+05'))#cannot tell",
+      "lower_inf(daterange('01/02/2025', '12/31/2025'))#cannot tell",
+      "upper(tsrange('Jan 2 2025', 'Jan 3 2025')) IS NULL#cannot tell"})
   void sessionDependentFiltersArePolicyErrors(String expression, String problem) {
     assertPolicyError(refusedFilter(expression), problem);
   }
@@ -255,7 +282,9 @@ class SessionIndependenceTest {
       "created_at::date#day#converting a timestamp with time zone to a date",
       "to_char(created_at, 'YYYY-MM-DD')#region#to_char of a timestamp with time zone",
       "current_date#day#current_date is computed in the client's time zone",
-      "lower(period)#period#cannot tell whether"})
+      "lower(period)#period#cannot tell whether",
+      "sqrt(quantity)#region#follows the client's extra_float_digits",
+      "'x' || pi()#region#follows the client's extra_float_digits"})
   void sessionDependentMasksArePolicyErrors(String expression, String column, String problem) {
     assertPolicyError(refusedMask(expression, column), problem);
   }
