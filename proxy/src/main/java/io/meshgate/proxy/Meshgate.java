@@ -51,6 +51,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -105,6 +106,7 @@ public final class Meshgate implements AutoCloseable {
       Optional<ManagedOpaProcess> managedOpa = Optional.empty();
       Optional<PolicyReloader> policyReloader = Optional.empty();
       URI opaUrl;
+      BooleanSupplier opaRunning = () -> true;
       Optional<String> bearerToken = Optional.empty();
       Supplier<String> revision;
       OpaReadinessCheck opaReadiness;
@@ -121,6 +123,7 @@ public final class Meshgate implements AutoCloseable {
           resources.push(opa);
           managedOpa = Optional.of(opa);
           opaUrl = opa.baseUri();
+          opaRunning = opa::isAlive;
           // Edits under the policies directory are checked (opa check, opa test) and, when
           // valid, activated in the running OPA; the revision follows what OPA serves.
           PolicyReloader reloader = PolicyReloader.start(opa, change ->
@@ -132,7 +135,8 @@ public final class Meshgate implements AutoCloseable {
         }
       }
       resources.push(opaReadiness);
-      OpaRestConfig opaConfig = new OpaRestConfig(opaUrl, config.decisionPath(), config.policyTimeout(), bearerToken);
+      OpaRestConfig opaConfig = new OpaRestConfig(opaUrl, config.decisionPath(), config.policyTimeout(), bearerToken)
+          .withServerRunning(opaRunning);
       PolicyEngine opaEngine = new OpaRestPolicyEngine(opaConfig, revision);
       resources.push(opaEngine);
       // Discovery's product descriptions come from the same OPA, kept per revision like decisions.

@@ -58,6 +58,10 @@ final class OpaHttp implements AutoCloseable {
   }
 
   private HttpResponse<byte[]> send(HttpRequest request) throws Unavailable {
+    if (!config.serverRunning().getAsBoolean()) {
+      throw new Unavailable("the managed OPA is not running, so nothing is asked at " + config.baseUri()
+          + " (another process may listen there now); see the log for why it stopped, and restart Meshgate", null);
+    }
     // The request timeout only covers waiting for the response headers; waiting on the task
     // bounds the whole exchange, body included. Not sendAsync: its future completes through
     // ForkJoinPool.commonPool(), so anything else in the JVM that blocks that pool (one thread

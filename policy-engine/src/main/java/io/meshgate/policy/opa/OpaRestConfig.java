@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
 
 /**
@@ -17,9 +18,13 @@ import java.util.regex.Pattern;
  * @param timeout the bound on connecting and on a whole request, response body included
  * @param bearerToken sent as {@code Authorization: Bearer …} when OPA runs with token
  *     authentication
+ * @param serverRunning asked before every request: whether the OPA meant is running. For a
+ *     managed OPA, its process: once it exited, whatever listens on its loopback port is some
+ *     other process, which must not be asked for decisions. A remote OPA is assumed running.
  */
 public record OpaRestConfig(
-    URI baseUri, String decisionPath, Duration timeout, Optional<String> bearerToken) {
+    URI baseUri, String decisionPath, Duration timeout, Optional<String> bearerToken,
+    BooleanSupplier serverRunning) {
 
   public static final String DEFAULT_DECISION_PATH = "meshgate/decision";
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(2);
@@ -31,6 +36,7 @@ public record OpaRestConfig(
     requireNonNull(decisionPath, "decisionPath is null");
     requireNonNull(timeout, "timeout is null");
     requireNonNull(bearerToken, "bearerToken is null");
+    requireNonNull(serverRunning, "serverRunning is null");
     String scheme = baseUri.getScheme();
     if (scheme == null || !(scheme.equals("http") || scheme.equals("https")) || baseUri.getHost() == null) {
       throw new IllegalArgumentException(
@@ -52,21 +58,31 @@ public record OpaRestConfig(
         });
   }
 
+  /** A remote OPA, assumed running. */
+  public OpaRestConfig(URI baseUri, String decisionPath, Duration timeout, Optional<String> bearerToken) {
+    this(baseUri, decisionPath, timeout, bearerToken, () -> true);
+  }
+
   /** The defaults: decision path {@value #DEFAULT_DECISION_PATH}, 2 s timeout, no token. */
   public static OpaRestConfig of(URI baseUri) {
     return new OpaRestConfig(baseUri, DEFAULT_DECISION_PATH, DEFAULT_TIMEOUT, Optional.empty());
   }
 
   public OpaRestConfig withDecisionPath(String newDecisionPath) {
-    return new OpaRestConfig(baseUri, newDecisionPath, timeout, bearerToken);
+    return new OpaRestConfig(baseUri, newDecisionPath, timeout, bearerToken, serverRunning);
   }
 
   public OpaRestConfig withTimeout(Duration newTimeout) {
-    return new OpaRestConfig(baseUri, decisionPath, newTimeout, bearerToken);
+    return new OpaRestConfig(baseUri, decisionPath, newTimeout, bearerToken, serverRunning);
   }
 
   public OpaRestConfig withBearerToken(String token) {
-    return new OpaRestConfig(baseUri, decisionPath, timeout, Optional.of(token));
+    return new OpaRestConfig(baseUri, decisionPath, timeout, Optional.of(token), serverRunning);
+  }
+
+  /** The same, asking {@code running} before every request (a managed OPA's process). */
+  public OpaRestConfig withServerRunning(BooleanSupplier running) {
+    return new OpaRestConfig(baseUri, decisionPath, timeout, bearerToken, running);
   }
 
   /**

@@ -13,12 +13,17 @@ import io.meshgate.policy.RelationName;
 import io.meshgate.policy.RequestContext;
 import io.meshgate.policy.StatementKind;
 import io.meshgate.policy.Subject;
+import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -88,6 +93,40 @@ class OpaAvailabilityIT {
     assertTrue(timeout.getMessage().contains("did not answer within 500 ms"), timeout.getMessage());
     assertTrue(waited.compareTo(Duration.ofSeconds(3)) < 0, "waited " + waited);
     assertTrue(engine.decide(INPUT).allow(), "OPA answers again once it runs");
+  }
+
+  @Test
+  void aStoppedManagedOpaIsNotAskedAndNeitherIsWhateverTookItsPort() throws Exception {
+    // Whatever listens on a managed OPA's port once it exited is another process: it must not
+    // be asked, let alone answer.
+    OpaRestPolicyEngine managed = new OpaRestPolicyEngine(
+        OpaRestConfig.of(opa.baseUri()).withTimeout(Duration.ofMillis(500)).withServerRunning(opa::isAlive));
+    try {
+      assertTrue(managed.decide(INPUT).allow());
+      int port = opa.baseUri().getPort();
+      opa.stop();
+      AtomicInteger asked = new AtomicInteger();
+      HttpServer impostor = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
+      impostor.createContext("/", exchange -> {
+        asked.incrementAndGet();
+        byte[] body = "{\"result\": {\"allow\": true}}".getBytes(StandardCharsets.UTF_8);
+        exchange.sendResponseHeaders(200, body.length);
+        exchange.getResponseBody().write(body);
+        exchange.close();
+      });
+      impostor.start();
+      try {
+        PolicyEngineException.Unavailable refused =
+            assertThrows(PolicyEngineException.Unavailable.class, () -> managed.decide(INPUT));
+
+        assertEquals(0, asked.get(), "the process on the stopped OPA's port was asked");
+        assertTrue(refused.getMessage().contains("managed OPA is not running"), refused.getMessage());
+      } finally {
+        impostor.stop(0);
+      }
+    } finally {
+      managed.close();
+    }
   }
 
   private static void signal(String signal, long pid) {

@@ -64,7 +64,8 @@ final class ExplainCommand {
         managed = ManagedOpaProcess.start(
             Meshgate.managedOpaBinary(local, RepositoryRoot.find()), local.policiesDirectory(), 0);
         engine = new OpaRestPolicyEngine(
-            new OpaRestConfig(managed.baseUri(), config.decisionPath(), config.policyTimeout(), Optional.empty()),
+            new OpaRestConfig(managed.baseUri(), config.decisionPath(), config.policyTimeout(), Optional.empty())
+                .withServerRunning(managed::isAlive),
             managed::revision);
       }
     }
