@@ -104,6 +104,23 @@ class SessionSettingsIT {
     }
   }
 
+  /**
+   * Allowed settings in startup options (PGOPTIONS, sqlx's and tokio-postgres's options) reach
+   * the backend, and the session resolves unqualified names on the search path they set: the
+   * statement is governed as the backend runs it.
+   */
+  @Test
+  void startupOptionsSetAllowedSettingsAndTheFollowedSearchPath() throws SQLException {
+    try (Connection alice = mesh.connect("alice", "options", "-c search_path=sales -c statement_timeout=7s -c role=postgres");
+        Statement statement = alice.createStatement()) {
+      assertEquals("sales", show(statement, "search_path"));
+      assertEquals("7s", show(statement, "statement_timeout"));
+      assertEquals("none", show(statement, "role"));
+      assertEquals("EU", single(statement, "SELECT string_agg(DISTINCT region, ',') FROM store_transactions"));
+      assertTrue(single(statement, "SELECT min(customer_email) FROM store_transactions").startsWith("xxxx@"));
+    }
+  }
+
   @Test
   void allowedSettingsReachTheBackend() throws SQLException {
     try (Connection alice = mesh.connect("alice"); Statement statement = alice.createStatement()) {

@@ -11,7 +11,8 @@ import java.util.Optional;
  * Which of a client's startup parameters reach the backend: the settings a session may SET,
  * with a value SET may give them ({@link SettingAllowlist#builtIn()}, one list for both), so a
  * startup packet is no way around the list. {@code options} (which can carry {@code -c
- * role=…}) and {@code replication} are no settings and never pass; others are dropped, as
+ * role=…}) and {@code replication} are no settings and never pass (the settings inside
+ * {@code options} arrive here as parameters of their own, {@link StartupOptions}); others are dropped, as
  * PostgreSQL's own defaults then apply. The operator's {@code settings.allowed_extra} is for
  * SET only: a pool that needs such a setting sends it after connecting. The end user is
  * reported in application_name.

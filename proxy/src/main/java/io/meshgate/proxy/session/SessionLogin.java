@@ -120,12 +120,15 @@ final class SessionLogin {
   }
 
   private void startup(FrontendMessage.StartupMessage startup) {
-    String user = startup.parameters().getOrDefault("user", "");
+    // Settings in "options" (PGOPTIONS, sqlx, tokio-postgres) count as startup parameters, so
+    // the encoding check, the search path and the backend's parameters all see them.
+    Map<String, String> parameters = StartupOptions.withOptionSettings(startup.parameters());
+    String user = parameters.getOrDefault("user", "");
     if (user.isEmpty()) {
       steps.fatal(ErrorFields.fatal("28000", "no PostgreSQL user name specified in startup packet"));
       return;
     }
-    Optional<ErrorFields> encoding = BackendSessionParameters.unsupportedClientEncoding(startup.parameters());
+    Optional<ErrorFields> encoding = BackendSessionParameters.unsupportedClientEncoding(parameters);
     if (encoding.isPresent()) {
       steps.fatal(encoding.get());
       return;
@@ -148,7 +151,7 @@ final class SessionLogin {
           .withHint("Connect with TLS (sslmode=require or verify-full); operators: see auth.cleartext_without_tls."));
       return;
     }
-    startupParameters = startup.parameters();
+    startupParameters = parameters;
     searchPath = parseSearchPath(startupParameters.get("search_path"));
     if (UtilityStatements.listsPgCatalogAfterAnotherSchema(searchPath)) {
       steps.fatal(ErrorFields.fatal("42501", UtilityStatements.pgCatalogNotFirst().getMessage()));
