@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -53,6 +54,13 @@ final class BackendTruth implements AutoCloseable {
         }
       }
       return List.copyOf(rows);
+    }
+  }
+
+  /** Runs a statement that returns no rows, such as the DDL a test needs beside the demo data. */
+  void execute(String sql) throws SQLException {
+    try (Statement statement = connection.createStatement()) {
+      statement.execute(sql);
     }
   }
 

@@ -31,7 +31,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The client matrix: real clients (psql, pgbench, psycopg 3, psycopg2, SQLAlchemy, asyncpg,
- * node-postgres) talk to Meshgate in front of the demo data mesh, each in its own way of using
+ * node-postgres, tokio-postgres, sqlx) talk to Meshgate in front of the demo data mesh, each in its own way of using
  * the protocol, and every one of them must get governed results: alice only the EU rows, everyone masked e-mail
  * addresses, and a refusal with SQLSTATE 42501 that leaves the session usable. The clients are
  * the pinned versions that {@code proxy/bin/ensure-test-clients} installs; the expected answers
@@ -386,6 +386,150 @@ class ClientMatrixIT {
     assertEquals("42501", denied.path("extended_code").asText(), denied.toString());
     assertTrue(denied.path("message").asText().contains("weather.stations_raw"), denied.toString());
     assertEquals(aliceStores(), denied.path("stores_after_refusal").asLong(), denied.toString());
+  }
+
+  // ---- Rust: tokio-postgres, sqlx ---------------------------------------------------------
+
+  /**
+   * tokio-postgres (proxy/src/test/clients/rust): every statement prepared under a name with
+   * binary parameters and results, query_typed's unnamed one-round-trip form, a portal read 10
+   * rows per Execute inside a transaction, queries pipelined on one connection (a refusal among
+   * them fails only itself), its typeinfo catalog queries for an enum, an array of it and a
+   * composite, COPY out in text and binary, savepoints, START TRANSACTION with modes, the simple
+   * protocol, and a cancel with a query queued behind the cancelled one.
+   */
+  @Test
+  void tokioPostgresPreparesEverythingPipelinesAndIntrospectsTypesGoverned() throws IOException, SQLException {
+    createRustCustomTypes();
+    JsonNode result = script("alice", List.of(clients.rustClient().toString(), "tokio-postgres"));
+    assertEquals("0.7.18", result.path("version").asText());
+    long aliceTransactions = aliceTransactions();
+    long aliceStores = aliceStores();
+    assertEquals(Map.of(ALICE_REGION, aliceTransactions), longs(result.path("counts_by_region")), result.toString());
+    assertEquals(Map.of(ALICE_REGION, aliceTransactions), longs(result.path("array_parameter")), result.toString());
+
+    JsonNode prepared = result.path("prepared");
+    assertEquals(firstRustRows(), strings(prepared.path("rows")), "binary results: " + prepared);
+    assertMasked(strings(prepared.path("emails")));
+    assertThresholdCounts(result.path("query_raw"));
+    assertThresholdCounts(result.path("query_typed"));
+
+    JsonNode pipelined = result.path("pipelined");
+    assertThresholdCounts(pipelined);
+    assertEquals(aliceStores, pipelined.path("stores").asLong(), pipelined.toString());
+    assertEquals(aliceCustomers(), pipelined.path("customers").asLong(), pipelined.toString());
+    assertRustRefusal(pipelined.path("refused"));
+
+    JsonNode denied = result.path("denied");
+    assertRustRefusal(denied.path("refused"));
+    assertEquals(aliceStores, denied.path("stores_after_refusal").asLong(), denied.toString());
+
+    JsonNode portal = result.path("portal");
+    long aliceCustomers = aliceCustomers();
+    assertEquals(aliceCustomers, portal.path("rows").asLong(), portal.toString());
+    assertTrue(aliceCustomers > 10, "the portal must take several Executes: " + aliceCustomers);
+    assertEquals((aliceCustomers + 9) / 10, portal.path("batches").asLong(), "read 10 rows at a time: " + portal);
+    assertEquals(List.of(ALICE_REGION), strings(portal.path("regions")), portal.toString());
+    assertMasked(strings(portal.path("emails")));
+    assertEquals(backend.rows("SELECT customer_id FROM customers.customers WHERE region = ? ORDER BY customer_id LIMIT 3",
+        ALICE_REGION), strings(portal.path("first")), portal.toString());
+
+    JsonNode typeinfo = result.path("typeinfo");
+    assertEquals(List.of("meshgate_rust_region", "_meshgate_rust_region", "text"), strings(typeinfo.path("types")),
+        typeinfo.toString());
+    assertEquals(List.of("EU", "US", "APAC"), strings(typeinfo.at("/region_kind/enum")), "labels read from pg_enum");
+    assertEquals(List.of("EU", "US", "APAC"), strings(typeinfo.at("/regions_kind/element/enum")), typeinfo.toString());
+    assertEquals(List.of("store_id int4", "region text"), strings(typeinfo.path("composite_fields")),
+        "fields read from pg_attribute");
+    assertEquals(Set.of(ALICE_REGION), Set.copyOf(strings(typeinfo.path("regions"))), typeinfo.toString());
+    assertEquals(Set.of(ALICE_REGION), Set.copyOf(strings(typeinfo.path("region_arrays"))), typeinfo.toString());
+    assertMasked(strings(typeinfo.path("emails")));
+
+    long copied = backend.count(
+        "SELECT count(*) FROM sales.store_transactions WHERE region = ? AND amount > 20", ALICE_REGION);
+    for (JsonNode copy : List.of(result.path("copy_out"), result.at("/copy_out/binary"))) {
+      assertEquals(copied, copy.path("rows").asLong(), copy.toString());
+      assertEquals(List.of(ALICE_REGION), strings(copy.path("regions")), copy.toString());
+      assertMasked(strings(copy.path("emails")));
+    }
+
+    JsonNode savepoint = result.path("savepoint");
+    assertRustRefusal(savepoint.path("refused"));
+    assertEquals(aliceStores, savepoint.path("stores_before").asLong(), savepoint.toString());
+    assertEquals(aliceStores, savepoint.path("stores_after").asLong(), "the transaction went on: " + savepoint);
+    assertEquals("17s", savepoint.path("statement_timeout").asText(), "the savepoint's SET LOCAL was rolled back");
+    assertFalse(Set.of("17s", "19s").contains(savepoint.path("statement_timeout_after_commit").asText()),
+        savepoint.toString());
+    assertEquals("repeatable read", savepoint.path("isolation").asText(), savepoint.toString());
+    assertEquals(aliceStores, savepoint.path("read_only_stores").asLong(), savepoint.toString());
+
+    JsonNode simple = result.path("simple_query");
+    assertEquals(aliceTransactions, simple.path("transactions").asLong(), simple.toString());
+    assertEquals(20, simple.path("emails").size(), simple.toString());
+    assertMasked(strings(simple.path("emails")));
+    assertEquals(List.of("1", "20"), strings(simple.path("completions")), simple.toString());
+    assertRustRefusal(simple.path("refused"));
+
+    JsonNode cancel = result.path("cancel");
+    assertEquals("57014", cancel.at("/refused/sqlstate").asText(), cancel.toString());
+    assertTrue(cancel.path("seconds").asDouble() < 30, cancel.toString());
+    assertEquals(aliceStores, cancel.path("stores_after").asLong(), cancel.toString());
+    assertEquals(aliceCustomers, cancel.path("customers_queued_behind").asLong(), cancel.toString());
+  }
+
+  /**
+   * sqlx from a pool whose connections set search_path and statement_timeout in the startup
+   * packet's options: query_as into a struct, query_scalar, fetch as a stream, a column of a
+   * type sqlx looks up in the catalog, and refusals in and outside a transaction.
+   */
+  @Test
+  void sqlxPoolQueryAsAndStreamingGoverned() throws IOException, SQLException {
+    createRustCustomTypes();
+    JsonNode result = script("alice", List.of(clients.rustClient().toString(), "sqlx"));
+    assertEquals("0.9.0", result.path("version").asText());
+    assertEquals("sales,customers", result.at("/settings/search_path").asText(), result.toString());
+    assertEquals("25s", result.at("/settings/statement_timeout").asText(), result.toString());
+    assertEquals(Map.of(ALICE_REGION, aliceTransactions()), longs(result.path("counts_by_region")),
+        "unqualified names on the options' search path: " + result);
+
+    JsonNode queryAs = result.path("query_as");
+    assertEquals(firstRustRows(), strings(queryAs.path("rows")), queryAs.toString());
+    assertMasked(strings(queryAs.path("emails")));
+    assertThresholdCounts(result.path("prepared"));
+
+    JsonNode fetch = result.path("fetch");
+    assertEquals(aliceCustomers(), fetch.path("rows").asLong(), fetch.toString());
+    assertEquals(List.of(ALICE_REGION), strings(fetch.path("regions")), fetch.toString());
+    assertMasked(strings(fetch.path("emails")));
+
+    JsonNode custom = result.path("custom_type");
+    assertEquals(aliceStores(), custom.path("rows").asLong(), custom.toString());
+    assertEquals(List.of(ALICE_REGION), strings(custom.path("regions")), custom.toString());
+
+    JsonNode denied = result.path("denied");
+    assertRustRefusal(denied.path("refused"));
+    assertRustRefusal(denied.path("in_transaction"));
+    assertEquals("25P02", denied.path("in_failed_transaction").asText(), denied.toString());
+    assertEquals(aliceStores(), denied.path("stores_after_rollback").asLong(), denied.toString());
+  }
+
+  /** Types no client knows, for the Rust client's typeinfo queries; public grants USAGE on them. */
+  private static void createRustCustomTypes() throws SQLException {
+    if (backend.count("SELECT count(*) FROM pg_type WHERE typname = 'meshgate_rust_region'") == 0) {
+      backend.execute("CREATE TYPE public.meshgate_rust_region AS ENUM ('EU', 'US', 'APAC')");
+      backend.execute("CREATE TYPE public.meshgate_rust_store AS (store_id integer, region text)");
+    }
+  }
+
+  /** What the Rust client reads as alice with "amount > 0 ORDER BY transaction_id LIMIT 20". */
+  private static List<String> firstRustRows() throws SQLException {
+    return backend.rows("SELECT transaction_id, store_id, region FROM sales.store_transactions"
+        + " WHERE region = ? AND amount > 0 ORDER BY transaction_id LIMIT 20", ALICE_REGION);
+  }
+
+  private static void assertRustRefusal(JsonNode refused) {
+    assertEquals("42501", refused.path("sqlstate").asText(), refused.toString());
+    assertTrue(refused.path("message").asText().contains("weather.stations_raw"), refused.toString());
   }
 
   // ---- helpers ----------------------------------------------------------------------------
