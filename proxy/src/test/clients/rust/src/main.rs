@@ -26,7 +26,7 @@ use sqlx::Row;
 use tokio_postgres::binary_copy::BinaryCopyOutStream;
 use tokio_postgres::config::TargetSessionAttrs;
 use tokio_postgres::types::{FromSql, Kind, ToSql, Type};
-use tokio_postgres::{Client, Config, IsolationLevel, NoTls, SimpleQueryMessage};
+use tokio_postgres::{Client, Config, GenericClient, IsolationLevel, NoTls, SimpleQueryMessage};
 
 type Outcome<T> = Result<T, Box<dyn Error + Send + Sync>>;
 
@@ -101,6 +101,11 @@ fn describe_kind(kind: &Kind) -> Value {
         Kind::Domain(base) => json!({"domain": base.name()}),
         other => json!(format!("{other:?}")),
     }
+}
+
+/// The one value of a query that returns one row of one column.
+async fn scalar<T: for<'a> FromSql<'a>>(client: &impl GenericClient, sql: &str) -> Outcome<T> {
+    Ok(client.query_one(sql, &[]).await?.try_get::<_, T>(0)?)
 }
 
 async fn tokio_postgres_connect() -> Outcome<Client> {
@@ -255,10 +260,7 @@ async fn tokio_postgres_scenario() -> Outcome<Value> {
             .err()
             .ok_or("weather.stations_raw was not refused")?,
     )?;
-    let stores = client
-        .query_one("SELECT count(*) FROM sales.stores", &[])
-        .await?
-        .get::<_, i64>(0);
+    let stores = scalar::<i64>(&client, "SELECT count(*) FROM sales.stores").await?;
     result.insert(
         "denied".into(),
         json!({"refused": denied, "stores_after_refusal": stores}),
@@ -394,10 +396,7 @@ async fn savepoint(client: &mut Client) -> Outcome<Value> {
     transaction
         .batch_execute("SET LOCAL statement_timeout = '17s'")
         .await?;
-    let stores_before = transaction
-        .query_one("SELECT count(*) FROM sales.stores", &[])
-        .await?
-        .get::<_, i64>(0);
+    let stores_before = scalar::<i64>(&transaction, "SELECT count(*) FROM sales.stores").await?;
     let inside;
     {
         let savepoint = transaction.savepoint("client_matrix_savepoint").await?;
@@ -422,19 +421,10 @@ async fn savepoint(client: &mut Client) -> Outcome<Value> {
         )?;
         savepoint.rollback().await?;
     }
-    let timeout = transaction
-        .query_one("SHOW statement_timeout", &[])
-        .await?
-        .get::<_, String>(0);
-    let stores_after = transaction
-        .query_one("SELECT count(*) FROM sales.stores", &[])
-        .await?
-        .get::<_, i64>(0);
+    let timeout = scalar::<String>(&transaction, "SHOW statement_timeout").await?;
+    let stores_after = scalar::<i64>(&transaction, "SELECT count(*) FROM sales.stores").await?;
     transaction.commit().await?;
-    let after_commit = client
-        .query_one("SHOW statement_timeout", &[])
-        .await?
-        .get::<_, String>(0);
+    let after_commit = scalar::<String>(&*client, "SHOW statement_timeout").await?;
     // START TRANSACTION with modes, as the transaction builder writes it.
     let read_only = client
         .build_transaction()
@@ -443,14 +433,8 @@ async fn savepoint(client: &mut Client) -> Outcome<Value> {
         .deferrable(false)
         .start()
         .await?;
-    let isolation = read_only
-        .query_one("SHOW transaction_isolation", &[])
-        .await?
-        .get::<_, String>(0);
-    let read_only_stores = read_only
-        .query_one("SELECT count(*) FROM sales.stores", &[])
-        .await?
-        .get::<_, i64>(0);
+    let isolation = scalar::<String>(&read_only, "SHOW transaction_isolation").await?;
+    let read_only_stores = scalar::<i64>(&read_only, "SELECT count(*) FROM sales.stores").await?;
     read_only.commit().await?;
     Ok(
         json!({"isolation": isolation, "read_only_stores": read_only_stores, "refused": inside, "stores_before": stores_before, "stores_after": stores_after,
@@ -511,10 +495,7 @@ async fn cancel(client: &Client) -> Outcome<Value> {
         .map_err(|_| "the query was not cancelled within 30 seconds")?
         .err()
         .ok_or("the cancelled query returned rows")?;
-    let stores = client
-        .query_one("SELECT count(*) FROM sales.stores", &[])
-        .await?
-        .get::<_, i64>(0);
+    let stores = scalar::<i64>(client, "SELECT count(*) FROM sales.stores").await?;
     Ok(
         json!({"refused": refusal(error)?, "seconds": elapsed.as_secs_f64(), "stores_after": stores,
         "customers_queued_behind": queued?.get::<_, i64>(0)}),
