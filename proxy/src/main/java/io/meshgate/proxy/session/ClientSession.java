@@ -30,6 +30,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -48,7 +49,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ClientSession extends ChannelInboundHandlerAdapter implements BackendListener {
   private static final Logger LOG = LoggerFactory.getLogger(ClientSession.class);
-  private static final String COPY_IN = StatementKind.COPY_IN.wireName();
   /** invalid_cursor_name: what PostgreSQL says for a portal that does not exist. */
   private static final String PORTAL_INVALID = "34000";
   /** Backend frames held behind a ReadyForQuery before the backend is read no further. */
@@ -352,13 +352,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         becomeReady();
         return;
       }
-      GovernedStatement checked = names.checkExecute(parsed);
-      GovernedStatement governed = checked.isForwarded() && COPY_IN.equals(checked.kind())
-          ? checked.refusedWith(ErrorFields.error("0A000",
-              "COPY ... FROM STDIN through the extended query protocol is not supported by Meshgate; nothing was sent")
-              .withHint("Send COPY FROM STDIN as a simple query, as psql, pgjdbc's CopyManager, psycopg and pg-copy-streams do."),
-              GovernedStatement.Outcome.FAILED)
-          : checked;
+      GovernedStatement governed = names.checkExecute(parsed);
       if (governed.refusal().isPresent()) {
         Expectation.Refusal refusal = refusalPlaceholder(governed.refusal().get());
         batchAudits.add(recordAudit(governed, start, null));
@@ -811,6 +805,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       case 'G' -> {
         // CopyInResponse: the client's copy data may come now
         clientCopying = true;
+        if (head instanceof Expectation.ExecuteResponse) {
+          forgetSyncsSentIntoCopyIn();
+        }
         write(frame);
       }
       case '1', '2', '3', 'n' -> {
@@ -857,6 +854,22 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         write(frame);
       }
       default -> write(frame);
+    }
+  }
+
+  /**
+   * COPY FROM STDIN of the extended protocol (tokio-postgres sends Bind, Execute and Sync, then
+   * the data): PostgreSQL ignores every Sync it reads in copy-in mode, so the Syncs the client
+   * sent behind the Execute, forwarded before this CopyInResponse arrived, get no ReadyForQuery.
+   * Those that come during the copy are passed on without an expectation ({@link #copyIn}); the
+   * first Sync after CopyDone or CopyFail, or after the first other message (which ends the copy
+   * with an error), is answered again.
+   */
+  private void forgetSyncsSentIntoCopyIn() {
+    Iterator<Expectation> queued = expectations.iterator();
+    queued.next(); // the Execute that started the copy
+    while (queued.hasNext() && queued.next() instanceof Expectation.SyncResponse) {
+      queued.remove();
     }
   }
 
