@@ -8,7 +8,7 @@ import java.util.Set;
  * Which built-in functions read which session settings, and what type PostgreSQL gives their
  * results where that decides whether a conversion reads one. The functions that need a reading
  * of their own arguments (date_trunc, to_char, AT TIME ZONE…) are read by {@link
- * SessionIndependence} itself; these are the ones a name is enough to classify.
+ * SessionIndependence} and {@link TimeFunctions}; these are the ones a name is enough to classify.
  */
 final class SettingFunctions {
   /** Numeric functions of numbers: nothing in them reads a setting. */
