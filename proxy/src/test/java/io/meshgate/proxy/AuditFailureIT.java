@@ -6,62 +6,36 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.meshgate.proxy.auth.ScramVerifier;
-import io.meshgate.proxy.auth.UserEntry;
-import io.meshgate.proxy.auth.UsersFile;
-import io.meshgate.proxy.cli.RepositoryRoot;
-import io.meshgate.proxy.config.ConfigLoader;
-import io.meshgate.proxy.demo.DemoBackend;
-import io.meshgate.proxy.demo.DemoDataMesh;
-import io.meshgate.proxy.demo.LocalPostgres;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * An audit log that cannot be written (/dev/full): by default no statement runs without its
  * event (invariant 5); audit.on_failure=serve keeps serving, as an operator may choose.
  */
 class AuditFailureIT {
-  @TempDir static Path work;
-  private static SeededBackend backend;
-
-  @BeforeAll
-  static void startBackend() throws Exception {
-    backend = SeededBackend.start(work);
-  }
-
-  @AfterAll
-  static void stopBackend() {
-    if (backend != null) {
-      backend.close();
-    }
-  }
+  @RegisterExtension
+  static final SeededMesh mesh = SeededMesh.backendOnly();
 
   private static Meshgate start(String onFailure) throws Exception {
     return start(onFailure, Path.of("/dev/full"));
   }
 
   private static Meshgate start(String onFailure, Path auditFile) throws Exception {
-    Properties properties = backend.properties();
+    Properties properties = mesh.backend().properties();
     properties.setProperty("audit.file", auditFile.toString());
     properties.setProperty("audit.fsync", "never");
     properties.setProperty("audit.on_failure", onFailure);
-    return backend.startMeshgate(properties);
+    return mesh.backend().startMeshgate(properties);
   }
 
   private static Connection connect(Meshgate meshgate) throws SQLException {
@@ -111,7 +85,7 @@ class AuditFailureIT {
    */
   @Test
   void preparedStatementsAndOpenCursorsStopWhenTheAuditLogFails() throws Exception {
-    Path fifo = work.resolve("audit-" + System.nanoTime() + ".pipe");
+    Path fifo = mesh.directory().resolve("audit-" + System.nanoTime() + ".pipe");
     assumeTrue(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0, "mkfifo works");
     // The reader drains the pipe without blocking in read(), so the test can close it at once;
     // the writer's next write then fails (EPIPE): a real broken audit log.

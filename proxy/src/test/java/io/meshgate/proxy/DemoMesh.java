@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -16,7 +15,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -145,14 +143,7 @@ public final class DemoMesh implements BeforeAllCallback, AfterAllCallback {
 
   /** A pgjdbc connection as a demo user (password = user name), without TLS. */
   public Connection connect(String user, String... extraProperties) throws SQLException {
-    Properties properties = new Properties();
-    properties.setProperty("user", user);
-    properties.setProperty("password", user);
-    properties.setProperty("sslmode", "disable");
-    for (int i = 0; i < extraProperties.length; i += 2) {
-      properties.setProperty(extraProperties[i], extraProperties[i + 1]);
-    }
-    return DriverManager.getConnection(environment.jdbcUrl(), properties);
+    return DemoLogins.connect(environment.jdbcUrl(), user, extraProperties);
   }
 
   /** The backend itself, as its superuser: the truth to compare governed results with. */

@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Date;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -26,7 +25,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -57,15 +55,8 @@ class ExtendedProtocolIT {
   }
 
   private static Connection connect(String user, String... extra) throws SQLException {
-    Properties properties = new Properties();
-    properties.setProperty("user", user);
-    properties.setProperty("password", user);
-    properties.setProperty("sslmode", "disable");
-    for (int i = 0; i < extra.length; i += 2) {
-      properties.setProperty(extra[i], extra[i + 1]);
-    }
-    return DriverManager.getConnection(
-        "jdbc:postgresql://127.0.0.1:" + demo.meshgate().port() + "/" + demo.backend().database(), properties);
+    return DemoLogins.connect(
+        "jdbc:postgresql://127.0.0.1:" + demo.meshgate().port() + "/" + demo.backend().database(), user, extra);
   }
 
   @Test

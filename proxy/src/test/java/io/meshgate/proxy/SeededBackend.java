@@ -7,13 +7,13 @@ import io.meshgate.proxy.cli.RepositoryRoot;
 import io.meshgate.proxy.config.ConfigLoader;
 import io.meshgate.proxy.demo.DemoBackend;
 import io.meshgate.proxy.demo.DemoDataMesh;
+import io.meshgate.proxy.demo.DemoEnvironment;
 import io.meshgate.proxy.demo.LocalPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 
 /**
@@ -36,11 +36,28 @@ public final class SeededBackend implements AutoCloseable {
 
   public static SeededBackend start(Path directory) throws IOException {
     LocalPostgres postgres = LocalPostgres.start(LocalPostgres.Options.defaults());
-    DemoBackend backend = DemoDataMesh.seed(postgres);
-    Files.writeString(directory.resolve("backend.password"), backend.servicePassword());
-    UsersFile.of(List.of(new UserEntry("carol", ScramVerifier.create("carol", new SecureRandom()),
-        List.of("data_scientists"), Map.of()))).save(directory.resolve("users.json"));
-    return new SeededBackend(directory, postgres, backend);
+    try {
+      DemoBackend backend = DemoDataMesh.seed(postgres);
+      Files.writeString(directory.resolve("backend.password"), backend.servicePassword());
+      SeededBackend seeded = new SeededBackend(directory, postgres, backend);
+      seeded.saveUsers(List.of("carol"));
+      return seeded;
+    } catch (IOException | RuntimeException | Error e) {
+      postgres.close(); // nobody else holds it yet
+      throw e;
+    }
+  }
+
+  /** Writes the users file Meshgate reads: these demo users (password = name), no others. */
+  public void saveUsers(List<String> names) throws IOException {
+    SecureRandom random = new SecureRandom();
+    List<UserEntry> entries = new java.util.ArrayList<>();
+    for (String name : names) {
+      DemoEnvironment.DemoUser user = DemoEnvironment.USERS.stream().filter(demo -> demo.name().equals(name))
+          .findFirst().orElseThrow(() -> new IllegalArgumentException(name + " is no demo user"));
+      entries.add(new UserEntry(name, ScramVerifier.create(user.password(), random), user.groups(), user.attributes()));
+    }
+    UsersFile.of(entries).save(directory.resolve("users.json"));
   }
 
   /** A complete configuration (free port, no metrics, the checkout's policies) to adjust. */
@@ -67,28 +84,16 @@ public final class SeededBackend implements AutoCloseable {
   }
 
   /**
-   * Meshgate serving only the test's own policy: {@code resource}, a Rego file on the test class
-   * path ({@code /policies/<test>/<file>.rego}), copied into this backend's directory.
+   * Copies {@code resource}, a Rego file on the test class path ({@code /policies/<test>/<file>.rego}),
+   * into this backend's {@code policies} directory and returns that directory, for opa.policies.
    */
-  public Meshgate startMeshgateWithPolicy(String resource) throws Exception {
+  public Path copyPolicy(String resource) throws IOException {
     Path policies = Files.createDirectories(directory.resolve("policies"));
     try (java.io.InputStream policy = SeededBackend.class.getResourceAsStream(resource)) {
       Files.copy(java.util.Objects.requireNonNull(policy, resource + " is not on the test class path"),
           policies.resolve(Path.of(resource).getFileName().toString()));
     }
-    Properties properties = properties();
-    properties.setProperty("opa.policies", policies.toString());
-    return startMeshgate(properties);
-  }
-
-  /** Through {@code meshgate} as {@code user} (password = name), in pgjdbc's query {@code mode}. */
-  public static java.sql.Connection connect(Meshgate meshgate, String user, String mode) throws java.sql.SQLException {
-    Properties properties = new Properties();
-    properties.setProperty("user", user);
-    properties.setProperty("password", user);
-    properties.setProperty("sslmode", "disable");
-    properties.setProperty("preferQueryMode", mode);
-    return java.sql.DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + meshgate.port() + "/mesh", properties);
+    return policies;
   }
 
   /** The backend itself, as its superuser: to grant, seed and check what the tests did. */

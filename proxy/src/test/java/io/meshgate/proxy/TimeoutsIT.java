@@ -4,61 +4,30 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.meshgate.proxy.auth.ScramVerifier;
-import io.meshgate.proxy.auth.UserEntry;
-import io.meshgate.proxy.auth.UsersFile;
-import io.meshgate.proxy.cli.RepositoryRoot;
-import io.meshgate.proxy.config.ConfigLoader;
-import io.meshgate.proxy.demo.DemoBackend;
-import io.meshgate.proxy.demo.DemoDataMesh;
-import io.meshgate.proxy.demo.LocalPostgres;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Properties;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** auth.timeout and session.idle_timeout close what would otherwise hold resources forever. */
 class TimeoutsIT {
-  @TempDir static Path work;
-  private static SeededBackend backend;
-  private static Meshgate meshgate;
-
-  @BeforeAll
-  static void start() throws Exception {
-    backend = SeededBackend.start(work);
-    Properties properties = backend.properties();
+  @RegisterExtension
+  static final SeededMesh mesh = SeededMesh.withRepositoryPolicies().properties(properties -> {
     properties.setProperty("auth.timeout", "1s");
     properties.setProperty("session.idle_timeout", "2s");
-    meshgate = backend.startMeshgate(properties);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (backend != null) {
-      backend.close(); // and the Meshgate started on it
-    }
-  }
+  });
 
   @Test
   void aClientThatNeverAuthenticatesIsClosed() throws Exception {
-    try (Socket socket = new Socket("127.0.0.1", meshgate.port())) {
+    try (Socket socket = new Socket("127.0.0.1", mesh.meshgate().port())) {
       socket.setSoTimeout(10_000);
       byte[] body = "user\0carol\0database\0mesh\0\0".getBytes(StandardCharsets.US_ASCII);
       socket.getOutputStream().write(ByteBuffer.allocate(8 + body.length).putInt(8 + body.length).putInt(3 << 16)
@@ -78,16 +47,11 @@ class TimeoutsIT {
 
   @Test
   void anIdleSessionIsClosedAndABusyOneIsNot() throws Exception {
-    Properties properties = new Properties();
-    properties.setProperty("user", "carol");
-    properties.setProperty("password", "carol");
-    properties.setProperty("sslmode", "disable");
-    String url = "jdbc:postgresql://127.0.0.1:" + meshgate.port() + "/mesh";
-    try (Connection busy = DriverManager.getConnection(url, properties); Statement statement = busy.createStatement();
+    try (Connection busy = mesh.connect("carol"); Statement statement = busy.createStatement();
         ResultSet rows = statement.executeQuery("SELECT pg_sleep(3), 1")) {
       assertTrue(rows.next(), "a statement running longer than the idle timeout is not cut");
     }
-    try (Connection idle = DriverManager.getConnection(url, properties)) {
+    try (Connection idle = mesh.connect("carol")) {
       Thread.sleep(3_500);
       SQLException closed = assertThrows(SQLException.class, () -> {
         try (Statement statement = idle.createStatement()) {

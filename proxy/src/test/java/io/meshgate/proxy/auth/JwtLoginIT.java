@@ -8,14 +8,7 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jwt.JWTClaimsSet;
 import io.meshgate.proxy.Meshgate;
-import io.meshgate.proxy.SeededBackend;
-import io.meshgate.proxy.cli.RepositoryRoot;
-import io.meshgate.proxy.config.ConfigLoader;
-import io.meshgate.proxy.demo.DemoBackend;
-import io.meshgate.proxy.demo.DemoDataMesh;
-import io.meshgate.proxy.demo.LocalPostgres;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.meshgate.proxy.SeededMesh;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -25,41 +18,25 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
-import java.util.Optional;
 import java.util.Properties;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * JWT bearer tokens as passwords, end to end: auth.method=password with jwt.* settings, a JWKS
  * file, pgjdbc sending the token; verified claims become the policy subject.
  */
 class JwtLoginIT {
-  @TempDir static Path work;
-  private static SeededBackend backend;
-  private static Meshgate meshgate;
-
-  @BeforeAll
-  static void start() throws Exception {
-    backend = SeededBackend.start(work);
-    TestTokens.writeJwks(work.resolve("jwks.json"), List.of(TestTokens.RSA));
-    Properties properties = backend.properties();
-    properties.setProperty("auth.method", "password");
-    properties.setProperty("auth.cleartext_without_tls", "loopback");
-    properties.setProperty("jwt.issuer", TestTokens.ISSUER);
-    properties.setProperty("jwt.audience", TestTokens.AUDIENCE);
-    properties.setProperty("jwt.jwks", "jwks.json");
-    meshgate = backend.startMeshgate(properties);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (backend != null) {
-      backend.close(); // and the Meshgate started on it
-    }
-  }
+  @RegisterExtension
+  static final SeededMesh mesh = SeededMesh.withRepositoryPolicies()
+      .beforeMeshgate(backend -> TestTokens.writeJwks(backend.directory().resolve("jwks.json"), List.of(TestTokens.RSA)))
+      .properties(properties -> {
+        properties.setProperty("auth.method", "password");
+        properties.setProperty("auth.cleartext_without_tls", "loopback");
+        properties.setProperty("jwt.issuer", TestTokens.ISSUER);
+        properties.setProperty("jwt.audience", TestTokens.AUDIENCE);
+        properties.setProperty("jwt.jwks", "jwks.json");
+      });
 
   private static String token(String subject, Instant expires) {
     Instant now = Instant.now();
@@ -82,7 +59,7 @@ class JwtLoginIT {
     properties.setProperty("user", user);
     properties.setProperty("password", password);
     properties.setProperty("sslmode", "disable");
-    return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + meshgate.port() + "/mesh", properties);
+    return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + mesh.meshgate().port() + "/mesh", properties);
   }
 
   @Test
@@ -113,13 +90,13 @@ class JwtLoginIT {
 
   @Test
   void byDefaultATokenOnAConnectionWithoutTlsIsRefusedEvenFromLoopback() throws Exception {
-    Properties properties = backend.properties();
+    Properties properties = mesh.backend().properties();
     properties.setProperty("auth.method", "password");
     properties.setProperty("jwt.issuer", TestTokens.ISSUER);
     properties.setProperty("jwt.audience", TestTokens.AUDIENCE);
     properties.setProperty("jwt.jwks", "jwks.json");
     properties.setProperty("audit.file", "audit-strict.jsonl");
-    try (Meshgate strict = backend.startMeshgate(properties)) {
+    try (Meshgate strict = mesh.backend().startMeshgate(properties)) {
       Properties connection = new Properties();
       connection.setProperty("user", "alice");
       connection.setProperty("password", token("alice", Instant.now().plus(Duration.ofMinutes(5))));

@@ -8,20 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.meshgate.proxy.Meshgate;
-import io.meshgate.proxy.SeededBackend;
-import io.meshgate.proxy.auth.ScramVerifier;
-import io.meshgate.proxy.auth.UserEntry;
-import io.meshgate.proxy.auth.UsersFile;
+import io.meshgate.proxy.SeededMesh;
 import io.meshgate.proxy.cli.RepositoryRoot;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -29,12 +23,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 import org.postgresql.copy.CopyManager;
@@ -49,56 +41,29 @@ import org.postgresql.copy.CopyManager;
  */
 class CopyFromStdinIT {
   private static final String STORES = "sales.stores";
-  @TempDir static Path work;
-  private static SeededBackend backend;
-  private static Meshgate meshgate;
+  @RegisterExtension
+  static final SeededMesh mesh = SeededMesh.withPolicy("/policies/copy-in/copy_in.rego").users("carol", "alice")
+      .beforeMeshgate(backend -> {
+        try (Connection superuser = backend.backendAsSuperuser(); Statement statement = superuser.createStatement()) {
+          statement.execute("GRANT INSERT ON " + STORES + " TO " + backend.backend().serviceUser());
+        }
+      });
   private static TestClients clients;
 
   @BeforeAll
-  static void start() throws Exception {
-    Path root = RepositoryRoot.find().orElseThrow();
-    clients = TestClients.ensure(root, work);
-    backend = SeededBackend.start(work);
-    UsersFile.of(List.of(
-        new UserEntry("carol", ScramVerifier.create("carol", new SecureRandom()), List.of("data_scientists"), Map.of()),
-        new UserEntry("alice", ScramVerifier.create("alice", new SecureRandom()), List.of("analysts"),
-            Map.of("region", "EU")))).save(work.resolve("users.json"));
-    Path policies = Files.createDirectories(work.resolve("policies"));
-    try (InputStream policy = CopyFromStdinIT.class.getResourceAsStream("/policies/copy-in/copy_in.rego")) {
-      Files.copy(policy, policies.resolve("copy_in.rego"));
-    }
-    try (Connection superuser = backend.backendAsSuperuser(); Statement statement = superuser.createStatement()) {
-      statement.execute("GRANT INSERT ON " + STORES + " TO " + backend.backend().serviceUser());
-    }
-    Properties properties = backend.properties();
-    properties.setProperty("opa.policies", policies.toString());
-    meshgate = backend.startMeshgate(properties);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (backend != null) {
-      backend.close(); // and the Meshgate started on it
-    }
+  static void ensureClients() throws Exception {
+    clients = TestClients.ensure(RepositoryRoot.find().orElseThrow(), mesh.directory());
   }
 
   @BeforeEach
   void removeCopiedStores() throws SQLException {
-    try (Connection superuser = backend.backendAsSuperuser(); Statement statement = superuser.createStatement()) {
+    try (Connection superuser = mesh.backend().backendAsSuperuser(); Statement statement = superuser.createStatement()) {
       statement.execute("DELETE FROM " + STORES + " WHERE store_id >= 100000");
     }
   }
 
-  private static Connection connect(String user) throws SQLException {
-    Properties properties = new Properties();
-    properties.setProperty("user", user);
-    properties.setProperty("password", user);
-    properties.setProperty("sslmode", "disable");
-    return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + meshgate.port() + "/mesh", properties);
-  }
-
   private static long copiedStores() throws SQLException {
-    try (Connection superuser = backend.backendAsSuperuser(); Statement statement = superuser.createStatement();
+    try (Connection superuser = mesh.backend().backendAsSuperuser(); Statement statement = superuser.createStatement();
         ResultSet rows = statement.executeQuery("SELECT count(*) FROM " + STORES + " WHERE store_id >= 100000")) {
       rows.next();
       return rows.getLong(1);
@@ -123,7 +88,7 @@ class CopyFromStdinIT {
 
   @Test
   void pgjdbcCopiesRowsThroughMeshgateInManyChunks() throws Exception {
-    try (Connection carol = connect("carol")) {
+    try (Connection carol = mesh.connect("carol")) {
       CopyManager copy = carol.unwrap(PGConnection.class).getCopyAPI();
       // ~40k rows, well over the 64 kB pgjdbc sends per CopyData message
       long copied = copy.copyIn("COPY " + STORES + " (store_id, zip_code, region) FROM STDIN",
@@ -136,7 +101,7 @@ class CopyFromStdinIT {
 
   @Test
   void copyFailAbortsTheCopyAndNothingIsWritten() throws Exception {
-    try (Connection carol = connect("carol")) {
+    try (Connection carol = mesh.connect("carol")) {
       CopyIn copy = carol.unwrap(PGConnection.class).getCopyAPI()
           .copyIn("COPY " + STORES + " FROM STDIN");
       byte[] rows = storeRows(100000, 10).getBytes(StandardCharsets.UTF_8);
@@ -150,7 +115,7 @@ class CopyFromStdinIT {
 
   @Test
   void badDataEndsTheCopyWithTheBackendsErrorAndTheSessionGoesOn() throws Exception {
-    try (Connection carol = connect("carol")) {
+    try (Connection carol = mesh.connect("carol")) {
       CopyManager copy = carol.unwrap(PGConnection.class).getCopyAPI();
       String rows = storeRows(100000, 5) + "not-a-number\t00000\tEU\n" + storeRows(100005, 20000);
       SQLException error = assertThrows(SQLException.class,
@@ -163,7 +128,7 @@ class CopyFromStdinIT {
 
   @Test
   void aRowFilterOnTheTableRefusesTheCopyBeforeAnyDataIsSent() throws Exception {
-    try (Connection alice = connect("alice")) {
+    try (Connection alice = mesh.connect("alice")) {
       CopyManager copy = alice.unwrap(PGConnection.class).getCopyAPI();
       SQLException refused = assertThrows(SQLException.class,
           () -> copy.copyIn("COPY " + STORES + " FROM STDIN", new StringReader(storeRows(100000, 3))));
@@ -180,7 +145,7 @@ class CopyFromStdinIT {
    */
   @Test
   void pgjdbcStatementCopyFromStdinFailsAndTheSessionGoesOn() throws Exception {
-    try (Connection carol = connect("carol"); Statement statement = carol.createStatement()) {
+    try (Connection carol = mesh.connect("carol"); Statement statement = carol.createStatement()) {
       SQLException failed = assertThrows(SQLException.class,
           () -> statement.execute("COPY " + STORES + " FROM STDIN"));
       assertEquals("57014", failed.getSQLState(), failed.getMessage());
@@ -220,8 +185,8 @@ class CopyFromStdinIT {
 
   private static JsonNode rustCopyIn(String user) throws IOException {
     ClientRun run = ClientRun.start(List.of(clients.rustClient().toString(), "copy-in", "100000"),
-        Map.of("PGHOST", "127.0.0.1", "PGPORT", String.valueOf(meshgate.port()), "PGDATABASE", "mesh",
-            "PGUSER", user, "PGPASSWORD", user), work, Duration.ofSeconds(60));
+        Map.of("PGHOST", "127.0.0.1", "PGPORT", String.valueOf(mesh.meshgate().port()), "PGDATABASE", "mesh",
+            "PGUSER", user, "PGPASSWORD", user), mesh.directory(), Duration.ofSeconds(60));
     assertEquals(0, run.exitCode(), run.describe());
     List<String> lines = run.stdout().lines().filter(line -> !line.isBlank()).toList();
     assertFalse(lines.isEmpty(), run.describe());
@@ -230,13 +195,13 @@ class CopyFromStdinIT {
 
   @Test
   void psqlCopiesInlineDataOfAScript() throws IOException, SQLException {
-    Path script = work.resolve("copy.sql");
+    Path script = mesh.directory().resolve("copy.sql");
     Files.writeString(script, "COPY " + STORES + " (store_id, zip_code, region) FROM STDIN;\n"
         + storeRows(100000, 250) + "\\.\nSELECT 'after copy';\n");
     List<String> command = new ArrayList<>(List.of(clients.psql().toString(), "--no-psqlrc", "--no-align",
         "--tuples-only", "-v", "ON_ERROR_STOP=1", "-f", script.toString()));
-    ClientRun run = ClientRun.start(command, Map.of("PGHOST", "127.0.0.1", "PGPORT", String.valueOf(meshgate.port()),
-        "PGDATABASE", "mesh", "PGUSER", "carol", "PGPASSWORD", "carol", "PGSSLMODE", "disable"), work,
+    ClientRun run = ClientRun.start(command, Map.of("PGHOST", "127.0.0.1", "PGPORT", String.valueOf(mesh.meshgate().port()),
+        "PGDATABASE", "mesh", "PGUSER", "carol", "PGPASSWORD", "carol", "PGSSLMODE", "disable"), mesh.directory(),
         Duration.ofSeconds(60));
     assertEquals(0, run.exitCode(), run.describe());
     assertTrue(run.stdout().contains("COPY 250"), run.describe());

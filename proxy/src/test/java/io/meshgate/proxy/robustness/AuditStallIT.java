@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.meshgate.proxy.Meshgate;
-import io.meshgate.proxy.SeededBackend;
+import io.meshgate.proxy.SeededMesh;
 import java.io.FileInputStream;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -19,12 +19,10 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.Timeout.ThreadMode;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * An audit log that stalls (a disk that hangs; here a pipe whose reader stops reading, so the
@@ -36,25 +34,13 @@ class AuditStallIT {
   private static final int ROWS = 200_000;
   private static final String MARKER = "stalled_rows";
 
-  @TempDir static Path work;
-  private static SeededBackend backend;
-
-  @BeforeAll
-  static void startBackend() throws Exception {
-    backend = SeededBackend.start(work);
-  }
-
-  @AfterAll
-  static void stopBackend() {
-    if (backend != null) {
-      backend.close();
-    }
-  }
+  @RegisterExtension
+  static final SeededMesh mesh = SeededMesh.backendOnly();
 
   @Test
   @Timeout(value = 120, unit = TimeUnit.SECONDS, threadMode = ThreadMode.SEPARATE_THREAD)
   void rowsPipelinedBehindAStalledAuditWaitAtTheBackendAndAllArriveAfterwards() throws Exception {
-    Path fifo = work.resolve("audit.pipe");
+    Path fifo = mesh.directory().resolve("audit.pipe");
     assumeTrue(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0, "mkfifo works");
     AtomicBoolean draining = new AtomicBoolean();
     AtomicBoolean done = new AtomicBoolean();
@@ -72,11 +58,11 @@ class AuditStallIT {
         throw new IllegalStateException(e);
       }
     });
-    Properties properties = backend.properties();
+    Properties properties = mesh.backend().properties();
     properties.setProperty("audit.file", fifo.toString());
     properties.setProperty("audit.fsync", "never");
-    try (Meshgate meshgate = backend.startMeshgate(properties);
-        Connection observer = backend.backendAsSuperuser()) {
+    try (Meshgate meshgate = mesh.backend().startMeshgate(properties);
+        Connection observer = mesh.backend().backendAsSuperuser()) {
       // Fill the pipe until the audit writer blocks: the filler's statement then never completes.
       AtomicLong filled = new AtomicLong();
       Thread filler = Thread.ofPlatform().daemon().start(() -> {
@@ -96,7 +82,7 @@ class AuditStallIT {
       }
 
       try (RawClient client = RawClient.connect(meshgate.port(), Duration.ofSeconds(60))) {
-        client.authenticate("carol", backend.backend().database(), "carol", new SecureRandom());
+        client.authenticate("carol", mesh.backend().backend().database(), "carol", new SecureRandom());
         client.send(FrontendFrames.parse("", "SELECT 1"), FrontendFrames.bind("", "", List.of()),
             FrontendFrames.execute("", 0), FrontendFrames.sync(),
             FrontendFrames.parse("", "SELECT repeat('x', 1000) AS " + MARKER + " FROM generate_series(1, " + ROWS + ")"),

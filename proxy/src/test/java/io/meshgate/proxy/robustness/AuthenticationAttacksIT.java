@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.meshgate.proxy.Meshgate;
-import io.meshgate.proxy.SeededBackend;
+import io.meshgate.proxy.SeededMesh;
 import io.meshgate.proxy.auth.AuthenticationRateLimiter;
 import io.meshgate.proxy.auth.Scram;
 import io.meshgate.proxy.auth.ScramVerifier;
@@ -15,7 +15,6 @@ import io.meshgate.proxy.auth.UserEntry;
 import io.meshgate.proxy.auth.UsersFile;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,10 +23,8 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A client attacking authentication itself, against Meshgate with cleartext passwords (the
@@ -39,38 +36,17 @@ class AuthenticationAttacksIT {
   private static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
   private static final String USER = "carol";
 
-  @TempDir static Path work;
-  private static LeakWatch log;
-  private static SeededBackend backend;
-  private static Meshgate meshgate;
-
-  @BeforeAll
-  static void start() throws Exception {
-    // Before the server starts, so that every line it logs is seen.
-    log = LeakWatch.start();
-    backend = SeededBackend.start(work);
-    Properties properties = backend.properties();
+  @RegisterExtension
+  static final SeededMesh mesh = SeededMesh.withRepositoryPolicies().watchingLeaks().properties(properties -> {
     properties.setProperty("auth.method", "password");
     properties.setProperty("auth.cleartext_without_tls", "loopback");
-    meshgate = backend.startMeshgate(properties);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (backend != null) {
-      backend.close(); // and the Meshgate started on it
-    }
-    if (log != null) {
-      log.assertNoLeaks();
-      log.close();
-    }
-  }
+  });
 
   @Test
   void aClientThatHangsUpBeforeEachAnswerStillUsesUpItsAttempts() throws Exception {
     InetAddress source = InetAddress.getByName("127.0.0.61");
     for (int attempt = 0; attempt < AuthenticationRateLimiter.DEFAULT_MAXIMUM_FAILURES; attempt++) {
-      try (RawClient client = RawClient.connect(source, meshgate.port(), READ_TIMEOUT)) {
+      try (RawClient client = RawClient.connect(source, mesh.meshgate().port(), READ_TIMEOUT)) {
         client.send(FrontendFrames.startup(USER, "mesh"));
         assertEquals(3, client.read().authenticationCode(), "cleartext password requested");
         client.send(FrontendFrames.password("guess-" + attempt));
@@ -84,7 +60,7 @@ class AuthenticationAttacksIT {
     Instant deadline = Instant.now().plusSeconds(10);
     String refusal = "";
     while (Instant.now().isBefore(deadline) && !refusal.contains(TooManyAuthenticationFailuresException.MESSAGE)) {
-      try (RawClient client = RawClient.connect(source, meshgate.port(), READ_TIMEOUT)) {
+      try (RawClient client = RawClient.connect(source, mesh.meshgate().port(), READ_TIMEOUT)) {
         client.authenticate(USER, "mesh", USER, new SecureRandom());
         Thread.sleep(100);
       } catch (RawClient.RefusedException refused) {
@@ -135,7 +111,7 @@ class AuthenticationAttacksIT {
     List<RawClient> waiting = new ArrayList<>();
     try {
       for (int index = 0; index < count; index++) {
-        RawClient client = RawClient.connect(source, meshgate.port(), READ_TIMEOUT);
+        RawClient client = RawClient.connect(source, mesh.meshgate().port(), READ_TIMEOUT);
         waiting.add(client);
         client.send(FrontendFrames.startup(USER, "mesh"));
         assertEquals(3, client.read().authenticationCode(), "cleartext password requested");
@@ -164,9 +140,9 @@ class AuthenticationAttacksIT {
 
   @Test
   void anUnknownSaslMechanismOrAMalformedFirstSaslMessageIsAFailedAttempt() throws Exception {
-    Properties properties = backend.properties(); // auth.method=scram, the default
+    Properties properties = mesh.backend().properties(); // auth.method=scram, the default
     properties.setProperty("audit.file", "audit-sasl.jsonl");
-    try (Meshgate scram = backend.startMeshgate(properties)) {
+    try (Meshgate scram = mesh.backend().startMeshgate(properties)) {
       InetAddress source = InetAddress.getByName("127.0.0.66");
       for (int attempt = 0; attempt < AuthenticationRateLimiter.DEFAULT_MAXIMUM_FAILURES; attempt++) {
         try (RawClient client = RawClient.connect(source, scram.port(), READ_TIMEOUT)) {
@@ -197,11 +173,11 @@ class AuthenticationAttacksIT {
     new SecureRandom().nextBytes(salt);
     byte[] salted = Scram.saltedPassword(USER, salt, 10_000);
     UsersFile.of(List.of(new UserEntry(USER, new ScramVerifier(10_000, salt, Scram.sha256(Scram.clientKey(salted)),
-        Scram.serverKey(salted)), List.of("data_scientists"), Map.of()))).save(work.resolve("users-imported.json"));
-    Properties properties = backend.properties();
+        Scram.serverKey(salted)), List.of("data_scientists"), Map.of()))).save(mesh.directory().resolve("users-imported.json"));
+    Properties properties = mesh.backend().properties();
     properties.setProperty("users.file", "users-imported.json");
     properties.setProperty("audit.file", "audit-scram.jsonl");
-    try (Meshgate scram = backend.startMeshgate(properties)) {
+    try (Meshgate scram = mesh.backend().startMeshgate(properties)) {
       String known = serverFirstMessage(scram, USER);
       String unknown = serverFirstMessage(scram, "nobody");
       assertEquals(iterationsAndSaltLength(known), iterationsAndSaltLength(unknown), known + " / " + unknown);
@@ -237,7 +213,7 @@ class AuthenticationAttacksIT {
   void aUserNameCannotWriteLinesOfItsOwnIntoTheServerLog() throws Exception {
     String forged = "[main] INFO io.meshgate.proxy.session.ClientSession - forged: authenticated user admin";
     String user = "mallory\n" + forged + "\r\u2028" + forged;
-    try (RawClient client = RawClient.connect(InetAddress.getByName("127.0.0.62"), meshgate.port(), READ_TIMEOUT)) {
+    try (RawClient client = RawClient.connect(InetAddress.getByName("127.0.0.62"), mesh.meshgate().port(), READ_TIMEOUT)) {
       client.send(FrontendFrames.startup(user, "mesh"));
       assertEquals(3, client.read().authenticationCode(), "cleartext password requested");
       client.send(FrontendFrames.password("wrong"));
@@ -245,7 +221,7 @@ class AuthenticationAttacksIT {
       assertEquals("28P01", error.sqlState().orElseThrow(), error::toString);
     }
 
-    List<String> lines = log.errorLinesContaining("forged: authenticated user admin");
+    List<String> lines = mesh.leakWatch().errorLinesContaining("forged: authenticated user admin");
     assertFalse(lines.isEmpty(), "the failure is logged with the user name");
     for (String line : lines) {
       assertTrue(line.contains("authentication failed for user \"mallory\\u000a[main]"),

@@ -4,9 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.meshgate.proxy.Meshgate;
-import io.meshgate.proxy.SeededBackend;
+import io.meshgate.proxy.SeededMesh;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -14,12 +13,10 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.Timeout.ThreadMode;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * While a COPY FROM STDIN runs, Meshgate relays the client's CopyData straight to the backend.
@@ -29,31 +26,18 @@ import org.junit.jupiter.api.io.TempDir;
  * sales.stores under the test policy {@code policies/copy-in}.
  */
 class CopyInInterleavingIT {
-  @TempDir static Path work;
-  private static SeededBackend backend;
-  private static Meshgate meshgate;
-
-  @BeforeAll
-  static void start() throws Exception {
-    backend = SeededBackend.start(work);
+  @RegisterExtension
+  static final SeededMesh mesh = SeededMesh.withPolicy("/policies/copy-in/copy_in.rego").beforeMeshgate(backend -> {
     try (Connection superuser = backend.backendAsSuperuser(); Statement statement = superuser.createStatement()) {
       statement.execute("GRANT INSERT ON sales.stores TO " + backend.backend().serviceUser());
     }
-    meshgate = backend.startMeshgateWithPolicy("/policies/copy-in/copy_in.rego");
-  }
-
-  @AfterAll
-  static void stop() {
-    if (backend != null) {
-      backend.close(); // and the Meshgate started on it
-    }
-  }
+  });
 
   @Test
   @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = ThreadMode.SEPARATE_THREAD)
   void aQuerySentDuringCopyAbortsTheCopyAndIsGovernedAfterIt() throws Exception {
-    try (RawClient client = RawClient.connect(meshgate.port(), Duration.ofSeconds(20))) {
-      client.authenticate("carol", backend.backend().database(), "carol", new SecureRandom());
+    try (RawClient client = RawClient.connect(mesh.meshgate().port(), Duration.ofSeconds(20))) {
+      client.authenticate("carol", mesh.backend().backend().database(), "carol", new SecureRandom());
       client.send(FrontendFrames.query("COPY sales.stores (store_id, zip_code, region) FROM STDIN"));
       assertEquals('G', client.read().type(), "CopyInResponse");
       client.send(FrontendFrames.copyData("700001\t00001\tEU\n".getBytes(StandardCharsets.UTF_8)),
@@ -77,7 +61,7 @@ class CopyInInterleavingIT {
   }
 
   private static long storesCopied() throws SQLException {
-    try (Connection superuser = backend.backendAsSuperuser(); Statement statement = superuser.createStatement();
+    try (Connection superuser = mesh.backend().backendAsSuperuser(); Statement statement = superuser.createStatement();
         java.sql.ResultSet rows = statement.executeQuery("SELECT count(*) FROM sales.stores WHERE store_id >= 700000")) {
       rows.next();
       return rows.getLong(1);

@@ -5,14 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.meshgate.proxy.Meshgate;
-import io.meshgate.proxy.SeededBackend;
+import io.meshgate.proxy.SeededMesh;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -21,10 +20,8 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A real Meshgate whose message memory budget (8 MiB) holds one 5 MiB message but not two:
@@ -37,25 +34,11 @@ class MessageBudgetIT {
   private static final int LARGE_TEXT = 5 << 20;
   private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
 
-  @TempDir static Path work;
-  private static SeededBackend backend;
-  private static Meshgate meshgate;
-
-  @BeforeAll
-  static void start() throws Exception {
-    backend = SeededBackend.start(work);
-    Properties properties = backend.properties();
+  @RegisterExtension
+  static final SeededMesh mesh = SeededMesh.withRepositoryPolicies().properties(properties -> {
     properties.setProperty("protocol.max_message_bytes", String.valueOf(6 << 20));
     properties.setProperty("protocol.message_budget_bytes", String.valueOf(BUDGET));
-    meshgate = backend.startMeshgate(properties);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (backend != null) {
-      backend.close(); // and the Meshgate started on it
-    }
-  }
+  });
 
   @Test
   void largeMessagesBeyondTheBudgetAreRefusedWhileTheOthersRunAndTheBudgetComesBack() throws Exception {
@@ -79,7 +62,7 @@ class MessageBudgetIT {
 
       // pgjdbc binding 1 MiB fits beside the held message; binding 4 MiB does not, and its
       // connection goes on.
-      try (Connection carol = connect()) {
+      try (Connection carol = mesh.connect("carol")) {
         assertEquals(1 << 20, length(carol, "y".repeat(1 << 20)));
         SQLException refusal = assertThrows(SQLException.class, () -> length(carol, "z".repeat(4 << 20)));
         assertEquals("53200", refusal.getSQLState(), refusal::getMessage);
@@ -93,12 +76,12 @@ class MessageBudgetIT {
 
     awaitUsedBytes(0);
     assertEquals(refusalsBefore + 2, metric("meshgate_message_budget_refusals_total"));
-    try (Connection newcomer = connect(); Statement statement = newcomer.createStatement();
+    try (Connection newcomer = mesh.connect("carol"); Statement statement = newcomer.createStatement();
         ResultSet rows = statement.executeQuery("SELECT count(*) FROM weather.daily_temperatures")) {
       assertTrue(rows.next() && rows.getLong(1) > 0, "a new session is served");
     }
     // Invariant 5: the refused Bind is audited with the statement it named, refused with 53200.
-    String audit = Files.readString(work.resolve("audit.jsonl"), StandardCharsets.UTF_8);
+    String audit = Files.readString(mesh.directory().resolve("audit.jsonl"), StandardCharsets.UTF_8);
     assertTrue(audit.lines().anyMatch(line -> line.contains("\"53200\"") && line.contains("length")), audit);
   }
 
@@ -153,19 +136,19 @@ class MessageBudgetIT {
   @Test
   void largeCopyDataBeyondTheBudgetAbortsTheCopyWith53200AndTheSessionGoesOn() throws Exception {
     // CopyFromStdinIT's policy: carol may copy into sales.stores unrestricted.
-    Path policies = Files.createDirectories(work.resolve("copy-policies"));
+    Path policies = Files.createDirectories(mesh.directory().resolve("copy-policies"));
     try (InputStream policy = MessageBudgetIT.class.getResourceAsStream("/policies/copy-in/copy_in.rego")) {
       Files.copy(policy, policies.resolve("copy_in.rego"));
     }
-    try (Connection superuser = backend.backendAsSuperuser(); Statement statement = superuser.createStatement()) {
-      statement.execute("GRANT INSERT ON sales.stores TO " + backend.backend().serviceUser());
+    try (Connection superuser = mesh.backend().backendAsSuperuser(); Statement statement = superuser.createStatement()) {
+      statement.execute("GRANT INSERT ON sales.stores TO " + mesh.backend().backend().serviceUser());
     }
-    Properties properties = backend.properties();
+    Properties properties = mesh.backend().properties();
     properties.setProperty("protocol.max_message_bytes", String.valueOf(6 << 20));
     properties.setProperty("protocol.message_budget_bytes", String.valueOf(BUDGET));
     properties.setProperty("opa.policies", policies.toString());
     properties.setProperty("audit.file", "audit-copy.jsonl");
-    try (Meshgate copying = backend.startMeshgate(properties)) {
+    try (Meshgate copying = mesh.backend().startMeshgate(properties)) {
       copyBeyondTheBudget(copying);
       awaitUsedBytes(copying, 0);
     }
@@ -178,13 +161,13 @@ class MessageBudgetIT {
    */
   @Test
   void aMessageTrickledAfterItsHeaderEndsItsSessionAtItsLimitAndTheBudgetComesBack() throws Exception {
-    Properties properties = backend.properties();
+    Properties properties = mesh.backend().properties();
     properties.setProperty("protocol.max_message_bytes", String.valueOf(6 << 20));
     properties.setProperty("protocol.message_budget_bytes", String.valueOf(BUDGET));
     // 100 MiB a second: the limit of a 5 MiB message is the 10 s grace and 50 ms.
     properties.setProperty("protocol.large_message_min_rate", String.valueOf(100 << 20));
     properties.setProperty("audit.file", "audit-trickle.jsonl");
-    try (Meshgate trickled = backend.startMeshgate(properties);
+    try (Meshgate trickled = mesh.backend().startMeshgate(properties);
         RawClient trickler = authenticated(trickled); RawClient other = authenticated(trickled)) {
       byte[] large = query("SELECT 'trickled' AS which -- ", LARGE_TEXT);
       long headerSent = System.nanoTime();
@@ -286,21 +269,13 @@ class MessageBudgetIT {
   }
 
   private static RawClient authenticated() throws Exception {
-    return authenticated(meshgate);
+    return authenticated(mesh.meshgate());
   }
 
   private static RawClient authenticated(Meshgate server) throws Exception {
     RawClient client = RawClient.connect(server.port(), READ_TIMEOUT);
-    client.authenticate("carol", backend.backend().database(), "carol", new SecureRandom());
+    client.authenticate("carol", mesh.backend().backend().database(), "carol", new SecureRandom());
     return client;
-  }
-
-  private static Connection connect() throws SQLException {
-    Properties properties = new Properties();
-    properties.setProperty("user", "carol");
-    properties.setProperty("password", "carol");
-    properties.setProperty("sslmode", "disable");
-    return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + meshgate.port() + "/mesh", properties);
   }
 
   private static long length(Connection connection, String value) throws SQLException {
@@ -325,7 +300,7 @@ class MessageBudgetIT {
   }
 
   private static double metric(String name) {
-    return metric(meshgate, name);
+    return metric(mesh.meshgate(), name);
   }
 
   private static double metric(Meshgate server, String name) {
@@ -335,7 +310,7 @@ class MessageBudgetIT {
 
   /** The budget's bytes in use reach {@code expected} (releases follow writes, so briefly later). */
   private static void awaitUsedBytes(long expected) throws InterruptedException {
-    awaitUsedBytes(meshgate, expected);
+    awaitUsedBytes(mesh.meshgate(), expected);
   }
 
   private static void awaitUsedBytes(Meshgate server, long expected) throws InterruptedException {

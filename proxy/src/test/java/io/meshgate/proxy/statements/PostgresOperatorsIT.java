@@ -7,26 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.meshgate.proxy.Meshgate;
 import io.meshgate.proxy.SeededBackend;
-import io.meshgate.proxy.auth.ScramVerifier;
-import io.meshgate.proxy.auth.UserEntry;
-import io.meshgate.proxy.auth.UsersFile;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.SecureRandom;
+import io.meshgate.proxy.SeededMesh;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -57,47 +46,22 @@ class PostgresOperatorsIT {
         (5, 'EU', '[1, 2, {"vip": true}]', NULL, NULL, NULL, NULL);
       """;
 
-  @TempDir static Path work;
-  private static SeededBackend backend;
-  private static Meshgate meshgate;
+  @RegisterExtension
+  static final SeededMesh mesh = SeededMesh.withPolicy("/policies/postgres-operators/postgres_operators.rego")
+      .users("carol", "alice").beforeMeshgate(PostgresOperatorsIT::createProfiles);
 
-  @BeforeAll
-  static void start() throws Exception {
-    backend = SeededBackend.start(work);
-    UsersFile.of(List.of(
-        new UserEntry("carol", ScramVerifier.create("carol", new SecureRandom()), List.of("data_scientists"), Map.of()),
-        new UserEntry("alice", ScramVerifier.create("alice", new SecureRandom()), List.of("analysts"),
-            Map.of("region", "EU")))).save(work.resolve("users.json"));
-    Path policies = Files.createDirectories(work.resolve("policies"));
-    try (InputStream policy =
-        PostgresOperatorsIT.class.getResourceAsStream("/policies/postgres-operators/postgres_operators.rego")) {
-      Files.copy(policy, policies.resolve("postgres_operators.rego"));
-    }
+  /** docs.profiles, which the test policy governs, readable by Meshgate's service user. */
+  private static void createProfiles(SeededBackend backend) throws SQLException {
     try (Connection superuser = backend.backendAsSuperuser(); Statement statement = superuser.createStatement()) {
       statement.execute(SCHEMA);
       statement.execute("GRANT USAGE ON SCHEMA docs TO " + backend.backend().serviceUser());
       statement.execute("GRANT SELECT ON docs.profiles TO " + backend.backend().serviceUser());
     }
-    Properties properties = backend.properties();
-    properties.setProperty("opa.policies", policies.toString());
-    meshgate = backend.startMeshgate(properties);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (backend != null) {
-      backend.close(); // and the Meshgate started on it
-    }
   }
 
   /** Through Meshgate, in pgjdbc's simple ("simple") or extended ("extended") query mode. */
   private static Connection connect(String user, String mode) throws SQLException {
-    Properties properties = new Properties();
-    properties.setProperty("user", user);
-    properties.setProperty("password", user);
-    properties.setProperty("sslmode", "disable");
-    properties.setProperty("preferQueryMode", mode);
-    return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + meshgate.port() + "/mesh", properties);
+    return mesh.connect(user, "preferQueryMode", mode);
   }
 
   static List<Arguments> carolsStatements() {
@@ -131,7 +95,7 @@ class PostgresOperatorsIT {
   @MethodSource("carolsStatements")
   void unrestrictedAnswersEqualPostgresqlsOwn(String mode, String sql) throws SQLException {
     List<List<String>> direct;
-    try (Connection superuser = backend.backendAsSuperuser()) {
+    try (Connection superuser = mesh.backend().backendAsSuperuser()) {
       direct = rows(superuser, sql);
     }
     assertTrue(direct.size() > 0, "the statement should find rows");
@@ -147,7 +111,7 @@ class PostgresOperatorsIT {
         + " WHERE attributes ->> ? = ? AND tags @> ?::text[] ORDER BY id";
     List<String> parameters = List.of("tier", "vip", "true", "{a}");
     List<List<String>> direct;
-    try (Connection superuser = backend.backendAsSuperuser()) {
+    try (Connection superuser = mesh.backend().backendAsSuperuser()) {
       direct = rows(superuser, sql, parameters);
     }
     assertEquals(List.of(List.of("1", "gold"), List.of("3", "gold")), direct);
@@ -166,7 +130,7 @@ class PostgresOperatorsIT {
     String sql = "SELECT id FROM docs.profiles WHERE attributes @> '{\"vip\": true}' ORDER BY id";
     List<List<String>> everyRegion;
     List<List<String>> europe;
-    try (Connection superuser = backend.backendAsSuperuser()) {
+    try (Connection superuser = mesh.backend().backendAsSuperuser()) {
       everyRegion = rows(superuser, sql);
       europe = rows(superuser, "SELECT id FROM docs.profiles WHERE attributes @> '{\"vip\": true}'"
           + " AND region = 'EU' ORDER BY id");
@@ -198,7 +162,7 @@ class PostgresOperatorsIT {
     String overlap = "SELECT id FROM docs.profiles WHERE tags && ARRAY['a'] ORDER BY id";
     String rawWords = "SELECT id FROM docs.profiles"
         + " WHERE to_tsvector('english', bio) @@ to_tsquery('english', 'gold | hiking | cooking') ORDER BY id";
-    try (Connection superuser = backend.backendAsSuperuser()) {
+    try (Connection superuser = mesh.backend().backendAsSuperuser()) {
       assertEquals(List.of(List.of("1"), List.of("3")), rows(superuser, overlap));
       assertEquals(List.of(List.of("1"), List.of("2"), List.of("3")), rows(superuser, rawWords));
     }

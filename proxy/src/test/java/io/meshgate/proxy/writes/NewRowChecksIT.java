@@ -8,22 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.meshgate.proxy.DemoMesh;
 import io.meshgate.proxy.Meshgate;
 import io.meshgate.proxy.SeededBackend;
-import io.meshgate.proxy.auth.ScramVerifier;
-import io.meshgate.proxy.auth.UserEntry;
-import io.meshgate.proxy.auth.UsersFile;
-import java.nio.file.Path;
-import java.security.SecureRandom;
+import io.meshgate.proxy.SeededMesh;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The check of a new or changed row against the row filters (like PostgreSQL's WITH CHECK,
@@ -39,18 +32,15 @@ import org.junit.jupiter.api.io.TempDir;
  * ({@code src/test/resources/policies/new-row-checks}).
  */
 class NewRowChecksIT {
-  @TempDir static Path work;
-  private static SeededBackend backend;
-  private static Meshgate meshgate;
+  @RegisterExtension
+  static final SeededMesh mesh = SeededMesh.withPolicy("/policies/new-row-checks/new_row_checks.rego").users("alice")
+      .beforeMeshgate(NewRowChecksIT::createTables);
   /** Names that sort differently around 'n' under "C" and under a language's collation. */
   private static final List<String> NAMES = List.of("Zed", "apple", "Mike", "zed", "Nancy", "nancy", "_x", "0");
   private static final List<String> COLLATED_TABLES = List.of("sales.icu_names_structured", "sales.icu_names_expression");
 
-  @BeforeAll
-  static void start() throws Exception {
-    backend = SeededBackend.start(work);
-    UsersFile.of(List.of(new UserEntry("alice", ScramVerifier.create("alice", new SecureRandom()), List.of("analysts"),
-        Map.of("region", "EU")))).save(work.resolve("users.json"));
+  /** sales.regional_notes and the collated tables, writable by Meshgate's service user. */
+  private static void createTables(SeededBackend backend) throws SQLException {
     try (Connection superuser = backend.backendAsSuperuser(); Statement statement = superuser.createStatement()) {
       statement.execute("CREATE TABLE sales.regional_notes (note_id integer PRIMARY KEY, country text NOT NULL,"
           + " body text, region text GENERATED ALWAYS AS"
@@ -65,19 +55,11 @@ class NewRowChecksIT {
         statement.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON " + table + " TO " + backend.backend().serviceUser());
       }
     }
-    meshgate = backend.startMeshgateWithPolicy("/policies/new-row-checks/new_row_checks.rego");
-  }
-
-  @AfterAll
-  static void stop() {
-    if (backend != null) {
-      backend.close(); // and the Meshgate started on it
-    }
   }
 
   @BeforeEach
   void notes() throws SQLException {
-    try (Connection superuser = backend.backendAsSuperuser(); Statement statement = superuser.createStatement()) {
+    try (Connection superuser = mesh.backend().backendAsSuperuser(); Statement statement = superuser.createStatement()) {
       statement.execute("TRUNCATE sales.regional_notes");
       statement.execute("INSERT INTO sales.regional_notes (note_id, country, body) VALUES (1, 'DE', 'a'), (2, 'US', 'b')");
     }
@@ -135,7 +117,7 @@ class NewRowChecksIT {
   @ValueSource(strings = {"simple", "extended"})
   void aNewRowIsComparedUnderTheColumnsCollation(String mode) throws SQLException {
     for (String table : COLLATED_TABLES) {
-      try (Connection superuser = backend.backendAsSuperuser(); Statement statement = superuser.createStatement()) {
+      try (Connection superuser = mesh.backend().backendAsSuperuser(); Statement statement = superuser.createStatement()) {
         statement.execute("TRUNCATE " + table);
       }
       List<String> insideByCollation = new java.util.ArrayList<>();
@@ -193,7 +175,7 @@ class NewRowChecksIT {
   @ValueSource(strings = {"simple", "extended"})
   void defaultInTheValuesOfACheckedInsert(String mode) throws SQLException {
     String table = COLLATED_TABLES.get(0);
-    try (Connection superuser = backend.backendAsSuperuser(); Statement statement = superuser.createStatement()) {
+    try (Connection superuser = mesh.backend().backendAsSuperuser(); Statement statement = superuser.createStatement()) {
       statement.execute("TRUNCATE " + table);
     }
     try (Connection alice = connect(mode); Statement statement = alice.createStatement()) {
@@ -218,7 +200,7 @@ class NewRowChecksIT {
   }
 
   private static boolean collationSays(String table, String name) throws SQLException {
-    try (Connection superuser = backend.backendAsSuperuser(); Statement statement = superuser.createStatement()) {
+    try (Connection superuser = mesh.backend().backendAsSuperuser(); Statement statement = superuser.createStatement()) {
       statement.execute("INSERT INTO " + table + " VALUES (-1, '" + name + "')");
       try (java.sql.ResultSet result = statement.executeQuery("SELECT name < 'n' FROM " + table + " WHERE id = -1")) {
         result.next();
@@ -237,11 +219,11 @@ class NewRowChecksIT {
   }
 
   private static Connection connect(String mode) throws SQLException {
-    return SeededBackend.connect(meshgate, "alice", mode);
+    return mesh.connect("alice", "preferQueryMode", mode);
   }
 
   private static List<List<String>> rows(String sql) throws SQLException {
-    try (Connection superuser = backend.backendAsSuperuser(); Statement statement = superuser.createStatement();
+    try (Connection superuser = mesh.backend().backendAsSuperuser(); Statement statement = superuser.createStatement();
         java.sql.ResultSet result = statement.executeQuery(sql)) {
       List<List<String>> rows = new java.util.ArrayList<>();
       while (result.next()) {

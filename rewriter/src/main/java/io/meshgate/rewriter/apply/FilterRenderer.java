@@ -74,7 +74,7 @@ public final class FilterRenderer {
     boolean instant = PostgresTypes.hasTimeZone(type);
     for (Object value : comparison.values()) {
       if (value instanceof String text
-          && !(instant ? SessionIndependence.ISO_INSTANT : SessionIndependence.ISO_DATE_TIME).matcher(text).matches()) {
+          && !(instant ? LiteralSpellings.ISO_INSTANT : LiteralSpellings.ISO_DATE_TIME).matcher(text).matches()) {
         throw ExpressionValidator.policyError(context, "the value " + (instant
             ? "for " + comparison.column() + " (a timestamp with time zone) must be an ISO 8601 time with"
                 + " its UTC offset, e.g. 2025-01-01T00:00:00Z, or each client's time zone would move it"

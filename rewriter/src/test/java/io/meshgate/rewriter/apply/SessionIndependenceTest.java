@@ -288,17 +288,4 @@ class SessionIndependenceTest {
   void sessionDependentMasksArePolicyErrors(String expression, String column, String problem) {
     assertPolicyError(refusedMask(expression, column), problem);
   }
-
-  @ParameterizedTest
-  @CsvSource(delimiter = '#', quoteCharacter = '"', value = {
-      "text#TEXT", "character varying(20)#TEXT", "integer#PLAIN", "numeric(12,2)#PLAIN",
-      "jsonb#PLAIN", "text[]#PLAIN", "double precision#FLOAT", "real#FLOAT", "bytea#BYTEA",
-      "money#MONEY", "date#DATE", "time(3) without time zone#TIME",
-      "time with time zone#TIME_WITH_TIME_ZONE", "timestamp(6) without time zone#TIMESTAMP",
-      "timestamp with time zone#TIMESTAMP_WITH_TIME_ZONE", "interval day to second#INTERVAL",
-      "date[]#UNKNOWN", "tstzrange#UNKNOWN", "point#UNKNOWN", "\"Mood\"#UNKNOWN",
-      "other.text#UNKNOWN"})
-  void columnTypesAreRead(String typeName, SessionIndependence.ValueType expected) {
-    assertEquals(expected, SessionIndependence.typeOfName(typeName));
-  }
 }
