@@ -331,7 +331,9 @@ class ProtocolAttacksIT {
         String marker = marker(protocol, Departure.RESET).replace("abandoned_", "streaming_");
         // Some 50 GB of rows: still streaming whenever the reset comes.
         String sql = "SELECT repeat('x', 1000) AS " + marker + " FROM generate_series(1, 50000000)";
-        try (RawClient client = connect(Duration.ofSeconds(10))) {
+        // Only a guard against a hang: the first rows come after analysis, a decision and the
+        // backend's start, which a machine busy with other builds has taken over 10 s to give.
+        try (RawClient client = connect(Duration.ofSeconds(60))) {
           client.authenticate(USER, demo.database(), USER, new SecureRandom());
           protocol.send(client, sql);
           long received = 0;
