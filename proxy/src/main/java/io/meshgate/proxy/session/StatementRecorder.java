@@ -56,7 +56,8 @@ final class StatementRecorder {
       StatementExecution execution, AuditTransaction transaction) {
     // An answered statement's event may be written later (at its ReadyForQuery): it ended when
     // the backend answered it.
-    long end = execution != null && execution.answeredNanos() != 0 ? execution.answeredNanos() : System.nanoTime();
+    long now = System.nanoTime();
+    long end = execution != null && execution.answeredNanos() != 0 ? execution.answeredNanos() : now;
     long durationNanos = Math.max(0, end - start);
     services.metrics().stage("total", durationNanos);
     if (execution != null && execution.deniedByPolicy()) {
@@ -71,7 +72,8 @@ final class StatementRecorder {
     }
     try {
       AuditEvent event = auditEvents.of(identity, governed, execution, durationNanos,
-          services.clock().instant(), backendName(), transaction);
+          // the event's time is when the statement ended, so that its start is time - duration
+          services.clock().instant().minusNanos(now - end), backendName(), transaction);
       return services.auditSink().append(event);
     } catch (RuntimeException e) {
       // An event the audit schema rejects is an audit failure like any other: never silent.
