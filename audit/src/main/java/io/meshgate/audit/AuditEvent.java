@@ -41,6 +41,9 @@ import java.util.UUID;
  * @param outcome how the statement ended
  * @param backend where the statement went (or would have gone), e.g. {@code
  *     postgresql://127.0.0.1:5432/mesh}; never with credentials
+ * @param transaction the backend transaction the statement belonged to and what was known of its
+ *     fate when the event was written; {@code null} for events read from lines written before
+ *     Meshgate recorded it (and for events built without it, in tests)
  */
 public record AuditEvent(
     String eventId,
@@ -58,7 +61,8 @@ public record AuditEvent(
     List<AuditRelation> relations,
     AuditDecision decision,
     AuditOutcome outcome,
-    String backend) {
+    String backend,
+    AuditTransaction transaction) {
 
   /** The schema version this record describes; every log line carries it. */
   public static final int SCHEMA_VERSION = 1;
@@ -168,7 +172,15 @@ public record AuditEvent(
         relations,
         decision,
         outcome,
-        backend);
+        backend,
+        null);
+  }
+
+  /** This event with {@code transaction} (which may be null). */
+  public AuditEvent withTransaction(AuditTransaction transaction) {
+    return new AuditEvent(eventId, time, sessionId, user, groups, clientAddress, applicationName,
+        database, statementKind, ddlAction, sql, rewrittenSql, relations, decision, outcome,
+        backend, transaction);
   }
 
   /** A fresh event identifier. */

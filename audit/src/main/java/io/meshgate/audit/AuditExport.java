@@ -52,7 +52,10 @@ public final class AuditExport {
           "policies",
           "sql",
           "rewritten_sql",
-          "ddl_action");
+          "ddl_action",
+          "transaction",
+          "transaction_statement",
+          "transaction_outcome");
 
   private AuditExport() {}
 
@@ -136,7 +139,8 @@ public final class AuditExport {
   }
 
   /** One event as a CSV row, in the order of {@link #CSV_COLUMNS}. */
-  static List<String> csvRow(AuditEvent event) {
+  static List<String> csvRow(AuditEvent event, TransactionOutcome transactionOutcome) {
+    AuditTransaction transaction = event.transaction();
     Set<String> relations = new LinkedHashSet<>();
     event.relations().forEach(relation -> relations.add(relation.relation()));
     AuditOutcome outcome = event.outcome();
@@ -160,27 +164,51 @@ public final class AuditExport {
         event.decision() == null ? "" : String.join(";", event.decision().policies()),
         event.sql(),
         event.rewrittenSql() == null ? "" : event.rewrittenSql(),
-        event.ddlAction() == null ? "" : event.ddlAction());
+        event.ddlAction() == null ? "" : event.ddlAction(),
+        transaction == null ? "" : Long.toString(transaction.ordinal()),
+        transaction == null ? "" : Long.toString(transaction.statement()),
+        transactionOutcome.wireName());
   }
 
   private static long exportCsv(AuditLog log, AuditFilter filter, Writer writer)
       throws IOException {
     CsvWriter csv = new CsvWriter(writer);
     csv.writeRecord(CSV_COLUMNS);
-    return exportMatching(log, filter, (event, line) -> csv.writeRecord(csvRow(event)));
+    return exportMatching(log, filter, true,
+        (event, line, outcome) -> csv.writeRecord(csvRow(event, outcome)));
   }
 
   private static long exportMatching(
       AuditLog log, AuditFilter filter, LoggedEvents.Consumer write) throws IOException {
+    return exportMatching(log, filter, false, (event, line, outcome) -> write.accept(event, line));
+  }
+
+  /**
+   * The second read of the log, when the transaction outcome is wanted (a CSV column, or a
+   * filter): what became of a transaction may be on a line after the statement's.
+   */
+  private static long exportMatching(
+      AuditLog log, AuditFilter filter, boolean outcomeWanted, Resolved write) throws IOException {
+    TransactionOutcomes outcomes = outcomeWanted || filter.transactionOutcome().isPresent()
+        ? TransactionOutcomes.read(log)
+        : null;
     long[] exported = new long[1];
     LoggedEvents.read(
         log,
         (event, line) -> {
-          if (filter.matches(event)) {
-            write.accept(event, line);
+          if (!filter.matchesEvent(event)) {
+            return;
+          }
+          TransactionOutcome outcome = outcomes == null ? TransactionOutcome.UNKNOWN : outcomes.of(event);
+          if (filter.matches(event, outcome)) {
+            write.accept(event, line, outcome);
             exported[0]++;
           }
         });
     return exported[0];
+  }
+
+  private interface Resolved {
+    void accept(AuditEvent event, byte[] line, TransactionOutcome outcome) throws IOException;
   }
 }

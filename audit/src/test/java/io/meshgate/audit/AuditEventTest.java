@@ -170,7 +170,7 @@ class AuditEventTest {
         base.eventId(), base.time(), base.sessionId(), base.user(), base.groups(),
         base.clientAddress(), base.applicationName(), base.database(), kind, ddlAction,
         base.sql(), base.rewrittenSql(), base.relations(), base.decision(), base.outcome(),
-        base.backend());
+        base.backend(), null);
   }
 
   private static AuditEvent withOutcome(

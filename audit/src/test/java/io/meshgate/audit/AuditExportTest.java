@@ -221,18 +221,19 @@ class AuditExportTest {
     String expected =
         "time,event_id,session_id,user,groups,client_address,application_name,database,"
             + "statement_kind,decision,outcome_status,sql_state,rows,bytes,duration_micros,"
-            + "relations,policies,sql,rewritten_sql,ddl_action\r\n"
+            + "relations,policies,sql,rewritten_sql,ddl_action,"
+            + "transaction,transaction_statement,transaction_outcome\r\n"
             // Event 2: denied, so no rewritten SQL; both relations; the SQL quoted; not DDL.
             + "2026-11-20T10:00:00.000000Z," + id(2) + ",session-1,bob,analysts;hr,10.1.2.3,"
             + "psql,mesh,select,deny,denied,42501,0,0,1000,mesh.sales.orders;mesh.hr.employees,"
             + "global.default_deny,"
             + "\"select \"\"name\"\", 'a,b' from hr.employees\nwhere note = 'say \"\"hi\"\"'\","
-            + ",\r\n"
+            + ",,,,unknown\r\n"
             // Event 6: one relation read and written appears once; CR LF kept inside quotes.
             + "2026-11-21T09:00:00.000000Z," + id(6) + ",session-1,bob,analysts,10.1.2.3,"
             + "psql,mesh,select,allow,ok,,2,64,1000,mesh.sales.orders,sales.readers;global.pii,"
             + "\"insert into sales.orders\r\nselect * from staging\","
-            + "\"/* rewritten */ insert into sales.orders\r\nselect * from staging\",\r\n";
+            + "\"/* rewritten */ insert into sales.orders\r\nselect * from staging\",,,,unknown\r\n";
     assertEquals(expected, csv);
   }
 
@@ -244,14 +245,15 @@ class AuditExportTest {
     String expected =
         "time,event_id,session_id,user,groups,client_address,application_name,database,"
             + "statement_kind,decision,outcome_status,sql_state,rows,bytes,duration_micros,"
-            + "relations,policies,sql,rewritten_sql,ddl_action\r\n"
+            + "relations,policies,sql,rewritten_sql,ddl_action,"
+            + "transaction,transaction_statement,transaction_outcome\r\n"
             // Event 5: a DROP TABLE the policy refused still names its action.
             + "2026-11-21T08:30:00.000000Z," + id(5) + ",session-1,alice,analysts,10.1.2.3,"
             + "psql,mesh,ddl,deny,denied,42501,0,0,1000,mesh.hr.employees,global.default_deny,"
-            + "drop table hr.employees,,drop_table\r\n"
+            + "drop table hr.employees,,drop_table,,,unknown\r\n"
             // Event 7: refused before a decision, and not DDL: no action.
             + "2026-11-22T00:00:00.000000Z," + id(7) + ",session-1,alice,analysts,10.1.2.3,"
-            + "psql,mesh,select,none,denied,42601,0,0,1000,,,selec oops,,\r\n";
+            + "psql,mesh,select,none,denied,42601,0,0,1000,,,selec oops,,,,,unknown\r\n";
     assertEquals(expected, csv);
   }
 

@@ -148,6 +148,7 @@ final class EventBuilder {
         relations,
         auditDecision,
         outcome,
-        "postgresql://db:5432/mesh");
+        "postgresql://db:5432/mesh",
+        null);
   }
 }

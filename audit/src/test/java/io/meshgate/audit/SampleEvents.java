@@ -108,7 +108,8 @@ public final class SampleEvents {
             false, List.of("sales: only the sales team may drop its tables"), List.of(), "rev-42"),
         new AuditOutcome(
             AuditOutcome.Status.DENIED, "42501", 0, 0, 95, "permission denied: sales: only ..."),
-        "postgresql://127.0.0.1:5432/mesh");
+        "postgresql://127.0.0.1:5432/mesh",
+        null);
   }
 
   public static AuditEvent utility() {

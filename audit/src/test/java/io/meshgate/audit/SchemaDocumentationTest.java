@@ -35,9 +35,12 @@ class SchemaDocumentationTest {
   /** Events that between them fill every field, and hold null wherever one may be null. */
   private static final List<AuditEvent> SAMPLES =
       List.of(
-          SampleEvents.allowedSelect(),
-          SampleEvents.denied(),
-          SampleEvents.utility(),
+          SampleEvents.allowedSelect()
+              .withTransaction(new AuditTransaction(3, 2, AuditTransaction.State.OPEN, null)),
+          SampleEvents.denied()
+              .withTransaction(new AuditTransaction(1, 1, AuditTransaction.State.ROLLED_BACK, null)),
+          SampleEvents.utility()
+              .withTransaction(new AuditTransaction(3, 5, AuditTransaction.State.OPEN, 3L)),
           SampleEvents.deniedDdl(),
           new AuditEvent(
               AuditEvent.randomEventId(),
@@ -67,7 +70,7 @@ class SchemaDocumentationTest {
   @Test
   void everyLevelHasExactlyTheDocumentedFieldsInOrder() throws IOException {
     Map<String, Map<String, String>> documented = documentedTables();
-    assertEquals(List.of(TOP_LEVEL, "relations[]", "decision", "outcome"),
+    assertEquals(List.of(TOP_LEVEL, "relations[]", "decision", "outcome", "transaction"),
         List.copyOf(documented.keySet()), "the tables of the schema section");
     for (AuditEvent sample : SAMPLES) {
       JsonNode line = line(sample);
@@ -79,6 +82,9 @@ class SchemaDocumentationTest {
         assertEquals(List.copyOf(documented.get("decision").keySet()), names(line.get("decision")));
       }
       assertEquals(List.copyOf(documented.get("outcome").keySet()), names(line.get("outcome")));
+      if (!line.get("transaction").isNull()) {
+        assertEquals(List.copyOf(documented.get("transaction").keySet()), names(line.get("transaction")));
+      }
     }
   }
 
@@ -96,6 +102,9 @@ class SchemaDocumentationTest {
         checkTypes(documented.get("decision"), line.get("decision"), "decision.", seenNull);
       }
       checkTypes(documented.get("outcome"), line.get("outcome"), "outcome.", seenNull);
+      if (!line.get("transaction").isNull()) {
+        checkTypes(documented.get("transaction"), line.get("transaction"), "transaction.", seenNull);
+      }
     }
     // The samples cover each nullable field's null, so a field documented nullable by mistake
     // (or one whose null the writer stopped emitting) shows up here.
@@ -126,6 +135,7 @@ class SchemaDocumentationTest {
     return switch (type) {
       case "integer", "integer ≥ 0" ->
           value.isIntegralNumber() && (type.equals("integer") || value.longValue() >= 0);
+      case "integer ≥ 1" -> value.isIntegralNumber() && value.longValue() >= 1;
       case "string" -> value.isTextual();
       case "boolean" -> value.isBoolean();
       case "object" -> value.isObject();

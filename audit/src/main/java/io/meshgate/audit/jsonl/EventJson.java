@@ -8,6 +8,7 @@ import io.meshgate.audit.AuditDecision;
 import io.meshgate.audit.AuditEvent;
 import io.meshgate.audit.AuditOutcome;
 import io.meshgate.audit.AuditRelation;
+import io.meshgate.audit.AuditTransaction;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -56,7 +57,26 @@ public final class EventJson {
     writeStatementFields(json, event);
     writePolicyFields(json, event);
     writeOutcome(json, event.outcome());
+    writeTransaction(json, event.transaction());
     json.writeStringField("backend", event.backend());
+  }
+
+  /** {@code transaction}: an object, or {@code null} for an event built without one. */
+  static void writeTransaction(JsonGenerator json, AuditTransaction transaction) throws IOException {
+    if (transaction == null) {
+      json.writeNullField("transaction");
+      return;
+    }
+    json.writeObjectFieldStart("transaction");
+    json.writeNumberField("ordinal", transaction.ordinal());
+    json.writeNumberField("statement", transaction.statement());
+    json.writeStringField("state", transaction.state().wireName());
+    if (transaction.undoneFrom() == null) {
+      json.writeNullField("undone_from");
+    } else {
+      json.writeNumberField("undone_from", transaction.undoneFrom());
+    }
+    json.writeEndObject();
   }
 
   /**
@@ -101,7 +121,7 @@ public final class EventJson {
    * Reads an event back from a line's JSON object. Fields this version does not know are
    * ignored (version 1 only grows additively); every field it knows must be present, except
    * those added within version 1, which lines written before them lack ({@code ddl_action},
-   * {@code row_filter_policies}, {@code mask_policies}).
+   * {@code row_filter_policies}, {@code mask_policies}, {@code transaction}).
    *
    * @throws IllegalArgumentException naming the first field that is missing or wrong
    */
@@ -132,7 +152,36 @@ public final class EventJson {
         relations,
         decision.isNull() ? null : readDecision(decision),
         readOutcome(object(line, "outcome")),
-        text(line, "backend"));
+        text(line, "backend"),
+        transaction(line));
+  }
+
+  /**
+   * {@code transaction}, or null. Lines written before Meshgate recorded it lack the field:
+   * what became of their transactions is unknown.
+   */
+  private static AuditTransaction transaction(JsonNode line) {
+    JsonNode transaction = line.get("transaction");
+    if (transaction == null || transaction.isNull()) {
+      return null;
+    }
+    if (!transaction.isObject()) {
+      throw new IllegalArgumentException("field transaction must be an object or null");
+    }
+    JsonNode undoneFrom = required(transaction, "undone_from");
+    Long undone = null;
+    if (!undoneFrom.isNull()) {
+      undone = count(transaction, "undone_from");
+    }
+    try {
+      return new AuditTransaction(
+          count(transaction, "ordinal"),
+          count(transaction, "statement"),
+          AuditTransaction.State.fromWireName(text(transaction, "state")),
+          undone);
+    } catch (IllegalArgumentException wrong) {
+      throw new IllegalArgumentException("field transaction: " + wrong.getMessage());
+    }
   }
 
   /**

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import io.meshgate.audit.AuditEvent;
 import io.meshgate.audit.AuditOutcome;
+import io.meshgate.audit.AuditTransaction;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -74,9 +75,29 @@ final class FieldsEncoder {
     out.ascii(",\"duration_micros\":").number(outcome.durationMicros());
     out.ascii(",\"message\":");
     string(out, outcome.message());
-    out.ascii("},\"backend\":");
+    out.ascii("}");
+    transaction(out, event.transaction());
+    out.ascii(",\"backend\":");
     string(out, event.backend());
     return out.toByteArray();
+  }
+
+  /** {@code transaction}: numbers and one of four ASCII words, so always written by hand. */
+  private static void transaction(Bytes out, AuditTransaction transaction) {
+    if (transaction == null) {
+      out.ascii(",\"transaction\":null");
+      return;
+    }
+    out.ascii(",\"transaction\":{\"ordinal\":").number(transaction.ordinal());
+    out.ascii(",\"statement\":").number(transaction.statement());
+    out.ascii(",\"state\":\"").ascii(transaction.state().wireName());
+    out.ascii("\",\"undone_from\":");
+    if (transaction.undoneFrom() == null) {
+      out.ascii("null");
+    } else {
+      out.number(transaction.undoneFrom());
+    }
+    out.ascii("}");
   }
 
   private static byte[] statementFields(AuditEvent event) {

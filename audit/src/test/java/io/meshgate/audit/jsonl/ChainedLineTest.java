@@ -34,8 +34,8 @@ class ChainedLineTest {
         List.of(
             "schema_version", "seq", "prev_hash", "event_id", "time", "session_id", "user",
             "groups", "client_address", "application_name", "database", "statement_kind",
-            "ddl_action", "sql", "rewritten_sql", "relations", "decision", "outcome", "backend",
-            "hash"),
+            "ddl_action", "sql", "rewritten_sql", "relations", "decision", "outcome", "transaction",
+            "backend", "hash"),
         names(line));
     assertEquals(
         List.of(

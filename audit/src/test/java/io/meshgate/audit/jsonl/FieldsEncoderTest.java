@@ -10,11 +10,13 @@ import io.meshgate.audit.AuditDecision;
 import io.meshgate.audit.AuditEvent;
 import io.meshgate.audit.AuditOutcome;
 import io.meshgate.audit.AuditRelation;
+import io.meshgate.audit.AuditTransaction;
 import io.meshgate.audit.SampleEvents;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -87,12 +89,23 @@ class FieldsEncoderTest {
       AuditEvent other = new AuditEvent(UUID.randomUUID().toString(), drop.time(), drop.sessionId(), drop.user(),
           drop.groups(), drop.clientAddress(), drop.applicationName(), drop.database(), drop.statementKind(),
           action, drop.sql(), drop.rewrittenSql(), drop.relations(), drop.decision(), drop.outcome(),
-          drop.backend());
+          drop.backend(), null);
       assertSameAsJackson(other);
       String fields = new String(FieldsEncoder.encode(other), StandardCharsets.UTF_8);
       String expected = action == null ? "\"ddl_action\":null" : "\"ddl_action\":\"" + action + "\"";
       assertEquals(1, fields.split(java.util.regex.Pattern.quote(expected), -1).length - 1, fields);
     }
+  }
+
+  @Test
+  void spellsEveryTransactionStateAndBothUndoneFromsAsJacksonDoes() throws Exception {
+    for (AuditTransaction.State state : AuditTransaction.State.values()) {
+      for (Long undoneFrom : Arrays.asList(null, 1L, 41L)) {
+        assertSameAsJackson(SampleEvents.allowedSelect().withTransaction(
+            new AuditTransaction(Long.MAX_VALUE / 3, 42, state, undoneFrom)));
+      }
+    }
+    assertSameAsJackson(SampleEvents.allowedSelect().withTransaction(null));
   }
 
   @Test
@@ -135,7 +148,8 @@ class FieldsEncoderTest {
         Instant.ofEpochSecond(random.nextLong(253_402_300_799L), random.nextInt(1_000_000_000)),
         nonEmpty(random), nonEmpty(random), List.of(pick(random), pick(random)), nonEmpty(random), pick(random),
         nonEmpty(random), kind, ddlAction, pick(random) + pick(random),
-        denied || random.nextBoolean() ? null : pick(random), relations, decision, outcome, nonEmpty(random));
+        denied || random.nextBoolean() ? null : pick(random), relations, decision, outcome, nonEmpty(random),
+        null);
   }
 
   private static String pick(Random random) {

@@ -3,7 +3,9 @@ package io.meshgate.proxy.cli;
 import io.meshgate.audit.AuditExport;
 import io.meshgate.audit.AuditFilter;
 import io.meshgate.audit.AuditLog;
+import io.meshgate.audit.AuditOutcome;
 import io.meshgate.audit.DecisionKind;
+import io.meshgate.audit.TransactionOutcome;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -18,15 +20,17 @@ import java.util.Set;
 
 /**
  * {@code meshgate audit export --file F [--from T] [--to T] [--user U] [--relation R] [--decision
- * allow|deny|none] --format jsonl|csv [--output FILE]}: streams the matching events, in chain
- * order, to standard output or a file.
+ * allow|deny|none] [--outcome ok|denied|failed|cancelled] [--transaction-outcome
+ * committed|rolled_back|unknown] --format jsonl|csv [--output FILE]}: streams the matching events,
+ * in chain order, to standard output or a file.
  */
 final class AuditExportCommand {
   private AuditExportCommand() {}
 
   static int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
     CommandOptions options = CommandOptions.parse(args,
-        Set.of("--file", "--from", "--to", "--user", "--relation", "--decision", "--format", "--output"), Set.of());
+        Set.of("--file", "--from", "--to", "--user", "--relation", "--decision", "--outcome", "--transaction-outcome",
+            "--format", "--output"), Set.of());
     String file = options.required("--file", "audit export");
     AuditExport.Format format = format(options.required("--format", "audit export"));
     AuditFilter filter = filter(options);
@@ -78,7 +82,29 @@ final class AuditExportCommand {
         throw new MeshgateCommand.UsageException(e.getMessage());
       }
     }
+    if (options.value("--outcome").isPresent()) {
+      filter = filter.withOutcome(outcome(options.value("--outcome").orElseThrow()));
+    }
+    if (options.value("--transaction-outcome").isPresent()) {
+      try {
+        filter = filter.withTransactionOutcome(
+            TransactionOutcome.fromWireName(options.value("--transaction-outcome").orElseThrow()));
+      } catch (IllegalArgumentException e) {
+        throw new MeshgateCommand.UsageException("--transaction-outcome: " + e.getMessage());
+      }
+    }
     return filter;
+  }
+
+  /** {@code outcome.status} as the log spells it. */
+  private static AuditOutcome.Status outcome(String value) throws MeshgateCommand.UsageException {
+    for (AuditOutcome.Status status : AuditOutcome.Status.values()) {
+      if (status.wireName().equals(value)) {
+        return status;
+      }
+    }
+    throw new MeshgateCommand.UsageException(
+        "--outcome must be ok, denied, failed or cancelled (outcome.status), not '" + value + "'");
   }
 
   /** Replacing a file of the log with its own export would destroy the evidence. */

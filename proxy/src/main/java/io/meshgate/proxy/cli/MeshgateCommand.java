@@ -18,9 +18,14 @@ public final class MeshgateCommand {
                                              check the audit log's hash chain through all its files;
                                              exit 0 intact, 1 broken (prints the first broken line)
         audit export --file FILE --format jsonl|csv [--from T] [--to T] [--user U]
-                     [--relation CATALOG.SCHEMA.TABLE] [--decision allow|deny|none] [--output FILE]
+                     [--relation CATALOG.SCHEMA.TABLE] [--decision allow|deny|none]
+                     [--outcome ok|denied|failed|cancelled] [--transaction-outcome committed|rolled_back|unknown]
+                     [--output FILE]
                                              the matching events in chain order; T is RFC 3339
-                                             (2026-11-21T10:15:00Z) or a date; --from inclusive, --to exclusive
+                                             (2026-11-21T10:15:00Z) or a date; --from inclusive, --to exclusive;
+                                             --outcome denied also finds writes the row filters refused
+                                             (their decision allowed them); writes that took effect:
+                                             --outcome ok --transaction-outcome committed
         audit usage --file FILE [--file FILE]... [--domain D] [--format text|csv]
                                              queries, users, denials, latency per relation and day
         explain --config FILE --user NAME --sql SQL [--group G]... [--attribute KEY=VALUE]... [--search-path S,…]

@@ -42,7 +42,9 @@ public final class ProxyMetrics {
 
   public ProxyMetrics(CollectorRegistry registry) {
     this.registry = registry;
-    statements = Counter.build("meshgate_statements_total", "Statements by kind and outcome.")
+    statements = Counter.build("meshgate_statements_total",
+            "Statements by kind and outcome: allowed, passthrough, denied (by policy, including a write whose"
+                + " new row the row filters refused while it ran) or failed.")
         .labelNames("kind", "outcome")
         .register(registry);
     stageSeconds = Histogram.build("meshgate_statement_stage_seconds",
@@ -62,7 +64,8 @@ public final class ProxyMetrics {
             "Audit events that could not be written.")
         .register(registry);
     relationQueries = Counter.build("meshgate_relation_queries_total",
-            "Statements per data product (relation) and decision.")
+            "Statements per data product (relation) and decision: allowed or denied (including a write whose"
+                + " new row the row filters refused while it ran).")
         .labelNames("relation", "decision")
         .register(registry);
     Counter governed = Counter.build("meshgate_governed_messages_total",

@@ -4,6 +4,7 @@ import io.meshgate.audit.AuditDecision;
 import io.meshgate.audit.AuditEvent;
 import io.meshgate.audit.AuditOutcome;
 import io.meshgate.audit.AuditRelation;
+import io.meshgate.audit.AuditTransaction;
 import io.meshgate.policy.ColumnMask;
 import io.meshgate.policy.DdlAction;
 import io.meshgate.policy.Decision;
@@ -19,6 +20,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
@@ -26,6 +28,9 @@ import java.util.stream.Collectors;
 final class AuditEvents {
   /** PostgreSQL's query_canceled. */
   private static final String QUERY_CANCELED = "57014";
+  /** PostgreSQL's connection_failure. */
+  private static final String CONNECTION_FAILURE = "08006";
+  private static final String UTILITY = "utility";
 
   /**
    * Each action's contract spelling, one string per action: the audit log's encoder reuses a
@@ -43,8 +48,23 @@ final class AuditEvents {
       StatementExecution execution,
       long durationNanos,
       Instant time,
-      String backend) {
-    return of(identity, governed, StatementParts.of(governed), execution, durationNanos, time, backend);
+      String backend,
+      AuditTransaction transaction) {
+    return of(identity, governed, StatementParts.of(governed), execution, durationNanos, time, backend, transaction);
+  }
+
+  /**
+   * The event of a session that ended idle in a transaction block: no SQL (the client sent
+   * none), kind {@code utility}, failed with 08006, and the transaction rolled back.
+   */
+  static AuditEvent transactionEndedWithSession(SessionIdentity identity, Instant time, String backend,
+      AuditTransaction transaction) {
+    GovernedStatement noStatement = new GovernedStatement("", Optional.empty(),
+        Optional.of(ErrorFields.error(CONNECTION_FAILURE,
+            "the session ended inside a transaction; the backend rolled the transaction back")),
+        GovernedStatement.Outcome.FAILED, UTILITY, List.of(), Optional.empty(), "unknown",
+        new GovernedStatement.StageTimings(0, 0, 0));
+    return of(identity, noStatement, null, 0, time, backend, transaction);
   }
 
   private static AuditEvent of(
@@ -54,7 +74,8 @@ final class AuditEvents {
       StatementExecution execution,
       long durationNanos,
       Instant time,
-      String backend) {
+      String backend,
+      AuditTransaction transaction) {
     return new AuditEvent(
         UUID.randomUUID().toString(),
         time,
@@ -71,7 +92,8 @@ final class AuditEvents {
         parts.relations(),
         parts.decision(),
         outcome(governed, execution, durationNanos / 1_000),
-        backend);
+        backend,
+        transaction);
   }
 
   /**
@@ -112,7 +134,8 @@ final class AuditEvents {
         StatementExecution execution,
         long durationNanos,
         Instant time,
-        String backend) {
+        String backend,
+        AuditTransaction transaction) {
       List<RelationAccess> relations = governed.relations();
       Decision decision = governed.decision().orElse(null);
       String revision = governed.policyRevision();
@@ -124,7 +147,7 @@ final class AuditEvents {
         entry = new Known(relations, decision, revision, StatementParts.of(governed));
         known[slot] = entry;
       }
-      return AuditEvents.of(identity, governed, entry.parts, execution, durationNanos, time, backend);
+      return AuditEvents.of(identity, governed, entry.parts, execution, durationNanos, time, backend, transaction);
     }
 
     private record Known(List<RelationAccess> relations, Decision decision, String revision, StatementParts parts) {}

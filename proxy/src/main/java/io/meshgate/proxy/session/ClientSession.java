@@ -91,6 +91,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   private final SessionNames names = new SessionNames();
   /** Stage timings, counters and the audit event of each statement. */
   private final StatementRecorder recorder;
+  /** Which backend transaction each statement ran in; its events wait here for their ReadyForQuery. */
+  private final SessionTransactions transactions = new SessionTransactions();
   /** Audit appends since the last ReadyForQuery; the next one waits for them. */
   private final List<CompletableFuture<Void>> batchAudits = new ArrayList<>();
   /**
@@ -326,14 +328,16 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       List<StatementExecution> executions = new ArrayList<>();
       Optional<Expectation.Refusal> refusal = message.refusal().map(this::refusalPlaceholder);
       if (refusal.isPresent()) {
-        message.statements().forEach(governed -> batchAudits.add(recordAudit(governed, start, null)));
+        message.statements().forEach(governed -> transactions.sent(governed, start, null));
         backend.sendQuery(refusal.get().marker());
       } else {
         long forwarded = System.nanoTime();
         message.statements().forEach(governed -> executions.add(new StatementExecution(governed, start, forwarded)));
+        executions.forEach(execution -> transactions.sent(execution.governed(), start, execution));
         backend.sendQuery(SimpleQueryStatements.joined(message.statements()));
         message.statements().forEach(this::followSearchPath);
       }
+      transactions.cycleSent();
       expectations.add(new Expectation.SimpleQueryResponse(new SimpleQueryExecutions(executions), refusal));
       // Reading resumes when the backend's ReadyForQuery has been passed on.
       state = State.SIMPLE_QUERY;
@@ -355,7 +359,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       GovernedStatement governed = names.checkExecute(parsed);
       if (governed.refusal().isPresent()) {
         Expectation.Refusal refusal = refusalPlaceholder(governed.refusal().get());
-        batchAudits.add(recordAudit(governed, start, null));
+        transactions.sent(governed, start, null);
         backend.writeParse(parse.statementName(), refusal.marker(), List.of());
         expectations.add(new Expectation.ParseResponse(Optional.of(refusal), parse.statementName(),
             names.parseRefused(parse.statementName())));
@@ -408,15 +412,17 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         Optional<ErrorFields> noAudit = auditRefusal();
         if (noAudit.isPresent()) {
           // A portal bound before the audit log failed (a cursor fetched in parts) runs no further.
-          batchAudits.add(recordAudit(governed.refusedWith(noAudit.get(), GovernedStatement.Outcome.FAILED),
-              System.nanoTime(), null));
+          transactions.sent(governed.refusedWith(noAudit.get(), GovernedStatement.Outcome.FAILED),
+              System.nanoTime(), null);
           execute.frame().release();
           refuseAtBackend(noAudit.get());
           return;
         }
         followSearchPath(governed);
         long now = System.nanoTime();
-        expectations.add(new Expectation.ExecuteResponse(new StatementExecution(governed, now, now)));
+        StatementExecution execution = new StatementExecution(governed, now, now);
+        transactions.sent(governed, now, execution);
+        expectations.add(new Expectation.ExecuteResponse(execution));
       }
       case FrontendMessage.Describe describe -> expectations.add(new Expectation.DescribeResponse(describe.target() == 'S'));
       case FrontendMessage.Close close -> {
@@ -430,6 +436,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       case FrontendMessage.Sync sync -> {
         discardUntilSync = false;
         expectations.add(new Expectation.SyncResponse());
+        transactions.cycleSent();
       }
       case FrontendMessage.Flush flush -> {
         // Nothing to expect: the backend just sends what it has.
@@ -529,7 +536,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     GovernedStatement refused = names.statement(statementName)
         .map(named -> named.refusedWith(error, GovernedStatement.Outcome.FAILED))
         .orElseGet(() -> refusedMessage(error));
-    batchAudits.add(recordAudit(refused, System.nanoTime(), null));
+    transactions.sent(refused, System.nanoTime(), null);
     refuseAtBackend(error);
     names.portalClosed(portalName);
   }
@@ -548,9 +555,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         if (discardUntilSync) {
           return; // ignored after an extended-protocol error, as startQuery ignores it
         }
-        batchAudits.add(recordAudit(refusedMessage(error), System.nanoTime(), null));
+        transactions.sent(refusedMessage(error), System.nanoTime(), null);
         Expectation.Refusal refusal = refusalPlaceholder(error);
         backend.sendQuery(refusal.marker());
+        transactions.cycleSent();
         expectations.add(new Expectation.SimpleQueryResponse(new SimpleQueryExecutions(List.of()), Optional.of(refusal)));
         state = State.SIMPLE_QUERY;
       }
@@ -562,7 +570,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         if (tooLarge.type() == 'B' && leadingNames.size() == 2) {
           refuseBind(leadingNames.get(0), leadingNames.get(1), error);
         } else {
-          batchAudits.add(recordAudit(refusedMessage(error), System.nanoTime(), null));
+          transactions.sent(refusedMessage(error), System.nanoTime(), null);
           refuseAtBackend(error);
         }
       }
@@ -618,7 +626,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     ErrorFields error = ErrorFields.error(PORTAL_INVALID, "portal \"" + execute.portalName()
             + "\" was not created by a Bind through Meshgate; nothing was executed")
         .withHint("Bind a prepared statement to the portal first; read a cursor declared with DECLARE with FETCH.");
-    batchAudits.add(recordAudit(refusedMessage(error), System.nanoTime(), null));
+    transactions.sent(refusedMessage(error), System.nanoTime(), null);
     refuseAtBackend(error);
   }
 
@@ -838,8 +846,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             names.succeeded(execution.governed());
             schemaChanges.completed(execution.governed());
           }
-          services.metrics().stage("backend", System.nanoTime() - execution.forwardedNanos());
-          batchAudits.add(recordAudit(execution.governed(), execution.startNanos(), execution));
+          long now = System.nanoTime();
+          services.metrics().stage("backend", now - execution.forwardedNanos());
+          // its event is written at the ReadyForQuery, which tells how its transaction ended
+          execution.answered(now);
         } else if (head instanceof Expectation.SimpleQueryResponse query && frame.type() != 's') {
           SimpleQueryExecutions executions = query.executions();
           executions.current().ifPresent(execution -> {
@@ -894,6 +904,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       case null, default -> Optional.empty();
     };
     Optional<StatementExecution> running = head == null ? Optional.empty() : Expectation.executionOf(head);
+    running.ifPresent(execution -> execution.answered(System.nanoTime()));
     // A write's row filter check failing is shown as the refusal it stands for.
     ErrorFields shown = running.map(execution -> execution.governed().clientError(error)).orElse(error);
     boolean deniedByPolicy = running.map(execution -> execution.governed().isRowFilterViolation(error)).orElse(false);
@@ -928,7 +939,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         execution.error(error.sqlState(), execution == Expectation.executionOf(head).orElse(null)
             ? error.message()
             : NOT_EXECUTED_IN_BATCH);
-        batchAudits.add(recordAudit(execution.governed(), execution.startNanos(), execution));
+        execution.answered(System.nanoTime());
       } else if (skipped instanceof Expectation.ParseResponse parse && skipped != head) {
         skippedParses.push(parse);
       } else if (skipped instanceof Expectation.BindResponse bind) {
@@ -937,8 +948,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       } else if (skipped instanceof Expectation.SimpleQueryResponse query) {
         // A Query forwarded before the error was known: PostgreSQL ignores it, never answers it.
         query.executions().failed(error.sqlState(), NOT_EXECUTED_IN_BATCH);
-        query.executions().all().forEach(execution ->
-            batchAudits.add(recordAudit(execution.governed(), execution.startNanos(), execution)));
+        long now = System.nanoTime();
+        query.executions().all().forEach(execution -> execution.answered(now));
+        transactions.querySkipped();
         skippedQuery = true;
       }
     }
@@ -963,8 +975,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     if (head instanceof Expectation.SimpleQueryResponse query) {
       for (StatementExecution execution : query.executions().all()) {
         services.metrics().stage("backend", System.nanoTime() - execution.forwardedNanos());
-        batchAudits.add(recordAudit(execution.governed(), execution.startNanos(), execution));
       }
+    }
+    for (SessionTransactions.Recorded answered : transactions.readyForQuery(transactionStatus)) {
+      batchAudits.add(recordAudit(answered));
     }
     boolean endsSimpleQuery = head instanceof Expectation.SimpleQueryResponse;
     List<CompletableFuture<Void>> audits = List.copyOf(batchAudits);
@@ -1088,14 +1102,37 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
           : Expectation.executionOf(expectation).stream().toList();
       for (StatementExecution execution : unfinished) {
         execution.error(sqlState, message);
-        recordAudit(execution.governed(), execution.startNanos(), execution);
       }
+    }
+    recordSessionEnd();
+  }
+
+  /**
+   * The session ends: the events still waiting for a ReadyForQuery are written now, with what
+   * the end did to their transaction, and a transaction left open with no statement under way
+   * gets an event of its own (the backend rolls it back as its connection closes).
+   */
+  private void recordSessionEnd() {
+    if (identity == null) {
+      return;
+    }
+    SessionTransactions.Ending ending = transactions.sessionEnded();
+    ending.recorded().forEach(this::recordAudit);
+    if (ending.idleTransactionEnd() != null) {
+      recorder.transactionEndedWithSession(identity, ending.idleTransactionEnd());
     }
   }
 
+  private CompletableFuture<Void> recordAudit(SessionTransactions.Recorded statement) {
+    batchForwarded |= statement.execution() != null;
+    return recorder.ended(identity, statement.governed(), statement.start(), statement.execution(),
+        statement.transaction());
+  }
+
+  /** A statement that never reached the backend, recorded when the session ended already. */
   private CompletableFuture<Void> recordAudit(GovernedStatement governed, long start, StatementExecution execution) {
     batchForwarded |= execution != null;
-    return recorder.ended(identity, governed, start, execution);
+    return recorder.ended(identity, governed, start, execution, null);
   }
 
   private void becomeReady() {
@@ -1210,6 +1247,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     if (state == State.CLOSED) {
       return;
     }
+    recordSessionEnd();
     state = State.CLOSED;
     services.metrics().sessionClosed();
     if (authenticationTimeout != null) {

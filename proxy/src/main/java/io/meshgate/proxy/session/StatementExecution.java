@@ -15,6 +15,9 @@ final class StatementExecution {
   private String sqlState;
   private String errorMessage;
   private boolean deniedByPolicy;
+  private TransactionCommand transactionCommand = TransactionCommand.NONE;
+  /** When the backend answered it (0 until then): its event may be written later, at ReadyForQuery. */
+  private long answeredNanos;
 
   StatementExecution(GovernedStatement governed, long startNanos, long forwardedNanos) {
     this.governed = requireNonNull(governed, "governed is null");
@@ -41,6 +44,7 @@ final class StatementExecution {
 
   /** CommandComplete: the tag's last number is the row count (SELECT 5, INSERT 0 5, …). */
   void commandComplete(String tag) {
+    transactionCommand = TransactionCommand.ofTag(tag);
     int space = tag.lastIndexOf(' ');
     if (space >= 0) {
       try {
@@ -65,6 +69,23 @@ final class StatementExecution {
       errorMessage = truncate(message);
       this.deniedByPolicy = deniedByPolicy;
     }
+  }
+
+  /** The backend has answered it (CommandComplete, an error, or a suspended portal) now. */
+  void answered(long nanos) {
+    if (answeredNanos == 0) {
+      answeredNanos = nanos;
+    }
+  }
+
+  /** When the backend answered it; 0 when it has not. */
+  long answeredNanos() {
+    return answeredNanos;
+  }
+
+  /** What its CommandComplete said it did to the transaction ({@code NONE} before one came). */
+  TransactionCommand transactionCommand() {
+    return transactionCommand;
   }
 
   boolean deniedByPolicy() {

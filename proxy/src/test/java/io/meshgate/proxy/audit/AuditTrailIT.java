@@ -49,7 +49,8 @@ class AuditTrailIT {
   /** audit/README.md, "Event schema, version 1", in the documented order. */
   private static final List<String> EVENT_FIELDS = List.of("schema_version", "seq", "prev_hash", "event_id",
       "time", "session_id", "user", "groups", "client_address", "application_name", "database",
-      "statement_kind", "ddl_action", "sql", "rewritten_sql", "relations", "decision", "outcome", "backend", "hash");
+      "statement_kind", "ddl_action", "sql", "rewritten_sql", "relations", "decision", "outcome", "transaction", "backend",
+      "hash");
   private static final List<String> RELATION_FIELDS =
       List.of("relation", "access", "columns", "row_filters", "masks", "denied_columns", "row_filter_policies",
           "mask_policies");

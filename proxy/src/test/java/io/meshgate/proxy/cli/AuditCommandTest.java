@@ -10,6 +10,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.meshgate.audit.AuditEvent;
 import io.meshgate.audit.AuditExport;
 import io.meshgate.audit.AuditLog;
+import io.meshgate.audit.AuditOutcome;
+import io.meshgate.audit.AuditTransaction;
 import io.meshgate.audit.DecisionKind;
 import io.meshgate.audit.UsageReport;
 import java.io.IOException;
@@ -162,6 +164,16 @@ class AuditCommandTest {
         "--relation", "mesh.customers.customers");
     assertExported(events, e -> DecisionKind.of(e) == DecisionKind.DENY, "--decision", "deny");
     assertExported(events, e -> e.decision() == null, "--decision", "none");
+    assertExported(events, e -> e.outcome().status() == AuditOutcome.Status.DENIED, "--outcome", "denied");
+    assertExported(events, e -> e.outcome().status() == AuditOutcome.Status.OK && e.user().equals("bob"),
+        "--outcome", "ok", "--user", "bob");
+    assertExported(events, e -> e.transaction() != null && e.transaction().state() == AuditTransaction.State.COMMITTED,
+        "--transaction-outcome", "committed");
+    assertExported(events,
+        e -> e.transaction() != null && e.transaction().state() == AuditTransaction.State.ROLLED_BACK,
+        "--transaction-outcome", "rolled_back", "--outcome", "ok");
+    // lines without a transaction (as written before Meshgate recorded it) cannot tell
+    assertExported(events, e -> e.transaction() == null, "--transaction-outcome", "unknown");
     // A date is UTC midnight; an offset is honoured: 09:00+01:00 is 08:00Z.
     assertExported(events, e -> !e.time().isBefore(from) && e.time().isBefore(to),
         "--from", "2026-11-22", "--to", "2026-11-22T09:00:00+01:00");
@@ -253,6 +265,9 @@ class AuditCommandTest {
     cases.put(List.of("--file", file), "needs --format");
     cases.put(List.of("--file", file, "--format", "xml"), "--format must be jsonl or csv");
     cases.put(List.of("--file", file, "--format", "csv", "--decision", "maybe"), "allow, deny or none");
+    cases.put(List.of("--file", file, "--format", "csv", "--outcome", "allowed"), "ok, denied, failed or cancelled");
+    cases.put(List.of("--file", file, "--format", "csv", "--transaction-outcome", "aborted"),
+        "committed, rolled_back or unknown");
     cases.put(List.of("--file", file, "--format", "csv", "--from", "yesterday"), "RFC 3339");
     cases.put(List.of("--file", file, "--format", "csv", "--from", "2026-11-22T10:00:00"), "RFC 3339");
     cases.put(List.of("--file", file, "--format", "csv", "--from", "2026-11-22", "--to", "2026-11-21"),

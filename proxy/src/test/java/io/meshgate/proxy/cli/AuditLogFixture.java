@@ -5,6 +5,7 @@ import io.meshgate.audit.AuditEvent;
 import io.meshgate.audit.AuditOutcome;
 import io.meshgate.audit.AuditRelation;
 import io.meshgate.audit.AuditSinkOptions;
+import io.meshgate.audit.AuditTransaction;
 import io.meshgate.audit.JsonLinesAuditSink;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -64,7 +65,10 @@ final class AuditLogFixture {
       case 0, 1 -> new AuditEvent(AuditEvent.randomEventId(), time, "session-" + index, user, List.of("analysts"),
           "127.0.0.1", "psql", "mesh", "select", sql, sql, List.of(touched),
           new AuditDecision(true, List.of(), List.of("global.allow"), "revision-1"),
-          AuditOutcome.ok(index, 10L * index, durationMicros), "postgresql://127.0.0.1:5432/mesh");
+          AuditOutcome.ok(index, 10L * index, durationMicros), "postgresql://127.0.0.1:5432/mesh")
+          // some autocommit statements committed, some rolled back; the rest written without
+          .withTransaction(index % 8 == 0 ? new AuditTransaction(1, 1, AuditTransaction.State.COMMITTED, null)
+              : index % 8 == 1 ? new AuditTransaction(1, 1, AuditTransaction.State.ROLLED_BACK, null) : null);
       case 2 -> new AuditEvent(AuditEvent.randomEventId(), time, "session-" + index, user, List.of("analysts"),
           "127.0.0.1", "psql", "mesh", "select", sql, null, List.of(touched),
           new AuditDecision(false, List.of("not allowed, " + index), List.of("global.default_deny"), "revision-1"),

@@ -7,9 +7,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.meshgate.audit.AuditEvent;
+import io.meshgate.audit.AuditLog;
+import io.meshgate.audit.AuditOutcome;
+import io.meshgate.audit.TransactionOutcome;
+import io.meshgate.audit.TransactionOutcomes;
+import io.meshgate.audit.jsonl.EventJson;
 import io.meshgate.proxy.cli.RepositoryRoot;
 import io.meshgate.proxy.demo.DemoEnvironment;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -280,6 +288,33 @@ class ClientMatrixIT {
         + " AND contype = 'u' ORDER BY conname"), strings(result.path("unique")));
     assertEquals(Map.of(ALICE_REGION, aliceTransactions()), longs(result.path("counts_by_region")), result.toString());
     assertMasked(strings(result.path("emails")));
+  }
+
+  /**
+   * asyncpg's executemany: Bind/Execute per row and one Sync, so one implicit transaction. Its
+   * last row is refused by the row filters, the backend rolls back the rows before it, and the
+   * audit log must say so although those rows' statements ended ok.
+   */
+  @Test
+  void asyncpgExecutemanyWhoseLastRowIsRefusedIsAuditedRolledBack() throws IOException, SQLException {
+    JsonNode result = script("alice", List.of(clients.python().toString(), clientFile("python/asyncpg_batch.py").toString()));
+    assertEquals("42501", result.path("sqlstate").asText(), result.toString());
+    assertEquals(0, backend.count("SELECT count(*) FROM sales.store_transactions WHERE amount BETWEEN 7201 AND 7202"));
+    AuditLog log = AuditLog.of(demo.auditFile());
+    TransactionOutcomes outcomes = TransactionOutcomes.read(log);
+    List<AuditEvent> batch = new ArrayList<>();
+    for (String line : Files.readAllLines(demo.auditFile(), StandardCharsets.UTF_8)) {
+      AuditEvent event = EventJson.read(JSON.readTree(line));
+      if (event.sql().equals(result.path("sql").asText())) {
+        batch.add(event);
+      }
+    }
+    assertEquals(List.of(AuditOutcome.Status.OK, AuditOutcome.Status.OK, AuditOutcome.Status.DENIED),
+        batch.stream().map(event -> event.outcome().status()).toList(), batch.toString());
+    for (AuditEvent event : batch) {
+      assertEquals(batch.get(0).transaction().ordinal(), event.transaction().ordinal(), event.toString());
+      assertEquals(TransactionOutcome.ROLLED_BACK, outcomes.of(event), event.toString());
+    }
   }
 
   /**

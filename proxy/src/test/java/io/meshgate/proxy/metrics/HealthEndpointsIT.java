@@ -157,10 +157,37 @@ class HealthEndpointsIT {
     }
   }
 
+  @Test
+  void aWriteTheRowFiltersRefuseIsCountedAsADenial() throws Exception {
+    // The decision allows alice's INSERT; Meshgate's own check of the new row (region US is
+    // outside her filter) refuses it while it runs. Counted as allowed, it would hide the denial.
+    String transactions = "sales.store_transactions";
+    try (Connection alice = DriverManager.getConnection(demo.jdbcUrl() + "?sslmode=disable", "alice", "alice");
+        Statement statement = alice.createStatement()) {
+      String before = get("/metrics").body();
+      java.sql.SQLException refused = org.junit.jupiter.api.Assertions.assertThrows(java.sql.SQLException.class,
+          () -> statement.executeUpdate("INSERT INTO sales.store_transactions (store_id, day, amount, region)"
+              + " VALUES (1, DATE '2026-06-03', 1, 'US')"));
+      assertEquals("42501", refused.getSQLState());
+      String after = get("/metrics").body();
+      String deniedInserts = "kind=\"insert\",outcome=\"denied\"";
+      assertEquals(1, labelledSum(after, "meshgate_statements_total", deniedInserts)
+          - labelledSum(before, "meshgate_statements_total", deniedInserts), after);
+      assertEquals(0, relationQueries(after, transactions) - relationQueries(before, transactions), after);
+      assertEquals(1, relationQueries(after, transactions, "denied") - relationQueries(before, transactions, "denied"),
+          after);
+    }
+  }
+
   /** Allowed queries of one relation ({@code schema.table}, whatever its catalog). */
   private static double relationQueries(String exposition, String relation) {
+    return relationQueries(exposition, relation, "allowed");
+  }
+
+  /** Queries of one relation ({@code schema.table}, whatever its catalog) with this decision label. */
+  private static double relationQueries(String exposition, String relation, String decision) {
     return labelledSum(exposition, "meshgate_relation_queries_total",
-        "relation=\"[^\"]*\\." + Pattern.quote(relation) + "\",decision=\"allowed\"");
+        "relation=\"[^\"]*\\." + Pattern.quote(relation) + "\",decision=\"" + decision + "\"");
   }
 
   /** The sum of a labelled sample's values whose labels match {@code labels} (a regular expression). */

@@ -64,7 +64,7 @@ class AuditEventsTest {
     execution.commandComplete("SELECT 2");
 
     AuditEvent event = AuditEvents.of(IDENTITY, allowed(decision), execution, 1_234_999, TIME,
-        "postgresql://db:5432/mesh");
+        "postgresql://db:5432/mesh", null);
 
     assertEquals("session-1", event.sessionId());
     assertEquals("alice", event.user());
@@ -97,16 +97,16 @@ class AuditEventsTest {
     GovernedStatement refused = drop.refusedWith(ErrorFields.error("42501", "permission denied: not yours"),
         GovernedStatement.Outcome.DENIED);
 
-    AuditEvent allowedEvent = AuditEvents.of(IDENTITY, drop, null, 0, TIME, "b");
-    AuditEvent deniedEvent = AuditEvents.of(IDENTITY, refused, null, 0, TIME, "b");
+    AuditEvent allowedEvent = AuditEvents.of(IDENTITY, drop, null, 0, TIME, "b", null);
+    AuditEvent deniedEvent = AuditEvents.of(IDENTITY, refused, null, 0, TIME, "b", null);
 
     assertEquals("ddl", allowedEvent.statementKind());
     assertEquals("drop_table", allowedEvent.ddlAction());
     assertEquals("drop_table", deniedEvent.ddlAction());
     assertEquals(AuditOutcome.Status.DENIED, deniedEvent.outcome().status());
     // One string per action, so the log's encoder reuses the statement's encoding.
-    assertSame(allowedEvent.ddlAction(), AuditEvents.of(IDENTITY, drop, null, 0, TIME, "b").ddlAction());
-    assertNull(AuditEvents.of(IDENTITY, allowed(unrestricted()), null, 0, TIME, "b").ddlAction());
+    assertSame(allowedEvent.ddlAction(), AuditEvents.of(IDENTITY, drop, null, 0, TIME, "b", null).ddlAction());
+    assertNull(AuditEvents.of(IDENTITY, allowed(unrestricted()), null, 0, TIME, "b", null).ddlAction());
   }
 
   /**
@@ -144,7 +144,7 @@ class AuditEventsTest {
     actions.put("GRANT SELECT ON sales.orders TO PUBLIC", null);
     actions.forEach((sql, action) -> {
       AuditEvent event = AuditEvents.of(IDENTITY,
-          governor.govern(IDENTITY, sql, List.of("$user", "public")), null, 0, TIME, "b");
+          governor.govern(IDENTITY, sql, List.of("$user", "public")), null, 0, TIME, "b", null);
       assertEquals("ddl", event.statementKind(), sql);
       assertEquals(action, event.ddlAction(), sql);
       assertNull(event.decision(), sql);
@@ -160,7 +160,7 @@ class AuditEventsTest {
     execution.dataRow(10);
     execution.commandComplete("SELECT 1");
 
-    AuditOutcome outcome = AuditEvents.of(IDENTITY, allowed(unrestricted()), execution, 5_000, TIME, "b").outcome();
+    AuditOutcome outcome = AuditEvents.of(IDENTITY, allowed(unrestricted()), execution, 5_000, TIME, "b", null).outcome();
 
     assertEquals(AuditOutcome.Status.OK, outcome.status());
     assertNull(outcome.sqlState());
@@ -172,7 +172,7 @@ class AuditEventsTest {
     cancelled.dataRow(10);
     cancelled.error("57014", "canceling statement due to user request");
     AuditOutcome cancelledOutcome =
-        AuditEvents.of(IDENTITY, allowed(unrestricted()), cancelled, 5_000, TIME, "b").outcome();
+        AuditEvents.of(IDENTITY, allowed(unrestricted()), cancelled, 5_000, TIME, "b", null).outcome();
     assertEquals(new AuditOutcome(AuditOutcome.Status.CANCELLED, "57014", 1, 10, 5,
         "canceling statement due to user request"), cancelledOutcome);
 
@@ -181,7 +181,7 @@ class AuditEventsTest {
     // A later error (e.g. from a cancel request that arrived after the failure) does not
     // replace the first one.
     failed.error("57014", "canceling statement due to user request");
-    AuditOutcome failedOutcome = AuditEvents.of(IDENTITY, allowed(unrestricted()), failed, 5_000, TIME, "b").outcome();
+    AuditOutcome failedOutcome = AuditEvents.of(IDENTITY, allowed(unrestricted()), failed, 5_000, TIME, "b", null).outcome();
     assertEquals(new AuditOutcome(AuditOutcome.Status.FAILED, "22012", 0, 0, 5, "division by zero"), failedOutcome);
   }
 
@@ -189,7 +189,7 @@ class AuditEventsTest {
   void aRowTheRowFiltersRefusedIsDeniedWithTheDecisionThatAllowedTheStatement() {
     StatementExecution refused = new StatementExecution(allowed(unrestricted()), 0, 0);
     refused.error("42501", "new row violates the row filters of relation sales.t", true);
-    AuditEvent event = AuditEvents.of(IDENTITY, allowed(unrestricted()), refused, 5_000, TIME, "b");
+    AuditEvent event = AuditEvents.of(IDENTITY, allowed(unrestricted()), refused, 5_000, TIME, "b", null);
     assertEquals(new AuditOutcome(AuditOutcome.Status.DENIED, "42501", 0, 0, 5,
         "new row violates the row filters of relation sales.t"), event.outcome());
     assertTrue(event.decision().allow());
@@ -198,7 +198,7 @@ class AuditEventsTest {
 
   @Test
   void aStatementTheSessionNeverRanIsCancelled() {
-    AuditOutcome outcome = AuditEvents.of(IDENTITY, allowed(unrestricted()), null, 5_000, TIME, "b").outcome();
+    AuditOutcome outcome = AuditEvents.of(IDENTITY, allowed(unrestricted()), null, 5_000, TIME, "b", null).outcome();
 
     assertEquals(AuditOutcome.Status.CANCELLED, outcome.status());
     assertEquals("57014", outcome.sqlState());
@@ -218,20 +218,20 @@ class AuditEventsTest {
     GovernedStatement filteredStatement = allowed(filtered);
     for (int round = 0; round < 3; round++) {
       for (GovernedStatement statement : List.of(unrestrictedStatement, filteredStatement)) {
-        AuditEvent remembered = session.of(IDENTITY, statement, null, 5_000, TIME, "b");
-        AuditEvent fresh = AuditEvents.of(IDENTITY, statement, null, 5_000, TIME, "b");
+        AuditEvent remembered = session.of(IDENTITY, statement, null, 5_000, TIME, "b", null);
+        AuditEvent fresh = AuditEvents.of(IDENTITY, statement, null, 5_000, TIME, "b", null);
         assertEquals(fresh.relations(), remembered.relations());
         assertEquals(fresh.decision(), remembered.decision());
       }
     }
     assertEquals(List.of("region = ('EU')"),
-        session.of(IDENTITY, filteredStatement, null, 0, TIME, "b").relations().get(0).rowFilters());
-    assertEquals(List.of(), session.of(IDENTITY, unrestrictedStatement, null, 0, TIME, "b").relations().get(0).rowFilters());
+        session.of(IDENTITY, filteredStatement, null, 0, TIME, "b", null).relations().get(0).rowFilters());
+    assertEquals(List.of(), session.of(IDENTITY, unrestrictedStatement, null, 0, TIME, "b", null).relations().get(0).rowFilters());
     // More statements than it remembers: still each its own.
     for (int index = 0; index < 100; index++) {
       GovernedStatement statement = index % 2 == 0 ? allowed(filtered) : allowed(unrestricted());
       assertEquals(index % 2 == 0 ? 1 : 0,
-          session.of(IDENTITY, statement, null, 0, TIME, "b").relations().get(0).rowFilters().size());
+          session.of(IDENTITY, statement, null, 0, TIME, "b", null).relations().get(0).rowFilters().size());
     }
   }
 
@@ -251,9 +251,9 @@ class AuditEventsTest {
         GovernedStatement.Outcome.ALLOWED, "select", first.relations(), first.decision(), "rev-8",
         new GovernedStatement.StageTimings(0, 0, 0));
 
-    AuditEvent one = session.of(IDENTITY, first, null, 0, TIME, "b");
-    AuditEvent two = session.of(IDENTITY, sameShape, null, 0, TIME, "b");
-    AuditEvent three = session.of(IDENTITY, newRevision, null, 0, TIME, "b");
+    AuditEvent one = session.of(IDENTITY, first, null, 0, TIME, "b", null);
+    AuditEvent two = session.of(IDENTITY, sameShape, null, 0, TIME, "b", null);
+    AuditEvent three = session.of(IDENTITY, newRevision, null, 0, TIME, "b", null);
 
     assertSame(one.relations(), two.relations());
     assertSame(one.decision(), two.decision());

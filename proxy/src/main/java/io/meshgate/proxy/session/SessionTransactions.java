@@ -1,0 +1,336 @@
+package io.meshgate.proxy.session;
+
+import static java.util.Objects.requireNonNull;
+
+import io.meshgate.audit.AuditTransaction;
+import io.meshgate.proxy.governance.GovernedStatement;
+import io.meshgate.proxy.protocol.TransactionStatus;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Follows the backend session's transactions so that each statement's audit event says which
+ * transaction it ran in and what had become of that transaction when the event was written
+ * ({@link AuditTransaction}). An event cannot be amended once written, so the events of the
+ * statements the backend answers before a ReadyForQuery wait here until it arrives: by then the
+ * backend has ended an implicit transaction (a simple Query, or extended-protocol messages up to
+ * a Sync) one way or the other, and the events can say which.
+ *
+ * <p>Statements are taken in the order they were sent, which is the order the backend runs them.
+ * A transaction begins with the first statement after the previous one ended and ends at a
+ * CommandComplete {@code COMMIT} (committed) or {@code ROLLBACK} (rolled back: a {@code ROLLBACK},
+ * or a {@code COMMIT} of a failed transaction), or at a ReadyForQuery {@code I} (an implicit
+ * transaction: committed unless a statement of it failed). A statement Meshgate refused counts as
+ * a failed one: its refusal goes through the backend, which aborts the transaction. {@code
+ * ROLLBACK TO SAVEPOINT} undoes the statements after its savepoint. Confined to the session's
+ * event loop; the per-statement work is a few field sets, so the prepared-statement path pays
+ * nothing that grows.
+ */
+final class SessionTransactions {
+  /** Marks where the statements a ReadyForQuery will answer end. */
+  private static final Object CYCLE_END = new Object();
+
+  /** Statements sent and not yet recorded, with {@link #CYCLE_END} after each Sync or Query. */
+  private final Deque<Object> waiting = new ArrayDeque<>();
+  /** The transaction under way, null between transactions. */
+  private Transaction current;
+  private long lastOrdinal;
+  private long position;
+  private boolean failed;
+  private final Deque<Savepoint> savepoints = new ArrayDeque<>();
+  /** The backend's status at the last ReadyForQuery: whether a transaction block is open. */
+  private TransactionStatus lastStatus = TransactionStatus.IDLE;
+
+  /** A statement whose event is to be written, with where it ran. */
+  record Recorded(GovernedStatement governed, long start, StatementExecution execution, AuditTransaction transaction) {
+    Recorded {
+      requireNonNull(governed, "governed is null");
+    }
+  }
+
+  /**
+   * A statement was sent to the backend: {@code execution} is null for one Meshgate refused
+   * (through the backend) or left unsent.
+   */
+  void sent(GovernedStatement governed, long start, StatementExecution execution) {
+    waiting.add(new Statement(governed, start, execution));
+  }
+
+  /** A Sync or a Query was sent: a ReadyForQuery will answer everything sent before it. */
+  void cycleSent() {
+    waiting.add(CYCLE_END);
+  }
+
+  /** The backend's ReadyForQuery: the events of the statements it answered, in order. */
+  List<Recorded> readyForQuery(TransactionStatus status) {
+    List<Statement> answered = new ArrayList<>();
+    while (!waiting.isEmpty()) {
+      Object next = waiting.poll();
+      if (next == CYCLE_END) {
+        break;
+      }
+      Statement statement = (Statement) next;
+      place(statement);
+      answered.add(statement);
+    }
+    if (current != null && status == TransactionStatus.IDLE) {
+      end(failed ? AuditTransaction.State.ROLLED_BACK : AuditTransaction.State.COMMITTED);
+    }
+    lastStatus = status;
+    return recorded(answered);
+  }
+
+  /**
+   * What the end of the session (client gone, backend lost, or Terminate) leaves to record.
+   *
+   * @param recorded the events of every statement still waiting, with what the end did to
+   *     their transaction
+   * @param idleTransactionEnd when the session ended idle in a transaction block, so that no
+   *     statement's event says how that transaction ended: the transaction of an event of its
+   *     own, one position past its last statement; null otherwise
+   */
+  record Ending(List<Recorded> recorded, AuditTransaction idleTransactionEnd) {
+    Ending {
+      recorded = List.copyOf(recorded);
+    }
+  }
+
+  /**
+   * The session ends. The backend connection is closed, so PostgreSQL rolls back a transaction
+   * left open, unless a statement still under way might have committed it first, which no one
+   * can tell any more. Called once; nothing is waiting afterwards.
+   */
+  Ending sessionEnded() {
+    if (waiting.isEmpty()) {
+      if (current == null) {
+        return new Ending(List.of(), null);
+      }
+      AuditTransaction end = new AuditTransaction(current.ordinal, position + 1, AuditTransaction.State.ROLLED_BACK, null);
+      end(AuditTransaction.State.ROLLED_BACK);
+      return new Ending(List.of(), end);
+    }
+    List<Statement> remaining = new ArrayList<>();
+    boolean mayHaveCommitted = false;
+    boolean blockOpen = lastStatus != TransactionStatus.IDLE;
+    // Forwarded statements of the cycle being read that could commit: any of an implicit
+    // transaction, or one that may end a transaction block.
+    boolean cycleMayCommit = false;
+    while (!waiting.isEmpty()) {
+      Object next = waiting.poll();
+      if (next == CYCLE_END) {
+        // A Sync or Query sent without its ReadyForQuery: it may have ended the transaction
+        // with a commit (a simple Query commits before its last CommandComplete).
+        mayHaveCommitted |= cycleMayCommit;
+        cycleMayCommit = false;
+        continue;
+      }
+      Statement statement = (Statement) next;
+      place(statement);
+      remaining.add(statement);
+      boolean couldCommit = statement.execution != null && (!blockOpen || mightEndTransaction(statement.governed));
+      cycleMayCommit |= couldCommit;
+      // one still under way may have committed as the connection went
+      mayHaveCommitted |= couldCommit && statement.execution.answeredNanos() == 0;
+    }
+    if (current != null) {
+      end(mayHaveCommitted ? AuditTransaction.State.UNKNOWN : AuditTransaction.State.ROLLED_BACK);
+    }
+    return new Ending(recorded(remaining), null);
+  }
+
+  /**
+   * A Query sent before an extended-protocol error was known: the backend skips it and never
+   * answers it, so the ReadyForQuery it would have had does not come.
+   */
+  void querySkipped() {
+    waiting.remove(CYCLE_END);
+  }
+
+  /** A statement that may commit: a transaction-control (utility) statement or a procedure. */
+  private static boolean mightEndTransaction(GovernedStatement governed) {
+    return governed.kind().equals("utility") || governed.kind().equals("call");
+  }
+
+  private void place(Statement statement) {
+    if (current == null) {
+      current = new Transaction(++lastOrdinal);
+      position = 0;
+      failed = false;
+      savepoints.clear();
+    }
+    statement.transaction = current;
+    statement.position = ++position;
+    StatementExecution execution = statement.execution;
+    if (execution == null || execution.sqlState() != null) {
+      // refused through the backend, or failed there: the transaction (or the savepoint's
+      // subtransaction) is aborted
+      failed = true;
+      return;
+    }
+    switch (execution.transactionCommand()) {
+      case NONE -> {
+        // no effect on the transaction
+      }
+      case COMMIT -> end(AuditTransaction.State.COMMITTED);
+      case ROLLBACK -> {
+        SavepointCommand command = SavepointCommand.of(statement.governed.originalSql());
+        if (command.kind == SavepointCommand.Kind.ROLLBACK_TO) {
+          statement.undoneFrom = rollBackTo(command.name);
+          failed = false;
+        } else {
+          end(AuditTransaction.State.ROLLED_BACK);
+        }
+      }
+      case SAVEPOINT -> savepoints.push(new Savepoint(SavepointCommand.of(statement.governed.originalSql()).name, position));
+      case RELEASE -> release(SavepointCommand.of(statement.governed.originalSql()).name);
+      // the transaction's fate is decided later by COMMIT PREPARED, which the log cannot tie to it
+      case PREPARE -> end(AuditTransaction.State.UNKNOWN);
+    }
+  }
+
+  /**
+   * The savepoint's statement position plus one: the first statement undone. A savepoint
+   * Meshgate did not see established (a name it could not read) counts from the transaction's
+   * first statement, so no undone statement is taken for committed.
+   */
+  private long rollBackTo(String name) {
+    for (Savepoint savepoint : savepoints) {
+      if (savepoint.name.equals(name)) {
+        // later savepoints are gone; this one stays, as in PostgreSQL
+        while (savepoints.peek() != savepoint) {
+          savepoints.pop();
+        }
+        return savepoint.position + 1;
+      }
+    }
+    return 1;
+  }
+
+  private void release(String name) {
+    for (Savepoint savepoint : savepoints) {
+      if (savepoint.name.equals(name)) {
+        while (savepoints.pop() != savepoint) {
+          // releasing a savepoint releases those after it too
+        }
+        return;
+      }
+    }
+  }
+
+  private void end(AuditTransaction.State state) {
+    current.state = state;
+    current = null;
+  }
+
+  private static List<Recorded> recorded(List<Statement> statements) {
+    List<Recorded> recorded = new ArrayList<>(statements.size());
+    for (Statement statement : statements) {
+      recorded.add(new Recorded(statement.governed, statement.start, statement.execution,
+          new AuditTransaction(statement.transaction.ordinal, statement.position, statement.transaction.state,
+              statement.undoneFrom)));
+    }
+    return recorded;
+  }
+
+  /** One transaction of the session; its state is final once it is not {@code OPEN}. */
+  private static final class Transaction {
+    private final long ordinal;
+    private AuditTransaction.State state = AuditTransaction.State.OPEN;
+
+    Transaction(long ordinal) {
+      this.ordinal = ordinal;
+    }
+  }
+
+  private static final class Statement {
+    private final GovernedStatement governed;
+    private final long start;
+    private final StatementExecution execution;
+    private Transaction transaction;
+    private long position;
+    private Long undoneFrom;
+
+    Statement(GovernedStatement governed, long start, StatementExecution execution) {
+      this.governed = governed;
+      this.start = start;
+      this.execution = execution;
+    }
+  }
+
+  private record Savepoint(String name, long position) {}
+
+  /**
+   * The savepoint a {@code SAVEPOINT}, {@code RELEASE [SAVEPOINT]} or {@code ROLLBACK [WORK |
+   * TRANSACTION] TO [SAVEPOINT]} statement names, read from its words; only statements whose
+   * CommandComplete said they succeeded are read, so the grammar is PostgreSQL's and only the
+   * name's spelling matters: folded to lower case unless quoted.
+   */
+  record SavepointCommand(Kind kind, String name) {
+    enum Kind { ROLLBACK_TO, OTHER }
+
+    static SavepointCommand of(String sql) {
+      List<String> words = words(sql);
+      boolean rollback = !words.isEmpty()
+          && (words.get(0).equalsIgnoreCase("rollback") || words.get(0).equalsIgnoreCase("abort"));
+      int to = words.indexOf("to");
+      if (rollback && to > 0) {
+        int name = to + 1;
+        if (name < words.size() - 1 && words.get(name).equalsIgnoreCase("savepoint")) {
+          name++;
+        }
+        return new SavepointCommand(Kind.ROLLBACK_TO, name < words.size() ? identifier(words.get(name)) : "");
+      }
+      String last = words.isEmpty() ? "" : words.get(words.size() - 1);
+      return new SavepointCommand(Kind.OTHER, identifier(last));
+    }
+
+    /** Words and quoted identifiers; keywords lower-cased, comments and a final semicolon dropped. */
+    private static List<String> words(String sql) {
+      List<String> words = new ArrayList<>();
+      int index = 0;
+      while (index < sql.length()) {
+        char character = sql.charAt(index);
+        if (character == '-' && sql.startsWith("--", index)) {
+          int end = sql.indexOf('\n', index);
+          index = end < 0 ? sql.length() : end + 1;
+        } else if (character == '/' && sql.startsWith("/*", index)) {
+          int end = sql.indexOf("*/", index + 2);
+          index = end < 0 ? sql.length() : end + 2;
+        } else if (character == '"') {
+          StringBuilder quoted = new StringBuilder("\"");
+          index++;
+          while (index < sql.length()) {
+            if (sql.charAt(index) == '"') {
+              if (index + 1 < sql.length() && sql.charAt(index + 1) == '"') {
+                quoted.append('"');
+                index += 2;
+                continue;
+              }
+              index++;
+              break;
+            }
+            quoted.append(sql.charAt(index++));
+          }
+          words.add(quoted.toString());
+        } else if (Character.isWhitespace(character) || character == ';') {
+          index++;
+        } else {
+          int start = index;
+          while (index < sql.length() && !Character.isWhitespace(sql.charAt(index))
+              && sql.charAt(index) != ';' && sql.charAt(index) != '"') {
+            index++;
+          }
+          words.add(sql.substring(start, index).toLowerCase(Locale.ROOT));
+        }
+      }
+      return words;
+    }
+
+    private static String identifier(String word) {
+      return word.startsWith("\"") ? word.substring(1) : word;
+    }
+  }
+}

@@ -1,0 +1,174 @@
+package io.meshgate.proxy.session;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.meshgate.audit.AuditTransaction;
+import io.meshgate.audit.AuditTransaction.State;
+import io.meshgate.proxy.governance.GovernedStatement;
+import io.meshgate.proxy.protocol.TransactionStatus;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Which transaction each statement ran in and what had become of it at its ReadyForQuery, from
+ * the CommandComplete tags and errors PostgreSQL sends (the ITs in {@code audit/TransactionAuditIT}
+ * check the same against a real backend).
+ */
+class SessionTransactionsTest {
+  private final SessionTransactions transactions = new SessionTransactions();
+
+  private static GovernedStatement statement(String sql, String kind) {
+    return new GovernedStatement(sql, Optional.of(sql), Optional.empty(), GovernedStatement.Outcome.PASSTHROUGH, kind,
+        List.of(), Optional.empty(), "rev", new GovernedStatement.StageTimings(0, 0, 0));
+  }
+
+  /** A statement sent and answered with {@code tag} (null: an error). */
+  private StatementExecution answered(String sql, String kind, String tag) {
+    StatementExecution execution = new StatementExecution(statement(sql, kind), 1, 1);
+    transactions.sent(execution.governed(), 1, execution);
+    if (tag == null) {
+      execution.error("22012", "division by zero");
+    } else {
+      execution.commandComplete(tag);
+    }
+    execution.answered(2);
+    return execution;
+  }
+
+  private List<AuditTransaction> readyForQuery(TransactionStatus status) {
+    transactions.cycleSent();
+    return transactions.readyForQuery(status).stream().map(SessionTransactions.Recorded::transaction).toList();
+  }
+
+  private static AuditTransaction at(long ordinal, long statement, State state) {
+    return new AuditTransaction(ordinal, statement, state, null);
+  }
+
+  @Test
+  void autocommitStatementsAreEachTheirOwnCommittedTransaction() {
+    answered("INSERT 1", "insert", "INSERT 0 1");
+    assertEquals(List.of(at(1, 1, State.COMMITTED)), readyForQuery(TransactionStatus.IDLE));
+    answered("SELECT 1", "select", "SELECT 1");
+    assertEquals(List.of(at(2, 1, State.COMMITTED)), readyForQuery(TransactionStatus.IDLE));
+  }
+
+  @Test
+  void aFailedStatementRollsBackItsImplicitTransaction() {
+    answered("INSERT 1", "insert", "INSERT 0 1");
+    answered("INSERT 2", "insert", "INSERT 0 1");
+    answered("SELECT 1/0", "select", null);
+    assertEquals(List.of(at(1, 1, State.ROLLED_BACK), at(1, 2, State.ROLLED_BACK), at(1, 3, State.ROLLED_BACK)),
+        readyForQuery(TransactionStatus.IDLE));
+  }
+
+  @Test
+  void aRefusedStatementAbortsTheTransactionLikeAnError() {
+    answered("INSERT 1", "insert", "INSERT 0 1");
+    transactions.sent(statement("DROP TABLE x", "ddl"), 1, null);
+    assertEquals(List.of(at(1, 1, State.ROLLED_BACK), at(1, 2, State.ROLLED_BACK)),
+        readyForQuery(TransactionStatus.IDLE));
+  }
+
+  @Test
+  void anExplicitBlockStaysOpenUntilItsCommitOrRollback() {
+    answered("BEGIN", "utility", "BEGIN");
+    answered("INSERT 1", "insert", "INSERT 0 1");
+    assertEquals(List.of(at(1, 1, State.OPEN), at(1, 2, State.OPEN)), readyForQuery(TransactionStatus.IN_TRANSACTION));
+    answered("SELECT 1/0", "select", null);
+    assertEquals(List.of(at(1, 3, State.OPEN)), readyForQuery(TransactionStatus.FAILED_TRANSACTION));
+    // COMMIT of a failed transaction: PostgreSQL answers ROLLBACK
+    answered("COMMIT", "utility", "ROLLBACK");
+    assertEquals(List.of(at(1, 4, State.ROLLED_BACK)), readyForQuery(TransactionStatus.IDLE));
+    answered("BEGIN", "utility", "BEGIN");
+    answered("COMMIT", "utility", "COMMIT");
+    answered("INSERT 2", "insert", "INSERT 0 1");
+    // one Query "BEGIN; COMMIT; INSERT": two transactions
+    assertEquals(List.of(at(2, 1, State.COMMITTED), at(2, 2, State.COMMITTED), at(3, 1, State.COMMITTED)),
+        readyForQuery(TransactionStatus.IDLE));
+  }
+
+  @Test
+  void aRollbackToSavepointNamesTheFirstStatementItUndid() {
+    answered("BEGIN", "utility", "BEGIN");
+    answered("SAVEPOINT outer_one", "utility", "SAVEPOINT");
+    answered("INSERT 1", "insert", "INSERT 0 1");
+    answered("savepoint \"Inner\"", "utility", "SAVEPOINT");
+    answered("INSERT 2", "insert", "INSERT 0 1");
+    answered("ROLLBACK TO SAVEPOINT \"Inner\"", "utility", "ROLLBACK");
+    answered("INSERT 3", "insert", "INSERT 0 1");
+    answered("rollback work to Outer_One", "utility", "ROLLBACK");
+    answered("SELECT 1/0", "select", null);
+    // recovers the failed transaction
+    answered("ROLLBACK TO outer_one", "utility", "ROLLBACK");
+    answered("COMMIT", "utility", "COMMIT");
+    List<AuditTransaction> recorded = readyForQuery(TransactionStatus.IDLE);
+    assertEquals(5L, recorded.get(5).undoneFrom());
+    assertEquals(3L, recorded.get(7).undoneFrom());
+    assertEquals(3L, recorded.get(9).undoneFrom());
+    assertNull(recorded.get(4).undoneFrom());
+    recorded.forEach(transaction -> assertEquals(State.COMMITTED, transaction.state()));
+    assertEquals(11, recorded.get(10).statement());
+  }
+
+  @Test
+  void aSessionThatEndsIdleInATransactionRecordsItsRollback() {
+    answered("BEGIN", "utility", "BEGIN");
+    answered("INSERT 1", "insert", "INSERT 0 1");
+    readyForQuery(TransactionStatus.IN_TRANSACTION);
+    SessionTransactions.Ending ending = transactions.sessionEnded();
+    assertEquals(List.of(), ending.recorded());
+    assertEquals(at(1, 3, State.ROLLED_BACK), ending.idleTransactionEnd());
+    assertNull(transactions.sessionEnded().idleTransactionEnd());
+  }
+
+  @Test
+  void aSessionThatEndsWhileACommitMayBeUnderWayLeavesItUnknown() {
+    answered("BEGIN", "utility", "BEGIN");
+    answered("INSERT 1", "insert", "INSERT 0 1");
+    readyForQuery(TransactionStatus.IN_TRANSACTION);
+    StatementExecution commit = new StatementExecution(statement("COMMIT", "utility"), 1, 1);
+    transactions.sent(commit.governed(), 1, commit);
+    transactions.cycleSent();
+    commit.error("57014", "the client disconnected");
+    SessionTransactions.Ending ending = transactions.sessionEnded();
+    assertEquals(List.of(at(1, 3, State.UNKNOWN)), ending.recorded().stream().map(SessionTransactions.Recorded::transaction).toList());
+    assertNull(ending.idleTransactionEnd());
+  }
+
+  @Test
+  void aSessionThatEndsWhileAWriteRunsInABlockLeavesItRolledBack() {
+    answered("BEGIN", "utility", "BEGIN");
+    readyForQuery(TransactionStatus.IN_TRANSACTION);
+    StatementExecution write = new StatementExecution(statement("UPDATE t SET a = 1", "update"), 1, 1);
+    transactions.sent(write.governed(), 1, write);
+    transactions.cycleSent();
+    write.error("57014", "the client disconnected");
+    assertEquals(List.of(at(1, 2, State.ROLLED_BACK)),
+        transactions.sessionEnded().recorded().stream().map(SessionTransactions.Recorded::transaction).toList());
+  }
+
+  @Test
+  void aSessionThatEndsWhileAnAutocommitStatementRunsLeavesItUnknown() {
+    StatementExecution write = new StatementExecution(statement("UPDATE t SET a = 1", "update"), 1, 1);
+    transactions.sent(write.governed(), 1, write);
+    transactions.cycleSent();
+    assertEquals(List.of(at(1, 1, State.UNKNOWN)),
+        transactions.sessionEnded().recorded().stream().map(SessionTransactions.Recorded::transaction).toList());
+  }
+
+  @Test
+  void aSkippedQueryGetsNoReadyForQueryOfItsOwn() {
+    answered("INSERT 1", "insert", null);
+    StatementExecution skipped = new StatementExecution(statement("INSERT 2", "insert"), 1, 1);
+    transactions.sent(skipped.governed(), 1, skipped);
+    transactions.cycleSent();
+    skipped.error("22012", "not executed");
+    transactions.querySkipped();
+    assertEquals(List.of(at(1, 1, State.ROLLED_BACK), at(1, 2, State.ROLLED_BACK)),
+        readyForQuery(TransactionStatus.IDLE));
+    answered("INSERT 3", "insert", "INSERT 0 1");
+    assertEquals(List.of(at(2, 1, State.COMMITTED)), readyForQuery(TransactionStatus.IDLE));
+  }
+}
