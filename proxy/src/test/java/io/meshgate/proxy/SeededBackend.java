@@ -71,6 +71,11 @@ public final class SeededBackend implements AutoCloseable {
    * path ({@code /policies/<test>/<file>.rego}), copied into this backend's directory.
    */
   public Meshgate startMeshgateWithPolicy(String resource) throws Exception {
+    return startMeshgateWithPolicy(resource, new Properties());
+  }
+
+  /** Like {@link #startMeshgateWithPolicy(String)}, with {@code settings} added to the configuration. */
+  public Meshgate startMeshgateWithPolicy(String resource, Properties settings) throws Exception {
     Path policies = Files.createDirectories(directory.resolve("policies"));
     try (java.io.InputStream policy = SeededBackend.class.getResourceAsStream(resource)) {
       Files.copy(java.util.Objects.requireNonNull(policy, resource + " is not on the test class path"),
@@ -78,6 +83,7 @@ public final class SeededBackend implements AutoCloseable {
     }
     Properties properties = properties();
     properties.setProperty("opa.policies", policies.toString());
+    properties.putAll(settings);
     return startMeshgate(properties);
   }
 
