@@ -17,11 +17,12 @@ import java.util.regex.Pattern;
  * them. The tests never look on PATH: the script pins the versions and installs what is missing,
  * so every machine runs the same clients.
  */
-record TestClients(Path psql, Path pgbench, Path python, Path node, Path nodeModules) {
+record TestClients(Path psql, Path pgbench, Path python, Path node, Path nodeModules, Path goClient) {
   // One line of the script's output: export NAME='value', where a ' in the value is written '\''.
   private static final Pattern ASSIGNMENT = Pattern.compile("export (MESHGATE_TEST_[A-Z_]+)='((?:[^']|'\\\\'')*)'");
 
-  // The first run installs a virtualenv and node_modules (and, as root, Debian packages).
+  // The first run installs a virtualenv and node_modules, builds the Go client (and, as root,
+  // installs Debian packages).
   private static final Duration SETUP_TIMEOUT = Duration.ofMinutes(10);
 
   TestClients {
@@ -30,6 +31,7 @@ record TestClients(Path psql, Path pgbench, Path python, Path node, Path nodeMod
     requireNonNull(python, "python is null");
     requireNonNull(node, "node is null");
     requireNonNull(nodeModules, "nodeModules is null");
+    requireNonNull(goClient, "goClient is null");
   }
 
   /** Runs the setup script of the checkout at {@code repositoryRoot} and reads its answer. */
@@ -55,8 +57,9 @@ record TestClients(Path psql, Path pgbench, Path python, Path node, Path nodeMod
         required(paths, "MESHGATE_TEST_PGBENCH", assignments),
         required(paths, "MESHGATE_TEST_PYTHON", assignments),
         required(paths, "MESHGATE_TEST_NODE", assignments),
-        required(paths, "MESHGATE_TEST_NODE_PATH", assignments));
-    for (Path program : List.of(clients.psql(), clients.pgbench(), clients.python(), clients.node())) {
+        required(paths, "MESHGATE_TEST_NODE_PATH", assignments),
+        required(paths, "MESHGATE_TEST_GO_CLIENT", assignments));
+    for (Path program : List.of(clients.psql(), clients.pgbench(), clients.python(), clients.node(), clients.goClient())) {
       if (!Files.isExecutable(program)) {
         throw new IllegalStateException("ensure-test-clients reported " + program + ", which is not an executable file");
       }
