@@ -81,6 +81,31 @@ class SessionLifecycleIT {
     }
   }
 
+  /**
+   * A client that sends Terminate while its statement runs (pgjdbc's close from another thread;
+   * pgx when a context ends) leaves like one that drops the connection: the backend query is
+   * cancelled and the statement audited as cancelled, not forgotten.
+   */
+  @Test
+  void aClientThatTerminatesMidQueryCancelsAndAuditsIt() throws Exception {
+    String marker = "terminated-" + java.util.UUID.randomUUID();
+    Connection dave = mesh.connect("dave");
+    Statement statement = dave.createStatement();
+    CompletableFuture.runAsync(() -> {
+      try {
+        statement.executeQuery("SELECT pg_sleep(60) /* " + marker + " */").close();
+      } catch (SQLException expected) {
+        // the connection is closed below
+      }
+    });
+    waitFor(() -> activeSleeps("dave") == 1, "the query to start");
+    dave.close(); // Terminate, then the socket is closed
+    waitFor(() -> activeSleeps("dave") == 0, "the backend query to be cancelled");
+    waitFor(() -> java.nio.file.Files.readAllLines(mesh.environment().auditFile()).stream()
+        .anyMatch(line -> line.contains(marker) && line.contains("\"status\":\"cancelled\",\"sql_state\":\"57014\"")),
+        "the statement to be audited as cancelled");
+  }
+
   @Test
   void newerProtocolVersionsAndOptionsAreNegotiatedDown() throws IOException {
     try (Socket socket = new Socket("127.0.0.1", mesh.environment().meshgate().port())) {

@@ -156,8 +156,10 @@ final class AuditEvents {
   private static AuditOutcome outcome(GovernedStatement governed, StatementExecution execution, long micros) {
     if (governed.refusal().isPresent()) {
       ErrorFields refusal = governed.refusal().get();
+      // A statement cancelled while Meshgate governed it is refused with query_canceled.
       AuditOutcome.Status status = governed.outcome() == GovernedStatement.Outcome.DENIED
           ? AuditOutcome.Status.DENIED
+          : QUERY_CANCELED.equals(refusal.sqlState()) ? AuditOutcome.Status.CANCELLED
           : AuditOutcome.Status.FAILED;
       return new AuditOutcome(status, refusal.sqlState(), 0, 0, micros, refusal.message());
     }

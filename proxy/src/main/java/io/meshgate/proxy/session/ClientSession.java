@@ -51,6 +51,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   private static final Logger LOG = LoggerFactory.getLogger(ClientSession.class);
   /** invalid_cursor_name: what PostgreSQL says for a portal that does not exist. */
   private static final String PORTAL_INVALID = "34000";
+  private static final String QUERY_CANCELED = "57014";
   /** Backend frames held behind a ReadyForQuery before the backend is read no further. */
   private static final long MAXIMUM_HELD_BYTES = 1L << 20;
   private static final String NOT_EXECUTED_IN_BATCH = "not executed: an earlier message of the same batch failed";
@@ -105,6 +106,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   private long heldBytes;
   private boolean holdingReadyForQuery;
   private boolean discardUntilSync;
+  // A CancelRequest came while a Query or Parse was being governed and nothing of the session
+  // was in the backend: the statement is refused with 57014 instead of forwarded.
+  private boolean cancelledWhileGoverning;
   /**
    * The backend is in copy-in mode (COPY FROM STDIN) and waits for this client's data: copy
    * messages go straight through, however the rest of the session waits.
@@ -279,7 +283,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     if (authenticationTimeout != null) {
       authenticationTimeout.cancel(false);
     }
-    cancelKey = services.cancelKeys().register(() -> onLoop(this::cancelBackendQuery));
+    cancelKey = services.cancelKeys().register(() -> onLoop(this::cancelRequested));
     context.write(ServerMessages.authenticationOk(context.alloc()));
     for (BackendFrame frame : parameterStatus) {
       context.write(frame.frame().retain());
@@ -296,7 +300,12 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       case FrontendMessage.Query query -> startQuery(query.sql());
       case FrontendMessage.Parse parse -> startParse(parse);
       case FrontendMessage.Relayed relayed -> relay(relayed);
-      case FrontendMessage.Terminate terminate -> closeQuietly();
+      case FrontendMessage.Terminate terminate -> {
+        // Sent with statements under way by clients that give up on them (pgx when a context
+        // ends): the same as leaving, which cancels and audits them.
+        clientLeft();
+        context.close();
+      }
       case FrontendMessage.FunctionCall call -> refuseFunctionCall(call);
       case FrontendMessage.OverBudget tooLarge -> refuseOverBudget(tooLarge);
       case FrontendMessage.Unsupported unsupported -> fatal(ErrorFields.fatal(ProtocolException.SQLSTATE,
@@ -317,6 +326,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     // Reading goes on (messages queue in `pending`) so a client that leaves is noticed at
     // once and its backend query cancelled; see hold for the bound.
     state = State.GOVERNING;
+    cancelledWhileGoverning = false;
     governAll(sql, start, reservations.governing(governedStatements -> {
       if (discardUntilSync) {
         // The backend failed an earlier message meanwhile: it ignores this Query, and so does Meshgate.
@@ -324,7 +334,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         return;
       }
       SimpleQueryStatements.Message message = SimpleQueryStatements.wholeOrNothing(
-          names.checkExecutes(governedStatements));
+          names.checkExecutes(governedStatements.stream().map(this::cancelledIfRequested).toList()));
       List<StatementExecution> executions = new ArrayList<>();
       Optional<Expectation.Refusal> refusal = message.refusal().map(this::refusalPlaceholder);
       if (refusal.isPresent()) {
@@ -350,13 +360,14 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     }
     long start = System.nanoTime();
     state = State.GOVERNING;
+    cancelledWhileGoverning = false;
     govern(parse.sql(), start, reservations.governing(parsed -> {
       if (discardUntilSync) {
         // The backend failed an earlier message meanwhile: it skips this Parse, and so does Meshgate.
         becomeReady();
         return;
       }
-      GovernedStatement governed = names.checkExecute(parsed);
+      GovernedStatement governed = names.checkExecute(cancelledIfRequested(parsed));
       if (governed.refusal().isPresent()) {
         Expectation.Refusal refusal = refusalPlaceholder(governed.refusal().get());
         transactions.sent(governed, start, null);
@@ -1159,6 +1170,27 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       }
       context.channel().config().setAutoRead(backend == null || backend.isWritable());
     }
+  }
+
+  /**
+   * A CancelRequest for this session. While a statement is being governed and nothing of the
+   * session runs in the backend, the backend's idle connection would ignore the cancel, and the
+   * statement would run once governed (perhaps for long: the client asked to stop it). To the
+   * client the server is busy with that statement, as PostgreSQL would be, so it is cancelled:
+   * refused with PostgreSQL's 57014 when its governance ends.
+   */
+  private void cancelRequested() {
+    if (state == State.GOVERNING && expectations.isEmpty()) {
+      cancelledWhileGoverning = true;
+    }
+    cancelBackendQuery();
+  }
+
+  private GovernedStatement cancelledIfRequested(GovernedStatement governed) {
+    return cancelledWhileGoverning && governed.isForwarded()
+        ? governed.refusedWith(ErrorFields.error(QUERY_CANCELED, "canceling statement due to user request"),
+            GovernedStatement.Outcome.FAILED)
+        : governed;
   }
 
   private void cancelBackendQuery() {

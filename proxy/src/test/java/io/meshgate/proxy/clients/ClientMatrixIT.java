@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -39,7 +40,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The client matrix: real clients (psql, pgbench, psycopg 3, psycopg2, SQLAlchemy, asyncpg,
- * node-postgres, tokio-postgres, sqlx) talk to Meshgate in front of the demo data mesh, each in its own way of using
+ * node-postgres, tokio-postgres, sqlx, Go's pgx) talk to Meshgate in front of the demo data mesh, each in its own way of using
  * the protocol, and every one of them must get governed results: alice only the EU rows, everyone masked e-mail
  * addresses, and a refusal with SQLSTATE 42501 that leaves the session usable. The clients are
  * the pinned versions that {@code proxy/bin/ensure-test-clients} installs; the expected answers
@@ -567,6 +568,313 @@ class ClientMatrixIT {
     assertTrue(refused.path("message").asText().contains("weather.stations_raw"), refused.toString());
   }
 
+  // ---- Go: pgx v5 ---------------------------------------------------------------------------
+
+  private static final List<String> PGX_MODES =
+      List.of("cache_statement", "cache_describe", "describe_exec", "exec", "simple_protocol");
+  // The modes in which pgx describes a statement before its Bind, and so asks for binary results.
+  private static final Set<String> PGX_DESCRIBING_MODES = Set.of("cache_statement", "cache_describe", "describe_exec");
+
+  /**
+   * pgx in each of its exec modes: by default every statement is a named server-side statement
+   * ({@code stmtcache_<hash>}) bound with binary parameters and results per type OID; exec and the
+   * simple protocol get text, the simple protocol with the values quoted into the SQL (LIMIT '20').
+   */
+  @Test
+  void pgxReadsGovernedRowsInEveryExecModeWithBinaryResults() throws IOException, SQLException {
+    JsonNode result = pgx("exec-modes");
+    assertEquals("v5.12.0", result.path("version").asText(), result.toString());
+    List<String> expectedRows = backend.rows("SELECT transaction_id, day, amount FROM sales.store_transactions"
+        + " WHERE region = ? AND amount > 0 ORDER BY transaction_id LIMIT 5", ALICE_REGION);
+    long emailType = backend.count("SELECT atttypid FROM pg_attribute"
+        + " WHERE attrelid = 'sales.store_transactions'::regclass AND attname = 'customer_email'");
+    for (String mode : PGX_MODES) {
+      JsonNode observed = result.at("/modes/" + mode);
+      int format = PGX_DESCRIBING_MODES.contains(mode) ? 1 : 0;
+      assertAll(mode + ": " + observed,
+          () -> assertEquals(Map.of(ALICE_REGION, aliceTransactions()), longs(observed.path("counts_by_region"))),
+          () -> assertEquals(20, observed.path("emails").size()),
+          () -> assertEquals(emailType, observed.path("email_type_oid").asLong(), "the masked column keeps its type"),
+          () -> assertEquals(expectedRows, strings(observed.path("rows"))),
+          () -> assertEquals(List.of(format, format, format), integers(observed.path("result_formats"))));
+      assertMasked(strings(observed.path("emails")));
+    }
+    JsonNode cached = result.at("/modes/cache_statement/wire");
+    assertTrue(strings(cached.path("parse_names")).stream().allMatch(name -> name.startsWith("stmtcache_")), cached.toString());
+    JsonNode simple = result.at("/modes/simple_protocol/wire");
+    assertEquals(0, simple.at("/messages/parse").asInt(), simple.toString());
+    assertTrue(simple.at("/messages/query").asInt() >= 4, simple.toString());
+  }
+
+  /** One statement run 40 times from pgx's cache: parsed once, bound 40 times; then evictions. */
+  @Test
+  void pgxReusesItsCachedStatementAndClosesEvictedOnes() throws IOException, SQLException {
+    JsonNode result = pgx("statement-cache");
+    JsonNode repeated = result.path("repeated");
+    assertEquals(40, repeated.path("counts").size(), repeated.toString());
+    assertThresholdCounts(repeated);
+    JsonNode wire = repeated.path("wire");
+    assertEquals(1, wire.at("/messages/parse").asInt(), wire.toString());
+    assertEquals(40, wire.at("/messages/bind").asInt(), wire.toString());
+    assertTrue(wire.at("/parse_names/0").asText().startsWith("stmtcache_"), wire.toString());
+
+    // A cache of two statements cycling through three: pgx closes each evicted statement and
+    // prepares it again under the same name, which Meshgate must govern anew each time.
+    JsonNode evicted = result.path("evicted");
+    List<Long> expected = List.of(
+        backend.count("SELECT count(*) FROM sales.stores WHERE region = ?", ALICE_REGION),
+        aliceCustomers(), aliceTransactions());
+    assertEquals(4, evicted.path("rounds").size(), evicted.toString());
+    for (JsonNode round : evicted.path("rounds")) {
+      assertEquals(expected, longValues(round), evicted.toString());
+    }
+    assertTrue(evicted.at("/wire/messages/close").asInt() >= 9, evicted.toString());
+    assertEquals(12, evicted.at("/wire/messages/parse").asInt(), evicted.toString());
+  }
+
+  /**
+   * SendBatch with a refused statement in the middle reports exactly what pgx reports when
+   * PostgreSQL itself fails that statement while parsing it (run against the backend with a
+   * relation that does not exist): in the describing modes pgx prepares the whole batch first and
+   * fails it whole; in exec mode the first statement has run. The simple protocol sends the batch
+   * as one Query, which Meshgate refuses whole (nothing of it runs). The session goes on, and the
+   * audit log has the refusal and every statement that ran.
+   */
+  @Test
+  void pgxBatchWithARefusedStatementFailsAsPostgresWouldAndIsAudited() throws IOException, SQLException {
+    String marker = "pgx-batch-" + UUID.randomUUID();
+    JsonNode governed = pgx("batch", marker);
+    JsonNode direct = pgxDirect("batch", "direct-" + marker, "weather.no_such_relation");
+    long stores = aliceStores();
+    for (String mode : PGX_MODES) {
+      JsonNode observed = governed.at("/modes/" + mode);
+      JsonNode postgres = direct.at("/modes/" + mode);
+      List<String> results = outcomes(observed.path("results"));
+      if (mode.equals("simple_protocol")) {
+        assertEquals(List.of("42501", "42501", "42501"), results, observed.toString());
+        assertEquals(List.of("ok", "42P01", "42P01"), outcomes(postgres.path("results")), postgres.toString());
+        assertTrue(observed.at("/results/0/message").asText().startsWith("statement 2 of 3 of the query:"), observed.toString());
+      } else {
+        assertEquals(outcomes(postgres.path("results")).stream().map(outcome -> outcome.replace("42P01", "42501")).toList(),
+            results, mode + ": " + observed + "\nPostgreSQL: " + postgres);
+        assertEquals(mode.equals("exec") ? List.of("ok", "42501", "42501") : List.of("42501", "42501", "42501"), results,
+            observed.toString());
+      }
+      assertTrue(observed.at("/results/1/message").asText().contains("weather.stations_raw"), observed.toString());
+      assertAll(mode + ": " + observed,
+          () -> assertEquals("42501", observed.at("/close/sqlstate").asText()),
+          () -> assertEquals(stores, observed.at("/after/value").asLong()),
+          () -> assertEquals(List.of(stores, aliceCustomers()), List.of(
+              observed.at("/again/0/value").asLong(), observed.at("/again/1/value").asLong())),
+          () -> assertEquals("I", observed.path("transaction").asText()));
+      if (mode.equals("exec")) {
+        assertEquals(stores, observed.at("/results/0/value").asLong(), observed.toString());
+      }
+    }
+    // Statement 1 ran in exec mode's batch and once more afterwards (like statement 3) in every
+    // mode; statement 2 was refused; nothing that ran is missing. A statement that was only
+    // prepared, or that the backend skipped after the refusal, never ran.
+    Map<String, List<String>> audited = auditedOutcomes(marker);
+    for (String mode : PGX_MODES) {
+      List<String> expected = new ArrayList<>();
+      if (mode.equals("exec")) {
+        expected.add("1 ok");
+      }
+      if (mode.equals("simple_protocol")) {
+        // The others of the refused Query are audited as not forwarded, with its SQLSTATE.
+        expected.addAll(List.of("1 failed 42501", "2 denied 42501", "3 failed 42501"));
+      } else {
+        expected.add("2 denied 42501");
+      }
+      expected.addAll(List.of("1 ok", "3 ok"));
+      assertEquals(expected.stream().sorted().toList(), audited.getOrDefault(mode, List.of()), mode + ": " + audited);
+    }
+  }
+
+  /** A refusal is a *pgconn.PgError with SQLSTATE 42501, in a transaction too (then 25P02). */
+  @Test
+  void pgxRefusalIsAPgErrorAndTheSessionGoesOn() throws IOException, SQLException {
+    JsonNode result = pgx("refusal");
+    long stores = aliceStores();
+    for (String mode : List.of("cache_statement", "simple_protocol")) {
+      JsonNode observed = result.at("/modes/" + mode);
+      assertAll(mode + ": " + observed,
+          () -> assertEquals("42501", observed.at("/query_row/sqlstate").asText()),
+          () -> assertEquals("ERROR", observed.at("/query_row/severity").asText()),
+          () -> assertTrue(observed.at("/query_row/message").asText().contains("weather.stations_raw")),
+          () -> assertEquals("42501", observed.at("/exec/sqlstate").asText()),
+          () -> assertEquals(stores, observed.at("/stores/value").asLong()),
+          () -> assertEquals("42501", observed.at("/in_transaction/sqlstate").asText()),
+          () -> assertEquals("25P02", observed.at("/after_refusal/sqlstate").asText()),
+          () -> assertFalse(observed.at("/rollback").has("error")),
+          () -> assertEquals(stores, observed.at("/after_rollback/value").asLong()));
+    }
+  }
+
+  /** pgx as a database/sql driver (pgx/v5/stdlib): pool, prepared statements, transactions. */
+  @Test
+  void pgxThroughDatabaseSqlGetsGovernedResults() throws IOException, SQLException {
+    JsonNode result = pgx("database-sql");
+    assertEquals(Map.of(ALICE_REGION, aliceTransactions()), longs(result.path("counts_by_region")), result.toString());
+    assertEquals(20, result.path("emails").size(), result.toString());
+    assertMasked(strings(result.path("emails")));
+    assertThresholdCounts(result.path("prepared"));
+    assertEquals("42501", result.at("/denied/sqlstate").asText(), result.toString());
+    assertTrue(result.at("/denied/message").asText().contains("weather.stations_raw"), result.toString());
+    JsonNode transaction = result.path("transaction");
+    assertEquals("42501", transaction.at("/refused/sqlstate").asText(), transaction.toString());
+    assertEquals("25P02", transaction.at("/after_refusal/sqlstate").asText(), transaction.toString());
+    assertEquals(aliceStores(), transaction.at("/after_rollback/value").asLong(), transaction.toString());
+  }
+
+  /**
+   * A cancelled context: with CancelRequestContextWatcherHandler pgx sends a CancelRequest, gets
+   * 57014 and keeps the connection; with pgx's default handler it drops the connection (a new one
+   * works), and the statement is audited as cancelled once Meshgate notices. Nothing is left open.
+   */
+  @Test
+  void pgxContextCancellationCancelsTheStatement() throws IOException, SQLException, InterruptedException {
+    String marker = "pgx-cancel-" + UUID.randomUUID();
+    JsonNode result = pgx("cancel", marker);
+    long stores = aliceStores();
+    for (String mode : List.of("cache_statement", "simple_protocol")) {
+      JsonNode observed = result.at("/modes/" + mode);
+      assertAll(mode + ": " + observed,
+          () -> assertEquals("57014", observed.path("sqlstate").asText()),
+          () -> assertTrue(observed.path("seconds").asDouble() < 10),
+          () -> assertEquals(1, observed.at("/wire/cancel_requests").asInt()),
+          () -> assertFalse(observed.path("closed").asBoolean()),
+          () -> assertEquals(stores, observed.at("/after/value").asLong()));
+    }
+    JsonNode dropped = result.at("/modes/deadline");
+    assertTrue(dropped.path("closed").asBoolean(), dropped.toString());
+    assertTrue(dropped.path("context_error").asBoolean(), dropped.toString());
+    assertEquals(stores, dropped.at("/new_connection/value").asLong(), dropped.toString());
+    // The dropped connection's statement ends in the backend (its 2 s sleep): Meshgate, like
+    // PostgreSQL, notices the client is gone when the results arrive; then it audits the
+    // statement and closes the backend connection.
+    Map<String, List<String>> audited = Map.of();
+    long sessions = -1;
+    for (int attempt = 0; attempt < 100 && (audited.size() < 3 || sessions != 0); attempt++) {
+      Thread.sleep(100);
+      audited = auditedOutcomes(marker);
+      sessions = backend.count("SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE ?",
+          "meshgate:alice/client-matrix-pgx-cancel%");
+    }
+    assertEquals(0, sessions, "backend connections of closed pgx sessions are left open");
+    assertEquals(Map.of(
+            "cancel-request cache_statement", List.of("cancelled 57014"),
+            "cancel-request simple_protocol", List.of("cancelled 57014"),
+            "deadline", List.of("cancelled 57014")),
+        audited, () -> result + "\n" + auditLines("pg_sleep(2)"));
+  }
+
+  /**
+   * CopyFrom (binary COPY FROM STDIN, its data sent before the server answers) into the demo's
+   * writable data product: alice's write policy puts her region's row filter on it, which
+   * Meshgate cannot apply to relayed rows, so the COPY is refused cleanly (0A000) before a row is
+   * written, and the session goes on.
+   */
+  @Test
+  void pgxCopyFromIsRefusedCleanlyUnderARowFilter() throws IOException, SQLException {
+    String copied = "SELECT count(*) FROM sales.store_transactions WHERE amount = 0.07 AND day = DATE '2025-12-31'";
+    long before = backend.count(copied);
+    JsonNode result = pgx("copy-from");
+    JsonNode copy = result.path("copy");
+    assertEquals(ALICE_REGION, result.path("region").asText(), result.toString());
+    assertEquals("0A000", copy.path("sqlstate").asText(), copy.toString());
+    assertTrue(copy.path("message").asText().contains("sales.store_transactions"), copy.toString());
+    assertTrue(copy.at("/wire/messages/copy_data").asInt() >= 1, "pgx sent its rows before any answer: " + copy);
+    assertEquals(aliceStores(), copy.at("/after/value").asLong(), copy.toString());
+    assertEquals("I", copy.path("transaction").asText(), copy.toString());
+    assertEquals(before, backend.count(copied), "no row was written");
+  }
+
+  /**
+   * What pgx learns about types: the masked column's type and an array of it in binary, and the
+   * demo's composite row type sales.stores registered with LoadTypes (one recursive catalog
+   * query) and LoadType (several), then decoded from governed rows.
+   */
+  @Test
+  void pgxLoadsTheDemoRowTypeAndDecodesGovernedCompositesAndArrays() throws IOException, SQLException {
+    JsonNode result = pgx("types");
+    long textArray = backend.count("SELECT 'text[]'::regtype::oid");
+    long storeType = backend.count("SELECT 'sales.stores'::regtype::oid");
+    long storeArray = backend.count("SELECT 'sales.stores[]'::regtype::oid");
+    JsonNode emails = result.path("email_array");
+    assertEquals(textArray, emails.path("type_oid").asLong(), emails.toString());
+    assertEquals(1, emails.path("format").asInt(), emails.toString());
+    assertEquals(5, emails.path("emails").size(), emails.toString());
+    assertMasked(strings(emails.path("emails")));
+    assertEquals(Map.of("sales.stores", storeType, "stores", storeType, "sales._stores", storeArray, "_stores", storeArray),
+        longs(result.path("load_types")), result.toString());
+    assertEquals(storeType, result.at("/load_type/oid").asLong(), result.toString());
+    JsonNode composite = result.path("composite");
+    assertEquals(storeType, composite.path("type_oid").asLong(), composite.toString());
+    assertEquals(backend.rows("SELECT store_id, zip_code, region FROM sales.stores WHERE region = ? ORDER BY store_id LIMIT 3",
+        ALICE_REGION), strings(composite.path("stores")), composite.toString());
+    assertEquals(backend.rows("SELECT store_id, zip_code, region FROM sales.stores WHERE region = ? AND store_id < 10"
+        + " ORDER BY store_id", ALICE_REGION), strings(result.at("/whole_row_array/stores")), result.toString());
+  }
+
+  private static JsonNode pgx(String scenario, String... arguments) throws IOException {
+    List<String> command = new ArrayList<>(List.of(clients.goClient().toString(), scenario));
+    command.addAll(List.of(arguments));
+    return script("alice", command);
+  }
+
+  /** The pgx client against PostgreSQL itself, as its superuser: what pgx reports without Meshgate. */
+  private static JsonNode pgxDirect(String scenario, String... arguments) throws IOException {
+    List<String> command = new ArrayList<>(List.of(clients.goClient().toString(), scenario));
+    command.addAll(List.of(arguments));
+    return script("alice", command, Map.of(
+        "PGPORT", String.valueOf(demo.postgres().port()),
+        "PGUSER", demo.postgres().superuser(),
+        "PGPASSWORD", demo.postgres().superuserPassword()));
+  }
+
+  private static String auditLines(String text) {
+    try {
+      return String.join("\n", Files.readAllLines(demo.auditFile()).stream().filter(line -> line.contains(text)).toList());
+    } catch (IOException e) {
+      return "(the audit log is unreadable: " + e + ")";
+    }
+  }
+
+  /** "ok" or the SQLSTATE of each statement outcome the Go client printed. */
+  private static List<String> outcomes(JsonNode results) {
+    List<String> outcomes = new ArrayList<>();
+    results.forEach(result -> outcomes.add(result.has("value") ? "ok" : result.path("sqlstate").asText("no sqlstate")));
+    return outcomes;
+  }
+
+  /**
+   * The audit events whose SQL holds {@code /* <marker> <label> <n> *}{@code /}, as "n status
+   * sqlstate" (sorted) per label; the Go client writes such a comment into each statement.
+   */
+  private static Map<String, List<String>> auditedOutcomes(String marker) throws IOException {
+    Pattern comment = Pattern.compile("/\\* " + Pattern.quote(marker) + " (.*?) \\*/");
+    Map<String, List<String>> outcomes = new HashMap<>();
+    for (String line : Files.readAllLines(demo.auditFile())) {
+      JsonNode event = JSON.readTree(line);
+      Matcher matcher = comment.matcher(event.path("sql").asText());
+      if (matcher.find()) {
+        String label = matcher.group(1);
+        String number = "";
+        Matcher numbered = Pattern.compile("(.*) (\\d+)").matcher(label);
+        if (numbered.matches()) {
+          label = numbered.group(1);
+          number = numbered.group(2) + " ";
+        }
+        JsonNode outcome = event.path("outcome");
+        String state = outcome.path("sql_state").isNull() ? "" : " " + outcome.path("sql_state").asText();
+        outcomes.computeIfAbsent(label, ignored -> new ArrayList<>()).add(number + outcome.path("status").asText() + state);
+      }
+    }
+    outcomes.values().forEach(list -> list.sort(null));
+    return outcomes;
+  }
+
   // ---- helpers ----------------------------------------------------------------------------
 
   private static JsonNode script(String user, List<String> command) throws IOException {
@@ -645,6 +953,18 @@ class ClientMatrixIT {
   private static List<String> strings(JsonNode array) {
     List<String> values = new ArrayList<>();
     array.forEach(value -> values.add(value.asText()));
+    return values;
+  }
+
+  private static List<Long> longValues(JsonNode array) {
+    List<Long> values = new ArrayList<>();
+    array.forEach(value -> values.add(value.asLong()));
+    return values;
+  }
+
+  private static List<Integer> integers(JsonNode array) {
+    List<Integer> values = new ArrayList<>();
+    array.forEach(value -> values.add(value.asInt()));
     return values;
   }
 

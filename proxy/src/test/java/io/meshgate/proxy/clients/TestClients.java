@@ -17,12 +17,12 @@ import java.util.regex.Pattern;
  * them. The tests never look on PATH: the script pins the versions and installs what is missing,
  * so every machine runs the same clients.
  */
-record TestClients(Path psql, Path pgbench, Path python, Path node, Path nodeModules, Path rustClient) {
+record TestClients(Path psql, Path pgbench, Path python, Path node, Path nodeModules, Path rustClient, Path goClient) {
   // One line of the script's output: export NAME='value', where a ' in the value is written '\''.
   private static final Pattern ASSIGNMENT = Pattern.compile("export (MESHGATE_TEST_[A-Z_]+)='((?:[^']|'\\\\'')*)'");
 
   // The first run installs a virtualenv and node_modules (and, as root, Debian packages) and
-  // builds the Rust client.
+  // builds the Rust and Go clients.
   private static final Duration SETUP_TIMEOUT = Duration.ofMinutes(10);
 
   TestClients {
@@ -32,6 +32,7 @@ record TestClients(Path psql, Path pgbench, Path python, Path node, Path nodeMod
     requireNonNull(node, "node is null");
     requireNonNull(nodeModules, "nodeModules is null");
     requireNonNull(rustClient, "rustClient is null");
+    requireNonNull(goClient, "goClient is null");
   }
 
   /** Runs the setup script of the checkout at {@code repositoryRoot} and reads its answer. */
@@ -58,9 +59,10 @@ record TestClients(Path psql, Path pgbench, Path python, Path node, Path nodeMod
         required(paths, "MESHGATE_TEST_PYTHON", assignments),
         required(paths, "MESHGATE_TEST_NODE", assignments),
         required(paths, "MESHGATE_TEST_NODE_PATH", assignments),
-        required(paths, "MESHGATE_TEST_RUST_CLIENT", assignments));
+        required(paths, "MESHGATE_TEST_RUST_CLIENT", assignments),
+        required(paths, "MESHGATE_TEST_GO_CLIENT", assignments));
     for (Path program : List.of(clients.psql(), clients.pgbench(), clients.python(), clients.node(),
-        clients.rustClient())) {
+        clients.rustClient(), clients.goClient())) {
       if (!Files.isExecutable(program)) {
         throw new IllegalStateException("ensure-test-clients reported " + program + ", which is not an executable file");
       }

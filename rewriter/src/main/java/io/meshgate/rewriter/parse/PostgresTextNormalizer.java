@@ -22,8 +22,11 @@ import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Rewrites one statement, token by token, into text that Calcite's Babel parser reads with
@@ -73,6 +76,9 @@ public final class PostgresTextNormalizer {
 
   /** Datetime type words that Calcite reserves but PostgreSQL accepts as column names. */
   private static final Set<String> DATETIME_WORDS = Set.of("date", "time", "timestamp");
+
+  /** What {@code int8in} reads as a non-negative count; its whitespace is C's isspace. */
+  private static final Pattern ROW_COUNT = Pattern.compile("[ \\t\\n\\x0B\\f\\r]*\\+?([0-9]+)[ \\t\\n\\x0B\\f\\r]*");
 
   private final String query;
   private final List<Token> tokens;
@@ -163,7 +169,7 @@ public final class PostgresTextNormalizer {
       case WHITESPACE -> emit(token.text(), token, PieceKind.SPACE);
       case LINE_COMMENT, BLOCK_COMMENT -> emit(" ", token, PieceKind.SPACE);
       case STRING, ESCAPE_STRING, DOLLAR_STRING, UNICODE_STRING ->
-          emit(characterLiteral(token), token, PieceKind.LITERAL);
+          emit(rowCount(token).orElse(characterLiteral(token)), token, PieceKind.LITERAL);
       case NATIONAL_STRING -> nationalString(token);
       case QUOTED_IDENTIFIER, UNICODE_IDENTIFIER -> {
         String name = PgIdentifiers.truncate(quotedName(token));
@@ -305,6 +311,31 @@ public final class PostgresTextNormalizer {
       value = PgStringLiterals.value(token);
     }
     return plainLiteral(value);
+  }
+
+  /**
+   * {@code LIMIT '20'} and {@code OFFSET '5'}: PostgreSQL reads such a string as a bigint, and
+   * clients that bind parameters into the text themselves write counts that way (pgx's simple
+   * protocol quotes every value); Calcite takes only a number there. A string that PostgreSQL's
+   * {@code int8in} reads as a count (digits, an optional {@code +}, surrounding whitespace) is
+   * written as that number, which means the same; anything else stays a string, which the
+   * parser refuses.
+   */
+  private Optional<String> rowCount(Token token) throws LexicalException {
+    if (token.type() == TokenType.UNICODE_STRING
+        || !(previousSignificantIsWord("limit") || previousSignificantIsWord("offset"))
+        || nextSignificantIs(TokenType.TYPECAST)) {
+      return Optional.empty();
+    }
+    Matcher count = ROW_COUNT.matcher(PgStringLiterals.value(token));
+    if (!count.matches()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(Long.toString(Long.parseLong(count.group(1))));
+    } catch (NumberFormatException outOfRange) {
+      return Optional.empty();
+    }
   }
 
   /**

@@ -58,6 +58,30 @@ class PostgresTextNormalizerTest {
     assertEquals("select " + expected, normalize("select " + expression).text());
   }
 
+  /**
+   * Clients that bind parameters into the text (pgx's simple protocol) quote counts: PostgreSQL
+   * reads {@code LIMIT '20'} as a bigint, Calcite only a number.
+   */
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "limit '20'|limit 20",
+      "limit  '20'  offset '5'|limit  20  offset 5",
+      "LIMIT ' 7\t' OFFSET '+0'|LIMIT 7 OFFSET 0",
+      "limit E'3'|limit 3",
+      "limit $$4$$|limit 4",
+      "offset '007'|offset 7",
+      // PostgreSQL refuses these itself, or reads them otherwise: they stay strings.
+      "limit '-1'|limit '-1'",
+      "limit '2e1'|limit '2e1'",
+      "limit '1 1'|limit '1 1'",
+      "limit '99999999999999999999'|limit '99999999999999999999'",
+      "limit '20'::int|limit CAST('20' AS int)",
+      "limit ''|limit ''"})
+  void quotedRowCountsBecomeNumbers(String clause, String expected) throws Exception {
+    assertEquals("select a from t where b = '20' " + expected,
+        normalize("select a from t where b = '20' " + clause).text());
+  }
+
   @Test
   void intervals() throws Exception {
     assertEquals("select CAST( '1 day' AS \"interval\"), interval '1' day, interval '1' year to month,"
