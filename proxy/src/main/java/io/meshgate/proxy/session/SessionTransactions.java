@@ -31,8 +31,8 @@ import java.util.function.IntConsumer;
  * nothing that grows.
  *
  * <p>The wait is bounded: a client may send Bind/Execute without a Sync for as long as it likes
- * (a pgjdbc batch of 100,000 inserts does), and each Execute is answered, so nothing else stops
- * it. Once {@code heldLimit} answered statements wait, {@link #writeEarly} gives their events to
+ * (a driver pipelining a large batch; pgjdbc sends a Sync every 256 or so, others need not), and
+ * each Execute is answered, so nothing else stops it. Once {@code heldLimit} answered statements wait, {@link #writeEarly} gives their events to
  * be written at once with their transaction still {@code open}, which is true; the events still
  * waiting, always at least the last statement before the Sync, say at the ReadyForQuery how the
  * transaction ended, as a later event settles an explicit transaction's {@code open} events.
