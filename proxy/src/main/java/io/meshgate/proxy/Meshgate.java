@@ -211,7 +211,8 @@ public final class Meshgate implements AutoCloseable {
           config.maxMessageBytes(),
           messageBudget,
           config.authenticationTimeout(),
-          config.idleTimeout());
+          config.idleTimeout(),
+          config.maxHeldAuditEvents());
       ProxyServer server = ProxyServer.start(config.listenHost(), config.listenPort(), services);
       resources.push(server);
       LOG.info("Meshgate listening on {}:{}, backend {}", config.listenHost(), server.port(),

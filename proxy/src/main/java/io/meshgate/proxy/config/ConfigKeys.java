@@ -33,6 +33,7 @@ public enum ConfigKeys {
   AUDIT_FILE("audit.file", null, "audit log (JSON Lines, hash-chained)"),
   AUDIT_ON_FAILURE("audit.on_failure", "refuse", "refuse: no statement runs while the audit log cannot be written (invariant 5); serve: keep serving and count meshgate_audit_failures_total"),
   AUDIT_FSYNC("audit.fsync", "always", "always: fsync each batch before answering; never: leave it to the OS"),
+  AUDIT_MAX_HELD_EVENTS("audit.max_held_events", "1000", "audit events of answered statements a session holds until their transaction ends (the Sync of a pipelined batch, as pgjdbc executeBatch sends); past it they are written at once with transaction state open, and the statement at the Sync settles them (audit/README.md, \"Did a write take effect?\")"),
   MAX_MESSAGE_BYTES("protocol.max_message_bytes", "67108864", "largest protocol message accepted from a client"),
   MESSAGE_BUDGET_BYTES("protocol.message_budget_bytes", "auto", "bytes that client messages of 64 KiB or more may hold at once, over all sessions; a message beyond it is refused with 53200. auto: a quarter of the smaller of the JVM's maximum heap and direct memory, at least protocol.max_message_bytes + 1"),
   LARGE_MESSAGE_MIN_RATE("protocol.large_message_min_rate", "1048576", "bytes a second at which the rest of a client message of 64 KiB or more must arrive once its header has (it holds protocol.message_budget_bytes meanwhile), after a grace of 10 s; a slower client's session ends with 08P01"),

@@ -87,7 +87,8 @@ public final class ConfigLoader {
         duration(ConfigKeys.IDLE_TIMEOUT),
         duration(ConfigKeys.METADATA_CACHE_TTL),
         allowedExtraFunctions(),
-        allowedExtraSettings());
+        allowedExtraSettings(),
+        wholeNumber(ConfigKeys.AUDIT_MAX_HELD_EVENTS, 1));
   }
 
   private Set<String> allowedExtraFunctions() throws ConfigException {
@@ -269,15 +270,19 @@ public final class ConfigLoader {
   }
 
   private int positiveInt(ConfigKeys key) throws ConfigException {
+    return wholeNumber(key, 1024);
+  }
+
+  private int wholeNumber(ConfigKeys key, int minimum) throws ConfigException {
     String value = text(key);
     try {
       int number = Integer.parseInt(value);
-      if (number < 1024) {
+      if (number < minimum) {
         throw new NumberFormatException();
       }
       return number;
     } catch (NumberFormatException e) {
-      throw new ConfigException("'" + key.key() + "' must be a whole number of at least 1024, not '" + value + "'");
+      throw new ConfigException("'" + key.key() + "' must be a whole number of at least " + minimum + ", not '" + value + "'");
     }
   }
 

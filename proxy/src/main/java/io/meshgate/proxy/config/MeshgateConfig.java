@@ -38,7 +38,8 @@ public record MeshgateConfig(
     Duration idleTimeout,
     Duration metadataCacheTtl,
     Set<String> allowedExtraFunctions,
-    Set<String> allowedExtraSettings) {
+    Set<String> allowedExtraSettings,
+    int maxHeldAuditEvents) {
 
   public MeshgateConfig {
     requireNonNull(listenHost, "listenHost is null");
@@ -68,6 +69,9 @@ public record MeshgateConfig(
     requireNonNull(metadataCacheTtl, "metadataCacheTtl is null");
     allowedExtraFunctions = Set.copyOf(requireNonNull(allowedExtraFunctions, "allowedExtraFunctions is null"));
     allowedExtraSettings = Set.copyOf(requireNonNull(allowedExtraSettings, "allowedExtraSettings is null"));
+    if (maxHeldAuditEvents < 1) {
+      throw new IllegalArgumentException("maxHeldAuditEvents must be at least 1");
+    }
   }
 
   /** Where decisions come from. */

@@ -9,6 +9,7 @@ import io.meshgate.proxy.auth.ScramVerifier;
 import io.meshgate.proxy.auth.UserEntry;
 import io.meshgate.proxy.auth.UsersFile;
 import io.meshgate.proxy.backend.BackendEndpoint;
+import io.meshgate.proxy.config.ConfigKeys;
 import io.meshgate.proxy.config.MeshgateConfig;
 import io.meshgate.proxy.memory.MessageMemoryBudget;
 import io.meshgate.proxy.tls.SelfSignedCertificates;
@@ -145,7 +146,8 @@ public final class DemoEnvironment implements AutoCloseable {
           Duration.ZERO,
           Duration.ofSeconds(60),
           settings.allowedExtraFunctions(),
-          settings.allowedExtraSettings());
+          settings.allowedExtraSettings(),
+          Integer.parseInt(ConfigKeys.AUDIT_MAX_HELD_EVENTS.defaultValue()));
       Meshgate meshgate = Meshgate.start(config, Optional.of(settings.repositoryRoot()));
       return new DemoEnvironment(postgres, backend, meshgate, auditFile, usersFile, certificates.caCertificate());
     } catch (IOException | RuntimeException e) {

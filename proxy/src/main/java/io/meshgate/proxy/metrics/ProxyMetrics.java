@@ -28,6 +28,7 @@ public final class ProxyMetrics {
   private final Counter statements;
   private final Histogram stageSeconds;
   private final Gauge activeSessions;
+  private final Gauge mostAuditEventsHeld;
   private final Counter authenticationFailures;
   private final Counter policyEngineErrors;
   private final Counter auditFailures;
@@ -53,6 +54,10 @@ public final class ProxyMetrics {
         .buckets(LATENCY_BUCKETS)
         .register(registry);
     activeSessions = Gauge.build("meshgate_active_sessions", "Client sessions currently open.")
+        .register(registry);
+    mostAuditEventsHeld = Gauge.build("meshgate_audit_events_held_max",
+            "The most audit events of answered statements one session has held at once, waiting for their"
+                + " transaction to end (the Sync of a batch), since start; bounded by audit.max_held_events.")
         .register(registry);
     authenticationFailures = Counter.build("meshgate_authentication_failures_total",
             "Failed client authentications.")
@@ -152,6 +157,16 @@ public final class ProxyMetrics {
 
   public void sessionClosed() {
     activeSessions.dec();
+  }
+
+  /**
+   * A session holds {@code count} audit events, more than it ever did: called rarely (a session
+   * calls it at most audit.max_held_events times), so a lock costs nothing that matters.
+   */
+  public synchronized void auditEventsHeld(int count) {
+    if (count > mostAuditEventsHeld.get()) {
+      mostAuditEventsHeld.set(count);
+    }
   }
 
   public void authenticationFailed() {

@@ -93,7 +93,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
   /** Stage timings, counters and the audit event of each statement. */
   private final StatementRecorder recorder;
   /** Which backend transaction each statement ran in; its events wait here for their ReadyForQuery. */
-  private final SessionTransactions transactions = new SessionTransactions();
+  private final SessionTransactions transactions;
   /** Audit appends since the last ReadyForQuery; the next one waits for them. */
   private final List<CompletableFuture<Void>> batchAudits = new ArrayList<>();
   /**
@@ -124,6 +124,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     this.services = requireNonNull(services, "services is null");
     this.schemaChanges = new SchemaChanges(services.governor());
     this.recorder = new StatementRecorder(services, sessionId);
+    this.transactions = new SessionTransactions(services.maxHeldAuditEvents(), services.metrics()::auditEventsHeld);
   }
 
   @Override
@@ -859,8 +860,12 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
           }
           long now = System.nanoTime();
           services.metrics().stage("backend", now - execution.forwardedNanos());
-          // its event is written at the ReadyForQuery, which tells how its transaction ended
+          // its event is written at the ReadyForQuery, which tells how its transaction ended,
+          // unless so many wait that they are written now
           execution.answered(now);
+          if (transactions.answered()) {
+            writeHeldEventsEarly();
+          }
         } else if (head instanceof Expectation.SimpleQueryResponse query && frame.type() != 's') {
           SimpleQueryExecutions executions = query.executions();
           executions.current().ifPresent(execution -> {
@@ -1027,6 +1032,25 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         backend.setAutoRead(true);
       }
     }));
+  }
+
+  /**
+   * Events of a long batch written before its Sync, their transaction {@code open}: the
+   * ReadyForQuery still waits for them (invariant 5), through one future per write, and the
+   * futures of writes already done are let go, so what the session holds stays bounded.
+   */
+  private void writeHeldEventsEarly() {
+    List<SessionTransactions.Recorded> early = transactions.writeEarly();
+    if (early.isEmpty()) {
+      return;
+    }
+    CompletableFuture<?>[] written = new CompletableFuture<?>[early.size()];
+    for (int index = 0; index < written.length; index++) {
+      written[index] = recordAudit(early.get(index));
+    }
+    // a failed write is kept: the ReadyForQuery must report it
+    batchAudits.removeIf(future -> future.isDone() && !future.isCompletedExceptionally());
+    batchAudits.add(CompletableFuture.allOf(written));
   }
 
   /**

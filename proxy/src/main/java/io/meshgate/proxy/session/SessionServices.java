@@ -37,7 +37,8 @@ public record SessionServices(
     int maxMessageBytes,
     MessageMemoryBudget messageBudget,
     Duration authenticationTimeout,
-    Duration idleTimeout) {
+    Duration idleTimeout,
+    int maxHeldAuditEvents) {
   public SessionServices {
     requireNonNull(authenticator, "authenticator is null");
     requireNonNull(authenticationMethod, "authenticationMethod is null");
@@ -55,5 +56,8 @@ public record SessionServices(
     requireNonNull(messageBudget, "messageBudget is null");
     requireNonNull(authenticationTimeout, "authenticationTimeout is null");
     requireNonNull(idleTimeout, "idleTimeout is null");
+    if (maxHeldAuditEvents < 1) {
+      throw new IllegalArgumentException("maxHeldAuditEvents must be at least 1");
+    }
   }
 }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.IntConsumer;
 
 /**
  * Follows the backend session's transactions so that each statement's audit event says which
@@ -28,10 +29,23 @@ import java.util.Locale;
  * ROLLBACK TO SAVEPOINT} undoes the statements after its savepoint. Confined to the session's
  * event loop; the per-statement work is a few field sets, so the prepared-statement path pays
  * nothing that grows.
+ *
+ * <p>The wait is bounded: a client may send Bind/Execute without a Sync for as long as it likes
+ * (a driver pipelining a large batch; pgjdbc sends a Sync every 256 or so, others need not), and
+ * each Execute is answered, so nothing else stops it. Once {@code heldLimit} answered statements wait, {@link #writeEarly} gives their events to
+ * be written at once with their transaction still {@code open}, which is true; the events still
+ * waiting, always at least the last statement before the Sync, say at the ReadyForQuery how the
+ * transaction ended, as a later event settles an explicit transaction's {@code open} events.
  */
 final class SessionTransactions {
   /** Marks where the statements a ReadyForQuery will answer end. */
   private static final Object CYCLE_END = new Object();
+
+  private final int heldLimit;
+  private final IntConsumer mostHeldObserver;
+  /** Answered statements waiting: the backend answers in order, so they lead {@link #waiting}. */
+  private int answeredHeld;
+  private int mostHeld;
 
   /** Statements sent and not yet recorded, with {@link #CYCLE_END} after each Sync or Query. */
   private final Deque<Object> waiting = new ArrayDeque<>();
@@ -43,6 +57,20 @@ final class SessionTransactions {
   private final Deque<Savepoint> savepoints = new ArrayDeque<>();
   /** The backend's status at the last ReadyForQuery: whether a transaction block is open. */
   private TransactionStatus lastStatus = TransactionStatus.IDLE;
+
+  /**
+   * @param heldLimit how many answered statements may wait for their transaction's end before
+   *     their events are written with it {@code open}; at least 1
+   * @param mostHeldObserver told each time more answered statements wait than ever before in
+   *     this session (so rarely: at most {@code heldLimit} times)
+   */
+  SessionTransactions(int heldLimit, IntConsumer mostHeldObserver) {
+    if (heldLimit < 1) {
+      throw new IllegalArgumentException("heldLimit must be at least 1");
+    }
+    this.heldLimit = heldLimit;
+    this.mostHeldObserver = requireNonNull(mostHeldObserver, "mostHeldObserver is null");
+  }
 
   /** A statement whose event is to be written, with where it ran. */
   record Recorded(GovernedStatement governed, long start, StatementExecution execution, AuditTransaction transaction) {
@@ -64,8 +92,46 @@ final class SessionTransactions {
     waiting.add(CYCLE_END);
   }
 
+  /**
+   * The backend answered an Execute (CommandComplete, EmptyQueryResponse or PortalSuspended).
+   *
+   * @return whether so many answered statements wait that {@link #writeEarly} should be called
+   */
+  boolean answered() {
+    if (++answeredHeld > mostHeld) {
+      mostHeld = answeredHeld;
+      mostHeldObserver.accept(mostHeld);
+    }
+    return answeredHeld >= heldLimit;
+  }
+
+  /**
+   * Too many answered statements wait: the events of those that are not the last statement
+   * before a Sync (or before the end of what was sent so far), in order, their transaction as
+   * it stands now ({@code open}, unless a {@code COMMIT} or {@code ROLLBACK} among them ended
+   * it). The statement kept back is written at the ReadyForQuery, or at the session's end, with
+   * how the transaction ended, and settles the others.
+   */
+  List<Recorded> writeEarly() {
+    List<Statement> written = new ArrayList<>();
+    while (waiting.peek() instanceof Statement statement && statement.isAnswered()) {
+      waiting.poll();
+      if (!(waiting.peek() instanceof Statement)) {
+        // the last statement before the Sync, or the last sent: it settles the others
+        waiting.addFirst(statement);
+        break;
+      }
+      place(statement);
+      written.add(statement);
+    }
+    answeredHeld = waiting.peek() instanceof Statement statement && statement.isAnswered() ? 1 : 0;
+    return recorded(written);
+  }
+
   /** The backend's ReadyForQuery: the events of the statements it answered, in order. */
   List<Recorded> readyForQuery(TransactionStatus status) {
+    // the backend answers in order: whatever was answered belongs to the cycle this ends
+    answeredHeld = 0;
     List<Statement> answered = new ArrayList<>();
     while (!waiting.isEmpty()) {
       Object next = waiting.poll();
@@ -257,6 +323,11 @@ final class SessionTransactions {
       this.governed = governed;
       this.start = start;
       this.execution = execution;
+    }
+
+    /** Ran and answered; a refusal (no execution) is left to the ReadyForQuery. */
+    boolean isAnswered() {
+      return execution != null && execution.answeredNanos() != 0;
     }
   }
 

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * check the same against a real backend).
  */
 class SessionTransactionsTest {
-  private final SessionTransactions transactions = new SessionTransactions();
+  private final SessionTransactions transactions = new SessionTransactions(1000, most -> { });
 
   private static GovernedStatement statement(String sql, String kind) {
     return new GovernedStatement(sql, Optional.of(sql), Optional.empty(), GovernedStatement.Outcome.PASSTHROUGH, kind,
@@ -170,5 +170,88 @@ class SessionTransactionsTest {
         readyForQuery(TransactionStatus.IDLE));
     answered("INSERT 3", "insert", "INSERT 0 1");
     assertEquals(List.of(at(2, 1, State.COMMITTED)), readyForQuery(TransactionStatus.IDLE));
+  }
+
+  // ---- a batch longer than the bound -------------------------------------------------------
+
+  private final List<Integer> mostHeld = new java.util.ArrayList<>();
+  private final SessionTransactions bounded = new SessionTransactions(3, mostHeld::add);
+
+  /**
+   * An Execute sent to {@link #bounded} and answered; the written-early events, if any. As in
+   * the session, only a CommandComplete counts: after an error the backend skips to the Sync.
+   */
+  private List<AuditTransaction> boundedAnswered(String sql, String tag) {
+    StatementExecution execution = new StatementExecution(statement(sql, "insert"), 1, 1);
+    bounded.sent(execution.governed(), 1, execution);
+    execution.answered(2);
+    if (tag == null) {
+      execution.error("42501", "new row violates the row filters");
+      return List.of();
+    }
+    execution.commandComplete(tag);
+    return bounded.answered() ? transactions(bounded.writeEarly()) : List.of();
+  }
+
+  private static List<AuditTransaction> transactions(List<SessionTransactions.Recorded> recorded) {
+    return recorded.stream().map(SessionTransactions.Recorded::transaction).toList();
+  }
+
+  @Test
+  void aLongBatchIsWrittenOpenAtTheBoundAndSettledByItsLastStatement() {
+    List<AuditTransaction> early = new java.util.ArrayList<>();
+    for (int row = 1; row <= 7; row++) {
+      early.addAll(boundedAnswered("INSERT " + row, "INSERT 0 1"));
+    }
+    // at 3 answered, the first 2 are written and the last kept; again at the 5th and 7th
+    assertEquals(List.of(at(1, 1, State.OPEN), at(1, 2, State.OPEN), at(1, 3, State.OPEN), at(1, 4, State.OPEN),
+        at(1, 5, State.OPEN), at(1, 6, State.OPEN)), early);
+    assertEquals(List.of(1, 2, 3), mostHeld);
+    bounded.cycleSent();
+    assertEquals(List.of(at(1, 7, State.COMMITTED)), transactions(bounded.readyForQuery(TransactionStatus.IDLE)));
+    // the next batch counts from nothing
+    assertEquals(List.of(), boundedAnswered("INSERT 8", "INSERT 0 1"));
+    bounded.cycleSent();
+    assertEquals(List.of(at(2, 1, State.COMMITTED)), transactions(bounded.readyForQuery(TransactionStatus.IDLE)));
+  }
+
+  @Test
+  void aLongBatchWhoseLastRowIsRefusedIsSettledRolledBack() {
+    for (int row = 1; row <= 4; row++) {
+      boundedAnswered("INSERT " + row, "INSERT 0 1");
+    }
+    assertEquals(List.of(), boundedAnswered("INSERT 5", null));
+    bounded.cycleSent();
+    assertEquals(List.of(at(1, 3, State.ROLLED_BACK), at(1, 4, State.ROLLED_BACK), at(1, 5, State.ROLLED_BACK)),
+        transactions(bounded.readyForQuery(TransactionStatus.IDLE)));
+  }
+
+  @Test
+  void onlyAnsweredStatementsBeforeTheLastAreWrittenEarly() {
+    boundedAnswered("INSERT 1", "INSERT 0 1");
+    boundedAnswered("INSERT 2", "INSERT 0 1");
+    StatementExecution running = new StatementExecution(statement("INSERT 3", "insert"), 1, 1);
+    bounded.sent(running.governed(), 1, running);
+    // the Sync is sent; a statement pipelined behind it is not part of this transaction
+    bounded.cycleSent();
+    StatementExecution next = new StatementExecution(statement("INSERT 4", "insert"), 1, 1);
+    bounded.sent(next.governed(), 1, next);
+    running.commandComplete("INSERT 0 1");
+    running.answered(2);
+    assertEquals(true, bounded.answered());
+    // 1 and 2 go; 3 is the last before the Sync and stays to settle them
+    assertEquals(List.of(at(1, 1, State.OPEN), at(1, 2, State.OPEN)), transactions(bounded.writeEarly()));
+    assertEquals(List.of(at(1, 3, State.COMMITTED)), transactions(bounded.readyForQuery(TransactionStatus.IDLE)));
+  }
+
+  @Test
+  void aSessionThatEndsBeforeTheSyncRollsTheBatchBack() {
+    for (int row = 1; row <= 4; row++) {
+      boundedAnswered("INSERT " + row, "INSERT 0 1");
+    }
+    // no Sync: the backend rolls back the implicit transaction as the connection closes
+    SessionTransactions.Ending ending = bounded.sessionEnded();
+    assertEquals(List.of(at(1, 3, State.ROLLED_BACK), at(1, 4, State.ROLLED_BACK)), transactions(ending.recorded()));
+    assertNull(ending.idleTransactionEnd());
   }
 }
