@@ -7,7 +7,9 @@ The connection comes from the libpq environment that the test sets. Prints one J
 """
 
 import asyncio
+import datetime
 import json
+from decimal import Decimal
 
 import asyncpg
 
@@ -17,9 +19,11 @@ async def main():
     try:
         sql = ("INSERT INTO sales.store_transactions (store_id, day, amount, region)"
                " VALUES (1, $1, $2, $3)")
-        # Text values: Meshgate's rewrite of INSERT ... VALUES casts each parameter in SQL, so
-        # PostgreSQL describes the parameters as text.
-        rows = [("2026-06-04", "7201.01", "EU"), ("2026-06-04", "7201.02", "EU"), ("2026-06-04", "7201.03", "US")]
+        # Typed values, encoded binary by the types PostgreSQL describes for the parameters (date,
+        # numeric, text): Meshgate's new-row check must leave those the types of the columns, as
+        # PostgreSQL infers them for the client's own statement, or asyncpg refuses the values.
+        day = datetime.date(2026, 6, 4)
+        rows = [(day, Decimal("7201.01"), "EU"), (day, Decimal("7201.02"), "EU"), (day, Decimal("7201.03"), "US")]
         sqlstate = None
         message = None
         try:

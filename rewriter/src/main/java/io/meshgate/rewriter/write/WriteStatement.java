@@ -558,10 +558,12 @@ public final class WriteStatement implements AnalyzedStatement {
       List<String> insertedColumns = writtenColumns;
       SqlNode source = clauses.insertSource() == InsertSource.DEFAULT_VALUES ? null : insertSource(select);
       if (source != null && policy.hasFilters()) {
-        // the check reads the VALUES as a derived table, where DEFAULT has no meaning
+        // the check reads the VALUES as a derived table, where DEFAULT has no meaning and a
+        // parameter no column to take its type from
         DefaultsLeftOut leftOut = leaveOutDefaults(source);
         insertedColumns = leftOut.columns();
-        source = leftOut.values();
+        source = InsertedParameters.typed(leftOut.values(), insertedColumns,
+            column -> target.table().column(column).map(ColumnSchema::type));
       }
       List<String> quotedColumns = insertedColumns.stream().map(PgIdentifiers::quote).toList();
       if (!insertedColumns.isEmpty()) {

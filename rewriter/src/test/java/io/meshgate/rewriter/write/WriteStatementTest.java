@@ -77,6 +77,23 @@ class WriteStatementTest {
   }
 
   @Test
+  void aParameterStandingAloneAsAnInsertedValueIsCastToItsColumnsType() throws SqlRefusal {
+    String values = rewrite("insert into store_transactions (store_id, day, amount, region)"
+        + " values ($1, $2, $3 + 1, $4), (2, $5::text, $6, 'EU')").sql();
+    assertTrue(values.contains("FROM (VALUES (CAST($1 AS integer), CAST($2 AS date), ($3 + 1), CAST($4 AS text)),"
+        + " (2, CAST($5 AS \"text\"), CAST($6 AS numeric(12,2)), 'EU'))"), values);
+    String select = rewrite("insert into store_transactions (store_id, day, region)"
+        + " select s.store_id, $1 as d, $2 from stores as s where s.store_id = $3").sql();
+    assertTrue(select.contains("SELECT \"s\".\"store_id\", CAST($1 AS date) AS \"d\", CAST($2 AS text) FROM"),
+        select);
+    String ordered = rewrite("insert into store_transactions (store_id, day, region)"
+        + " select s.store_id, $1, $2 from stores as s group by s.store_id order by s.store_id limit $3").sql();
+    assertTrue(ordered.contains("SELECT \"s\".\"store_id\", CAST($1 AS date), CAST($2 AS text) FROM"), ordered);
+    String distinct = rewrite("insert into store_transactions (day, region) select distinct $1, $2").sql();
+    assertTrue(distinct.contains("SELECT DISTINCT $1, $2"), distinct);
+  }
+
+  @Test
   void everyRewriteHasAFreshMarker() throws SqlRefusal {
     AnalyzedStatement statement = analyze(
         "insert into store_transactions (store_id, region) values (1, 'EU')");
