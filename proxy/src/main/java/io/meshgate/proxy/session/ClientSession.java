@@ -825,8 +825,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
       case 'G' -> {
         // CopyInResponse: the client's copy data may come now
         clientCopying = true;
-        if (head instanceof Expectation.ExecuteResponse) {
-          forgetSyncsSentIntoCopyIn();
+        if (head instanceof Expectation.ExecuteResponse execute) {
+          transactions.syncsIgnoredInCopy(execute.execution(), forgetSyncsSentIntoCopyIn());
         }
         write(frame);
       }
@@ -891,12 +891,15 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
    * first Sync after CopyDone or CopyFail, or after the first other message (which ends the copy
    * with an error), is answered again.
    */
-  private void forgetSyncsSentIntoCopyIn() {
+  private int forgetSyncsSentIntoCopyIn() {
     Iterator<Expectation> queued = expectations.iterator();
     queued.next(); // the Execute that started the copy
+    int forgotten = 0;
     while (queued.hasNext() && queued.next() instanceof Expectation.SyncResponse) {
       queued.remove();
+      forgotten++;
     }
+    return forgotten;
   }
 
   private static void execution(StatementExecution execution, BackendFrame commandComplete) {

@@ -8,6 +8,7 @@ import io.meshgate.proxy.protocol.TransactionStatus;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.IntConsumer;
@@ -90,6 +91,29 @@ final class SessionTransactions {
   /** A Sync or a Query was sent: a ReadyForQuery will answer everything sent before it. */
   void cycleSent() {
     waiting.add(CYCLE_END);
+  }
+
+  /**
+   * The backend began a COPY FROM STDIN for {@code copy}'s Execute, and ignores the {@code
+   * syncs} Syncs the client sent right behind it (the client sends its data after them): no
+   * ReadyForQuery will answer them, so the cycles they began must not wait for one, or every
+   * later statement's event would be written a ReadyForQuery late.
+   */
+  void syncsIgnoredInCopy(StatementExecution copy, int syncs) {
+    requireNonNull(copy, "copy is null");
+    Iterator<Object> queued = waiting.iterator();
+    while (queued.hasNext()) {
+      if (queued.next() instanceof Statement statement && statement.execution == copy) {
+        for (int forgotten = 0; forgotten < syncs && queued.hasNext(); forgotten++) {
+          if (queued.next() != CYCLE_END) {
+            throw new IllegalStateException("a statement was sent between the COPY's Execute and its Syncs");
+          }
+          queued.remove();
+        }
+        return;
+      }
+    }
+    throw new IllegalStateException("the COPY's Execute is not waiting for its ReadyForQuery");
   }
 
   /**

@@ -54,6 +54,24 @@ class SessionTransactionsTest {
     assertEquals(List.of(at(2, 1, State.COMMITTED)), readyForQuery(TransactionStatus.IDLE));
   }
 
+  /**
+   * tokio-postgres's COPY FROM STDIN: Execute and Sync, then the data, CopyDone and Sync. The
+   * backend ignores the first Sync (it arrives in copy-in mode), so one ReadyForQuery answers
+   * both, and the statements after the copy must still be written at their own ReadyForQuery.
+   */
+  @Test
+  void aSyncTheBackendIgnoredInCopyInBeginsNoCycle() {
+    StatementExecution copy = new StatementExecution(statement("COPY t FROM STDIN", "copy_in"), 1, 1);
+    transactions.sent(copy.governed(), 1, copy);
+    transactions.cycleSent(); // the Sync right behind the Execute
+    transactions.syncsIgnoredInCopy(copy, 1);
+    copy.commandComplete("COPY 500");
+    copy.answered(2);
+    assertEquals(List.of(at(1, 1, State.COMMITTED)), readyForQuery(TransactionStatus.IDLE));
+    answered("SELECT 1", "select", "SELECT 1");
+    assertEquals(List.of(at(2, 1, State.COMMITTED)), readyForQuery(TransactionStatus.IDLE));
+  }
+
   @Test
   void aFailedStatementRollsBackItsImplicitTransaction() {
     answered("INSERT 1", "insert", "INSERT 0 1");
