@@ -183,6 +183,46 @@ class TransactionAuditIT {
     assertEquals(undone.event.transaction().statement(), rollbackTo.event.transaction().undoneFrom());
   }
 
+  /**
+   * Savepoint names spelled so that a reader who does not follow PostgreSQL's lexer exactly
+   * takes a ROLLBACK TO for the later of two savepoints while PostgreSQL rolls back to the
+   * earlier: the write between them would be logged as committed although it was undone.
+   * Nested block comments, non-ASCII letters (PostgreSQL folds only A-Z in UTF8), Unicode
+   * escapes and names longer than 63 bytes (truncated) each decide which savepoint is meant.
+   */
+  @Test
+  void aRollbackToSavepointIsReadAsPostgresReadsTheName() throws Exception {
+    String long63 = "s".repeat(63);
+    String[][] spellings = {
+        // first savepoint, second savepoint, ROLLBACK TO
+        {"b", "a", "ROLLBACK TO /* /* */ a */ b"},
+        {"\u00e9", "\u00c9", "ROLLBACK TO \u00e9"},
+        {"U&\"\\0062\"", "\"u&\"", "ROLLBACK TO U&\"\\0062\""},
+        {"a\u2003b", "a", "ROLLBACK TO a\u2003b"},
+        {long63, "\"" + long63 + "x\"", "RELEASE " + long63 + "y; ROLLBACK TO \"" + long63 + "x\""},
+    };
+    int index = 0;
+    for (String[] spelling : spellings) {
+      index++;
+      String undone = "7110." + String.format("%02d", index);
+      try (Connection alice = mesh.connect("alice", "preferQueryMode", "simple");
+          Statement statement = alice.createStatement()) {
+        alice.setAutoCommit(false);
+        statement.execute("SAVEPOINT " + spelling[0]);
+        statement.executeUpdate(insert(undone));
+        statement.execute("SAVEPOINT " + spelling[1]);
+        for (String command : spelling[2].split("; ")) {
+          statement.execute(command);
+        }
+        alice.commit();
+      } catch (SQLException refused) {
+        // refusing the spelling is as good: the transaction then rolls back, and must be logged so
+      }
+      assertBackendHas(undone, 0);
+      assertEquals(TransactionOutcome.ROLLED_BACK, awaitFinalOutcome(only(insert(undone))), String.join(" | ", spelling));
+    }
+  }
+
   @Test
   void aClientThatDisconnectsInsideATransactionLeavesItRolledBack() throws Exception {
     Connection alice = mesh.connect("alice");
