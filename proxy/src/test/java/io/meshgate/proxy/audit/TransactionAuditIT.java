@@ -223,6 +223,61 @@ class TransactionAuditIT {
     }
   }
 
+  /**
+   * Transaction control in every spelling PostgreSQL takes, several statements to one simple
+   * Query (PostgreSQL commits and starts transactions in the middle of one) or one to each: for
+   * each INSERT, the fate the log tells must be the fate the backend shows.
+   */
+  @Test
+  void everyInsertsLoggedFateIsItsFateInTheBackend() throws Exception {
+    String[][] scenarios = {
+        {"{a}; COMMIT; {b}; SELECT 1/0"},
+        {"BEGIN; {a}; COMMIT AND CHAIN; {b}; ROLLBACK"},
+        {"BEGIN; {a}; ROLLBACK AND CHAIN; {b}; COMMIT"},
+        {"{a}; ROLLBACK; {b}"},
+        {"BEGIN; {a}; SAVEPOINT s; {b}; RELEASE s; SAVEPOINT s; {c}; ROLLBACK TO s; COMMIT"},
+        {"BEGIN; SAVEPOINT s; {a}; SAVEPOINT t; {b}; RELEASE t; ROLLBACK TO s; COMMIT"},
+        {"START TRANSACTION; {a}; END"},
+        {"BEGIN; {a}; ABORT"},
+        {"{a}; BEGIN; {b}; COMMIT; {c}; SELECT 1/0"},
+        {"BEGIN; {a}; DROP TABLE sales.store_transactions; COMMIT"},
+        {"BEGIN", "{a}", "COMMIT AND CHAIN", "{b}"},
+        {"BEGIN", "{a}", "SAVEPOINT s", "SELECT 1/0", "ROLLBACK TO s", "{b}", "COMMIT"},
+        {"BEGIN", "SAVEPOINT s", "{a}", "RELEASE s", "SAVEPOINT s", "ROLLBACK TO s", "COMMIT"},
+        {"BEGIN; {a}", "COMMIT; {b}; SELECT 1/0"},
+        {"{a}; SELECT 1/0; {b}"},
+    };
+    int scenario = 0;
+    for (String[] queries : scenarios) {
+      scenario++;
+      List<String> amounts = new ArrayList<>();
+      try (Connection alice = mesh.connect("alice", "preferQueryMode", "simple");
+          Statement statement = alice.createStatement()) {
+        for (String query : queries) {
+          for (String name : List.of("a", "b", "c")) {
+            String amount = (7200 + scenario) + ".0" + (1 + "abc".indexOf(name));
+            if (query.contains("{" + name + "}")) {
+              query = query.replace("{" + name + "}", insert(amount));
+              amounts.add(amount);
+            }
+          }
+          try {
+            statement.execute(query);
+          } catch (SQLException expected) {
+            // a failure is part of the scenario
+          }
+        }
+      }
+      for (String amount : amounts) {
+        boolean inBackend = !mesh.backendColumn(
+            "SELECT count(*) FROM sales.store_transactions WHERE amount = " + amount).equals(List.of("0"));
+        TransactionOutcome logged = awaitFinalOutcome(only(insert(amount)));
+        assertEquals(inBackend ? TransactionOutcome.COMMITTED : TransactionOutcome.ROLLED_BACK, logged,
+            amount + " in " + String.join(" | ", queries));
+      }
+    }
+  }
+
   @Test
   void aClientThatDisconnectsInsideATransactionLeavesItRolledBack() throws Exception {
     Connection alice = mesh.connect("alice");
