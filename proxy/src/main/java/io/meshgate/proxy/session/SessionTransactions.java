@@ -55,6 +55,8 @@ final class SessionTransactions {
   private long lastOrdinal;
   private long position;
   private boolean failed;
+  /** The backend sent an error since the last ReadyForQuery. */
+  private boolean errorInCycle;
   private final Deque<Savepoint> savepoints = new ArrayDeque<>();
   /** The backend's status at the last ReadyForQuery: whether a transaction block is open. */
   private TransactionStatus lastStatus = TransactionStatus.IDLE;
@@ -117,6 +119,17 @@ final class SessionTransactions {
   }
 
   /**
+   * The backend sent an ErrorResponse. Most belong to a statement, which records it; but one
+   * may belong to none: a deferred constraint, checked as the implicit transaction commits at
+   * the Sync or at the end of a simple Query, fails after its statement's CommandComplete. Any
+   * error aborts the transaction under way, and the backend runs nothing more before the
+   * ReadyForQuery, so the transaction that is under way when that arrives failed.
+   */
+  void errorSeen() {
+    errorInCycle = true;
+  }
+
+  /**
    * The backend answered an Execute (CommandComplete, EmptyQueryResponse or PortalSuspended).
    *
    * @return whether so many answered statements wait that {@link #writeEarly} should be called
@@ -166,6 +179,10 @@ final class SessionTransactions {
       place(statement);
       answered.add(statement);
     }
+    if (errorInCycle && current != null) {
+      failed = true;
+    }
+    errorInCycle = false;
     if (current != null && status == TransactionStatus.IDLE) {
       end(failed ? AuditTransaction.State.ROLLED_BACK : AuditTransaction.State.COMMITTED);
     }

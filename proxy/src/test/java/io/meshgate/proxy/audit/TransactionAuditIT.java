@@ -278,6 +278,46 @@ class TransactionAuditIT {
     }
   }
 
+  /**
+   * A deferred constraint is checked when the transaction commits: for an autocommit statement
+   * that is after its CommandComplete, at the Sync or at the end of the simple Query, so the
+   * error that rolls it back belongs to no statement. The write must still be logged rolled back.
+   */
+  @Test
+  void aWriteWhoseDeferredConstraintFailsAtCommitIsLoggedRolledBack() throws Exception {
+    try (Connection backend = mesh.backendAsSuperuser(); Statement statement = backend.createStatement()) {
+      statement.execute("CREATE FUNCTION public.txaudit_refuse_7301() RETURNS trigger LANGUAGE plpgsql AS"
+          + " $$BEGIN IF NEW.amount BETWEEN 7301 AND 7302 THEN RAISE EXCEPTION 'deferred refusal'"
+          + " USING ERRCODE = '23514'; END IF; RETURN NULL; END$$");
+      statement.execute("CREATE CONSTRAINT TRIGGER txaudit_deferred AFTER INSERT ON sales.store_transactions"
+          + " DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION public.txaudit_refuse_7301()");
+    }
+    try {
+      for (String mode : List.of("extended", "simple")) {
+        String amount = mode.equals("extended") ? "7301.01" : "7301.02";
+        try (Connection alice = mesh.connect("alice", "preferQueryMode", mode);
+            Statement statement = alice.createStatement()) {
+          SQLException atCommit = assertThrows(SQLException.class, () -> statement.executeUpdate(insert(amount)));
+          assertEquals("23514", atCommit.getSQLState(), atCommit.getMessage());
+        }
+        assertBackendHas(amount, 0);
+        assertEquals(TransactionOutcome.ROLLED_BACK, only(insert(amount)).outcome, mode);
+      }
+      try (Connection alice = mesh.connect("alice"); Statement statement = alice.createStatement()) {
+        alice.setAutoCommit(false);
+        statement.executeUpdate(insert("7301.03"));
+        assertThrows(SQLException.class, alice::commit);
+      }
+      assertBackendHas("7301.03", 0);
+      assertEquals(TransactionOutcome.ROLLED_BACK, awaitFinalOutcome(only(insert("7301.03"))));
+    } finally {
+      try (Connection backend = mesh.backendAsSuperuser(); Statement statement = backend.createStatement()) {
+        statement.execute("DROP TRIGGER txaudit_deferred ON sales.store_transactions");
+        statement.execute("DROP FUNCTION public.txaudit_refuse_7301()");
+      }
+    }
+  }
+
   @Test
   void aClientThatDisconnectsInsideATransactionLeavesItRolledBack() throws Exception {
     Connection alice = mesh.connect("alice");

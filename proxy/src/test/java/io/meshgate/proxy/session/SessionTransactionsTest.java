@@ -81,6 +81,16 @@ class SessionTransactionsTest {
         readyForQuery(TransactionStatus.IDLE));
   }
 
+  /** A deferred constraint fails as the implicit transaction commits: an error of no statement. */
+  @Test
+  void anErrorAfterTheLastStatementRollsBackItsImplicitTransaction() {
+    answered("INSERT 1", "insert", "INSERT 0 1");
+    transactions.errorSeen();
+    assertEquals(List.of(at(1, 1, State.ROLLED_BACK)), readyForQuery(TransactionStatus.IDLE));
+    answered("INSERT 2", "insert", "INSERT 0 1");
+    assertEquals(List.of(at(2, 1, State.COMMITTED)), readyForQuery(TransactionStatus.IDLE));
+  }
+
   @Test
   void aRefusedStatementAbortsTheTransactionLikeAnError() {
     answered("INSERT 1", "insert", "INSERT 0 1");
