@@ -301,8 +301,9 @@ final class SessionTransactions {
   /**
    * The savepoint's statement position plus one: the first statement undone. A savepoint
    * Meshgate cannot tell (a name it could not read, here or where it was established) counts
-   * from the transaction's first statement, so no undone statement is taken for committed; and
-   * as PostgreSQL dropped the savepoints after it, which Meshgate cannot tell either, it forgets
+   * from the transaction's first statement, so no undone statement is taken for committed, and
+   * makes a commit of the transaction {@code unknown}, so none kept is taken for undone either;
+   * and as PostgreSQL dropped the savepoints after it, which Meshgate cannot tell, it forgets
    * them all, so that no later ROLLBACK TO finds one PostgreSQL no longer has.
    */
   private long rollBackTo(Optional<String> name) {
@@ -316,6 +317,7 @@ final class SessionTransactions {
       }
     }
     savepoints.clear();
+    current.undoneUnknown = true;
     return 1;
   }
 
@@ -336,7 +338,9 @@ final class SessionTransactions {
   }
 
   private void end(AuditTransaction.State state) {
-    current.state = state;
+    current.state = state == AuditTransaction.State.COMMITTED && current.undoneUnknown
+        ? AuditTransaction.State.UNKNOWN
+        : state;
     current = null;
   }
 
@@ -354,6 +358,8 @@ final class SessionTransactions {
   private static final class Transaction {
     private final long ordinal;
     private AuditTransaction.State state = AuditTransaction.State.OPEN;
+    /** A ROLLBACK TO undid statements from a savepoint Meshgate could not tell. */
+    private boolean undoneUnknown;
 
     Transaction(long ordinal) {
       this.ordinal = ordinal;

@@ -140,6 +140,20 @@ class SessionTransactionsTest {
     assertEquals(11, recorded.get(10).statement());
   }
 
+  /** PostgreSQL rolled back to some savepoint, Meshgate cannot tell which: the commit is unknown. */
+  @Test
+  void aRollbackToASavepointMeshgateCannotTellLeavesTheCommitUnknown() {
+    answered("BEGIN", "utility", "BEGIN");
+    answered("INSERT 1", "insert", "INSERT 0 1");
+    answered("SAVEPOINT U&\"\\0061\"", "utility", "SAVEPOINT");
+    answered("INSERT 2", "insert", "INSERT 0 1");
+    answered("ROLLBACK TO a", "utility", "ROLLBACK");
+    answered("COMMIT", "utility", "COMMIT");
+    List<AuditTransaction> recorded = readyForQuery(TransactionStatus.IDLE);
+    assertEquals(1L, recorded.get(4).undoneFrom());
+    recorded.forEach(transaction -> assertEquals(State.UNKNOWN, transaction.state()));
+  }
+
   @Test
   void aSessionThatEndsIdleInATransactionRecordsItsRollback() {
     answered("BEGIN", "utility", "BEGIN");
