@@ -191,6 +191,24 @@ class SessionTransactionsTest {
         transactions.sessionEnded().recorded().stream().map(SessionTransactions.Recorded::transaction).toList());
   }
 
+  /**
+   * "INSERT; COMMIT; INSERT" in one Query inside a block: the COMMIT ends the block, and the
+   * second INSERT runs in an implicit transaction that may have committed as the connection went.
+   */
+  @Test
+  void aSessionThatEndsAfterACommitEndedTheBlockLeavesWhatFollowsUnknown() {
+    answered("BEGIN", "utility", "BEGIN");
+    readyForQuery(TransactionStatus.IN_TRANSACTION);
+    answered("INSERT 1", "insert", "INSERT 0 1");
+    answered("COMMIT", "utility", "COMMIT");
+    StatementExecution write = new StatementExecution(statement("INSERT 2", "insert"), 1, 1);
+    transactions.sent(write.governed(), 1, write);
+    transactions.cycleSent();
+    write.error("57014", "the client disconnected");
+    assertEquals(List.of(at(1, 2, State.COMMITTED), at(1, 3, State.COMMITTED), at(2, 1, State.UNKNOWN)),
+        transactions.sessionEnded().recorded().stream().map(SessionTransactions.Recorded::transaction).toList());
+  }
+
   @Test
   void aSessionThatEndsWhileAnAutocommitStatementRunsLeavesItUnknown() {
     StatementExecution write = new StatementExecution(statement("UPDATE t SET a = 1", "update"), 1, 1);
