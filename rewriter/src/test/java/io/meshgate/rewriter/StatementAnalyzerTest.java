@@ -64,6 +64,16 @@ class StatementAnalyzerTest {
     assertEquals(Optional.of(StatementKind.UTILITY), refusal.statementKind());
   }
 
+  /** PREPARE TRANSACTION is refused, so a prepared transaction holds writes no decision governed. */
+  @ParameterizedTest
+  @ValueSource(strings = {"COMMIT PREPARED 'x'", "commit prepared 'x'", "ROLLBACK PREPARED 'x'",
+      "/* c */ rollback\nPREPARED 'gid';", "Rollback \"prepared\" 'x'"})
+  void finishingAPreparedTransactionIsRefused(String sql) {
+    SqlRefusal refusal = refusal(sql);
+    assertEquals("0A000", refusal.sqlState());
+    assertTrue(refusal.getMessage().contains("PREPARED is not allowed through Meshgate"), refusal.getMessage());
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {
       "SET standard_conforming_strings = off", "set standard_conforming_strings to 'off'",

@@ -913,6 +913,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
 
   private void backendError(BackendFrame frame, Expectation head) {
     searchPath.failed();
+    // whatever the error belongs to (a deferred constraint fails at the Sync, after its
+    // statement completed), it aborts the transaction under way
+    transactions.errorSeen();
     // an error ends copy-in mode; copy data still arriving is ignored, as PostgreSQL does
     clientCopying = false;
     ErrorFields error = ErrorFields.parse(frame.body());

@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
+import java.util.Optional;
 import java.util.function.IntConsumer;
 
 /**
@@ -55,6 +55,8 @@ final class SessionTransactions {
   private long lastOrdinal;
   private long position;
   private boolean failed;
+  /** The backend sent an error since the last ReadyForQuery. */
+  private boolean errorInCycle;
   private final Deque<Savepoint> savepoints = new ArrayDeque<>();
   /** The backend's status at the last ReadyForQuery: whether a transaction block is open. */
   private TransactionStatus lastStatus = TransactionStatus.IDLE;
@@ -117,6 +119,17 @@ final class SessionTransactions {
   }
 
   /**
+   * The backend sent an ErrorResponse. Most belong to a statement, which records it; but one
+   * may belong to none: a deferred constraint, checked as the implicit transaction commits at
+   * the Sync or at the end of a simple Query, fails after its statement's CommandComplete. Any
+   * error aborts the transaction under way, and the backend runs nothing more before the
+   * ReadyForQuery, so the transaction that is under way when that arrives failed.
+   */
+  void errorSeen() {
+    errorInCycle = true;
+  }
+
+  /**
    * The backend answered an Execute (CommandComplete, EmptyQueryResponse or PortalSuspended).
    *
    * @return whether so many answered statements wait that {@link #writeEarly} should be called
@@ -166,6 +179,10 @@ final class SessionTransactions {
       place(statement);
       answered.add(statement);
     }
+    if (errorInCycle && current != null) {
+      failed = true;
+    }
+    errorInCycle = false;
     if (current != null && status == TransactionStatus.IDLE) {
       end(failed ? AuditTransaction.State.ROLLED_BACK : AuditTransaction.State.COMMITTED);
     }
@@ -267,15 +284,15 @@ final class SessionTransactions {
       case COMMIT -> end(AuditTransaction.State.COMMITTED);
       case ROLLBACK -> {
         SavepointCommand command = SavepointCommand.of(statement.governed.originalSql());
-        if (command.kind == SavepointCommand.Kind.ROLLBACK_TO) {
-          statement.undoneFrom = rollBackTo(command.name);
+        if (command.kind() == SavepointCommand.Kind.ROLLBACK_TO) {
+          statement.undoneFrom = rollBackTo(command.name());
           failed = false;
         } else {
           end(AuditTransaction.State.ROLLED_BACK);
         }
       }
-      case SAVEPOINT -> savepoints.push(new Savepoint(SavepointCommand.of(statement.governed.originalSql()).name, position));
-      case RELEASE -> release(SavepointCommand.of(statement.governed.originalSql()).name);
+      case SAVEPOINT -> savepoints.push(new Savepoint(SavepointCommand.of(statement.governed.originalSql()).name(), position));
+      case RELEASE -> release(SavepointCommand.of(statement.governed.originalSql()).name());
       // the transaction's fate is decided later by COMMIT PREPARED, which the log cannot tie to it
       case PREPARE -> end(AuditTransaction.State.UNKNOWN);
     }
@@ -283,12 +300,15 @@ final class SessionTransactions {
 
   /**
    * The savepoint's statement position plus one: the first statement undone. A savepoint
-   * Meshgate did not see established (a name it could not read) counts from the transaction's
-   * first statement, so no undone statement is taken for committed.
+   * Meshgate cannot tell (a name it could not read, here or where it was established) counts
+   * from the transaction's first statement, so no undone statement is taken for committed, and
+   * makes a commit of the transaction {@code unknown}, so none kept is taken for undone either;
+   * and as PostgreSQL dropped the savepoints after it, which Meshgate cannot tell, it forgets
+   * them all, so that no later ROLLBACK TO finds one PostgreSQL no longer has.
    */
-  private long rollBackTo(String name) {
+  private long rollBackTo(Optional<String> name) {
     for (Savepoint savepoint : savepoints) {
-      if (savepoint.name.equals(name)) {
+      if (name.isPresent() && savepoint.name.equals(name)) {
         // later savepoints are gone; this one stays, as in PostgreSQL
         while (savepoints.peek() != savepoint) {
           savepoints.pop();
@@ -296,22 +316,31 @@ final class SessionTransactions {
         return savepoint.position + 1;
       }
     }
+    savepoints.clear();
+    current.undoneUnknown = true;
     return 1;
   }
 
-  private void release(String name) {
+  /**
+   * Releasing a savepoint releases those after it too. One Meshgate cannot tell releases, for
+   * all it knows, every savepoint: a later ROLLBACK TO then counts from the first statement.
+   */
+  private void release(Optional<String> name) {
     for (Savepoint savepoint : savepoints) {
-      if (savepoint.name.equals(name)) {
+      if (name.isPresent() && savepoint.name.equals(name)) {
         while (savepoints.pop() != savepoint) {
-          // releasing a savepoint releases those after it too
+          // the later ones
         }
         return;
       }
     }
+    savepoints.clear();
   }
 
   private void end(AuditTransaction.State state) {
-    current.state = state;
+    current.state = state == AuditTransaction.State.COMMITTED && current.undoneUnknown
+        ? AuditTransaction.State.UNKNOWN
+        : state;
     current = null;
   }
 
@@ -329,6 +358,8 @@ final class SessionTransactions {
   private static final class Transaction {
     private final long ordinal;
     private AuditTransaction.State state = AuditTransaction.State.OPEN;
+    /** A ROLLBACK TO undid statements from a savepoint Meshgate could not tell. */
+    private boolean undoneUnknown;
 
     Transaction(long ordinal) {
       this.ordinal = ordinal;
@@ -355,77 +386,6 @@ final class SessionTransactions {
     }
   }
 
-  private record Savepoint(String name, long position) {}
-
-  /**
-   * The savepoint a {@code SAVEPOINT}, {@code RELEASE [SAVEPOINT]} or {@code ROLLBACK [WORK |
-   * TRANSACTION] TO [SAVEPOINT]} statement names, read from its words; only statements whose
-   * CommandComplete said they succeeded are read, so the grammar is PostgreSQL's and only the
-   * name's spelling matters: folded to lower case unless quoted.
-   */
-  record SavepointCommand(Kind kind, String name) {
-    enum Kind { ROLLBACK_TO, OTHER }
-
-    static SavepointCommand of(String sql) {
-      List<String> words = words(sql);
-      boolean rollback = !words.isEmpty()
-          && (words.get(0).equalsIgnoreCase("rollback") || words.get(0).equalsIgnoreCase("abort"));
-      int to = words.indexOf("to");
-      if (rollback && to > 0) {
-        int name = to + 1;
-        if (name < words.size() - 1 && words.get(name).equalsIgnoreCase("savepoint")) {
-          name++;
-        }
-        return new SavepointCommand(Kind.ROLLBACK_TO, name < words.size() ? identifier(words.get(name)) : "");
-      }
-      String last = words.isEmpty() ? "" : words.get(words.size() - 1);
-      return new SavepointCommand(Kind.OTHER, identifier(last));
-    }
-
-    /** Words and quoted identifiers; keywords lower-cased, comments and a final semicolon dropped. */
-    private static List<String> words(String sql) {
-      List<String> words = new ArrayList<>();
-      int index = 0;
-      while (index < sql.length()) {
-        char character = sql.charAt(index);
-        if (character == '-' && sql.startsWith("--", index)) {
-          int end = sql.indexOf('\n', index);
-          index = end < 0 ? sql.length() : end + 1;
-        } else if (character == '/' && sql.startsWith("/*", index)) {
-          int end = sql.indexOf("*/", index + 2);
-          index = end < 0 ? sql.length() : end + 2;
-        } else if (character == '"') {
-          StringBuilder quoted = new StringBuilder("\"");
-          index++;
-          while (index < sql.length()) {
-            if (sql.charAt(index) == '"') {
-              if (index + 1 < sql.length() && sql.charAt(index + 1) == '"') {
-                quoted.append('"');
-                index += 2;
-                continue;
-              }
-              index++;
-              break;
-            }
-            quoted.append(sql.charAt(index++));
-          }
-          words.add(quoted.toString());
-        } else if (Character.isWhitespace(character) || character == ';') {
-          index++;
-        } else {
-          int start = index;
-          while (index < sql.length() && !Character.isWhitespace(sql.charAt(index))
-              && sql.charAt(index) != ';' && sql.charAt(index) != '"') {
-            index++;
-          }
-          words.add(sql.substring(start, index).toLowerCase(Locale.ROOT));
-        }
-      }
-      return words;
-    }
-
-    private static String identifier(String word) {
-      return word.startsWith("\"") ? word.substring(1) : word;
-    }
-  }
+  /** A savepoint and where it was established; an empty name is one Meshgate could not read. */
+  private record Savepoint(Optional<String> name, long position) {}
 }

@@ -183,6 +183,143 @@ class TransactionAuditIT {
     assertEquals(undone.event.transaction().statement(), rollbackTo.event.transaction().undoneFrom());
   }
 
+  /**
+   * Savepoint names spelled so that a reader who does not follow PostgreSQL's lexer exactly
+   * takes a ROLLBACK TO for the later of two savepoints while PostgreSQL rolls back to the
+   * earlier: the write between them would be logged as committed although it was undone.
+   * Nested block comments, non-ASCII letters (PostgreSQL folds only A-Z in UTF8), Unicode
+   * escapes and names longer than 63 bytes (truncated) each decide which savepoint is meant.
+   */
+  @Test
+  void aRollbackToSavepointIsReadAsPostgresReadsTheName() throws Exception {
+    String long63 = "s".repeat(63);
+    String[][] spellings = {
+        // first savepoint, second savepoint, ROLLBACK TO
+        {"b", "a", "ROLLBACK TO /* /* */ a */ b"},
+        {"\u00e9", "\u00c9", "ROLLBACK TO \u00e9"},
+        {"U&\"\\0062\"", "\"u&\"", "ROLLBACK TO U&\"\\0062\""},
+        {"a\u2003b", "a", "ROLLBACK TO a\u2003b"},
+        {long63, "\"" + long63 + "x\"", "RELEASE " + long63 + "y; ROLLBACK TO \"" + long63 + "x\""},
+    };
+    int index = 0;
+    for (String[] spelling : spellings) {
+      index++;
+      String undone = "7110." + String.format("%02d", index);
+      try (Connection alice = mesh.connect("alice", "preferQueryMode", "simple");
+          Statement statement = alice.createStatement()) {
+        alice.setAutoCommit(false);
+        statement.execute("SAVEPOINT " + spelling[0]);
+        statement.executeUpdate(insert(undone));
+        statement.execute("SAVEPOINT " + spelling[1]);
+        for (String command : spelling[2].split("; ")) {
+          statement.execute(command);
+        }
+        alice.commit();
+      } catch (SQLException refused) {
+        // refusing the spelling is as good: the transaction then rolls back, and must be logged so
+      }
+      assertBackendHas(undone, 0);
+      // a U& name Meshgate does not read: the log cannot tell what was undone, and says so
+      TransactionOutcome expected = spelling[2].contains("U&") ? TransactionOutcome.UNKNOWN : TransactionOutcome.ROLLED_BACK;
+      assertEquals(expected, awaitFinalOutcome(only(insert(undone))), String.join(" | ", spelling));
+    }
+  }
+
+  /**
+   * Transaction control in every spelling PostgreSQL takes, several statements to one simple
+   * Query (PostgreSQL commits and starts transactions in the middle of one) or one to each: for
+   * each INSERT, the fate the log tells must be the fate the backend shows.
+   */
+  @Test
+  void everyInsertsLoggedFateIsItsFateInTheBackend() throws Exception {
+    String[][] scenarios = {
+        {"{a}; COMMIT; {b}; SELECT 1/0"},
+        {"BEGIN; {a}; COMMIT AND CHAIN; {b}; ROLLBACK"},
+        {"BEGIN; {a}; ROLLBACK AND CHAIN; {b}; COMMIT"},
+        {"{a}; ROLLBACK; {b}"},
+        {"BEGIN; {a}; SAVEPOINT s; {b}; RELEASE s; SAVEPOINT s; {c}; ROLLBACK TO s; COMMIT"},
+        {"BEGIN; SAVEPOINT s; {a}; SAVEPOINT t; {b}; RELEASE t; ROLLBACK TO s; COMMIT"},
+        {"START TRANSACTION; {a}; END"},
+        {"BEGIN; {a}; ABORT"},
+        {"{a}; BEGIN; {b}; COMMIT; {c}; SELECT 1/0"},
+        {"BEGIN; {a}; DROP TABLE sales.store_transactions; COMMIT"},
+        {"BEGIN", "{a}", "COMMIT AND CHAIN", "{b}"},
+        {"BEGIN", "{a}", "SAVEPOINT s", "SELECT 1/0", "ROLLBACK TO s", "{b}", "COMMIT"},
+        {"BEGIN", "SAVEPOINT s", "{a}", "RELEASE s", "SAVEPOINT s", "ROLLBACK TO s", "COMMIT"},
+        {"BEGIN; {a}", "COMMIT; {b}; SELECT 1/0"},
+        {"{a}; SELECT 1/0; {b}"},
+    };
+    int scenario = 0;
+    for (String[] queries : scenarios) {
+      scenario++;
+      List<String> amounts = new ArrayList<>();
+      try (Connection alice = mesh.connect("alice", "preferQueryMode", "simple");
+          Statement statement = alice.createStatement()) {
+        for (String query : queries) {
+          for (String name : List.of("a", "b", "c")) {
+            String amount = (7200 + scenario) + ".0" + (1 + "abc".indexOf(name));
+            if (query.contains("{" + name + "}")) {
+              query = query.replace("{" + name + "}", insert(amount));
+              amounts.add(amount);
+            }
+          }
+          try {
+            statement.execute(query);
+          } catch (SQLException expected) {
+            // a failure is part of the scenario
+          }
+        }
+      }
+      for (String amount : amounts) {
+        boolean inBackend = !mesh.backendColumn(
+            "SELECT count(*) FROM sales.store_transactions WHERE amount = " + amount).equals(List.of("0"));
+        TransactionOutcome logged = awaitFinalOutcome(only(insert(amount)));
+        assertEquals(inBackend ? TransactionOutcome.COMMITTED : TransactionOutcome.ROLLED_BACK, logged,
+            amount + " in " + String.join(" | ", queries));
+      }
+    }
+  }
+
+  /**
+   * A deferred constraint is checked when the transaction commits: for an autocommit statement
+   * that is after its CommandComplete, at the Sync or at the end of the simple Query, so the
+   * error that rolls it back belongs to no statement. The write must still be logged rolled back.
+   */
+  @Test
+  void aWriteWhoseDeferredConstraintFailsAtCommitIsLoggedRolledBack() throws Exception {
+    try (Connection backend = mesh.backendAsSuperuser(); Statement statement = backend.createStatement()) {
+      statement.execute("CREATE FUNCTION public.txaudit_refuse_7301() RETURNS trigger LANGUAGE plpgsql AS"
+          + " $$BEGIN IF NEW.amount BETWEEN 7301 AND 7302 THEN RAISE EXCEPTION 'deferred refusal'"
+          + " USING ERRCODE = '23514'; END IF; RETURN NULL; END$$");
+      statement.execute("CREATE CONSTRAINT TRIGGER txaudit_deferred AFTER INSERT ON sales.store_transactions"
+          + " DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION public.txaudit_refuse_7301()");
+    }
+    try {
+      for (String mode : List.of("extended", "simple")) {
+        String amount = mode.equals("extended") ? "7301.01" : "7301.02";
+        try (Connection alice = mesh.connect("alice", "preferQueryMode", mode);
+            Statement statement = alice.createStatement()) {
+          SQLException atCommit = assertThrows(SQLException.class, () -> statement.executeUpdate(insert(amount)));
+          assertEquals("23514", atCommit.getSQLState(), atCommit.getMessage());
+        }
+        assertBackendHas(amount, 0);
+        assertEquals(TransactionOutcome.ROLLED_BACK, only(insert(amount)).outcome, mode);
+      }
+      try (Connection alice = mesh.connect("alice"); Statement statement = alice.createStatement()) {
+        alice.setAutoCommit(false);
+        statement.executeUpdate(insert("7301.03"));
+        assertThrows(SQLException.class, alice::commit);
+      }
+      assertBackendHas("7301.03", 0);
+      assertEquals(TransactionOutcome.ROLLED_BACK, awaitFinalOutcome(only(insert("7301.03"))));
+    } finally {
+      try (Connection backend = mesh.backendAsSuperuser(); Statement statement = backend.createStatement()) {
+        statement.execute("DROP TRIGGER txaudit_deferred ON sales.store_transactions");
+        statement.execute("DROP FUNCTION public.txaudit_refuse_7301()");
+      }
+    }
+  }
+
   @Test
   void aClientThatDisconnectsInsideATransactionLeavesItRolledBack() throws Exception {
     Connection alice = mesh.connect("alice");

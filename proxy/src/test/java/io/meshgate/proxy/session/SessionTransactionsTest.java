@@ -81,6 +81,16 @@ class SessionTransactionsTest {
         readyForQuery(TransactionStatus.IDLE));
   }
 
+  /** A deferred constraint fails as the implicit transaction commits: an error of no statement. */
+  @Test
+  void anErrorAfterTheLastStatementRollsBackItsImplicitTransaction() {
+    answered("INSERT 1", "insert", "INSERT 0 1");
+    transactions.errorSeen();
+    assertEquals(List.of(at(1, 1, State.ROLLED_BACK)), readyForQuery(TransactionStatus.IDLE));
+    answered("INSERT 2", "insert", "INSERT 0 1");
+    assertEquals(List.of(at(2, 1, State.COMMITTED)), readyForQuery(TransactionStatus.IDLE));
+  }
+
   @Test
   void aRefusedStatementAbortsTheTransactionLikeAnError() {
     answered("INSERT 1", "insert", "INSERT 0 1");
@@ -130,6 +140,20 @@ class SessionTransactionsTest {
     assertEquals(11, recorded.get(10).statement());
   }
 
+  /** PostgreSQL rolled back to some savepoint, Meshgate cannot tell which: the commit is unknown. */
+  @Test
+  void aRollbackToASavepointMeshgateCannotTellLeavesTheCommitUnknown() {
+    answered("BEGIN", "utility", "BEGIN");
+    answered("INSERT 1", "insert", "INSERT 0 1");
+    answered("SAVEPOINT U&\"\\0061\"", "utility", "SAVEPOINT");
+    answered("INSERT 2", "insert", "INSERT 0 1");
+    answered("ROLLBACK TO a", "utility", "ROLLBACK");
+    answered("COMMIT", "utility", "COMMIT");
+    List<AuditTransaction> recorded = readyForQuery(TransactionStatus.IDLE);
+    assertEquals(1L, recorded.get(4).undoneFrom());
+    recorded.forEach(transaction -> assertEquals(State.UNKNOWN, transaction.state()));
+  }
+
   @Test
   void aSessionThatEndsIdleInATransactionRecordsItsRollback() {
     answered("BEGIN", "utility", "BEGIN");
@@ -164,6 +188,24 @@ class SessionTransactionsTest {
     transactions.cycleSent();
     write.error("57014", "the client disconnected");
     assertEquals(List.of(at(1, 2, State.ROLLED_BACK)),
+        transactions.sessionEnded().recorded().stream().map(SessionTransactions.Recorded::transaction).toList());
+  }
+
+  /**
+   * "INSERT; COMMIT; INSERT" in one Query inside a block: the COMMIT ends the block, and the
+   * second INSERT runs in an implicit transaction that may have committed as the connection went.
+   */
+  @Test
+  void aSessionThatEndsAfterACommitEndedTheBlockLeavesWhatFollowsUnknown() {
+    answered("BEGIN", "utility", "BEGIN");
+    readyForQuery(TransactionStatus.IN_TRANSACTION);
+    answered("INSERT 1", "insert", "INSERT 0 1");
+    answered("COMMIT", "utility", "COMMIT");
+    StatementExecution write = new StatementExecution(statement("INSERT 2", "insert"), 1, 1);
+    transactions.sent(write.governed(), 1, write);
+    transactions.cycleSent();
+    write.error("57014", "the client disconnected");
+    assertEquals(List.of(at(1, 2, State.COMMITTED), at(1, 3, State.COMMITTED), at(2, 1, State.UNKNOWN)),
         transactions.sessionEnded().recorded().stream().map(SessionTransactions.Recorded::transaction).toList());
   }
 

@@ -105,7 +105,22 @@ public final class UtilityStatements {
     if (first.equals("set")) {
       checkSet(significant, settings);
     }
+    if ((first.equals("commit") || first.equals("rollback")) && nameAt(significant, 1).equals("prepared")) {
+      throw preparedTransactionRefusal(first);
+    }
     return true;
+  }
+
+  /**
+   * COMMIT PREPARED and ROLLBACK PREPARED finish a transaction another session prepared: its
+   * writes had no decision of this session's user, and no session through Meshgate can have
+   * prepared it (PREPARE TRANSACTION is refused), so nothing a client needs is lost.
+   */
+  private static SqlRefusal preparedTransactionRefusal(String first) {
+    return new SqlRefusal(Reason.NOT_GOVERNED, first.toUpperCase(java.util.Locale.ROOT)
+        + " PREPARED is not allowed through Meshgate: it would finish a transaction whose writes no"
+        + " policy decision of this session governed; commit or roll back prepared transactions directly"
+        + " on the backend as its owner", StatementKind.UTILITY);
   }
 
   /** The transaction modes SET TRANSACTION starts with (gram.y, transaction_mode_item). */
