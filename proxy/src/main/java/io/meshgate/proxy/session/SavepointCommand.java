@@ -2,7 +2,10 @@ package io.meshgate.proxy.session;
 
 import static java.util.Objects.requireNonNull;
 
+import io.meshgate.rewriter.lexer.LexicalException;
 import io.meshgate.rewriter.lexer.PgIdentifiers;
+import io.meshgate.rewriter.lexer.PgLexer;
+import io.meshgate.rewriter.lexer.TokenType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -13,9 +16,9 @@ import java.util.Optional;
  * CommandComplete said they succeeded are read, so the grammar is PostgreSQL's and only the
  * name's spelling matters, and it must be read exactly as PostgreSQL's lexer reads it: a name
  * read differently can make a ROLLBACK TO seem to undo less than it did, and a write it undid be
- * logged as committed. So block comments nest, white space is PostgreSQL's six characters, an
- * unquoted name folds A-Z only (PostgreSQL leaves other letters alone in UTF8), and a name is
- * cut to 63 bytes. A statement with anything else in it (a Unicode-escaped {@code U&"…"} name)
+ * logged as committed. So the words are split by {@link PgLexer} (block comments nest, white
+ * space is PostgreSQL's six characters), an unquoted name folds A-Z only (PostgreSQL leaves other
+ * letters alone in UTF8), and a name is cut to 63 bytes. A statement with anything else in it (a Unicode-escaped {@code U&"…"} name)
  * has no name Meshgate can tell: {@link #name} is empty, which the caller takes the cautious way.
  */
 record SavepointCommand(Kind kind, Optional<String> name) {
@@ -67,77 +70,33 @@ record SavepointCommand(Kind kind, Optional<String> name) {
   }
 
   /**
-   * The words and quoted identifiers of {@code sql} as PostgreSQL's lexer splits them, up to
-   * anything else, which ends them with {@link Token#UNREADABLE}.
+   * The words and quoted identifiers of {@code sql} as PostgreSQL's lexer splits them ({@link
+   * PgLexer}, which Meshgate splits statements with), up to anything else, which ends them with
+   * {@link Token#UNREADABLE}.
    */
   private static List<Token> tokens(String sql) {
+    List<io.meshgate.rewriter.lexer.Token> lexed;
+    try {
+      lexed = PgLexer.tokenize(sql);
+    } catch (LexicalException unreadable) {
+      // not reached for a statement the backend completed; nothing of it can be told then
+      return List.of(Token.UNREADABLE);
+    }
     List<Token> tokens = new ArrayList<>();
-    int index = 0;
-    while (index < sql.length()) {
-      char character = sql.charAt(index);
-      if (isSpace(character) || character == ';') {
-        index++;
-      } else if (sql.startsWith("--", index)) {
-        while (index < sql.length() && sql.charAt(index) != '\n' && sql.charAt(index) != '\r') {
-          index++;
-        }
-      } else if (sql.startsWith("/*", index)) {
-        int depth = 0;
-        do {
-          if (sql.startsWith("/*", index)) {
-            depth++;
-            index += 2;
-          } else if (sql.startsWith("*/", index)) {
-            depth--;
-            index += 2;
-          } else {
-            index++;
-          }
-        } while (depth > 0 && index < sql.length());
-      } else if (character == '"') {
-        StringBuilder quoted = new StringBuilder();
-        index++;
-        while (true) {
-          if (index >= sql.length()) {
-            tokens.add(Token.UNREADABLE);
-            return List.copyOf(tokens);
-          }
-          if (sql.charAt(index) == '"') {
-            if (index + 1 < sql.length() && sql.charAt(index + 1) == '"') {
-              quoted.append('"');
-              index += 2;
-              continue;
-            }
-            index++;
-            break;
-          }
-          quoted.append(sql.charAt(index++));
-        }
-        tokens.add(new Token(PgIdentifiers.truncate(quoted.toString()), true));
-      } else if (isIdentifierCharacter(character)) {
-        int start = index;
-        while (index < sql.length() && isIdentifierCharacter(sql.charAt(index))) {
-          index++;
-        }
-        tokens.add(new Token(PgIdentifiers.truncate(PgIdentifiers.foldAsciiCase(sql.substring(start, index))), false));
-      } else {
+    for (io.meshgate.rewriter.lexer.Token token : lexed) {
+      TokenType type = token.type();
+      if (type == TokenType.WORD) {
+        tokens.add(new Token(PgIdentifiers.truncate(PgIdentifiers.foldAsciiCase(token.text())), false));
+      } else if (type == TokenType.QUOTED_IDENTIFIER) {
+        String quoted = token.text();
+        tokens.add(new Token(PgIdentifiers.truncate(quoted.substring(1, quoted.length() - 1).replace("\"\"", "\"")), true));
+      } else if (type != TokenType.WHITESPACE && type != TokenType.LINE_COMMENT
+          && type != TokenType.BLOCK_COMMENT && type != TokenType.SEMICOLON) {
         // U&"…", UESCAPE '…' or anything else a savepoint command may not hold as a plain name
         tokens.add(Token.UNREADABLE);
         return List.copyOf(tokens);
       }
     }
     return List.copyOf(tokens);
-  }
-
-  /** PostgreSQL's white space (scan.l: space, tab, newline, carriage return, form feed, vertical tab). */
-  private static boolean isSpace(char character) {
-    return character == ' ' || character == '\t' || character == '\n' || character == '\r'
-        || character == '\f' || character == '\u000b';
-  }
-
-  /** scan.l's ident_cont: ASCII letters, digits, '_', '$' and every non-ASCII character. */
-  private static boolean isIdentifierCharacter(char character) {
-    return (character >= 'a' && character <= 'z') || (character >= 'A' && character <= 'Z')
-        || (character >= '0' && character <= '9') || character == '_' || character == '$' || character >= 0x80;
   }
 }
